@@ -1,0 +1,39 @@
+# QA Desk: `make run` (install, create the instance, load demo data, serve) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+QADESK := $(VENV)/bin/qadesk
+INSTANCE ?= instance
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test test-unit system-deps bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Debian packages the test suite drives: Chromium for browser tests, espeak-ng/sox for audio fixtures.
+system-deps:
+	bash scripts/system-deps.sh
+
+run: install
+	$(QADESK) --instance $(INSTANCE) init
+	$(QADESK) --instance $(INSTANCE) demo
+	$(QADESK) --instance $(INSTANCE) serve --host $(HOST) --port $(PORT)
+
+test: install system-deps
+	$(PY) -m pytest -q
+
+test-unit: install
+	$(PY) -m pytest -q tests/unit
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,59 @@
+"""QA Desk web application: create_app() builds a Flask app bound to one instance folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+
+from qa_app.config import build_config, instance_dir
+from qa_app.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent
+TEMPLATES = ROOT.parent / "templates"
+MIGRATIONS = ROOT / "migrations"
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """App for the instance at `instance_path` (default: $QADESK_INSTANCE or ./instance).
+
+    `test_config` overrides any setting (tests pass their own database URL and secret).
+    """
+    folder = instance_dir(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(folder), template_folder=str(TEMPLATES),
+                static_folder=str(ROOT / "static"))
+    app.config.update(build_config(folder))
+    if test_config:
+        app.config.update(test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(ROOT / "translations"))
+    from qa_app import models  # noqa: F401  (registers the tables)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+
+def _select_locale() -> str | None:
+    """The user's chosen language, else the browser's best match."""
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    from flask import current_app
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def _register_blueprints(app: Flask) -> None:
+    from qa_app.views import register
+    register(app)

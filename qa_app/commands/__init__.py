@@ -1,0 +1,1 @@
+"""Sub-commands of `qadesk`, grouped by area; each module has register(group)."""

@@ -1,0 +1,99 @@
+"""qadesk init / demo / serve / scheduler / user add."""
+from __future__ import annotations
+
+import click
+
+from qa_app.cli import emit, fail
+from qa_app.services import ServiceError
+
+
+def register(main: click.Group) -> None:
+    main.add_command(init)
+    main.add_command(demo)
+    main.add_command(serve)
+    main.add_command(scheduler)
+    main.add_command(user)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_obj
+def init(obj, as_json: bool) -> None:
+    """Create or upgrade the instance and create the admin user."""
+    from qa_app.services import instance
+    with obj.app.app_context():
+        result = instance.init_instance()
+    doc = {"instance": obj.app.instance_path, "admin_created": result.admin_created,
+           "admin_password": result.admin_password, "scorecards_added": result.scorecards_added,
+           "courses_added": result.courses_added, "rules_added": result.rules_added}
+    text = f"Instance ready at {obj.app.instance_path}"
+    if result.admin_password:
+        text += f"\nCreated user admin with password: {result.admin_password}"
+    elif result.admin_created:
+        text += "\nCreated user admin (password from QADESK_ADMIN_PASSWORD)"
+    emit(doc, as_json, text)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def demo(obj, as_json: bool) -> None:
+    """Load the demo data set (running it twice adds nothing twice)."""
+    from qa_app.services import demo as demo_service
+    with obj.app.app_context():
+        summary = demo_service.load_demo()
+    emit(summary, as_json, "\n".join(f"{k}: {v}" for k, v in summary.items() if k != "logins")
+         + "\nDemo logins (password %s): %s" % (summary["password"], ", ".join(summary["logins"])))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Serve only (run `qadesk scheduler` elsewhere).")
+@click.pass_obj
+def serve(obj, host: str, port: int, threads: int, no_scheduler: bool) -> None:
+    """Serve the web app with waitress, plus the single scheduler."""
+    from waitress import serve as waitress_serve
+    from qa_app.jobs import start_scheduler
+    app = obj.app
+    if not no_scheduler:
+        start_scheduler(app)
+    click.echo(f"QA Desk on http://{host}:{port}/ (instance {app.instance_path})")
+    waitress_serve(app, host=host, port=port, threads=threads)
+
+
+@click.command()
+@click.pass_obj
+def scheduler(obj) -> None:
+    """Run the scheduler alone (for deployments with several web processes)."""
+    from qa_app.jobs import start_scheduler
+    click.echo("QA Desk scheduler running; Ctrl-C to stop")
+    start_scheduler(obj.app, blocking=True)
+
+
+@click.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("add")
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice(["admin", "reviewer", "lead", "agent", "hr"]))
+@click.option("--team", default=None)
+@click.option("--password", default=None, help="Generated and printed when omitted.")
+@click.option("--name", default="")
+@click.option("--covers", multiple=True, help="Team a reviewer or lead covers (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def user_add(obj, login, role, team, password, name, covers, as_json) -> None:
+    """Create a user."""
+    from qa_app.services import users
+    with obj.app.app_context():
+        try:
+            created, pw = users.add_user(login, role, team=team, password=password, name=name, covers=covers)
+        except ServiceError as exc:
+            fail(str(exc))
+        doc = {"login": created.login, "role": created.role, "team": team,
+               "password": None if password else pw}
+    emit(doc, as_json, f"Created {role} {login}" + ("" if password else f" with password: {pw}"))

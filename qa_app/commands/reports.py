@@ -1,0 +1,72 @@
+"""qadesk training list / report appraisal."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from qa_app.cli import emit, fail
+from qa_app.services import ServiceError
+
+
+def register(main: click.Group) -> None:
+    main.add_command(training)
+    main.add_command(report)
+
+
+@click.group()
+def training() -> None:
+    """Training assignments."""
+
+
+@training.command("list")
+@click.option("--agent", default=None, help="Only this agent's assignments.")
+@click.option("--status", default=None, type=click.Choice(["assigned", "overdue", "completed", "cancelled"]))
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def training_list(obj, agent: Optional[str], status: Optional[str], as_json: bool) -> None:
+    """List assignments: agent, course, reason, due date, status."""
+    from qa_app.services import training as service, users
+    with obj.app.app_context():
+        admin = users.find_user("admin") or _system_user()
+        docs = [service.assignment_document(a) for a in service.visible_assignments(admin, agent, status)]
+    text = "\n".join(f"{d['agent']:<16} {d['course']:<16} {d['status']:<10} due {d['due'][:10]}  {d['reason']}"
+                     for d in docs) or "no assignments"
+    emit(docs, as_json, text)
+
+
+def _system_user():
+    from qa_app.models import User
+    return User(login="system", role="admin")
+
+
+@click.group()
+def report() -> None:
+    """Reports."""
+
+
+@report.command("appraisal")
+@click.option("--period", required=True, help="2026-11, 2026-Q4 or 2026.")
+@click.option("--format", "fmt", default="json", type=click.Choice(["json", "csv"]), show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.pass_obj
+def appraisal(obj, period: str, fmt: str, output: Optional[Path], as_json: bool) -> None:
+    """Per-agent appraisal figures for a period, as JSON or CSV."""
+    import json
+    from qa_app.services import reports
+    with obj.app.app_context():
+        try:
+            rep = reports.appraisal_report(period)
+        except ServiceError as exc:
+            fail(str(exc))
+    if as_json:
+        fmt = "json"
+    body = reports.appraisal_csv(rep) if fmt == "csv" else json.dumps(rep.as_dict(), ensure_ascii=False,
+                                                                      indent=2, default=str)
+    if output:
+        output.write_text(body, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(body)

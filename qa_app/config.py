@@ -1,0 +1,47 @@
+"""Instance location and configuration: a folder holding the SQLite file and the generated secret key."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_INSTANCE = "instance"
+
+
+def instance_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """The instance folder: the explicit argument, else $QADESK_INSTANCE, else ./instance."""
+    chosen = explicit or os.environ.get("QADESK_INSTANCE") or DEFAULT_INSTANCE
+    return Path(chosen).resolve()
+
+
+def secret_key(folder: Path) -> str:
+    """The instance's secret key, generated once and kept in `secret_key` (mode 600)."""
+    path = folder / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def database_url(folder: Path) -> str:
+    """$QADESK_DATABASE_URL (any SQLAlchemy URL) or the embedded SQLite file in the instance."""
+    return os.environ.get("QADESK_DATABASE_URL") or f"sqlite:///{folder / 'qadesk.db'}"
+
+
+def build_config(folder: Path) -> dict:
+    """Settings for an app on this instance; a test config passed to create_app overrides them."""
+    return {
+        "SECRET_KEY": secret_key(folder),
+        "SQLALCHEMY_DATABASE_URI": database_url(folder),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ["en", "zh"],
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "QADESK_TRAINING_DUE_DAYS": 14,
+        "QADESK_SCHEDULER_TICK_SECONDS": 60,
+    }

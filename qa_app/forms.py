@@ -1,0 +1,82 @@
+"""Web forms (Flask-WTF, so every POST carries a CSRF token) and the readers of per-row form fields."""
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Optional, Union
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, MultipleFileField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional as Blank
+
+from qa_app.models import ROLES
+
+AGREE = "agree"
+REVIEW_CHOICES = (AGREE, "pass", "fail", "na")
+
+
+class CsrfForm(FlaskForm):
+    """A form with no fields of its own: buttons, and pages whose fields are one per row."""
+
+
+class LanguageForm(FlaskForm):
+    locale = HiddenField(validators=[DataRequired()])
+    next = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField(_l("Conversation files (.json, .ndjson, .jsonl)"))
+
+    def chosen_files(self) -> list:
+        """The uploaded files that have a name (browsers send one empty part when none is chosen)."""
+        return [f for f in (self.files.data or []) if getattr(f, "filename", "")]
+
+
+class UserForm(FlaskForm):
+    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[Blank(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES], validators=[DataRequired()])
+    team = StringField(_l("Team"), validators=[Blank(), Length(max=80)])
+    covers = StringField(_l("Covers teams (comma-separated, reviewers and leads)"),
+                         validators=[Blank(), Length(max=500)])
+    password = PasswordField(_l("Password (empty: generate one)"), validators=[Blank()])
+
+    def covered_teams(self) -> list[str]:
+        return [t.strip() for t in (self.covers.data or "").split(",") if t.strip()]
+
+
+def review_field(criterion_id: str, part: str) -> str:
+    """The form field name of one criterion's `part` ("result" or "comment") on the review page."""
+    return f"{part}__{criterion_id}"
+
+
+def review_decisions(formdata: Mapping[str, str], base: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Decisions for services.review.submit_review from the review form.
+
+    `base` maps each criterion id to its current result. "agree" (or no choice) keeps that
+    result; any other choice is passed on as is, so the service judges it (an unknown value is
+    its error to report). Every criterion is included so its comment is kept.
+    """
+    decisions = {}
+    for criterion_id, current in base.items():
+        choice = (formdata.get(review_field(criterion_id, "result")) or AGREE).strip()
+        comment = formdata.get(review_field(criterion_id, "comment")) or ""
+        decisions[criterion_id] = {"result": current if choice == AGREE else choice, "comment": comment}
+    return decisions
+
+
+def quiz_field(question_id: str) -> str:
+    return f"answer__{question_id}"
+
+
+def quiz_answers(formdata: Mapping[str, str],
+                 question_ids: Iterable[str]) -> dict[str, Optional[Union[int, str]]]:
+    """Answers for services.training.submit_quiz: the chosen option index, None when skipped.
+
+    A value that is not a whole number is passed on unchanged so the grader reports it
+    against its question rather than it being silently counted as unanswered.
+    """
+    answers: dict[str, Optional[Union[int, str]]] = {}
+    for qid in question_ids:
+        raw = (formdata.get(quiz_field(qid)) or "").strip()
+        answers[qid] = None if raw == "" else int(raw) if raw.isdigit() else raw
+    return answers

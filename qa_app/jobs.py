@@ -1,0 +1,82 @@
+"""Scheduled jobs as one table of definitions, and the single scheduler that runs them."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+LEASE = "scheduler"
+
+
+@dataclass(frozen=True)
+class JobDefinition:
+    """A recurring job: `key(now)` names one run, so a run happens once however often we tick."""
+
+    kind: str
+    description: str
+    key: Callable[[datetime], str]
+    handler: Callable[[dict], dict]
+
+
+def _mark_overdue(payload: dict) -> dict:
+    from qa_app.services import training
+    return {"marked_overdue": training.mark_overdue()}
+
+
+DEFINITIONS: tuple[JobDefinition, ...] = (
+    JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
+                  lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
+)
+
+
+def run_due(now: datetime | None = None) -> list[str]:
+    """Enqueue and run every definition whose run for `now` has not happened yet; returns their keys."""
+    from qa_app.services import jobs
+    now = now or datetime.now(timezone.utc)
+    ran = []
+    for definition in DEFINITIONS:
+        job, created = jobs.enqueue(definition.kind, definition.key(now))
+        if created or job.status == "queued":
+            jobs.run(job, definition.handler)
+            ran.append(job.key)
+    return ran
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def tick(app: Flask, holder: str) -> bool:
+    """One scheduler beat: run due jobs only if this process holds the lease. True when it did."""
+    from qa_app.services import jobs
+    ttl = 3 * app.config["QADESK_SCHEDULER_TICK_SECONDS"]
+    with app.app_context():
+        if not jobs.acquire_lease(LEASE, holder, ttl):
+            return False
+        run_due()
+        return True
+
+
+def start_scheduler(app: Flask, blocking: bool = False):
+    """Start APScheduler ticking every QADESK_SCHEDULER_TICK_SECONDS; jobs run only under the lease.
+
+    Every process may start a scheduler, yet only the lease holder runs jobs, so exactly one
+    scheduler is active however many web workers there are.
+    """
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    holder = holder_id()
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
+    scheduler.add_job(tick, "interval", seconds=app.config["QADESK_SCHEDULER_TICK_SECONDS"],
+                      args=(app, holder), next_run_time=datetime.now(timezone.utc),
+                      max_instances=1, coalesce=True, id="qadesk-tick")
+    log.info("scheduler %s starting", holder)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,46 @@
+"""Ingested conversations and their turns."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from qa_app.extensions import db
+from qa_app.models.base import utcnow
+from qa_app.models.users import User
+
+
+class Conversation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True, index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="chat")
+    agent_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    started_at: Mapped[Optional[datetime]] = mapped_column(index=True)
+    language: Mapped[Optional[str]] = mapped_column(String(8))
+    queue: Mapped[Optional[str]] = mapped_column(String(80))
+    customer: Mapped[Optional[str]] = mapped_column(String(120))
+    csat: Mapped[Optional[int]]
+    source: Mapped[Optional[str]] = mapped_column(String(500))
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agent: Mapped[User] = relationship()
+    turns: Mapped[list["Turn"]] = relationship(
+        order_by="Turn.idx", cascade="all, delete-orphan", back_populates="conversation"
+    )
+
+
+class Turn(db.Model):
+    __table_args__ = (UniqueConstraint("conversation_id", "idx"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    idx: Mapped[int]
+    speaker: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[Optional[datetime]]
+    start: Mapped[Optional[float]]
+    end: Mapped[Optional[float]]
+
+    conversation: Mapped[Conversation] = relationship(back_populates="turns")

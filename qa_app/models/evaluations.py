@@ -1,0 +1,71 @@
+"""Scorecard versions, evaluations (automatic and human) and their per-criterion scores."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from qa_app.extensions import db
+from qa_app.models.base import utcnow
+from qa_app.models.conversations import Conversation
+from qa_app.models.users import User
+
+
+class ScorecardVersion(db.Model):
+    """One immutable version of a scorecard definition; evaluations point at the version they used."""
+
+    __table_args__ = (UniqueConstraint("name", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[Optional[str]] = mapped_column(String(8))
+    definition: Mapped[dict] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+
+
+class Evaluation(db.Model):
+    """A scored evaluation. `is_final` marks the one that counts: the latest human one, else the automatic one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation.id", ondelete="CASCADE"), index=True
+    )
+    scorecard_version_id: Mapped[int] = mapped_column(ForeignKey("scorecard_version.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # auto | human
+    score: Mapped[float]
+    auto_fail: Mapped[bool] = mapped_column(default=False)
+    fail_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    section_scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    reviewer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    based_on_id: Mapped[Optional[int]] = mapped_column(ForeignKey("evaluation.id"))
+    is_final: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship()
+    scorecard_version: Mapped[ScorecardVersion] = relationship()
+    reviewer: Mapped[Optional[User]] = relationship()
+    criteria: Mapped[list["CriterionScore"]] = relationship(
+        order_by="CriterionScore.position", cascade="all, delete-orphan", back_populates="evaluation"
+    )
+
+
+class CriterionScore(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    criterion_id: Mapped[str] = mapped_column(String(120))
+    section_id: Mapped[str] = mapped_column(String(120))
+    result: Mapped[str] = mapped_column(String(4))  # pass | fail | na
+    score: Mapped[Optional[float]]
+    weight: Mapped[float]
+    critical: Mapped[bool] = mapped_column(default=False)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="criteria")

@@ -1,0 +1,61 @@
+"""Users, roles and teams."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from qa_app.extensions import db
+from qa_app.models.base import utcnow
+
+ROLES = ("admin", "reviewer", "lead", "agent", "hr")
+
+# Which teams a reviewer or lead covers (agents belong to exactly one team instead).
+team_coverage = Table(
+    "team_coverage",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Team(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    language: Mapped[Optional[str]] = mapped_column(String(8))
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    team_id: Mapped[Optional[int]] = mapped_column(ForeignKey("team.id"))
+    password_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[Optional[str]] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Optional[Team]] = relationship()
+    covers: Mapped[list[Team]] = relationship(secondary=team_coverage)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def covered_team_ids(self) -> set[int]:
+        """Teams whose conversations this user may see (agents: none; they see their own)."""
+        ids = {t.id for t in self.covers}
+        if self.role in ("reviewer", "lead") and self.team_id:
+            ids.add(self.team_id)
+        return ids

@@ -1,0 +1,24 @@
+"""Writes audit entries inside the caller's transaction (never commits itself)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from qa_app.extensions import db
+from qa_app.models import AuditEntry, User
+
+
+def record(actor: Optional[User], action: str, entity: str, entity_id: Optional[int],
+           before: Optional[dict] = None, after: Optional[dict] = None) -> AuditEntry:
+    """Add an audit entry to the session; it is stored with the change it describes."""
+    entry = AuditEntry(user_id=actor.id if actor else None, action=action, entity=entity,
+                       entity_id=entity_id, before=before, after=after)
+    db.session.add(entry)
+    return entry
+
+
+def recent(limit: int = 200, entity: Optional[str] = None) -> list[AuditEntry]:
+    """The newest audit entries first."""
+    query = db.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    return list(db.session.scalars(query))

@@ -1,0 +1,45 @@
+"""Creating or upgrading an instance: schema to the newest migration, shipped content, the admin user."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+from flask import current_app
+
+from qa_app.extensions import db
+from qa_app.services import scorecards, training, users
+
+
+@dataclass(frozen=True)
+class InitResult:
+    admin_created: bool
+    admin_password: Optional[str]  # only when generated here, to be shown once
+    scorecards_added: int
+    courses_added: int
+    rules_added: int
+
+
+def upgrade_schema() -> None:
+    """Apply every Alembic migration up to head (creates the schema on an empty database)."""
+    from flask_migrate import upgrade
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+def init_instance(admin_password: Optional[str] = None) -> InitResult:
+    """Idempotent: safe to run on a new or an existing instance.
+
+    The admin's password is `admin_password`, else $QADESK_ADMIN_PASSWORD, else generated
+    and returned so the caller can print it once.
+    """
+    upgrade_schema()
+    added_cards = scorecards.ensure_shipped()
+    added_courses = training.ensure_courses()
+    added_rules = training.ensure_rules()
+    created, shown = False, None
+    if users.find_user("admin") is None:
+        chosen = admin_password or os.environ.get("QADESK_ADMIN_PASSWORD")
+        _, password = users.add_user("admin", "admin", password=chosen, name="Administrator", commit=False)
+        created, shown = True, (None if chosen else password)
+    db.session.commit()
+    return InitResult(created, shown, added_cards, added_courses, added_rules)

@@ -1,0 +1,91 @@
+"""The job table: idempotent enqueue by key, running a job with its status, and the scheduler lease."""
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Optional
+
+from sqlalchemy.exc import IntegrityError
+
+from qa_app.extensions import db
+from qa_app.models import Job, SchedulerLease
+from qa_app.models.base import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(kind: str, key: str, payload: Optional[dict] = None) -> tuple[Job, bool]:
+    """(job, created): a job with this key is created once; enqueuing it again returns the first."""
+    existing = db.session.scalar(db.select(Job).where(Job.key == key))
+    if existing:
+        return existing, False
+    job = Job(kind=kind, key=key, payload=payload or {})
+    db.session.add(job)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process enqueued the same key first
+        db.session.rollback()
+        return db.session.scalar(db.select(Job).where(Job.key == key)), False
+    return job, True
+
+
+def run(job: Job, handler: Callable[[dict], dict]) -> Job:
+    """Run a queued job: status running -> done (with its result) or failed (with the reason)."""
+    job.status, job.started_at, job.attempts = "running", utcnow(), job.attempts + 1
+    db.session.commit()
+    job_id = job.id
+    try:
+        result = handler(dict(job.payload or {}))
+    except Exception as exc:  # a failed job must record why, whatever went wrong
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+        log.error("job %s failed\n%s", job.key, traceback.format_exc())
+    else:
+        job = db.session.get(Job, job_id)
+        job.status, job.result, job.error = "done", result, None
+    job.finished_at = utcnow()
+    db.session.commit()
+    return job
+
+
+def recent(limit: int = 100) -> list[Job]:
+    return list(db.session.scalars(db.select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)))
+
+
+def acquire_lease(name: str, holder: str, ttl_seconds: int, now: Optional[datetime] = None) -> bool:
+    """True when `holder` holds the lease `name` until now + ttl (taken over only once expired).
+
+    A single conditional UPDATE (or the INSERT of the first row) is atomic in every database,
+    so two processes can never both believe they hold it.
+    """
+    now = now or datetime.now(timezone.utc)
+    expires = now + timedelta(seconds=ttl_seconds)
+    stmt = (db.update(SchedulerLease).where(SchedulerLease.name == name)
+            .where((SchedulerLease.holder == holder) | (SchedulerLease.expires_at < now))
+            .values(holder=holder, expires_at=expires))
+    if db.session.execute(stmt).rowcount == 1:
+        db.session.commit()
+        return True
+    db.session.rollback()
+    if db.session.get(SchedulerLease, name) is not None:
+        return False
+    db.session.add(SchedulerLease(name=name, holder=holder, expires_at=expires))
+    try:
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def release_lease(name: str, holder: str) -> None:
+    db.session.execute(db.delete(SchedulerLease).where(SchedulerLease.name == name,
+                                                       SchedulerLease.holder == holder))
+    db.session.commit()
+
+
+def lease_holder(name: str) -> Optional[tuple[str, datetime]]:
+    row = db.session.get(SchedulerLease, name)
+    return (row.holder, as_utc(row.expires_at)) if row else None

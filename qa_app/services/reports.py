@@ -1,0 +1,84 @@
+"""HR's appraisal report: per agent QA average, evaluations, critical failures, training progress, CSAT."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Optional
+
+from qa_app.extensions import db
+from qa_app.models import Assignment, Conversation, Evaluation, User
+from qa_app.services import ServiceError
+from training import appraisal, periods
+
+
+@dataclass(frozen=True)
+class AppraisalReport:
+    period: periods.Period
+    rows: list[appraisal.AppraisalRow]
+
+    def as_dict(self) -> dict:
+        return {"period": self.period.label, "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(), "rows": [asdict(r) for r in self.rows]}
+
+
+def appraisal_report(period_label: str, now: Optional[datetime] = None) -> AppraisalReport:
+    """The report for a period such as 2026-11, 2026-Q4 or 2026.
+
+    An evaluation belongs to the period of its conversation's start; an assignment to the
+    period it was assigned in; CSAT comes from the period's conversations. Every agent appears.
+    """
+    try:
+        period = periods.parse_period(period_label)
+    except periods.PeriodError as exc:
+        raise ServiceError(str(exc)) from exc
+    now = now or datetime.now(timezone.utc)
+    agents = db.session.scalars(db.select(User).where(User.role == "agent").order_by(User.login)).all()
+    evals, csats = _evaluations(period), _csat(period)
+    assigned = _assignments(period)
+    records = [appraisal.AgentRecords(
+        agent=a.login, team=a.team.name if a.team else None, evaluations=tuple(evals.get(a.id, ())),
+        assignments=tuple(assigned.get(a.id, ())), csat=tuple(csats.get(a.id, ()))) for a in agents]
+    return AppraisalReport(period, appraisal.appraisal_rows(records, as_of=min(now, period.end)))
+
+
+def _in_period(column, period: periods.Period):
+    return (column >= period.start) & (column < period.end)
+
+
+def _evaluations(period) -> dict[int, list[appraisal.EvaluationRecord]]:
+    rows = db.session.execute(db.select(Conversation.agent_id, Evaluation.score, Evaluation.auto_fail,
+                                        Conversation.started_at)
+                              .join(Evaluation, Evaluation.conversation_id == Conversation.id)
+                              .where(Evaluation.is_final.is_(True), _in_period(Conversation.started_at, period)))
+    out: dict[int, list] = {}
+    for agent_id, score, auto_fail, at in rows:
+        out.setdefault(agent_id, []).append(appraisal.EvaluationRecord(score=score, auto_fail=auto_fail, at=at))
+    return out
+
+
+def _csat(period) -> dict[int, list[int]]:
+    rows = db.session.execute(db.select(Conversation.agent_id, Conversation.csat).where(
+        Conversation.csat.is_not(None), _in_period(Conversation.started_at, period)))
+    out: dict[int, list[int]] = {}
+    for agent_id, value in rows:
+        out.setdefault(agent_id, []).append(value)
+    return out
+
+
+def _assignments(period) -> dict[int, list[appraisal.AssignmentRecord]]:
+    rows = db.session.scalars(db.select(Assignment).where(_in_period(Assignment.assigned_at, period)))
+    out: dict[int, list] = {}
+    for a in rows:
+        out.setdefault(a.agent_id, []).append(appraisal.AssignmentRecord(
+            status=a.status, due_at=a.due_at, completed_at=a.completed_at, assigned_at=a.assigned_at))
+    return out
+
+
+def appraisal_csv(report: AppraisalReport) -> str:
+    """The report as CSV text (header row first), safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(appraisal.to_csv_rows(report.rows))
+    return buffer.getvalue()

@@ -1,0 +1,104 @@
+"""Human review: reviewers agree with or override each criterion; the result becomes the final score."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping, Optional
+
+from qa_app.extensions import db
+from qa_app.models import Conversation, CriterionScore, Evaluation, User
+from qa_app.services import NotFound, ServiceError, audit, conversations, training
+from qa_app.services.scoring import make_final, new_evaluation
+from scoring.formula import total_score
+from scoring.result import RESULTS, CriterionResult, Evidence, EvaluationResult
+
+REVIEWER_ROLES = ("reviewer", "lead", "admin")
+
+
+def review_queue(user: User, limit: int = 200) -> list[tuple[Conversation, Evaluation]]:
+    """Visible conversations whose final evaluation is still automatic, lowest score first."""
+    query = (db.select(Conversation, Evaluation)
+             .join(Evaluation, Evaluation.conversation_id == Conversation.id)
+             .where(Evaluation.is_final.is_(True), Evaluation.kind == "auto",
+                    conversations.visibility_filter(user), Conversation.agent_id != user.id)
+             .order_by(Evaluation.auto_fail.desc(), Evaluation.score, Conversation.started_at.desc())
+             .limit(limit))
+    return [(c, e) for c, e in db.session.execute(query)]
+
+
+def _to_result(row: CriterionScore) -> CriterionResult:
+    return CriterionResult(
+        criterion_id=row.criterion_id, section_id=row.section_id, result=row.result, score=row.score,
+        weight=row.weight, critical=row.critical, explanation=row.explanation, comment=row.comment,
+        evidence=tuple(Evidence(turn=e.get("turn"), text=e.get("text", "")) for e in row.evidence or []))
+
+
+def apply_decisions(base: list[CriterionResult],
+                    decisions: Mapping[str, Mapping[str, str]]) -> list[CriterionResult]:
+    """The base results with the reviewer's decisions applied.
+
+    `decisions` maps criterion id -> {"result": pass|fail|na, "comment": str}; a missing
+    criterion means agreement. Overriding a result needs a comment.
+    """
+    known = {r.criterion_id for r in base}
+    unknown = sorted(set(decisions) - known)
+    if unknown:
+        raise ServiceError(f"unknown criterion: {', '.join(unknown)}")
+    out = []
+    for r in base:
+        d = decisions.get(r.criterion_id) or {}
+        result = d.get("result") or r.result
+        comment = (d.get("comment") or "").strip()
+        if result not in RESULTS:
+            raise ServiceError(f"{r.criterion_id}: result must be pass, fail or na, not {result!r}")
+        if result == r.result:
+            out.append(replace(r, comment=comment))
+            continue
+        if not comment:
+            raise ServiceError(f"{r.criterion_id}: a comment is required to override the result")
+        score = {"pass": 1.0, "fail": 0.0, "na": None}[result]
+        out.append(replace(r, result=result, score=score, comment=comment))
+    return out
+
+
+def submit_review(reviewer: User, conversation_id: int,
+                  decisions: Mapping[str, Mapping[str, str]]) -> Evaluation:
+    """Store the reviewer's evaluation as final, audit the change, and re-run training rules."""
+    if reviewer.role not in REVIEWER_ROLES:
+        raise ServiceError("only reviewers, leads and admins review conversations")
+    conv = conversations.get_visible(reviewer, conversation_id)
+    if conv.agent_id == reviewer.id:
+        raise ServiceError("nobody reviews their own conversations")
+    base = conversations.final_evaluation(conv.id)
+    if base is None:
+        raise NotFound("this conversation has not been scored yet")
+    results = apply_decisions([_to_result(c) for c in base.criteria], decisions)
+    score, auto_fail, sections = total_score(results)
+    fails = tuple(r.criterion_id for r in results if r.critical and r.result == "fail")
+    result = EvaluationResult(scorecard=base.scorecard_version.name, version=base.scorecard_version.version,
+                              score=score, auto_fail=auto_fail, criteria=tuple(results),
+                              section_scores=sections, fail_reasons=fails)
+    ev = new_evaluation(conv, base.scorecard_version, result, kind="human", reviewer=reviewer, based_on=base)
+    make_final(ev)
+    audit.record(reviewer, "review", "conversation", conv.id, before=_summary(base), after=_summary(ev))
+    training.apply_rules([conv.id])
+    db.session.commit()
+    return ev
+
+
+def _summary(ev: Evaluation) -> dict:
+    return {"evaluation": ev.id, "kind": ev.kind, "score": ev.score, "auto_fail": ev.auto_fail,
+            "criteria": {c.criterion_id: c.result for c in ev.criteria}}
+
+
+def reviewed_by(user: User, limit: int = 50) -> list[Evaluation]:
+    """The reviewer's latest human evaluations."""
+    return list(db.session.scalars(db.select(Evaluation).where(
+        Evaluation.reviewer_id == user.id, Evaluation.kind == "human")
+        .order_by(Evaluation.created_at.desc()).limit(limit)))
+
+
+def get_evaluation(ev_id: Optional[int]) -> Evaluation:
+    ev = db.session.get(Evaluation, ev_id) if ev_id else None
+    if ev is None:
+        raise NotFound("evaluation not found")
+    return ev

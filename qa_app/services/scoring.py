@@ -1,0 +1,112 @@
+"""Automatic scoring: evaluate conversations against the active scorecards and keep the final flags right."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional
+
+from qa_app.extensions import db
+from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion
+from qa_app.services import conversations, scorecards, training
+from scoring.engine import evaluate, select_scorecard
+from scoring.result import EvaluationResult
+
+_default_sentiment = None
+
+
+def default_sentiment():
+    """One DefaultSentiment per process: its engines load lazily, once."""
+    global _default_sentiment
+    if _default_sentiment is None:
+        from scoring.sentiment import DefaultSentiment
+        _default_sentiment = DefaultSentiment()
+    return _default_sentiment
+
+
+@dataclass
+class ScoreSummary:
+    scored: int = 0
+    no_scorecard: int = 0
+
+    def as_dict(self) -> dict:
+        return {"scored": self.scored, "no_scorecard": self.no_scorecard}
+
+
+def score_pending(rescore_all: bool = False, sentiment=None,
+                  progress: Optional[Callable[[int], None]] = None,
+                  conversation_ids: Optional[Iterable[int]] = None) -> ScoreSummary:
+    """Auto-score conversations lacking an automatic evaluation under their active scorecard.
+
+    With `rescore_all`, every conversation gets a new automatic evaluation (old ones are kept).
+    Training rules run on the scored conversations before the single commit.
+    """
+    sentiment = sentiment or default_sentiment()
+    versions = scorecards.active_versions()
+    cards = [card for _, card in versions]
+    row_of = {card.name: row for row, card in versions}
+    done = set() if rescore_all else _auto_pairs()
+    summary, scored_ids = ScoreSummary(), []
+    for conv in _conversations(conversation_ids):
+        domain = conversations.to_domain(conv)
+        card = select_scorecard(domain, cards)
+        if card is None:
+            summary.no_scorecard += 1
+            continue
+        version = row_of[card.name]
+        if (conv.id, version.id) in done:
+            continue
+        store_auto(conv, version, evaluate(domain, card, sentiment))
+        scored_ids.append(conv.id)
+        summary.scored += 1
+        if progress:
+            progress(1)
+    training.apply_rules(scored_ids)
+    db.session.commit()
+    return summary
+
+
+def _auto_pairs() -> set[tuple[int, int]]:
+    rows = db.session.execute(db.select(Evaluation.conversation_id, Evaluation.scorecard_version_id)
+                              .where(Evaluation.kind == "auto"))
+    return {(c, v) for c, v in rows}
+
+
+def _conversations(ids: Optional[Iterable[int]]):
+    query = db.select(Conversation).order_by(Conversation.id)
+    if ids is not None:
+        query = query.where(Conversation.id.in_(list(ids)))
+    return db.session.scalars(query).all()
+
+
+def store_auto(conv: Conversation, version: ScorecardVersion, result: EvaluationResult) -> Evaluation:
+    """Add the automatic evaluation; it becomes final unless a human evaluation exists."""
+    ev = new_evaluation(conv, version, result, kind="auto")
+    has_human = db.session.scalar(db.select(Evaluation.id).where(
+        Evaluation.conversation_id == conv.id, Evaluation.kind == "human"))
+    if not has_human:
+        make_final(ev)
+    return ev
+
+
+def new_evaluation(conv: Conversation, version: ScorecardVersion, result: EvaluationResult,
+                   kind: str, reviewer=None, based_on: Optional[Evaluation] = None) -> Evaluation:
+    """Rows for one EvaluationResult (added to the session, not committed)."""
+    ev = Evaluation(conversation=conv, scorecard_version=version, kind=kind, score=result.score,
+                    auto_fail=result.auto_fail, fail_reasons=list(result.fail_reasons),
+                    section_scores=dict(result.section_scores), reviewer=reviewer,
+                    based_on_id=based_on.id if based_on else None)
+    ev.criteria = [CriterionScore(
+        position=i, criterion_id=c.criterion_id, section_id=c.section_id, result=c.result,
+        score=c.score, weight=c.weight, critical=c.critical,
+        evidence=[{"turn": e.turn, "text": e.text} for e in c.evidence],
+        explanation=c.explanation, comment=c.comment) for i, c in enumerate(result.criteria)]
+    db.session.add(ev)
+    db.session.flush()
+    return ev
+
+
+def make_final(ev: Evaluation) -> None:
+    """Mark `ev` as its conversation's final evaluation and unmark the previous one."""
+    db.session.execute(db.update(Evaluation).where(
+        Evaluation.conversation_id == ev.conversation_id, Evaluation.id != ev.id,
+        Evaluation.is_final.is_(True)).values(is_final=False))
+    ev.is_final = True

@@ -1,0 +1,198 @@
+"""Training: courses and rules in the database, assignments from final evaluations, quizzes, overdue marking."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Mapping, Optional
+
+from qa_app.extensions import db
+from qa_app.models import Assignment, Conversation, Course, Evaluation, QuizAttempt, TrainingRule, User
+from qa_app.services import NotFound, ServiceError, audit
+from training import catalog, due, quiz, rules
+
+OPEN = ("assigned", "overdue")
+
+
+def ensure_courses() -> int:
+    """Load the shipped course catalogue into the database (new codes added, existing updated)."""
+    changed = 0
+    for course in catalog.load_courses():
+        row = db.session.scalar(db.select(Course).where(Course.code == course.code)) or Course(code=course.code)
+        row.title, row.language, row.summary = course.title, course.language, course.summary
+        row.body, row.pass_mark = course.body_markdown, course.pass_mark
+        row.quiz = [{"id": q.id, "prompt": q.prompt, "options": list(q.options), "answer": q.answer,
+                     "explanation": q.explanation} for q in course.quiz.questions]
+        if row.id is None:
+            db.session.add(row)
+            changed += 1
+    return changed
+
+
+def ensure_rules() -> int:
+    """Store the default training rules when the instance has none."""
+    if db.session.scalar(db.select(TrainingRule.id).limit(1)):
+        return 0
+    defaults = rules.default_rules()
+    for r in defaults:
+        db.session.add(TrainingRule(code=r.id, name=r.name, kind=r.kind, threshold=r.threshold,
+                                    criterion_id=r.criterion_id, language=r.language,
+                                    course_code=r.course_code, due_days=r.due_days))
+    return len(defaults)
+
+
+def active_rules() -> list[rules.TrainingRule]:
+    rows = db.session.scalars(db.select(TrainingRule).where(TrainingRule.active.is_(True)).order_by(TrainingRule.id))
+    return [rules.TrainingRule(id=r.code, name=r.name, kind=r.kind, course_code=r.course_code,
+                               due_days=r.due_days, threshold=r.threshold, criterion_id=r.criterion_id,
+                               language=r.language) for r in rows]
+
+
+def list_rules() -> list[TrainingRule]:
+    return list(db.session.scalars(db.select(TrainingRule).order_by(TrainingRule.id)))
+
+
+def _facts(conv: Conversation, ev: Evaluation) -> rules.EvaluationFacts:
+    failed = tuple(c.criterion_id for c in ev.criteria if c.result == "fail")
+    return rules.EvaluationFacts(conversation_id=conv.id, agent=conv.agent.login, language=conv.language,
+                                 score=ev.score, auto_fail=ev.auto_fail, failed_criteria=failed,
+                                 external_id=conv.external_id)
+
+
+def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None) -> list[Assignment]:
+    """Assign the courses the rules ask for on each conversation's final evaluation (no commit).
+
+    An agent who already has the course open is not assigned it twice. An open assignment
+    created for a conversation whose final evaluation no longer fires is cancelled
+    (a reviewer raised the score), and the cancellation is audited.
+    """
+    now = now or datetime.now(timezone.utc)
+    ids = list(conversation_ids)
+    if not ids:
+        return []
+    active, courses, created = active_rules(), _courses_by_code(), []
+    pairs = db.session.execute(db.select(Conversation, Evaluation).join(
+        Evaluation, Evaluation.conversation_id == Conversation.id).where(
+        Conversation.id.in_(ids), Evaluation.is_final.is_(True)))
+    for conv, ev in pairs:
+        decisions = rules.decide(_facts(conv, ev), active)
+        wanted = {d.course_code for d in decisions}
+        _cancel_unwanted(conv, wanted)
+        for d in decisions:
+            course = courses.get(d.course_code)
+            if course is None or _has_open(conv.agent_id, course.id):
+                continue
+            created.append(_assign(conv, ev, course, d, now))
+    return created
+
+
+def _courses_by_code() -> dict[str, Course]:
+    return {c.code: c for c in db.session.scalars(db.select(Course))}
+
+
+def _has_open(agent_id: int, course_id: int) -> bool:
+    return db.session.scalar(db.select(Assignment.id).where(
+        Assignment.agent_id == agent_id, Assignment.course_id == course_id,
+        Assignment.status.in_(OPEN))) is not None
+
+
+def _assign(conv: Conversation, ev: Evaluation, course: Course, d: rules.AssignmentDecision,
+            now: datetime) -> Assignment:
+    a = Assignment(agent_id=conv.agent_id, course_id=course.id, evaluation_id=ev.id,
+                   conversation_id=conv.id, rule_code=d.rule_id, reason=d.reason, status="assigned",
+                   assigned_at=now, due_at=due.due_date(now, d.due_days))
+    db.session.add(a)
+    db.session.flush()
+    audit.record(None, "assign", "assignment", a.id, after={"agent": conv.agent.login,
+                                                            "course": course.code, "reason": d.reason})
+    return a
+
+
+def _cancel_unwanted(conv: Conversation, wanted: set[str]) -> None:
+    open_rows = db.session.scalars(db.select(Assignment).join(Course).where(
+        Assignment.conversation_id == conv.id, Assignment.status.in_(OPEN), Course.code.not_in(wanted)))
+    for a in open_rows:
+        audit.record(None, "cancel", "assignment", a.id, before={"status": a.status},
+                     after={"status": "cancelled", "why": "final evaluation no longer triggers the course"})
+        a.status = "cancelled"
+
+
+def visible_assignments(user: User, agent_login: Optional[str] = None,
+                        status: Optional[str] = None) -> list[Assignment]:
+    """Agents see their own; leads, reviewers, HR and admins see everyone's (optionally one agent's)."""
+    query = db.select(Assignment).join(User, Assignment.agent_id == User.id)
+    if user.role == "agent":
+        query = query.where(Assignment.agent_id == user.id)
+    if agent_login:
+        query = query.where(User.login == agent_login)
+    if status:
+        query = query.where(Assignment.status == status)
+    return list(db.session.scalars(query.order_by(Assignment.due_at, Assignment.id)))
+
+
+def get_assignment_for(user: User, assignment_id: int) -> Assignment:
+    a = db.session.get(Assignment, assignment_id)
+    if a is None or (user.role == "agent" and a.agent_id != user.id):
+        raise NotFound("assignment not found")
+    return a
+
+
+def assignment_document(a: Assignment) -> dict:
+    return {"id": a.id, "agent": a.agent.login, "course": a.course.code, "title": a.course.title,
+            "reason": a.reason, "assigned": a.assigned_at.isoformat(), "due": a.due_at.isoformat(),
+            "status": a.status, "completed": a.completed_at.isoformat() if a.completed_at else None,
+            "best_score": a.best_score}
+
+
+def course_quiz(course: Course) -> quiz.Quiz:
+    questions = tuple(quiz.Question(id=q["id"], prompt=q["prompt"], options=tuple(q["options"]),
+                                    answer=q["answer"], explanation=q.get("explanation", ""))
+                      for q in course.quiz)
+    return quiz.Quiz(questions=questions, pass_mark=course.pass_mark)
+
+
+def submit_quiz(user: User, assignment_id: int, answers: Mapping[str, Optional[int]],
+                now: Optional[datetime] = None) -> tuple[QuizAttempt, quiz.QuizResult]:
+    """Grade the agent's answers; a pass completes the assignment. Only the assigned agent may answer."""
+    now = now or datetime.now(timezone.utc)
+    a = get_assignment_for(user, assignment_id)
+    if a.agent_id != user.id:
+        raise ServiceError("only the assigned agent can take this quiz")
+    if a.status not in OPEN:
+        raise ServiceError(f"this assignment is {a.status}; the quiz is closed")
+    try:
+        result = quiz.grade(course_quiz(a.course), answers)
+    except quiz.QuizError as exc:
+        raise ServiceError(str(exc)) from exc
+    attempt = QuizAttempt(assignment_id=a.id, at=now, answers=dict(answers),
+                          score=result.score_percent, passed=result.passed)
+    db.session.add(attempt)
+    a.best_score = max(a.best_score or 0.0, result.score_percent)
+    if result.passed:
+        audit.record(user, "complete", "assignment", a.id, before={"status": a.status},
+                     after={"status": "completed", "score": result.score_percent})
+        a.status, a.completed_at = "completed", now
+    db.session.commit()
+    return attempt, result
+
+
+def mark_overdue(now: Optional[datetime] = None) -> int:
+    """Assignments past their due date and not completed become overdue; returns how many changed."""
+    now = now or datetime.now(timezone.utc)
+    rows = db.session.scalars(db.select(Assignment).where(Assignment.status == "assigned"))
+    changed = 0
+    for a in rows:
+        if due.status_at(a.status, a.due_at, now) == "overdue":
+            a.status = "overdue"
+            changed += 1
+    db.session.commit()
+    return changed
+
+
+def list_courses() -> list[Course]:
+    return list(db.session.scalars(db.select(Course).order_by(Course.language, Course.code)))
+
+
+def get_course(code: str) -> Course:
+    row = db.session.scalar(db.select(Course).where(Course.code == code))
+    if row is None:
+        raise NotFound(f"no course {code!r}")
+    return row

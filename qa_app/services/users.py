@@ -1,0 +1,95 @@
+"""Users and teams: creation, look-up and authentication."""
+from __future__ import annotations
+
+import secrets
+from typing import Iterable, Optional
+
+from qa_app.extensions import db
+from qa_app.models import ROLES, Team, User
+from qa_app.services import NotFound, ServiceError
+from qa_app.services import audit
+
+
+def ensure_team(name: str, language: Optional[str] = None) -> Team:
+    """The team of that name, created when missing (no commit)."""
+    team = db.session.scalar(db.select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name, language=language)
+        db.session.add(team)
+        db.session.flush()
+    return team
+
+
+def find_user(login: str) -> Optional[User]:
+    return db.session.scalar(db.select(User).where(User.login == login))
+
+
+def get_user(login: str) -> User:
+    user = find_user(login)
+    if user is None:
+        raise NotFound(f"no user with login {login!r}")
+    return user
+
+
+def add_user(login: str, role: str, *, team: Optional[str] = None, password: Optional[str] = None,
+             name: str = "", covers: Iterable[str] = (), actor: Optional[User] = None,
+             commit: bool = True) -> tuple[User, str]:
+    """Create a user; returns (user, password), generating a password when none is given."""
+    login = (login or "").strip()
+    if not login:
+        raise ServiceError("login: required")
+    if role not in ROLES:
+        raise ServiceError(f"role: must be one of {', '.join(ROLES)}, not {role!r}")
+    if find_user(login):
+        raise ServiceError(f"login {login!r} already exists")
+    password = password or secrets.token_urlsafe(12)
+    if len(password) < 8:
+        raise ServiceError("password: must be at least 8 characters")
+    user = User(login=login, role=role, name=name or login)
+    user.set_password(password)
+    if team:
+        user.team = ensure_team(team)
+    user.covers = [ensure_team(t) for t in covers]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "create", "user", user.id, after={"login": login, "role": role, "team": team})
+    if commit:
+        db.session.commit()
+    return user, password
+
+
+def ensure_agent(login: str) -> User:
+    """The agent with that login, created (role agent, no password) when unknown. No commit."""
+    user = find_user(login)
+    if user is None:
+        user = User(login=login, role="agent", name=login)
+        db.session.add(user)
+        db.session.flush()
+        audit.record(None, "create", "user", user.id, after={"login": login, "role": "agent",
+                                                             "via": "ingest"})
+    return user
+
+
+def authenticate(login: str, password: str) -> Optional[User]:
+    """The active user whose password matches, else None (same answer for unknown logins)."""
+    user = find_user((login or "").strip())
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def set_password(login: str, password: str, actor: Optional[User] = None) -> None:
+    if len(password) < 8:
+        raise ServiceError("password: must be at least 8 characters")
+    user = get_user(login)
+    user.set_password(password)
+    audit.record(actor, "set_password", "user", user.id)
+    db.session.commit()
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(db.select(User).order_by(User.role, User.login)))
+
+
+def list_teams() -> list[Team]:
+    return list(db.session.scalars(db.select(Team).order_by(Team.name)))

@@ -1,0 +1,1 @@
+"""Scoring: scorecards, checks, sentiment, the score formula and agreement statistics."""

@@ -1,0 +1,108 @@
+"""Values shared by every check: the outcome, the per-conversation context and the check-type record."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping, Optional
+
+from scoring.result import RESULTS, Evidence
+from transcripts.model import Conversation
+
+Problems = list[tuple[str, str]]  # (parameter path relative to `check`, message)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A check's answer: pass/fail with a 0..1 score, or N/A with no score; evidence; a one-line reason."""
+
+    result: str
+    score: Optional[float]
+    evidence: tuple[Evidence, ...] = ()
+    explanation: str = ""
+
+    def __post_init__(self) -> None:
+        if self.result not in RESULTS:
+            raise ValueError(f"result must be one of {RESULTS}, not {self.result!r}")
+        if self.result == "na" and self.score is not None:
+            raise ValueError("an N/A outcome has no score")
+        if self.result != "na" and (self.score is None or not 0.0 <= self.score <= 1.0):
+            raise ValueError("a pass/fail outcome needs a score within 0..1")
+
+    @classmethod
+    def passed(cls, explanation: str, evidence: Iterable[Evidence] = (), score: float = 1.0) -> "CheckOutcome":
+        return cls("pass", score, tuple(evidence), explanation)
+
+    @classmethod
+    def failed(cls, explanation: str, evidence: Iterable[Evidence] = (), score: float = 0.0) -> "CheckOutcome":
+        return cls("fail", score, tuple(evidence), explanation)
+
+    @classmethod
+    def na(cls, reason: str, evidence: Iterable[Evidence] = ()) -> "CheckOutcome":
+        return cls("na", None, tuple(evidence), reason)
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the engine prepares once per conversation: normalised turn texts, language, turn polarities.
+
+    `polarity` holds -1..1 values only for the turns the checks asked for (see CheckType.sentiment_turns).
+    """
+
+    normalised: tuple[str, ...]
+    language: str = "en"
+    polarity: Mapping[int, float] = field(default_factory=dict)
+
+
+RunFn = Callable[[Conversation, Mapping[str, object], CheckContext], CheckOutcome]
+ValidateFn = Callable[[Mapping[str, object]], Problems]
+SentimentTurnsFn = Callable[[Conversation, Mapping[str, object], CheckContext], Iterable[int]]
+
+
+def accept_any_params(params: Mapping[str, object]) -> Problems:
+    """Validator for check types that declare no parameter rules."""
+    return []
+
+
+def no_sentiment(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> list[int]:
+    """Sentiment request of check types that need no sentiment."""
+    return []
+
+
+@dataclass(frozen=True)
+class CheckType:
+    """A named check: `run` never raises on odd conversations; `validate` lists parameter problems;
+    `sentiment_turns` names the turn indices whose polarity `run` will read from the context."""
+
+    name: str
+    run: RunFn
+    validate: ValidateFn = accept_any_params
+    sentiment_turns: SentimentTurnsFn = no_sentiment
+    description: str = ""
+
+
+def turns_of(conversation: Conversation, context: CheckContext, speaker: str) -> list[int]:
+    """Indices of `speaker`'s turns that have text after normalisation ("any": agent and customer)."""
+    wanted = ("agent", "customer") if speaker == "any" else (speaker,)
+    norm = context.normalised
+    return [i for i, t in enumerate(conversation.turns) if t.speaker in wanted and i < len(norm) and norm[i]]
+
+
+def evidence_of(conversation: Conversation, index: int) -> Evidence:
+    """The whole original text of one turn as evidence."""
+    return Evidence(index, conversation.turns[index].text)
+
+
+def turn_name(index: int) -> str:
+    """Turn position for people: 1-based."""
+    return f"turn {index + 1}"
+
+
+def quoted(items: Iterable[str], limit: int = 3) -> str:
+    """'"a", "b", "c" and 2 more' for explanations."""
+    items = list(items)
+    shown = ", ".join(f'"{s}"' for s in items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 agent turn', '3 agent turns'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

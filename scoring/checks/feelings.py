@@ -1,0 +1,113 @@
+"""Sentiment checks: the customer's mood at the end, its trend, and the agent's tone (polarity -1..1)."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from scoring.checks import params as p
+from scoring.checks.base import (
+    CheckContext,
+    CheckOutcome,
+    CheckType,
+    evidence_of,
+    plural,
+    turn_name,
+    turns_of,
+)
+from transcripts.model import Conversation
+
+_POLARITY = p.number(-1.0, 1.0)
+
+
+def _missing(context: CheckContext, turns: list[int]) -> list[int]:
+    return [i for i in turns if i not in context.polarity]
+
+
+def customer_sentiment_end(
+    conversation: Conversation, params: Mapping[str, object], context: CheckContext
+) -> CheckOutcome:
+    """Pass when the polarity of the last customer turn with text is at least `min`."""
+    turns = turns_of(conversation, context, "customer")
+    if not turns:
+        return CheckOutcome.na("no customer turn with text")
+    last = turns[-1]
+    if _missing(context, [last]):
+        return CheckOutcome.na(f"no sentiment score for {turn_name(last)}")
+    polarity, limit = context.polarity[last], float(params["min"])
+    reason = f"customer sentiment at the end is {polarity:.2f} (minimum {limit:.2f})"
+    if polarity >= limit:
+        return CheckOutcome.passed(reason, [evidence_of(conversation, last)])
+    return CheckOutcome.failed(reason, [evidence_of(conversation, last)])
+
+
+def _last_customer_turn(conversation: Conversation, params: Mapping, context: CheckContext) -> list[int]:
+    return turns_of(conversation, context, "customer")[-1:]
+
+
+def _trend_turns(conversation: Conversation, params: Mapping, context: CheckContext) -> tuple[list[int], list[int]]:
+    turns = turns_of(conversation, context, "customer")
+    n = min(int(params.get("turns", 1)), len(turns) // 2)
+    if n == 0:
+        return [], []
+    return turns[:n], turns[-n:]
+
+
+def sentiment_not_worse(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
+    """Pass when the mean polarity of the last N customer turns is no lower than that of the first N
+    (less `tolerance`); N is cut to half the customer turns so the two ends never overlap."""
+    start, end = _trend_turns(conversation, params, context)
+    if not start:
+        return CheckOutcome.na("fewer than two customer turns with text")
+    if _missing(context, start + end):
+        return CheckOutcome.na("no sentiment score for the customer turns")
+    before = sum(context.polarity[i] for i in start) / len(start)
+    after = sum(context.polarity[i] for i in end) / len(end)
+    tolerance = float(params.get("tolerance", 0.0))
+    reason = f"customer sentiment went from {before:.2f} to {after:.2f}"
+    evidence = [evidence_of(conversation, i) for i in (start[0], end[-1])]
+    if after >= before - tolerance:
+        return CheckOutcome.passed(reason, evidence)
+    return CheckOutcome.failed(reason, evidence)
+
+
+def agent_never_negative(
+    conversation: Conversation, params: Mapping[str, object], context: CheckContext
+) -> CheckOutcome:
+    """Fail when any agent turn's polarity is below `min`; those turns are the evidence."""
+    turns = turns_of(conversation, context, "agent")
+    if not turns:
+        return CheckOutcome.na("no agent turn with text")
+    if _missing(context, turns):
+        return CheckOutcome.na("no sentiment score for the agent turns")
+    limit = float(params["min"])
+    low = [i for i in turns if context.polarity[i] < limit]
+    if not low:
+        return CheckOutcome.passed(f"no agent turn below {limit:.2f} in {plural(len(turns), 'agent turn')}")
+    worst = min(low, key=lambda i: context.polarity[i])
+    more = f" and {plural(len(low) - 1, 'more turn')}" if len(low) > 1 else ""
+    reason = f"agent sentiment {context.polarity[worst]:.2f} in {turn_name(worst)}{more} (minimum {limit:.2f})"
+    return CheckOutcome.failed(reason, [evidence_of(conversation, i) for i in low])
+
+
+CUSTOMER_SENTIMENT_END = CheckType(
+    "customer_sentiment_end",
+    customer_sentiment_end,
+    p.schema({"min": _POLARITY}, required=("min",)),
+    _last_customer_turn,
+    "The customer's last turn has a polarity of at least `min` (-1..1).",
+)
+
+SENTIMENT_NOT_WORSE = CheckType(
+    "sentiment_not_worse",
+    sentiment_not_worse,
+    p.schema({"turns": p.positive_int, "tolerance": p.number(0.0, 2.0)}),
+    lambda conversation, params, context: sum(_trend_turns(conversation, params, context), []),
+    "The customer's sentiment at the end is no worse than at the start.",
+)
+
+AGENT_NEVER_NEGATIVE = CheckType(
+    "agent_never_negative",
+    agent_never_negative,
+    p.schema({"min": _POLARITY}, required=("min",)),
+    lambda conversation, params, context: turns_of(conversation, context, "agent"),
+    "No agent turn has a polarity below `min` (-1..1).",
+)

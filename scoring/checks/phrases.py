@@ -1,0 +1,225 @@
+"""Phrase checks: required phrases (optionally only when the customer is upset), forbidden phrases, ordered steps."""
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from scoring.checks import params as p
+from scoring.checks.base import (
+    CheckContext,
+    CheckOutcome,
+    CheckType,
+    evidence_of,
+    plural,
+    quoted,
+    turn_name,
+    turns_of,
+)
+from scoring.text import phrase_matcher
+from transcripts.model import Conversation
+
+_UPSET = p.record(
+    {"markers": p.phrases, "sentiment_below": p.number(-1.0, 1.0)},
+    any_of=("markers", "sentiment_below"),
+)
+
+
+def _window_name(params: Mapping[str, object], speaker: str) -> str:
+    first = params.get("within_first_agent_turns")
+    last = params.get("within_last_agent_turns")
+    if first:
+        return "the first agent turn" if first == 1 else f"the first {first} agent turns"
+    if last:
+        return "the last agent turn" if last == 1 else f"the last {last} agent turns"
+    return f"any {speaker} turn"
+
+
+def _window(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> list[int]:
+    """The speaker's turns with text, cut to the first/last N when asked."""
+    turns = turns_of(conversation, context, str(params.get("speaker", "agent")))
+    first = params.get("within_first_agent_turns")
+    last = params.get("within_last_agent_turns")
+    if first:
+        return turns[:first]
+    if last:
+        return turns[-last:]
+    return turns
+
+
+def _first_marker_turn(conversation: Conversation, upset: Mapping, context: CheckContext) -> Optional[int]:
+    matcher = phrase_matcher(upset.get("markers", ()))
+    for i in turns_of(conversation, context, "customer"):
+        if matcher.search(context.normalised[i]):
+            return i
+    return None
+
+
+def first_upset(conversation: Conversation, upset: Mapping, context: CheckContext) -> Optional[tuple[int, str]]:
+    """(turn index, reason) of the first customer turn with an upset marker or polarity below the limit."""
+    matcher = phrase_matcher(upset.get("markers", ()))
+    below = upset.get("sentiment_below")
+    for i in turns_of(conversation, context, "customer"):
+        m = matcher.search(context.normalised[i])
+        if m is not None:
+            return i, f'"{m.phrase}"'
+        polarity = context.polarity.get(i)
+        if below is not None and polarity is not None and polarity < below:
+            return i, f"sentiment {polarity:.2f}"
+    return None
+
+
+def _upset_sentiment_turns(conversation: Conversation, params: Mapping, context: CheckContext) -> list[int]:
+    """Customer turns before the first upset marker: only they can make the customer upset earlier."""
+    upset = params.get("when_customer_upset")
+    if not isinstance(upset, Mapping) or upset.get("sentiment_below") is None:
+        return []
+    stop = _first_marker_turn(conversation, upset, context)
+    return [i for i in turns_of(conversation, context, "customer") if stop is None or i < stop]
+
+
+def _present_in(conversation: Conversation, params: Mapping, context: CheckContext, turns: list[int], where: str):
+    label = str(params.get("label", "required phrase"))
+    matcher = phrase_matcher(params.get("phrases", ()), params.get("regexes", ()))
+    if params.get("mode", "any") == "all":
+        found: dict[str, int] = {}
+        for i in turns:
+            for phrase in matcher.each(context.normalised[i]):
+                found.setdefault(phrase, i)
+        missing = [x for x in matcher.labels if x not in found]
+        evidence = [evidence_of(conversation, i) for i in sorted(set(found.values()))]
+        score = round(len(found) / len(matcher), 4)
+        if not missing:
+            return CheckOutcome.passed(f"every {label} found in {where}", evidence)
+        return CheckOutcome.failed(f"{label} missing in {where}: {quoted(missing)}", evidence, score)
+    for i in turns:
+        m = matcher.search(context.normalised[i])
+        if m is not None:
+            return CheckOutcome.passed(f'{label} "{m.phrase}" in {turn_name(i)}', [evidence_of(conversation, i)])
+    return CheckOutcome.failed(f"no {label} in {where}")
+
+
+def phrases_present(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
+    """Pass when the phrases occur in the chosen turns; N/A when there is no such turn, or when the
+    `when_customer_upset` precondition is given and the customer was not upset before an agent turn."""
+    speaker = str(params.get("speaker", "agent"))
+    upset = params.get("when_customer_upset")
+    if isinstance(upset, Mapping):
+        if not turns_of(conversation, context, "customer"):
+            return CheckOutcome.na("no customer turn")
+        found = first_upset(conversation, upset, context)
+        if found is None:
+            return CheckOutcome.na("the customer was not upset")
+        start, reason = found
+        turns = [i for i in _window(conversation, params, context) if i > start]
+        if not turns:
+            return CheckOutcome.na(f"the customer was upset ({reason}) only after the last agent turn")
+        where = f"the agent turns after the customer was upset ({reason}, {turn_name(start)})"
+        return _present_in(conversation, params, context, turns, where)
+    turns = _window(conversation, params, context)
+    if not turns:
+        return CheckOutcome.na(f"no {speaker} turn with text")
+    return _present_in(conversation, params, context, turns, _window_name(params, speaker))
+
+
+def phrases_absent(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
+    """Fail (score 0) when any phrase occurs in the speaker's turns; every offending turn is evidence."""
+    speaker = str(params.get("speaker", "agent"))
+    label = str(params.get("label", "forbidden phrase"))
+    turns = turns_of(conversation, context, speaker)
+    if not turns:
+        return CheckOutcome.na(f"no {speaker} turn with text")
+    matcher = phrase_matcher(params.get("phrases", ()), params.get("regexes", ()))
+    hits = [(i, m) for i in turns if (m := matcher.search(context.normalised[i])) is not None]
+    if not hits:
+        return CheckOutcome.passed(f"no {label} in {plural(len(turns), speaker + ' turn')}")
+    first, m = hits[0]
+    more = f" and {plural(len(hits) - 1, 'more turn')}" if len(hits) > 1 else ""
+    evidence = [evidence_of(conversation, i) for i, _ in hits]
+    return CheckOutcome.failed(f'{label} "{m.phrase}" in {turn_name(first)}{more}', evidence)
+
+
+def ordered_steps(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
+    """Each step's phrases must occur after the previous step's; score = share of steps found in order."""
+    speaker = str(params.get("speaker", "agent"))
+    turns = turns_of(conversation, context, speaker)
+    if not turns:
+        return CheckOutcome.na(f"no {speaker} turn with text")
+    steps = list(params.get("steps", ()))
+    cursor = (0, 0)  # (position in `turns`, character offset) where the next step may start
+    found: list[tuple[str, int]] = []
+    missing: list[str] = []
+    for step in steps:
+        hit = _search_from(step, turns, context, cursor)
+        if hit is None:
+            missing.append(str(step["name"]))
+            continue
+        cursor = hit
+        found.append((str(step["name"]), turns[hit[0]]))
+    evidence = [evidence_of(conversation, i) for i in sorted({i for _, i in found})]
+    if not missing:
+        steps_at = ", ".join(f"{name} ({turn_name(i)})" for name, i in found)
+        return CheckOutcome.passed(f"all steps in order: {steps_at}", evidence)
+    score = round(len(found) / len(steps), 4)
+    return CheckOutcome.failed(f"missing or out of order: {quoted(missing)}", evidence, score)
+
+
+def _search_from(step: Mapping, turns: list[int], context: CheckContext, cursor: tuple[int, int]):
+    matcher = phrase_matcher(step.get("phrases", ()), step.get("regexes", ()))
+    position, offset = cursor
+    for k in range(position, len(turns)):
+        m = matcher.search(context.normalised[turns[k]], offset if k == position else 0)
+        if m is not None:
+            return k, m.end
+    return None
+
+
+_COMMON = {
+    "phrases": p.phrases,
+    "regexes": p.regexes,
+    "label": p.text,
+}
+_SPEAKER = p.choice("agent", "customer")
+
+
+def _present_extra(params: Mapping[str, object]):
+    windowed = "within_first_agent_turns" in params or "within_last_agent_turns" in params
+    if windowed and params.get("speaker", "agent") != "agent":
+        return [("speaker", "must be agent when within_first/last_agent_turns is given")]
+    return []
+
+
+PHRASES_PRESENT = CheckType(
+    "phrases_present",
+    phrases_present,
+    p.schema(
+        {
+            **_COMMON,
+            "mode": p.choice("any", "all"),
+            "speaker": _SPEAKER,
+            "within_first_agent_turns": p.positive_int,
+            "within_last_agent_turns": p.positive_int,
+            "when_customer_upset": _UPSET,
+        },
+        required=("phrases",),
+        exclusive=(("within_first_agent_turns", "within_last_agent_turns"),),
+        extra=_present_extra,
+    ),
+    _upset_sentiment_turns,
+    "The speaker says one (mode any) or all (mode all) of the phrases, optionally within the first or "
+    "last N agent turns, optionally only when the customer is upset.",
+)
+
+PHRASES_ABSENT = CheckType(
+    "phrases_absent",
+    phrases_absent,
+    p.schema({**_COMMON, "speaker": p.choice("agent", "customer", "any")}, required=("phrases",)),
+    description="None of the phrases occurs in the speaker's turns.",
+)
+
+_STEP = p.record({"name": p.text, "phrases": p.phrases, "regexes": p.regexes}, required=("name", "phrases"))
+
+ORDERED_STEPS = CheckType(
+    "ordered_steps",
+    ordered_steps,
+    p.schema({"steps": p.list_of(_STEP), "speaker": _SPEAKER}, required=("steps",)),
+    description="Groups of phrases occur in the given order (for example check order, logistics, problem).",
+)

@@ -1,0 +1,128 @@
+"""Scoring one conversation against one scorecard, and choosing the scorecard that fits a conversation."""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Iterable, Optional, Sequence
+
+from scoring.checks import CheckContext, CheckOutcome, get_check
+from scoring.formula import total_score
+from scoring.result import CriterionResult, EvaluationResult
+from scoring.scorecard import CheckSpec, Scorecard
+from scoring.sentiment import SentimentAnalyzer
+from scoring.text import detect_language, normalise
+from transcripts.model import Conversation
+
+
+def prepare_context(
+    conversation: Conversation,
+    specs: Iterable[CheckSpec],
+    sentiment: Optional[SentimentAnalyzer],
+    language: str,
+) -> CheckContext:
+    """Normalise every turn once and score, in one batched call, the turns the checks will read.
+
+    Raises ValueError when sentiment is needed but `sentiment` is None, or the analyzer returns a
+    wrong number of values or NaN.
+    """
+    base = CheckContext(tuple(normalise(t.text) for t in conversation.turns), language)
+    wanted: set[int] = set()
+    for spec in specs:
+        wanted.update(get_check(spec.type).sentiment_turns(conversation, spec.params, base))
+    if not wanted:
+        return base
+    if sentiment is None:
+        raise ValueError("this scorecard needs a sentiment analyzer")
+    indices = sorted(wanted)
+    values = list(sentiment.polarity([conversation.turns[i].text or "" for i in indices], language))
+    if len(values) != len(indices):
+        raise ValueError(f"the sentiment analyzer returned {len(values)} values for {len(indices)} texts")
+    if any(math.isnan(v) for v in values):
+        raise ValueError("the sentiment analyzer returned NaN")
+    polarity = {i: max(-1.0, min(1.0, float(v))) for i, v in zip(indices, values)}
+    return replace(base, polarity=polarity)
+
+
+def evaluate(
+    conversation: Conversation, scorecard: Scorecard, sentiment: Optional[SentimentAnalyzer]
+) -> EvaluationResult:
+    """Run every criterion's check and combine them with the one score formula (scoring.formula).
+
+    The analyzer is called at most once, with every needed turn text, in the conversation's language
+    (the scorecard's when the conversation has none). Odd conversations (no turns, empty texts, no
+    agent) give N/A criteria, never an exception.
+    """
+    language = conversation.language or scorecard.language
+    pairs = scorecard.criteria()
+    context = prepare_context(conversation, [c.check for _, c in pairs], sentiment, language)
+    results = []
+    for section, criterion in pairs:
+        outcome = get_check(criterion.check.type).run(conversation, criterion.check.params, context)
+        results.append(
+            CriterionResult(
+                criterion_id=criterion.id,
+                section_id=section.id,
+                result=outcome.result,
+                score=outcome.score,
+                weight=criterion.weight,
+                critical=criterion.critical,
+                evidence=outcome.evidence,
+                explanation=outcome.explanation,
+            )
+        )
+    score, auto_fail, section_scores = total_score(results)
+    reasons = tuple(f"{r.criterion_id}: {r.explanation}" for r in results if r.critical and r.result == "fail")
+    return EvaluationResult(
+        scorecard.name, scorecard.version, score, auto_fail, tuple(results), section_scores, reasons
+    )
+
+
+def run_check(
+    conversation: Conversation,
+    spec: CheckSpec,
+    sentiment: Optional[SentimentAnalyzer] = None,
+    language: Optional[str] = None,
+) -> CheckOutcome:
+    """One check on its own (previews, tests): the same preparation as `evaluate`."""
+    language = language or conversation.language or "en"
+    context = prepare_context(conversation, [spec], sentiment, language)
+    return get_check(spec.type).run(conversation, spec.params, context)
+
+
+def _subtags(language: Optional[str]) -> tuple[str, ...]:
+    return tuple(part for part in (language or "").replace("_", "-").lower().split("-") if part)
+
+
+def conversation_language(conversation: Conversation) -> Optional[str]:
+    """The conversation's own language tag, else the one its turn texts look like ("zh"/"en"), else None."""
+    return conversation.language or detect_language(t.text or "" for t in conversation.turns)
+
+
+def _fits(conversation: Conversation, scorecard: Scorecard, language: tuple[str, ...]) -> bool:
+    wanted = _subtags(scorecard.language)
+    if language and language[: len(wanted)] != wanted:
+        return False
+    if scorecard.channels and conversation.channel not in scorecard.channels:
+        return False
+    queue = (conversation.queue or "").strip().casefold()
+    return not scorecard.queues or queue in {q.casefold() for q in scorecard.queues}
+
+
+def select_scorecard(conversation: Conversation, scorecards: Sequence[Scorecard]) -> Optional[Scorecard]:
+    """The most specific scorecard that fits the conversation, or None.
+
+    Fits: the scorecard's language tag is a prefix of the conversation's ("zh" fits "zh-CN"; when the
+    language is unknown and cannot be guessed from the text, any language fits); its channels list
+    is empty or holds the conversation's channel; its queues list is empty or holds the queue
+    (case-insensitive). Specificity: a queue match beats a channel match, which beats a longer
+    language tag. Ties: the alphabetically first name, then the highest version.
+    """
+    language = _subtags(conversation_language(conversation))
+    fitting = [s for s in scorecards if _fits(conversation, s, language)]
+    if not fitting:
+        return None
+
+    def rank(s: Scorecard) -> tuple:
+        return (-bool(s.queues), -bool(s.channels), -len(_subtags(s.language)), s.name, -s.version)
+
+    return min(fitting, key=rank)

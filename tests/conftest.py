@@ -1,0 +1,102 @@
+"""Shared fixtures: a fresh instance per test (copied from one migrated template), clients, CLI, auth."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.fakes import FakeSentiment
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PASSWORD = "secret-pass-1"
+
+
+@pytest.fixture(scope="session")
+def template_instance(tmp_path_factory) -> Path:
+    """One instance migrated to head with the shipped content; tests get copies of it."""
+    from qa_app import create_app
+    from qa_app.services import instance
+    folder = tmp_path_factory.mktemp("template-instance")
+    app = create_app({"TESTING": True}, instance_path=str(folder))
+    with app.app_context():
+        instance.init_instance(admin_password=PASSWORD)
+        from qa_app.extensions import db
+        db.engine.dispose()
+    return folder
+
+
+@pytest.fixture
+def instance_dir(template_instance, tmp_path) -> Path:
+    folder = tmp_path / "instance"
+    shutil.copytree(template_instance, folder)
+    return folder
+
+
+@pytest.fixture
+def fake_sentiment(monkeypatch) -> FakeSentiment:
+    """Replace the real sentiment engines with the keyword fake for this test (fast, predictable)."""
+    from qa_app.services import scoring
+    fake = FakeSentiment()
+    monkeypatch.setattr(scoring, "_default_sentiment", fake)
+    return fake
+
+
+@pytest.fixture
+def app(instance_dir):
+    """The app on a fresh instance, with real engines (request `fake_sentiment` to swap them)."""
+    from qa_app import create_app
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False}, instance_path=str(instance_dir))
+    with app.app_context():
+        yield app
+        from qa_app.extensions import db
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(instance_dir):
+    """Runs `qadesk --instance <test instance> ...` in-process; returns the click Result."""
+    from qa_app.cli import main
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, ["--instance", str(instance_dir), *args], catch_exceptions=False)
+    return run
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(login, role, team=None, covers=()) -> User, with the password PASSWORD."""
+    from qa_app.services import users
+
+    def make(login: str, role: str, team: str | None = None, covers=()):
+        user, _ = users.add_user(login, role, team=team, password=PASSWORD, covers=covers)
+        return user
+    return make
+
+
+class AuthActions:
+    """Logs the test client in and out through the real login form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, login: str = "admin", password: str = PASSWORD):
+        return self._client.post("/login", data={"login": login, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)

@@ -1,0 +1,97 @@
+"""The `qadesk` CLI contract of issue #2, run in-process against a fresh instance with real engines."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from tests.conftest import FIXTURES
+
+
+def _json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_ingest_reports_counts_and_is_idempotent(cli):
+    first = _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    assert first == {"ingested": 2, "duplicates": 0, "failed": 0, "errors": []}
+    again = _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    assert again == {"ingested": 0, "duplicates": 2, "failed": 0, "errors": []}
+
+
+def test_malformed_records_are_reported_by_line_and_good_ones_stored(cli):
+    result = cli("ingest", str(FIXTURES / "malformed.ndjson"), "--json")
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["ingested"] == 2 and summary["failed"] == 3
+    sources = [e["source"] for e in summary["errors"]]
+    assert sources == [f"{FIXTURES / 'malformed.ndjson'}:{n}" for n in (2, 3, 4)]
+    messages = " ".join(e["error"] for e in summary["errors"])
+    assert "turns" in messages and "speaker" in messages
+    shown = _json(cli("show", "m-ok-2", "--json"))
+    assert [t["speaker"] for t in shown["turns"]] == ["customer", "agent"]
+    assert cli("show", "m-bad-speaker", "--json").exit_code == 1
+
+
+def test_the_whole_loop_from_ingest_to_appraisal(cli):
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    assert _json(cli("score", "--json"))["scored"] == 2
+    good, bad = _json(cli("show", "t-good-1", "--json")), _json(cli("show", "t-bad-1", "--json"))
+    (good_ev,), (bad_ev,) = good["evaluations"], bad["evaluations"]
+    assert bad_ev["kind"] == "auto" and bad_ev["auto_fail"] is True
+    assert good_ev["auto_fail"] is False and good_ev["score"] > bad_ev["score"]
+    results = {c["id"]: c for c in bad_ev["criteria"]}
+    assert results["greeting"]["result"] == "fail"
+    assert results["forbidden_phrases"]["result"] == "fail"
+    assert any("not my problem" in e["text"].lower() for e in results["forbidden_phrases"]["evidence"])
+    assignments = _json(cli("training", "list", "--agent", "sam.new", "--json"))
+    assert assignments and {a["status"] for a in assignments} == {"assigned"}
+    assert all(a["agent"] == "sam.new" and a["reason"] and a["due"] for a in assignments)
+    report = _json(cli("report", "appraisal", "--period", "2026-11", "--format", "json"))
+    row = next(r for r in report["rows"] if r["agent"] == "sam.new")
+    assert row["evaluations"] == 2 and row["critical_failures"] == 1
+    assert row["courses_assigned"] == len(assignments)
+
+
+def test_score_twice_scores_nothing_new_and_all_rescores(cli):
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    assert _json(cli("score", "--json"))["scored"] == 2
+    assert _json(cli("score", "--json"))["scored"] == 0
+    assert _json(cli("score", "--all", "--json"))["scored"] == 2
+    shown = _json(cli("show", "t-bad-1", "--json"))
+    assert len(shown["evaluations"]) == 2
+    assert sum(ev["final"] for ev in shown["evaluations"]) == 1
+
+
+def test_show_of_an_unknown_id_exits_1_with_a_message(cli):
+    result = cli("show", "no-such-id", "--json")
+    assert result.exit_code == 1
+    assert "no conversation with id 'no-such-id'" in result.output
+
+
+def test_appraisal_csv_to_a_file(cli, tmp_path):
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    _json(cli("score", "--json"))
+    out = tmp_path / "appraisal.csv"
+    assert cli("report", "appraisal", "--period", "2026-Q4", "--format", "csv", "-o", str(out)).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert any(r["agent"] == "sam.new" and r["evaluations"] == "2" for r in rows)
+
+
+def test_a_bad_period_is_a_clear_error(cli):
+    result = cli("report", "appraisal", "--period", "2026-13")
+    assert result.exit_code == 1
+    assert "2026-13" in result.output
+
+
+def test_user_add_and_duplicate_login(cli):
+    created = _json(cli("user", "add", "rita", "--role", "reviewer", "--team", "London", "--json"))
+    assert created["login"] == "rita" and len(created["password"]) >= 8
+    again = cli("user", "add", "rita", "--role", "reviewer")
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_init_twice_keeps_the_instance(cli):
+    doc = _json(cli("init", "--json"))
+    assert doc["admin_created"] is False and doc["scorecards_added"] == 0

@@ -1,0 +1,169 @@
+"""The shipped course catalogue, and how a broken course file is reported."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from training.catalog import (
+    Course,
+    CourseError,
+    CourseNotFound,
+    course_by_code,
+    load_course_dir,
+    load_courses,
+    parse_course_yaml,
+)
+from training.quiz import grade
+
+REQUIRED = ["qa-basics-en", "compliance-en", "empathy-en", "qa-basics-zh", "compliance-zh", "empathy-zh",
+            "aftersales-zh"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_required_course_is_shipped():
+    codes = [c.code for c in load_courses()]
+    assert set(REQUIRED) <= set(codes)
+    assert codes == sorted(codes)
+
+
+@pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
+def test_each_course_has_substantial_reading_and_a_real_quiz(course):
+    paragraphs = [p for p in course.body_markdown.split("\n\n") if p.strip() and not p.lstrip().startswith("#")]
+    assert len(paragraphs) >= 8
+    assert len(course.quiz.questions) >= 5
+    assert all(len(q.options) >= 3 and q.explanation for q in course.quiz.questions)
+    # Correct answers spread over positions, so guessing "always B" does not pass.
+    assert len({q.answer for q in course.quiz.questions}) >= 3
+    assert course.pass_mark == course.quiz.pass_mark and 50 <= course.pass_mark <= 100
+
+
+@pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
+def test_a_course_is_written_in_its_own_language(course):
+    text = course.title + course.summary + course.body_markdown + "".join(q.prompt for q in course.quiz.questions)
+    share = len(CJK.findall(text)) / len(text)
+    assert course.code.endswith("-" + course.language)
+    # English courses may quote a Chinese term (三查三核) but are otherwise English.
+    assert (share > 0.3) if course.language == "zh" else (share < 0.01)
+
+
+@pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
+def test_all_correct_answers_pass_and_all_wrong_answers_fail(course):
+    right = {q.id: q.answer for q in course.quiz.questions}
+    wrong = {q.id: (q.answer + 1) % len(q.options) for q in course.quiz.questions}
+    assert grade(course.quiz, right).passed
+    assert not grade(course.quiz, wrong).passed
+
+
+@pytest.mark.parametrize(
+    "code, topics",
+    [
+        ("qa-basics-en", {"greeting", "empathy", "closing"}),
+        ("compliance-en", {"forbidden_phrases"}),
+        ("empathy-en", {"empathy", "customer_sentiment_end"}),
+        ("aftersales-zh", {"sancha_sanhe"}),
+    ],
+)
+def test_courses_cover_the_scorecard_criteria_they_teach(code, topics):
+    assert topics <= set(course_by_code(code).topics)
+
+
+@pytest.mark.parametrize(
+    "code, phrases",
+    [
+        ("compliance-en", ["CVV", "password", "five stars", "full card number"]),
+        ("compliance-zh", ["CVV", "密码", "五星好评", "银行卡号"]),
+        ("aftersales-zh", ["三查三核", "条件", "流程", "时效", "费用", "24 小时", "48 小时", "72 小时", "满意", "回访"]),
+        ("empathy-en", ["24 hours", "48 hours", "72 hours", "escalat"]),
+    ],
+)
+def test_course_bodies_teach_the_required_content(code, phrases):
+    body = course_by_code(code).body_markdown
+    assert [p for p in phrases if p not in body] == []
+
+
+def test_an_unknown_course_code_lists_the_known_ones():
+    with pytest.raises(CourseNotFound, match=r"no course with code 'qa-basics-fr' \(known: .*qa-basics-en"):
+        course_by_code("qa-basics-fr")
+
+
+GOOD = {
+    "code": "demo-en", "title": "Demo", "language": "en", "summary": "A demo.", "topics": ["greeting"],
+    "pass_mark": 80, "body": "Read this.",
+    "quiz": [{"id": "q1", "prompt": "Why?", "options": ["a", "b"], "answer": 1, "explanation": "Because."}],
+}
+
+
+def with_changes(**changes):
+    data = {k: v for k, v in GOOD.items() if changes.get(k, "") is not None}
+    data.update({k: v for k, v in changes.items() if v is not None})
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def question(**changes):
+    q = {**GOOD["quiz"][0], **changes}
+    return [{k: v for k, v in q.items() if v is not None}]
+
+
+def test_a_valid_course_file_parses():
+    course = parse_course_yaml(with_changes(), "demo-en.yaml")
+    assert isinstance(course, Course)
+    assert (course.code, course.pass_mark, course.quiz.questions[0].options) == ("demo-en", 80, ("a", "b"))
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("code: demo\ntitle: x\n  bad: indent\n", r"^x\.yaml: line 3: invalid YAML: mapping values are not allowed"),
+        ("- just\n- a list\n", r"^x\.yaml: must contain a mapping"),
+        ("", r"^x\.yaml: must contain a mapping"),
+        (with_changes(colour="red"), r"^x\.yaml: colour: unknown field"),
+        (with_changes(code=None), r"^x\.yaml: code: must be a non-empty text"),
+        (with_changes(code="Demo EN"), r"^x\.yaml: code: 'Demo EN' must be lower-case"),
+        (with_changes(language="english"), r"^x\.yaml: language: 'english' is not a language code"),
+        (with_changes(title=" "), r"^x\.yaml: title: must be a non-empty text"),
+        (with_changes(summary=3), r"^x\.yaml: summary: must be a non-empty text"),
+        (with_changes(body=None), r"^x\.yaml: body: must be a non-empty text"),
+        (with_changes(topics="greeting"), r"^x\.yaml: topics: must be a non-empty list"),
+        (with_changes(topics=[]), r"^x\.yaml: topics: must be a non-empty list"),
+        (with_changes(pass_mark=120), r"^x\.yaml: pass_mark: must be a whole percentage 0\.\.100, not 120"),
+        (with_changes(pass_mark="80"), r"^x\.yaml: pass_mark: must be a whole percentage"),
+        (with_changes(quiz=[]), r"^x\.yaml: quiz: must be a non-empty list"),
+        (with_changes(quiz=["Why?"]), r"^x\.yaml: quiz\[0\]: must be a mapping"),
+        (with_changes(quiz=question(hint="x")), r"^x\.yaml: quiz\[0\]\.hint: unknown field"),
+        (with_changes(quiz=question(prompt=None)), r"^x\.yaml: quiz\[0\]\.prompt: must be a non-empty text"),
+        (with_changes(quiz=question(options="a, b")), r"^x\.yaml: quiz\[0\]\.options: must be a list of texts"),
+        (with_changes(quiz=question(options=["a", 2])), r"^x\.yaml: quiz\[0\]\.options: must be a list of texts"),
+        (with_changes(quiz=question(options=["a"])), r"^x\.yaml: quiz\[0\]: question 'q1': needs at least 2"),
+        (with_changes(quiz=question(answer=2)), r"^x\.yaml: quiz\[0\]: question 'q1': answer 2 is not an option"),
+        (with_changes(quiz=question(answer="b")), r"^x\.yaml: quiz\[0\]\.answer: must be the 0-based index"),
+        (with_changes(quiz=question(answer=None)), r"^x\.yaml: quiz\[0\]\.answer: must be the 0-based index"),
+        (with_changes(quiz=question(id=None)), r"^x\.yaml: quiz\[0\]: question id must be a non-empty text"),
+        (with_changes(quiz=question(explanation=5)), r"^x\.yaml: quiz\[0\]\.explanation: must be a text"),
+        (with_changes(quiz=question() + question()), r"^x\.yaml: quiz: question 'q1' appears more than once"),
+    ],
+)
+def test_a_broken_course_file_names_the_file_and_field(text, message):
+    with pytest.raises(CourseError, match=message):
+        parse_course_yaml(text, "x.yaml")
+
+
+def test_a_course_directory_loads_yaml_files_sorted_by_code_and_ignores_other_files(tmp_path):
+    (tmp_path / "zz-en.yaml").write_text(with_changes(code="zz-en"), encoding="utf-8")
+    (tmp_path / "demo-en.yaml").write_text(with_changes(), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a course", encoding="utf-8")
+    assert [c.code for c in load_course_dir(tmp_path)] == ["demo-en", "zz-en"]
+
+
+def test_a_course_file_must_be_named_after_its_code(tmp_path):
+    (tmp_path / "other.yaml").write_text(with_changes(), encoding="utf-8")
+    with pytest.raises(CourseError, match=r"^other\.yaml: code: 'demo-en' does not match the file name"):
+        load_course_dir(tmp_path)
+
+
+def test_an_error_in_one_file_of_a_directory_names_that_file(tmp_path):
+    (tmp_path / "demo-en.yaml").write_text(with_changes(), encoding="utf-8")
+    (tmp_path / "bad-en.yaml").write_text(with_changes(code="bad-en", pass_mark=300), encoding="utf-8")
+    with pytest.raises(CourseError, match=r"^bad-en\.yaml: pass_mark: "):
+        load_course_dir(tmp_path)

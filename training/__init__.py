@@ -1,0 +1,1 @@
+"""Training: assignment rules, quiz grading, due dates, certification and appraisal maths."""

@@ -1,0 +1,169 @@
+"""Per-agent appraisal figures for HR: QA average, critical failures, training progress, CSAT, rating band.
+
+Rating bands rate the QA average alone (rounded to one decimal):
+    A >= 90, B >= 80, C >= 70, D below 70, and no rating without evaluations.
+Training and CSAT figures sit beside the band rather than inside it: the source standards name
+these dimensions but give no weights, so HR weighs them rather than a hidden formula.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable, Optional, Union
+
+from training.due import STATUSES, status_at
+from training.periods import Period
+
+BANDS: tuple[tuple[str, float], ...] = (("A", 90.0), ("B", 80.0), ("C", 70.0), ("D", 0.0))
+CSAT_SATISFIED = 4  # on a 1-5 scale, 4 ("satisfied") and 5 count as satisfied
+CSV_HEADER = (
+    "agent", "team", "qa_average", "evaluations", "critical_failures", "courses_assigned",
+    "courses_completed", "courses_overdue", "csat_percent", "rating",
+)
+Cell = Union[str, int, float]
+
+
+@dataclass(frozen=True)
+class EvaluationRecord:
+    """One final evaluation: total score 0-100 and whether a critical criterion failed."""
+
+    score: float
+    auto_fail: bool
+    at: datetime
+
+    def __post_init__(self) -> None:
+        if isinstance(self.score, bool) or not isinstance(self.score, (int, float)) or not 0 <= self.score <= 100:
+            raise ValueError(f"evaluation score must be a number 0..100, not {self.score!r}")
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    """One training assignment as stored (status is one of training.due.STATUSES)."""
+
+    status: str
+    due_at: datetime
+    completed_at: Optional[datetime] = None
+    assigned_at: Optional[datetime] = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"assignment status must be one of {', '.join(STATUSES)}, not {self.status!r}")
+
+
+@dataclass(frozen=True)
+class AgentRecords:
+    """Everything about one agent in the period. `csat` holds 1-5 survey answers."""
+
+    agent: str
+    team: Optional[str] = None
+    evaluations: tuple[EvaluationRecord, ...] = ()
+    assignments: tuple[AssignmentRecord, ...] = ()
+    csat: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.agent, str) or not self.agent.strip():
+            raise ValueError("agent must be a non-empty text")
+        for i, value in enumerate(self.csat):
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                raise ValueError(f"agent {self.agent!r} csat[{i}]: must be a whole number 1..5, not {value!r}")
+
+
+@dataclass(frozen=True)
+class AppraisalRow:
+    """One line of the appraisal report. Percentages and the average have one decimal."""
+
+    agent: str
+    team: Optional[str]
+    qa_average: Optional[float]
+    evaluations: int
+    critical_failures: int
+    courses_assigned: int
+    courses_completed: int
+    courses_overdue: int
+    csat_percent: Optional[float]
+    rating: Optional[str]
+
+
+def within(records: AgentRecords, period: Period) -> AgentRecords:
+    """The records that belong to `period`: evaluations made in it and assignments made in it
+    (due in it when `assigned_at` is unknown). CSAT answers carry no time and are kept as given.
+    """
+    evaluations = tuple(e for e in records.evaluations if period.contains(e.at))
+    assignments = tuple(
+        a for a in records.assignments if period.contains(a.assigned_at if a.assigned_at is not None else a.due_at)
+    )
+    return AgentRecords(records.agent, records.team, evaluations, assignments, records.csat)
+
+
+def rating_band(qa_average: Optional[float]) -> Optional[str]:
+    """The band letter for a QA average, or None when there is no average."""
+    if qa_average is None:
+        return None
+    for letter, minimum in BANDS:
+        if qa_average >= minimum:
+            return letter
+    return BANDS[-1][0]
+
+
+def csat_percent(values: Iterable[int]) -> Optional[float]:
+    """Share of answers that are 4 or 5, as a percentage; None without answers."""
+    values = list(values)
+    if not values:
+        return None
+    return round(100.0 * sum(1 for v in values if v >= CSAT_SATISFIED) / len(values), 1)
+
+
+def appraisal_row(records: AgentRecords, as_of: datetime) -> AppraisalRow:
+    """The row for one agent. An assignment counts as overdue when it is still open at `as_of`
+    and past due; cancelled assignments are not counted as assigned. Auto-failed evaluations
+    count with their score of 0 in the average.
+    """
+    scores = [e.score for e in records.evaluations]
+    average = round(sum(scores) / len(scores), 1) if scores else None
+    live = [a for a in records.assignments if a.status != "cancelled"]
+    overdue = sum(1 for a in live if status_at(a.status, a.due_at, as_of) == "overdue")
+    return AppraisalRow(
+        agent=records.agent,
+        team=records.team,
+        qa_average=average,
+        evaluations=len(scores),
+        critical_failures=sum(1 for e in records.evaluations if e.auto_fail),
+        courses_assigned=len(live),
+        courses_completed=sum(1 for a in live if a.status == "completed"),
+        courses_overdue=overdue,
+        csat_percent=csat_percent(records.csat),
+        rating=rating_band(average),
+    )
+
+
+def appraisal_rows(agents: Iterable[AgentRecords], as_of: datetime) -> list[AppraisalRow]:
+    """One row per agent, sorted by team (agents without a team last) then agent.
+
+    The caller passes records already limited to the period (see `within`); `as_of` is the
+    moment overdue is judged at, usually min(now, period.end). An agent listed twice is an error.
+    """
+    seen: set[str] = set()
+    rows = []
+    for records in agents:
+        if records.agent in seen:
+            raise ValueError(f"agent {records.agent!r} appears more than once")
+        seen.add(records.agent)
+        rows.append(appraisal_row(records, as_of))
+    return sorted(rows, key=lambda r: (r.team is None, r.team or "", r.agent))
+
+
+def _cell(value: object) -> Cell:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # Spreadsheets run cells that start like a formula; a leading quote keeps them text.
+        return "'" + value
+    return value  # type: ignore[return-value]
+
+
+def to_csv_rows(rows: Iterable[AppraisalRow]) -> list[tuple[Cell, ...]]:
+    """CSV_HEADER then one tuple of plain values per row; None becomes an empty cell."""
+    table: list[tuple[Cell, ...]] = [CSV_HEADER]
+    for r in rows:
+        table.append(tuple(_cell(getattr(r, name)) for name in CSV_HEADER))
+    return table

@@ -1,0 +1,152 @@
+"""The course catalogue: one YAML file per course in training/courses, validated on load."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Mapping
+
+import yaml
+
+from training.quiz import Question, Quiz, QuizError
+
+COURSE_PACKAGE = "training.courses"
+_CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")
+_FIELDS = ("code", "title", "language", "summary", "topics", "pass_mark", "body", "quiz")
+_QUESTION_FIELDS = ("id", "prompt", "options", "answer", "explanation")
+
+
+class CourseError(ValueError):
+    """A course file is invalid; the message starts with the file name and field path."""
+
+
+class CourseNotFound(LookupError):
+    """No course has the requested code."""
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course: Markdown reading material plus a quiz passed at `pass_mark` percent."""
+
+    code: str
+    title: str
+    language: str
+    summary: str
+    body_markdown: str
+    pass_mark: int
+    quiz: Quiz
+    topics: tuple[str, ...]
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise CourseError(f"{where}{key}: must be a non-empty text")
+    return value.strip()
+
+
+def _question(data: Any, where: str) -> Question:
+    if not isinstance(data, Mapping):
+        raise CourseError(f"{where}: must be a mapping with {', '.join(_QUESTION_FIELDS)}")
+    unknown = sorted(str(k) for k in data if k not in _QUESTION_FIELDS)
+    if unknown:
+        raise CourseError(f"{where}.{unknown[0]}: unknown field")
+    options = data.get("options")
+    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        raise CourseError(f"{where}.options: must be a list of texts")
+    answer = data.get("answer")
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        raise CourseError(f"{where}.answer: must be the 0-based index of the correct option")
+    explanation = data.get("explanation", "")
+    if not isinstance(explanation, str):
+        raise CourseError(f"{where}.explanation: must be a text")
+    try:
+        return Question(str(data.get("id") or ""), _text(data, "prompt", where + "."),
+                        tuple(o.strip() for o in options), answer, explanation.strip())
+    except QuizError as exc:
+        raise CourseError(f"{where}: {exc}") from None
+
+
+def _quiz(data: Mapping[str, Any], where: str) -> Quiz:
+    pass_mark = data.get("pass_mark")
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
+        raise CourseError(f"{where}pass_mark: must be a whole percentage 0..100, not {pass_mark!r}")
+    items = data.get("quiz")
+    if not isinstance(items, list) or not items:
+        raise CourseError(f"{where}quiz: must be a non-empty list of questions")
+    questions = tuple(_question(item, f"{where}quiz[{i}]") for i, item in enumerate(items))
+    try:
+        return Quiz(questions, pass_mark)
+    except QuizError as exc:
+        raise CourseError(f"{where}quiz: {exc}") from None
+
+
+def _topics(data: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    topics = data.get("topics")
+    if not isinstance(topics, list) or not topics or not all(isinstance(t, str) and t.strip() for t in topics):
+        raise CourseError(f"{where}topics: must be a non-empty list of texts")
+    return tuple(t.strip() for t in topics)
+
+
+def parse_course(data: Any, source: str) -> Course:
+    """A Course from the mapping read out of `source` (a file name used in error messages)."""
+    where = f"{source}: "
+    if not isinstance(data, Mapping):
+        raise CourseError(f"{source}: must contain a mapping with {', '.join(_FIELDS)}")
+    unknown = sorted(str(k) for k in data if k not in _FIELDS)
+    if unknown:
+        raise CourseError(f"{where}{unknown[0]}: unknown field (known: {', '.join(_FIELDS)})")
+    code = _text(data, "code", where)
+    if not _CODE.match(code):
+        raise CourseError(f"{where}code: {code!r} must be lower-case letters, digits and dashes")
+    language = _text(data, "language", where)
+    if not _LANGUAGE.match(language):
+        raise CourseError(f"{where}language: {language!r} is not a language code such as 'en' or 'zh'")
+    quiz = _quiz(data, where)
+    return Course(code, _text(data, "title", where), language, _text(data, "summary", where),
+                  _text(data, "body", where), quiz.pass_mark, quiz, _topics(data, where))
+
+
+def parse_course_yaml(text: str, source: str) -> Course:
+    """A Course from YAML text; syntax errors name `source` and the line."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else "?"
+        raise CourseError(f"{source}: line {line}: invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise CourseError(f"{source}: invalid YAML: {exc}") from None
+    return parse_course(data, source)
+
+
+def load_course_dir(directory: Any) -> tuple[Course, ...]:
+    """Every *.yaml course in `directory` (a Path or importlib Traversable), sorted by code.
+
+    Each file must be named after its course's code, which also keeps codes unique.
+    """
+    courses = []
+    for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        course = parse_course_yaml(entry.read_text(encoding="utf-8"), entry.name)
+        if entry.name != f"{course.code}.yaml":
+            raise CourseError(f"{entry.name}: code: {course.code!r} does not match the file name")
+        courses.append(course)
+    return tuple(sorted(courses, key=lambda c: c.code))
+
+
+@lru_cache(maxsize=None)
+def load_courses() -> tuple[Course, ...]:
+    """Every shipped course (training/courses/*.yaml), sorted by code; read once and cached."""
+    return load_course_dir(resources.files(COURSE_PACKAGE))
+
+
+def course_by_code(code: str) -> Course:
+    """The shipped course with this code; CourseNotFound lists the known codes otherwise."""
+    courses = load_courses()
+    for course in courses:
+        if course.code == code:
+            return course
+    raise CourseNotFound(f"no course with code {code!r} (known: {', '.join(c.code for c in courses)})")

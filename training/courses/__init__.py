@@ -1,0 +1,1 @@
+"""Course files (one YAML per course), read by training.catalog through importlib.resources."""
