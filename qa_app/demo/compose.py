@@ -62,7 +62,7 @@ def compose(plan: Plan, rng: random.Random) -> Script:
     """The conversation `plan` describes, between MIN_TURNS and MAX_TURNS turns long."""
     lang = LANGUAGES[plan.agent.language]
     scenario = lang.SCENARIOS[plan.queue][plan.scenario]
-    ctx = lang.context(rng, scenario["kinds"], plan.started_at, plan.agent.short_name)
+    ctx = lang.context(rng, scenario["kinds"], plan.started_at, plan.agent.short_name, plan.queue == "logistics")
     ctx["confirm"] = scenario["confirm"].format_map(ctx)
     ctx["track"] = scenario.get("track", "").format_map(ctx)
     w, script = _Writer(rng, ctx), Script()
@@ -146,7 +146,7 @@ def _resolution(plan: Plan, lang, scenario: dict, w: _Writer) -> list[tuple[str,
     if not plan.helpful:
         return [("agent", w.pick(scenario["curt"]))]
     turns = [("agent", w.pick(scenario["resolve"]))]
-    if plan.verifies and plan.queue in ("returns", "refunds") and w.rng.random() < 0.7:
+    if plan.verifies and (plan.queue == "returns" or plan.scenario == "timeline") and w.rng.random() < 0.7:
         turns.append(("agent", w.pick(lang.POLICY)))
     return turns
 

@@ -33,36 +33,48 @@ def plan_agent(agent: Agent, today: date, rng: random.Random) -> list[Plan]:
     queues = [QUEUES[i % len(QUEUES)] for i in range(n)]
     rng.shuffle(queues)
     days = rng.sample(range(1, DAYS_BACK + 1), n)
+    habits = zip(*(_quota(n, chance, rng) for chance in
+                   (profile.greeting, profile.empathy, profile.verification, profile.closing, profile.happy_end)))
     return [_plan_one(agent, specials[i], "call" if i in calls else "chat", queues[i],
-                      _start(agent, today - timedelta(days=days[i]), rng), rng) for i in range(n)]
+                      _start(agent, today - timedelta(days=days[i]), rng), habit, rng)
+            for i, habit in enumerate(habits)]
 
 
-def _plan_one(agent: Agent, special, channel: str, queue: str, started_at: datetime, rng) -> Plan:
-    p = agent.profile
+def _quota(n: int, chance: float, rng: random.Random) -> list[bool]:
+    """round(chance * n) of n flags set, in random order: the profile holds exactly for any seed."""
+    flags = [i < round(chance * n) for i in range(n)]
+    rng.shuffle(flags)
+    return flags
+
+
+def _plan_one(agent: Agent, special, channel: str, queue: str, started_at: datetime, habit, rng) -> Plan:
+    """`habit` is (greets, empathises, verifies, closes, happy) from the agent's quotas."""
+    greets, empathises, verifies, closes, happy = habit
     scenario = rng.choice(sorted(LANGUAGES[agent.language].SCENARIOS[queue]))
-    forbidden = special in ("forbidden", "false_forbidden")
-    end = _end(p.quality, p.happy_end, rng)
+    end = "happy" if happy else _unhappy_end(agent.profile.quality, rng)
     if special == "forbidden":
         end = "negative"  # nobody leaves happy after being told to calm down
     elif special == "sarcastic_end":
         end = "sarcastic"
     elif special == "customer_left":
         end = "left"
-    closes = special != "customer_left" and rng.random() < p.closing
+    closes = closes and special != "customer_left"
     return Plan(
         agent=agent, channel=channel, queue=queue, scenario=scenario, started_at=started_at,
         customer=f"c-{rng.randint(10, 480) + (0 if agent.language == 'en' else 500)}",
         upset=special == "paraphrased_empathy" or rng.random() < UPSET_CHANCE[queue],
-        greets=special != "bot_greeting" and rng.random() < p.greeting,
-        empathises=special != "paraphrased_empathy" and rng.random() < p.empathy,
-        verifies=rng.random() < p.verification, helpful=end == "happy" or rng.random() < 0.25,
+        greets=greets and special != "bot_greeting", empathises=empathises and special != "paraphrased_empathy",
+        verifies=verifies, helpful=_helpful(end, rng),
         closes=closes, callback=closes and rng.random() < 0.3, end=end, forbidden=special == "forbidden",
         quirk=special if special not in (None, "forbidden") else None)
 
 
-def _end(quality: str, happy_chance: float, rng: random.Random) -> str:
-    if rng.random() < happy_chance:
-        return "happy"
+def _helpful(end: str, rng: random.Random) -> bool:
+    """Customers leave happy after a real answer; a neutral goodbye follows one half of the time."""
+    return end == "happy" or (end == "neutral" and rng.random() < 0.5)
+
+
+def _unhappy_end(quality: str, rng: random.Random) -> str:
     neutral_chance = 0.15 if quality == "weak" else 0.5
     return "neutral" if rng.random() < neutral_chance else "negative"
 

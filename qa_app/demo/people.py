@@ -11,26 +11,26 @@ BOTH = tuple(t.name for t in TEAMS)
 
 @dataclass(frozen=True)
 class Profile:
-    """How one agent handles conversations: chances per conversation and fixed quotas.
+    """How one agent handles conversations.
 
-    Quotas (`forbidden`, `calls`, `conversations`) are exact counts, not chances, so the mix the
-    reports show does not depend on the seed.
+    The five shares (greeting .. happy_end) become exact counts of the agent's conversations, as do
+    `forbidden` and `calls`, so the mix the reports show does not depend on the seed.
     """
 
     quality: str  # "excellent" | "average" | "weak"
     reply_seconds: tuple[int, int]  # chat reply delay range
-    greeting: float
+    greeting: float  # shares of conversations with a greeting, empathy, ...
     empathy: float
     verification: float  # asks for and checks the order / 三查三核
     closing: float
-    happy_end: float
+    happy_end: float  # customer leaves happy
     forbidden: int
     calls: int
     conversations: int
 
 
 PROFILES = {
-    "excellent": Profile("excellent", (5, 25), 1.0, 0.95, 1.0, 0.95, 0.9, 0, 3, 17),
+    "excellent": Profile("excellent", (5, 25), 1.0, 1.0, 1.0, 0.95, 0.9, 0, 3, 17),
     "average": Profile("average", (12, 55), 0.85, 0.6, 0.7, 0.7, 0.65, 1, 3, 16),
     "weak": Profile("weak", (40, 120), 0.45, 0.15, 0.3, 0.3, 0.25, 5, 2, 15),
 }

@@ -9,6 +9,7 @@ from qa_app.demo.people import REVIEWER_BY_LANGUAGE
 from qa_app.demo.values import DemoReview
 
 MAX_REVIEW_DELAY = 7  # days
+BILINGUAL_REVIEWER = "qa.chen"  # both reviewers cover both teams; only she reads both languages
 AGREEMENTS_BY_QUALITY = {"excellent": 2, "average": 3, "weak": 3}
 
 # quirk -> (criterion id, result, comment template per language); {quote} is the line the reviewer cites.
@@ -40,8 +41,8 @@ def build_reviews(built: list[tuple[dict, Plan, Script]], today: date, rng: rand
     for login in sorted({plan.agent.login for _, plan, _ in built}):
         plain = [(r, p) for r, p, _ in built if p.agent.login == login and not p.quirk]
         quota = AGREEMENTS_BY_QUALITY[plain[0][1].agent.profile.quality]
-        for record, plan in rng.sample(plain, quota):
-            chosen[record["id"]] = _review(record, plan, today, rng, {})
+        for k, (record, plan) in enumerate(rng.sample(plain, quota)):
+            chosen[record["id"]] = _review(record, plan, today, rng, {}, second_opinion=k == 0)
     order = [record["id"] for record, _, _ in built]
     return tuple(sorted(chosen.values(), key=lambda r: order.index(r.external_id)))
 
@@ -52,10 +53,11 @@ def _override(plan: Plan, script: Script) -> dict[str, tuple[str, str]]:
     return {criterion: (result, comments[plan.agent.language].format(quote=quote))}
 
 
-def _review(record: dict, plan: Plan, today: date, rng: random.Random, overrides: dict) -> DemoReview:
-    """Mostly the team's own-language reviewer; sometimes the other one, as both cover both teams."""
+def _review(record: dict, plan: Plan, today: date, rng: random.Random, overrides: dict,
+            second_opinion: bool = False) -> DemoReview:
+    """By the team's own-language reviewer, or by the bilingual one for a second opinion on English."""
     reviewer = REVIEWER_BY_LANGUAGE[plan.agent.language]
-    if not overrides and rng.random() < 0.25:
-        reviewer = next(r for r in REVIEWER_BY_LANGUAGE.values() if r != reviewer)
+    if second_opinion:
+        reviewer = BILINGUAL_REVIEWER
     latest = min(MAX_REVIEW_DELAY, (today - plan.started_at.date()).days - 1)
     return DemoReview(record["id"], reviewer, rng.randint(min(1, latest), latest), overrides)

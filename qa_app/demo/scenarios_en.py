@@ -286,9 +286,9 @@ SCENARIOS = {
 }
 
 PRODUCTS = {
-    "apparel": [("navy wool coat", 89), ("running shoes", 64), ("linen shirt", 35), ("kids' rain jacket", 28),
-                ("denim jeans", 45), ("merino jumper", 55)],
-    "goods": [("Bluetooth headphones", 79), ("ceramic dinner set", 48), ("air fryer", 99), ("desk lamp", 32),
+    "apparel": [("navy wool coat", 89), ("pair of running shoes", 64), ("linen shirt", 35), ("kids' rain jacket", 28),
+                ("denim jacket", 45), ("merino jumper", 55)],
+    "goods": [("Bluetooth speaker", 79), ("ceramic dinner set", 48), ("air fryer", 99), ("desk lamp", 32),
               ("yoga mat", 25), ("coffee grinder", 59), ("duvet cover set", 42)],
 }
 SIZES = [("S", "M"), ("M", "L"), ("L", "XL"), ("8", "10"), ("10", "12"), ("UK 7", "UK 8")]

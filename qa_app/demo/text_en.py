@@ -25,7 +25,7 @@ BOT_GREETING = ["[Automatic message] Hi! Thanks for contacting {brand}. An agent
 
 EMPATHY_MILD = ["I'm sorry to hear that, let me sort it out for you.",
                 "Sorry about that, I understand how annoying it is.",
-                "I'm sorry the {product} wasn't right, I'll fix this for you."]
+                "I'm sorry about the trouble with your {product}, I'll fix this for you."]
 EMPATHY_STRONG = ["I'm really sorry, that must be frustrating. I'll make sure this gets resolved today.",
                   "I completely understand why you're upset, and I apologise. Let me look into it right now.",
                   "I'm so sorry about this. I can see why you're annoyed, and I'll take care of it personally."]
@@ -108,14 +108,17 @@ def _day(d: datetime) -> str:
     return f"{d.day} {d:%B}"
 
 
-def context(rng: random.Random, kinds: tuple[str, ...], started_at: datetime, name: str) -> dict:
-    """Every value a template may mention, drawn for one conversation that started at `started_at`."""
+def context(rng: random.Random, kinds: tuple[str, ...], started_at: datetime, name: str, recent: bool) -> dict:
+    """Every value a template may mention, for one conversation started at `started_at`.
+
+    `recent` orders are a few days old (delivery problems); others are weeks old (returns, refunds).
+    """
     kind = rng.choice(kinds)
     product, price = rng.choice(PRODUCTS[kind])
     size, bigger = rng.choice(SIZES)
     courier = rng.choice(COURIERS)
-    ordered = started_at - timedelta(days=rng.randint(12, 40))
-    delivered = ordered + timedelta(days=rng.randint(2, 6))
+    ordered = started_at - timedelta(days=rng.randint(3, 8) if recent else rng.randint(12, 40))
+    delivered = min(ordered + timedelta(days=rng.randint(2, 6)), started_at - timedelta(days=1))
     prefix, digits, suffix = TRACKING[courier]
     amount = price + rng.choice([0, 0.5, 0.99])
     return {

@@ -69,24 +69,27 @@ LEFT_PROMPT = ["亲，还在吗？", "亲，您长时间没有回复，这边先
 
 HAPPY_END = ["好的，非常感谢，很满意", "好的好的，谢谢你，处理得很快，满意！", "明白了，非常感谢，很满意",
              "太好了，谢谢你这么耐心"]
-NEUTRAL_END = ["好吧，那我再等等", "行，那我等通知", "好的，知道了"]
+NEUTRAL_END = ["好吧，那我再等等", "好的，那我再看看", "好的，知道了"]
 NEGATIVE_END = ["太差了，我要投诉", "什么服务态度，差评！", "太失望了，以后再也不买了", "无法接受，我要投诉你们"]
 # Reads as positive to a sentiment engine; a human hears the opposite.
-SARCASTIC_END = ["呵呵，真是好服务", "行，你们服务真好，又要再等一周"]
+SARCASTIC_END = ["呵呵，真是好服务", "呵呵，服务真周到"]
 
 
 def _day(d: datetime) -> str:
     return f"{d.month}月{d.day}日"
 
 
-def context(rng: random.Random, kinds: tuple[str, ...], started_at: datetime, name: str) -> dict:
-    """Every value a template may mention, drawn for one conversation that started at `started_at`."""
+def context(rng: random.Random, kinds: tuple[str, ...], started_at: datetime, name: str, recent: bool) -> dict:
+    """Every value a template may mention, for one conversation started at `started_at`.
+
+    `recent` orders are a few days old (delivery problems); others are weeks old (returns, refunds).
+    """
     product, price = rng.choice(PRODUCTS[rng.choice(kinds)])
     size, bigger = rng.choice(SIZES)
     courier = rng.choice(sorted(COURIERS))
     prefix, digits = COURIERS[courier]
-    ordered = started_at - timedelta(days=rng.randint(10, 35))
-    delivered = ordered + timedelta(days=rng.randint(2, 5))
+    ordered = started_at - timedelta(days=rng.randint(3, 8) if recent else rng.randint(10, 35))
+    delivered = min(ordered + timedelta(days=rng.randint(2, 5)), started_at - timedelta(days=1))
     values = {
         "name": name, "brand": BRAND, "product": product, "size": size, "bigger": bigger, "courier": courier,
         "tracking": prefix + "".join(str(rng.randint(0, 9)) for _ in range(digits)),

@@ -9,7 +9,7 @@ from qa_app.extensions import db
 from qa_app.models import Conversation, Turn
 from qa_app.services import users
 from transcripts import canonical, model
-from transcripts.errors import ParseError, RecordError
+from transcripts.errors import ParseError, RecordError, RecordInvalid
 from transcripts.language import detect_language
 
 BATCH = 500  # rows per flush/duplicate look-up: bounded memory, few round trips
@@ -69,6 +69,20 @@ def ingest_text(text: str, filename: str) -> IngestSummary:
     except ParseError as exc:
         db.session.rollback()
         summary.fail(exc.source, exc.message)
+    return summary
+
+
+def ingest_dicts(objects: Iterable[object], source: str) -> IngestSummary:
+    """Ingest already-decoded canonical objects (e.g. generated data); errors cite `source#index`."""
+    summary = IngestSummary()
+
+    def parsed():
+        for i, obj in enumerate(objects):
+            try:
+                yield canonical.conversation_from_dict(obj)
+            except RecordInvalid as exc:
+                yield RecordError(f"{source}#{i}", str(exc))
+    _store_all(parsed(), summary, source, None)
     return summary
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Mapping, Optional
 
 from qa_app.extensions import db
@@ -60,8 +61,8 @@ def apply_decisions(base: list[CriterionResult],
     return out
 
 
-def submit_review(reviewer: User, conversation_id: int,
-                  decisions: Mapping[str, Mapping[str, str]]) -> Evaluation:
+def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, Mapping[str, str]],
+                  now: Optional[datetime] = None) -> Evaluation:
     """Store the reviewer's evaluation as final, audit the change, and re-run training rules."""
     if reviewer.role not in REVIEWER_ROLES:
         raise ServiceError("only reviewers, leads and admins review conversations")
@@ -77,10 +78,13 @@ def submit_review(reviewer: User, conversation_id: int,
     result = EvaluationResult(scorecard=base.scorecard_version.name, version=base.scorecard_version.version,
                               score=score, auto_fail=auto_fail, criteria=tuple(results),
                               section_scores=sections, fail_reasons=fails)
-    ev = new_evaluation(conv, base.scorecard_version, result, kind="human", reviewer=reviewer, based_on=base)
+    ev = new_evaluation(conv, base.scorecard_version, result, kind="human", reviewer=reviewer,
+                        based_on=base, now=now)
     make_final(ev)
-    audit.record(reviewer, "review", "conversation", conv.id, before=_summary(base), after=_summary(ev))
-    training.apply_rules([conv.id])
+    entry = audit.record(reviewer, "review", "conversation", conv.id, before=_summary(base), after=_summary(ev))
+    if now:
+        entry.at = now
+    training.apply_rules([conv.id], now)
     db.session.commit()
     return ev
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Callable, Iterable, Optional
 
 from qa_app.extensions import db
@@ -33,11 +34,13 @@ class ScoreSummary:
 
 def score_pending(rescore_all: bool = False, sentiment=None,
                   progress: Optional[Callable[[int], None]] = None,
-                  conversation_ids: Optional[Iterable[int]] = None) -> ScoreSummary:
+                  conversation_ids: Optional[Iterable[int]] = None,
+                  now: Optional[datetime] = None) -> ScoreSummary:
     """Auto-score conversations lacking an automatic evaluation under their active scorecard.
 
     With `rescore_all`, every conversation gets a new automatic evaluation (old ones are kept).
-    Training rules run on the scored conversations before the single commit.
+    Training rules run on the scored conversations before the single commit. `now` dates the
+    evaluations and assignments (the demo loader replays history with it).
     """
     sentiment = sentiment or default_sentiment()
     versions = scorecards.active_versions()
@@ -54,12 +57,12 @@ def score_pending(rescore_all: bool = False, sentiment=None,
         version = row_of[card.name]
         if (conv.id, version.id) in done:
             continue
-        store_auto(conv, version, evaluate(domain, card, sentiment))
+        store_auto(conv, version, evaluate(domain, card, sentiment), now)
         scored_ids.append(conv.id)
         summary.scored += 1
         if progress:
             progress(1)
-    training.apply_rules(scored_ids)
+    training.apply_rules(scored_ids, now)
     db.session.commit()
     return summary
 
@@ -77,9 +80,10 @@ def _conversations(ids: Optional[Iterable[int]]):
     return db.session.scalars(query).all()
 
 
-def store_auto(conv: Conversation, version: ScorecardVersion, result: EvaluationResult) -> Evaluation:
+def store_auto(conv: Conversation, version: ScorecardVersion, result: EvaluationResult,
+               now: Optional[datetime] = None) -> Evaluation:
     """Add the automatic evaluation; it becomes final unless a human evaluation exists."""
-    ev = new_evaluation(conv, version, result, kind="auto")
+    ev = new_evaluation(conv, version, result, kind="auto", now=now)
     has_human = db.session.scalar(db.select(Evaluation.id).where(
         Evaluation.conversation_id == conv.id, Evaluation.kind == "human"))
     if not has_human:
@@ -88,12 +92,14 @@ def store_auto(conv: Conversation, version: ScorecardVersion, result: Evaluation
 
 
 def new_evaluation(conv: Conversation, version: ScorecardVersion, result: EvaluationResult,
-                   kind: str, reviewer=None, based_on: Optional[Evaluation] = None) -> Evaluation:
+                   kind: str, reviewer=None, based_on: Optional[Evaluation] = None,
+                   now: Optional[datetime] = None) -> Evaluation:
     """Rows for one EvaluationResult (added to the session, not committed)."""
     ev = Evaluation(conversation=conv, scorecard_version=version, kind=kind, score=result.score,
                     auto_fail=result.auto_fail, fail_reasons=list(result.fail_reasons),
                     section_scores=dict(result.section_scores), reviewer=reviewer,
-                    based_on_id=based_on.id if based_on else None)
+                    based_on_id=based_on.id if based_on else None,
+                    created_at=now or datetime.now(timezone.utc))
     ev.criteria = [CriterionScore(
         position=i, criterion_id=c.criterion_id, section_id=c.section_id, result=c.result,
         score=c.score, weight=c.weight, critical=c.critical,

@@ -196,3 +196,26 @@ def get_course(code: str) -> Course:
     if row is None:
         raise NotFound(f"no course {code!r}")
     return row
+
+
+def assign_course(actor: Optional[User], agent_login: str, course_code: str, due_days: int,
+                  reason: str = "", now: Optional[datetime] = None) -> Assignment:
+    """A lead (or admin) assigns a course by hand; refused when the agent already has it open."""
+    from qa_app.services import users
+    now = now or datetime.now(timezone.utc)
+    agent = users.get_user(agent_login)
+    if agent.role != "agent":
+        raise ServiceError(f"{agent_login} is not an agent")
+    if due_days < 1:
+        raise ServiceError("due_days: must be at least 1")
+    course = get_course(course_code)
+    if _has_open(agent.id, course.id):
+        raise ServiceError(f"{agent_login} already has {course_code} open")
+    a = Assignment(agent_id=agent.id, course_id=course.id, reason=reason or f"assigned by {actor.login if actor else 'system'}",
+                   status="assigned", assigned_at=now, due_at=due.due_date(now, due_days))
+    db.session.add(a)
+    db.session.flush()
+    audit.record(actor, "assign", "assignment", a.id, after={"agent": agent_login, "course": course_code,
+                                                             "reason": a.reason})
+    db.session.commit()
+    return a

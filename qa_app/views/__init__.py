@@ -3,6 +3,12 @@ from flask import Flask
 
 BLUEPRINTS = (
     "qa_app.views.auth",
+    "qa_app.views.home",
+    "qa_app.views.conversations",
+    "qa_app.views.review",
+    "qa_app.views.training",
+    "qa_app.views.reports",
+    "qa_app.views.admin",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -18,31 +19,59 @@ JSON_VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20,
 )
-TIMESTAMPS = st.datetimes().map(lambda d: d.isoformat()) | st.from_regex(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?", fullmatch=True)
-SECONDS = st.integers(-5, 10**6) | st.floats(allow_nan=True, allow_infinity=True)
+FINITE_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+ZONES = st.sampled_from([None, timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))])
+TIMESTAMPS = st.datetimes(timezones=ZONES).map(lambda d: d.isoformat())
+ODD_TIMESTAMPS = st.from_regex(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?", fullmatch=True)
+SECONDS = st.floats(0, 1e6) | st.integers(0, 10**6)
+NAMES = st.text(max_size=10).filter(str.strip)
+SPEAKERS = st.sampled_from(["agent", "customer", "bot", "system"])
+
+
+@st.composite
+def valid_turns(draw):
+    kind = draw(st.sampled_from(["at", "span", "both"]))
+    turn = {"speaker": draw(SPEAKERS), "text": draw(st.text(max_size=30))}
+    if kind != "span":
+        turn["at"] = draw(TIMESTAMPS)
+    if kind != "at":
+        turn["start"], turn["end"] = sorted([draw(SECONDS), draw(SECONDS)])
+    return turn
+
+
+VALID_RECORDS = st.fixed_dictionaries(
+    {"id": NAMES, "agent": NAMES, "turns": st.lists(valid_turns(), min_size=1, max_size=4)},
+    optional={"channel": st.sampled_from(["chat", "call", "email", "social"]),
+              "csat": st.integers(1, 5), "started_at": TIMESTAMPS,
+              "language": st.sampled_from(["en", "zh", "zh-CN", "EN"]),
+              "queue": st.text(max_size=10), "customer": st.text(max_size=10), "notes": FINITE_JSON_VALUES},
+)
 
 
 def maybe(values: st.SearchStrategy) -> st.SearchStrategy:
-    """Mostly plausible values, sometimes any JSON value at all."""
-    return st.one_of(values, values, JSON_VALUES)
+    """Usually a plausible value; one time in ten any JSON value at all."""
+    return st.integers(0, 9).flatmap(lambda n: JSON_VALUES if n == 0 else values)
 
 
 TURNS = st.fixed_dictionaries(
-    {"speaker": maybe(st.sampled_from(["agent", "customer", "bot", "system", "boss"])),
-     "text": maybe(st.text(max_size=30))},
-    optional={"at": maybe(TIMESTAMPS), "start": maybe(SECONDS), "end": maybe(SECONDS),
-              "extra": JSON_VALUES},
+    {"speaker": maybe(SPEAKERS | st.just("boss")), "text": maybe(st.text(max_size=30))},
+    optional={"at": maybe(TIMESTAMPS | ODD_TIMESTAMPS), "start": maybe(SECONDS | st.floats()),
+              "end": maybe(SECONDS | st.floats()), "extra": JSON_VALUES},
 )
-RECORD_LIKE = st.fixed_dictionaries(
-    {"id": maybe(st.text(max_size=10)), "agent": maybe(st.text(max_size=10)),
-     "turns": maybe(st.lists(maybe(TURNS), max_size=4))},
+RECORD_LIKE = st.one_of(VALID_RECORDS, st.fixed_dictionaries(
+    {"id": maybe(NAMES), "agent": maybe(NAMES), "turns": maybe(st.lists(maybe(TURNS), max_size=4))},
     optional={"channel": maybe(st.sampled_from(["chat", "call", "email", "social", "sms"])),
-              "csat": maybe(st.integers(-1, 7)), "started_at": maybe(TIMESTAMPS),
+              "csat": maybe(st.integers(-1, 7)), "started_at": maybe(TIMESTAMPS | ODD_TIMESTAMPS),
               "language": maybe(st.sampled_from(["en", "zh", "zh-CN", "fr", ""])),
               "queue": maybe(st.text(max_size=10)), "customer": maybe(st.text(max_size=10)),
               "notes": JSON_VALUES},
-)
+))
 LINES = st.lists(
     st.one_of(st.text(max_size=60), RECORD_LIKE.map(json.dumps), JSON_VALUES.map(json.dumps)),
     max_size=8,
@@ -70,6 +99,16 @@ def test_any_json_value_either_becomes_a_conversation_or_raises_record_invalid(v
         assert str(exc)
     else:
         assert isinstance(result, Conversation) and result.turns
+
+
+@given(VALID_RECORDS)
+def test_a_record_built_from_valid_parts_always_parses_and_keeps_its_values(record):
+    conv = conversation_from_dict(record)
+    assert (conv.external_id, conv.agent) == (record["id"].strip(), record["agent"].strip())
+    assert [(t.speaker, t.text) for t in conv.turns] == [(t["speaker"], t["text"]) for t in record["turns"]]
+    assert [(t.start, t.end) for t in conv.turns] == [(t.get("start"), t.get("end")) for t in record["turns"]]
+    assert all(t.at is None or t.at.utcoffset() is not None for t in conv.turns)
+    assert conv.metadata == ({"notes": record["notes"]} if "notes" in record else {})
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])

@@ -1,0 +1,137 @@
+"""Loads the demo data set by replaying three months of history through the real services."""
+from __future__ import annotations
+
+import heapq
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Optional
+
+from qa_app.extensions import db
+from qa_app.models import Assignment, Conversation
+from qa_app.services import ServiceError, conversations, ingest, jobs, review, scoring, training, users
+
+DEMO_JOB = "demo:v1"
+
+
+def load_demo(today: Optional[date] = None, sentiment=None) -> dict:
+    """Create the demo teams, users and conversations, then score, review and train as it happened.
+
+    Runs once per instance (recorded as the job `demo:v1`); running it again adds nothing and
+    returns the first run's summary.
+    """
+    from qa_app.demo import DEMO_PASSWORD, build_demo
+    today = today or datetime.now(timezone.utc).date()
+    job, created = jobs.enqueue("demo", DEMO_JOB, {"today": today.isoformat()})
+    if not created and job.status == "done":
+        return dict(job.result, already_loaded=True)
+    data = build_demo(today)
+    job = jobs.run(job, lambda payload: _load(data, today, sentiment))
+    if job.status != "done":
+        raise RuntimeError(f"loading the demo data failed: {job.error}")
+    return dict(job.result, already_loaded=False, password=DEMO_PASSWORD)
+
+
+def _load(data, today: date, sentiment) -> dict:
+    for team in data.teams:
+        users.ensure_team(team.name, team.language)
+    for u in data.users:
+        if users.find_user(u.login) is None:
+            users.add_user(u.login, u.role, team=u.team, password=u.password, name=u.name,
+                           covers=u.covers, commit=False)
+    db.session.commit()
+    summary = ingest.ingest_dicts(data.conversations, "demo")
+    if summary.failed:
+        raise ValueError(f"demo data invalid: {summary.errors[:3]}")
+    counts = _replay(data, today, sentiment)
+    counts["overdue"] = training.mark_overdue(datetime.combine(today, time(6), timezone.utc))
+    from qa_app.demo import DEMO_PASSWORD
+    return {"conversations": summary.ingested, **counts, "password": DEMO_PASSWORD,
+            "logins": sorted(u.login for u in data.users)}
+
+
+def _replay(data, today: date, sentiment) -> dict:
+    """Process scoring, reviews and quiz attempts in time order, as the team would have."""
+    events: list[tuple[datetime, int, str, object]] = []
+    seq = 0
+    for conv in db.session.scalars(db.select(Conversation).where(Conversation.source == "demo")):
+        events.append((conv.started_at + timedelta(minutes=30), seq, "score", conv.id))
+        seq += 1
+    for r in data.reviews:
+        conv = conversations.by_external_id(r.external_id)
+        events.append((conv.started_at + timedelta(days=r.days_after, hours=2), seq, "review", r))
+        seq += 1
+    for plan in data.assignments:
+        at = datetime.combine(plan.assigned_on, time(9), timezone.utc)
+        events.append((at, seq, "assign", plan))
+        seq += 1
+    heapq.heapify(events)
+    counts = {"scored": 0, "reviewed": 0, "quiz_attempts": 0, "assigned_by_lead": 0}
+    limit = datetime.combine(today, time(0), timezone.utc)
+    while events:
+        at, _, kind, item = heapq.heappop(events)
+        if at >= limit:
+            continue
+        seq = _handle(kind, item, at, today, events, seq, counts, sentiment)
+    return counts
+
+
+def _handle(kind, item, at, today, events, seq, counts, sentiment) -> int:
+    before = db.session.scalar(db.select(db.func.max(Assignment.id))) or 0
+    if kind == "score":
+        counts["scored"] += scoring.score_pending(conversation_ids=[item], now=at, sentiment=sentiment).scored
+    elif kind == "review":
+        review.submit_review(users.get_user(item.reviewer), conversations.by_external_id(item.external_id).id,
+                             {cid: {"result": res, "comment": c} for cid, (res, c) in item.overrides.items()},
+                             now=at)
+        counts["reviewed"] += 1
+    elif kind == "quiz":
+        counts["quiz_attempts"] += _attempt(*item, at)
+    elif kind == "assign":
+        return _assign_by_lead(item, at, events, seq, counts)
+    for a in db.session.scalars(db.select(Assignment).where(Assignment.id > before)):
+        seq = _plan_quizzes(a, today, events, seq)
+    return seq
+
+
+def _assign_by_lead(plan, at: datetime, events, seq: int, counts: dict) -> int:
+    """A refresher the team lead assigned by hand, with its planned quiz attempts.
+
+    When the agent already has the planned course open (a low score assigned it), the lead
+    picks the next course of the agent's language instead.
+    """
+    from qa_app.demo import COURSES
+    language = plan.course_code.rsplit("-", 1)[-1]
+    choices = [plan.course_code] + [c for c in COURSES.get(language, ()) if c != plan.course_code]
+    a = None
+    for code in choices:
+        try:
+            a = training.assign_course(users.get_user("lead.liu"), plan.agent, code,
+                                       (plan.due_on - plan.assigned_on).days, "refresher assigned by the team lead", at)
+            break
+        except ServiceError:
+            continue
+    if a is None:
+        return seq
+    counts["assigned_by_lead"] += 1
+    for outcome in plan.attempts:
+        heapq.heappush(events, (at + timedelta(days=outcome.days_after_assignment), seq, "quiz", (a.id, outcome.passed)))
+        seq += 1
+    return seq
+
+
+def _plan_quizzes(a: Assignment, today: date, events, seq: int) -> int:
+    from qa_app.demo import quiz_plan
+    for outcome in quiz_plan(a.agent.login, a.course.code, a.assigned_at.date(), today):
+        at = a.assigned_at + timedelta(days=outcome.days_after_assignment)
+        heapq.heappush(events, (at, seq, "quiz", (a.id, outcome.passed)))
+        seq += 1
+    return seq
+
+
+def _attempt(assignment_id: int, passed: bool, at: datetime) -> int:
+    """Replay one quiz attempt with right (or deliberately wrong) answers; 0 if the quiz is closed."""
+    a = db.session.get(Assignment, assignment_id)
+    if a.status not in training.OPEN:
+        return 0
+    answers = {q["id"]: (q["answer"] if passed else (q["answer"] + 1) % len(q["options"])) for q in a.course.quiz}
+    training.submit_quiz(a.agent, a.id, answers, now=at)
+    return 1

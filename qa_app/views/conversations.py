@@ -1,0 +1,73 @@
+"""Conversations: the list a user may see, one transcript with its evaluations, and the upload form."""
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from qa_app.forms import UploadForm
+from qa_app.services import conversations, ingest, scoring
+from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
+from qa_app.views.security import roles_required
+
+bp = Blueprint("conversations", __name__, url_prefix="/conversations")
+
+
+@bp.route("/")
+@roles_required(*TRANSCRIPT_READERS)
+def index():
+    agent = (request.args.get("agent") or "").strip() or None
+    language = (request.args.get("language") or "").strip() or None
+    rows = conversations.list_visible(current_user, agent=agent, language=language)
+    finals = {c.id: conversations.final_evaluation(c.id) for c in rows}
+    return render_template("conversations/list.html", rows=rows, finals=finals,
+                           agent=agent or "", language=language or "")
+
+
+@bp.route("/<int:conversation_id>")
+@roles_required(*TRANSCRIPT_READERS)
+def detail(conversation_id: int):
+    conv = conversations.get_visible(current_user, conversation_id)
+    evaluations = conversations.evaluations_of(conv.id)
+    final = next((e for e in evaluations if e.is_final), None)
+    return render_template("conversations/detail.html", conv=conv, evaluations=evaluations,
+                           final=final, evidence_turns=evidence_turns(final))
+
+
+def _base_name(filename: str) -> str:
+    """The file's own name: browsers may send a full path (and Windows separators)."""
+    return PurePosixPath(filename.replace("\\", "/")).name or filename
+
+
+def evidence_turns(evaluation) -> dict[int, list[str]]:
+    """Turn index -> ids of the criteria whose evidence points at that turn (for highlighting)."""
+    marked: dict[int, list[str]] = {}
+    for c in (evaluation.criteria if evaluation else ()):
+        for e in c.evidence or ():
+            if isinstance(e.get("turn"), int):
+                marked.setdefault(e["turn"], []).append(c.criterion_id)
+    return marked
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required(*REVIEWERS)
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("conversations/upload.html", form=form), (400 if form.errors else 200)
+    files = form.chosen_files()
+    if not files:
+        form.files.errors = [_("Choose at least one file.")]
+        return render_template("conversations/upload.html", form=form), 400
+    # The raw bytes go to the parser so a line that is not UTF-8 is reported on its own line.
+    results = []
+    for f in files:
+        name = _base_name(f.filename)
+        results.append((name, ingest.ingest_text(f.read(), name)))
+    new_ids = [cid for _name, summary in results for cid in summary.conversation_ids]
+    scored = scoring.score_pending(conversation_ids=new_ids) if new_ids else None
+    return render_template("conversations/upload.html", form=UploadForm(formdata=None),
+                           results=results, scored=scored,
+                           errors=[e for _name, summary in results for e in summary.errors])

@@ -1,0 +1,121 @@
+"""The home page of each role, the language switch, and the helpers every page's templates use."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import yaml
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from qa_app.forms import LanguageForm
+from qa_app.models.base import as_utc
+from qa_app.services import NotFound, ServiceError, dashboard, preferences, review
+from qa_app.views.markdown import render_markdown
+from qa_app.views.navigation import REVIEWERS, nav_links
+from qa_app.views.security import ANY_ROLE, roles_required
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@roles_required(*ANY_ROLE)
+def index():
+    role = current_user.role
+    context = {}
+    if role == "agent":
+        context["evaluations"] = dashboard.latest_evaluations(current_user)
+        context["assignments"] = dashboard.open_assignments(current_user)
+        context["reminders"] = dashboard.needs_reminder(context["assignments"])
+    if role in REVIEWERS:
+        context["queue"] = review.review_queue(current_user)
+        context["reviews"] = review.reviewed_by(current_user, limit=10)
+    if role == "admin":
+        context["counts"] = dashboard.counts()
+    return render_template("home/index.html", **context)
+
+
+@bp.route("/language", methods=["POST"])
+@roles_required(*ANY_ROLE)
+def set_language():
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return render_template("errors/error.html", code=400,
+                               message=_("Choose a language from the list.")), 400
+    try:
+        preferences.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
+    except ServiceError as exc:
+        return render_template("errors/error.html", code=400, message=str(exc)), 400
+    return redirect(_same_site(form.next.data) or url_for("home.index"))
+
+
+def _same_site(target: str | None) -> str | None:
+    """Only a relative path on this site, so the switch cannot send the user elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    ok = not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+    return target if ok else None
+
+
+# ------------------------------------------------------------------ shared by every template
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+@bp.app_context_processor
+def layout_context() -> dict:
+    return {"nav_links": nav_links, "language_names": LANGUAGE_NAMES, "language_form": LanguageForm}
+
+
+@bp.app_template_filter("when")
+def format_when(value: datetime | None) -> str:
+    """UTC date and time to the minute, or a dash."""
+    return as_utc(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+@bp.app_template_filter("day")
+def format_day(value: datetime | None) -> str:
+    return as_utc(value).strftime("%Y-%m-%d") if value else "—"
+
+
+@bp.app_template_filter("score")
+def format_score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str | None) -> Markup:
+    return render_markdown(text)
+
+
+@bp.app_template_filter("as_json")
+def as_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+@bp.app_template_filter("as_yaml")
+def as_yaml(value) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+@bp.app_errorhandler(NotFound)
+def service_not_found(exc: NotFound):
+    return render_template("errors/error.html", code=404, message=str(exc)), 404
+
+
+@bp.app_errorhandler(ServiceError)
+def service_error(exc: ServiceError):
+    return render_template("errors/error.html", code=400, message=str(exc)), 400
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+@bp.app_errorhandler(413)
+def http_error(exc):
+    return render_template("errors/error.html", code=exc.code, message=exc.description), exc.code

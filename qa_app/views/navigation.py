@@ -1,0 +1,47 @@
+"""Who may use which page (role sets shared by the routes) and the navigation bar built from them."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from qa_app.views.security import ANY_ROLE
+
+ADMIN = ("admin",)
+REVIEWERS = ("reviewer", "lead", "admin")
+TRANSCRIPT_READERS = ("agent", "reviewer", "lead", "admin")  # HR sees reports, never transcripts
+REPORT_READERS = ("hr", "lead", "admin")
+TRAINING_READERS = ANY_ROLE
+QUIZ_TAKERS = ("agent",)
+
+# (endpoint, label, label for agents, other endpoints of the same section); a link shows
+# when the user's role may open its endpoint.
+_LINKS = (
+    ("home.index", _l("Home"), None, ()),
+    ("review.queue", _l("Review queue"), None, ("review.review",)),
+    ("conversations.index", _l("Conversations"), _l("My conversations"), ("conversations.detail",)),
+    ("conversations.upload", _l("Upload"), None, ()),
+    ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz")),
+    ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv",)),
+    ("admin.users_list", _l("Users"), None, ("admin.add_user",)),
+    ("admin.scorecards_list", _l("Scorecards"), None, ()),
+    ("admin.rules", _l("Rules"), None, ()),
+    ("admin.jobs_list", _l("Jobs"), None, ()),
+    ("admin.audit_log", _l("Audit log"), None, ()),
+)
+
+
+def nav_links() -> list[dict]:
+    """[{endpoint, label, active}] for the current user's role; empty when nobody is logged in."""
+    if not getattr(current_user, "is_authenticated", False):
+        return []
+    views = current_app.view_functions
+    links = []
+    for endpoint, label, agent_label, section in _LINKS:
+        view = views.get(endpoint)
+        if view is None or current_user.role not in getattr(view, "allowed_roles", ()):
+            continue
+        shown = agent_label if agent_label and current_user.role == "agent" else label
+        active = request.endpoint == endpoint or request.endpoint in section
+        links.append({"endpoint": endpoint, "label": str(shown), "active": active})
+    return links

@@ -1,0 +1,42 @@
+"""HR's appraisal report: a table for a month, quarter or year, and the same as a CSV download."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, render_template, request
+
+from qa_app.services import ServiceError, reports
+from qa_app.views.navigation import REPORT_READERS
+from qa_app.views.security import roles_required
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _period() -> str:
+    """The period asked for, else the current month (UTC)."""
+    asked = request.args.get("period")
+    return asked.strip() if asked is not None else datetime.now(timezone.utc).strftime("%Y-%m")
+
+
+@bp.route("/appraisal")
+@roles_required(*REPORT_READERS)
+def appraisal():
+    period = _period()
+    try:
+        report = reports.appraisal_report(period)
+    except ServiceError as exc:
+        return render_template("reports/appraisal.html", period=period, report=None, error=str(exc)), 400
+    return render_template("reports/appraisal.html", period=report.period.label, report=report, error=None)
+
+
+@bp.route("/appraisal.csv")
+@roles_required(*REPORT_READERS)
+def appraisal_csv():
+    period = _period()
+    try:
+        report = reports.appraisal_report(period)
+    except ServiceError as exc:
+        return render_template("reports/appraisal.html", period=period, report=None, error=str(exc)), 400
+    filename = f"appraisal-{report.period.label}.csv"
+    return Response(reports.appraisal_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,42 @@
+"""`qadesk demo` builds a believable instance: people, scored and reviewed history, training in every state."""
+from __future__ import annotations
+
+from datetime import date
+
+from qa_app.extensions import db
+from qa_app.models import Assignment, Conversation, Evaluation, User
+from qa_app.services import demo, reports
+
+TODAY = date(2026, 11, 23)
+
+
+def _count(model, *where):
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
+
+
+def test_the_demo_has_the_people_conversations_reviews_and_training_states(app):
+    summary = demo.load_demo(TODAY)
+    assert summary["conversations"] >= 80 and summary["scored"] == summary["conversations"]
+    roles = dict(db.session.execute(db.select(User.role, db.func.count()).group_by(User.role)).all())
+    assert roles["agent"] == 6 and roles["reviewer"] == 2 and roles["lead"] == 1 and roles["hr"] == 1
+    assert {l for (l,) in db.session.execute(db.select(Conversation.language).distinct())} == {"en", "zh"}
+    assert _count(Evaluation, Evaluation.kind == "human") >= 20
+    assert _count(Evaluation, Evaluation.is_final.is_(True)) == summary["conversations"]
+    states = {s for (s,) in db.session.execute(db.select(Assignment.status).distinct())}
+    assert {"assigned", "overdue", "completed", "cancelled"} <= states
+
+
+def test_loading_the_demo_twice_adds_nothing(app):
+    demo.load_demo(TODAY)
+    counts = (_count(Conversation), _count(Evaluation), _count(Assignment), _count(User))
+    again = demo.load_demo(TODAY)
+    assert again["already_loaded"] is True
+    assert (_count(Conversation), _count(Evaluation), _count(Assignment), _count(User)) == counts
+
+
+def test_the_demo_agents_differ_in_the_appraisal_report(app):
+    demo.load_demo(TODAY)
+    rows = {r.agent: r for r in reports.appraisal_report("2026-Q4", now=None).rows}
+    assert rows["emma.jones"].qa_average > rows["priya.patel"].qa_average
+    assert rows["li.na"].qa_average > rows["zhang.min"].qa_average
+    assert rows["zhang.min"].critical_failures > 0

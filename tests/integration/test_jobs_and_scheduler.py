@@ -1,0 +1,61 @@
+"""Jobs run once per key, failures keep their reason, and only one scheduler holds the lease."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from qa_app import jobs as job_table
+from qa_app.models import Assignment
+from qa_app.services import jobs
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+
+
+def test_enqueuing_the_same_key_twice_gives_the_same_job(app):
+    first, created = jobs.enqueue("demo", "demo:1")
+    again, created_again = jobs.enqueue("demo", "demo:1")
+    assert created and not created_again and first.id == again.id
+
+
+def test_a_failing_job_records_its_reason_and_a_good_one_its_result(app):
+    bad, _ = jobs.enqueue("demo", "demo:bad")
+    jobs.run(bad, lambda payload: 1 / 0)
+    good, _ = jobs.enqueue("demo", "demo:good", {"n": 2})
+    jobs.run(good, lambda payload: {"double": payload["n"] * 2})
+    assert bad.status == "failed" and "ZeroDivisionError" in bad.error
+    assert good.status == "done" and good.result == {"double": 4} and good.finished_at
+
+
+def test_run_due_runs_each_definition_once_per_day(app):
+    assert job_table.run_due(NOW) == ["mark_overdue:2026-11-23"]
+    assert job_table.run_due(NOW + timedelta(hours=3)) == []
+    assert job_table.run_due(NOW + timedelta(days=1)) == ["mark_overdue:2026-11-24"]
+
+
+def test_only_one_holder_gets_the_lease_until_it_expires(app):
+    assert jobs.acquire_lease("scheduler", "a", 60, now=NOW)
+    assert not jobs.acquire_lease("scheduler", "b", 60, now=NOW + timedelta(seconds=30))
+    assert jobs.acquire_lease("scheduler", "a", 60, now=NOW + timedelta(seconds=30))  # renewal
+    assert jobs.acquire_lease("scheduler", "b", 60, now=NOW + timedelta(seconds=200))  # a died
+    assert not jobs.acquire_lease("scheduler", "a", 60, now=NOW + timedelta(seconds=210))
+    assert jobs.lease_holder("scheduler")[0] == "b"
+
+
+def test_a_tick_without_the_lease_runs_nothing(app):
+    assert jobs.acquire_lease("scheduler", "someone-else", 600)
+    assert job_table.tick(app, "me") is False
+    assert jobs.recent() == []
+
+
+def test_the_daily_job_marks_past_due_assignments_overdue(app, fake_sentiment):
+    from qa_app.services import ingest, scoring
+    from tests.conftest import FIXTURES
+    ingest.ingest_paths([FIXTURES / "new_agent.ndjson"])
+    scoring.score_pending()
+    from qa_app.extensions import db
+    rows = db.session.scalars(db.select(Assignment)).all()
+    assert rows and {a.status for a in rows} == {"assigned"}
+    rows[0].due_at = datetime.now(timezone.utc) - timedelta(days=1)
+    db.session.commit()
+    assert job_table.tick(app, "me") is True
+    assert {a.id for a in rows if a.status == "overdue"} == {rows[0].id}
+    assert [j.status for j in jobs.recent()] == ["done"]

@@ -1,0 +1,98 @@
+"""Reviews override criteria with comments, become final, are audited, and re-run the training rules."""
+from __future__ import annotations
+
+import pytest
+
+from qa_app.extensions import db
+from qa_app.models import Assignment, AuditEntry
+from qa_app.services import ServiceError, conversations, ingest, review, scoring, training
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def scored(app, fake_sentiment, make_user):
+    ingest.ingest_paths([FIXTURES / "new_agent.ndjson"])
+    scoring.score_pending()
+    return make_user("rev", "reviewer")
+
+
+def _conv(external_id):
+    return conversations.by_external_id(external_id)
+
+
+def test_the_review_queue_lists_auto_scored_conversations_worst_first(scored):
+    queue = review.review_queue(scored)
+    assert [c.external_id for c, _ in queue] == ["t-bad-1", "t-good-1"]
+
+
+def test_an_override_without_a_comment_is_refused_and_nothing_is_stored(scored):
+    conv = _conv("t-bad-1")
+    with pytest.raises(ServiceError, match="greeting: a comment is required"):
+        review.submit_review(scored, conv.id, {"greeting": {"result": "pass"}})
+    assert len(conversations.evaluations_of(conv.id)) == 1
+
+
+def test_a_review_becomes_final_and_is_audited(scored):
+    conv = _conv("t-good-1")
+    ev = review.submit_review(scored, conv.id, {"closing": {"result": "fail", "comment": "closing was rushed"}})
+    assert ev.is_final and ev.kind == "human"
+    finals = [e for e in conversations.evaluations_of(conv.id) if e.is_final]
+    assert finals == [ev] and ev.score < 100
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "review")).one()
+    assert entry.before["criteria"]["closing"] == "pass" and entry.after["criteria"]["closing"] == "fail"
+    assert entry.user_id == scored.id
+
+
+def test_clearing_the_critical_failure_cancels_the_compliance_course(scored):
+    conv = _conv("t-bad-1")
+    overrides = {cid: {"result": "pass", "comment": "calibrated"} for cid in
+                 ("greeting", "empathy", "forbidden_phrases", "closing", "customer_sentiment_end")}
+    ev = review.submit_review(scored, conv.id, overrides)
+    assert ev.score == 100 and not ev.auto_fail
+    statuses = {a.course.code: a.status for a in db.session.scalars(db.select(Assignment))}
+    assert statuses["compliance-en"] == "cancelled"
+
+
+def test_unknown_criteria_and_bad_results_are_refused(scored):
+    conv = _conv("t-good-1")
+    with pytest.raises(ServiceError, match="unknown criterion: nope"):
+        review.submit_review(scored, conv.id, {"nope": {"result": "pass", "comment": "x"}})
+    with pytest.raises(ServiceError, match="must be pass, fail or na"):
+        review.submit_review(scored, conv.id, {"closing": {"result": "maybe", "comment": "x"}})
+
+
+def test_agents_cannot_review(scored, make_user):
+    agent = make_user("another.agent", "agent")
+    with pytest.raises(ServiceError):
+        review.submit_review(agent, _conv("t-good-1").id, {})
+
+
+def test_a_course_already_open_is_not_assigned_twice(scored):
+    before = db.session.scalar(db.select(db.func.count(Assignment.id)))
+    scoring.score_pending(rescore_all=True)
+    after = db.session.scalar(db.select(db.func.count(Assignment.id)))
+    assert before == after
+
+
+def test_passing_the_quiz_completes_the_assignment_and_failing_does_not(scored):
+    from qa_app.services import users
+    agent = users.get_user("sam.new")
+    a = training.visible_assignments(agent)[0]
+    questions = a.course.quiz
+    wrong = {q["id"]: (q["answer"] + 1) % len(q["options"]) for q in questions}
+    _, result = training.submit_quiz(agent, a.id, wrong)
+    assert not result.passed and a.status == "assigned"
+    right = {q["id"]: q["answer"] for q in questions}
+    _, result = training.submit_quiz(agent, a.id, right)
+    assert result.passed and a.status == "completed" and a.completed_at
+    with pytest.raises(ServiceError, match="completed"):
+        training.submit_quiz(agent, a.id, right)
+
+
+def test_only_the_assigned_agent_takes_the_quiz(scored, make_user):
+    from qa_app.services import NotFound, users
+    a = training.visible_assignments(users.get_user("sam.new"))[0]
+    with pytest.raises(NotFound):
+        training.submit_quiz(make_user("other", "agent"), a.id, {})
+    with pytest.raises(ServiceError, match="only the assigned agent"):
+        training.submit_quiz(scored, a.id, {})
