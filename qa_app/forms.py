@@ -34,7 +34,7 @@ class UploadForm(FlaskForm):
 class UserForm(FlaskForm):
     login = StringField(_l("Login"), validators=[DataRequired(), Length(max=80)])
     name = StringField(_l("Name"), validators=[Blank(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES], validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=list(ROLES), validators=[DataRequired()])
     team = StringField(_l("Team"), validators=[Blank(), Length(max=80)])
     covers = StringField(_l("Covers teams (comma-separated, reviewers and leads)"),
                          validators=[Blank(), Length(max=500)])

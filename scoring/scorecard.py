@@ -246,7 +246,8 @@ def _unique_ids(sections: list[tuple[str, Section]], problems: _Problems) -> Non
         for i, criterion in enumerate(section.criteria):
             where = f"{path}.criteria[{i}]"
             if criterion.id and criterion.id in seen_criteria:
-                problems.add(f"{where}.id", f"duplicate criterion id {criterion.id!r} (also {seen_criteria[criterion.id]})")
+                also = seen_criteria[criterion.id]
+                problems.add(f"{where}.id", f"duplicate criterion id {criterion.id!r} (also {also})")
             seen_criteria.setdefault(criterion.id, where)
 
 

@@ -15,7 +15,6 @@ MIN_TURNS, MAX_TURNS = 8, 20
 # Quirks: handling the automatic checks judge wrongly, so reviewers have something to overrule.
 QUIRKS = ("paraphrased_empathy", "bot_greeting", "sarcastic_end", "customer_left", "false_forbidden")
 CHAT_ONLY_QUIRKS = ("bot_greeting", "customer_left")
-ENDS = ("happy", "neutral", "negative", "sarcastic", "left")
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,8 @@ class Plan:
     verifies: bool
     helpful: bool
     closes: bool
-    callback: bool
-    end: str
+    callback: bool  # closes by booking a follow-up call (回访) instead of just asking for more
+    end: str  # the customer's last word: "happy" | "neutral" | "negative" | "sarcastic" | "left" (no word)
     forbidden: bool
     quirk: Optional[str] = None
 
@@ -53,6 +52,7 @@ class _Writer:
 
     def __init__(self, rng: random.Random, ctx: dict):
         self.rng, self.ctx = rng, ctx
+        self.order_given = False  # the customer's first message already names the order
 
     def pick(self, pool) -> str:
         return self.rng.choice(pool).format_map(self.ctx)
@@ -79,7 +79,7 @@ def compose(plan: Plan, rng: random.Random) -> Script:
 def _opening(plan: Plan, lang, scenario: dict, w: _Writer, script: Script) -> list[tuple[str, str]]:
     """Customer states the problem; the agent greets (or not) and acknowledges the feeling (or not)."""
     template = w.rng.choice(scenario["open_upset" if plan.upset else "open"])
-    w.ctx["order_given"] = "{order}" in template
+    w.order_given = "{order}" in template
     customer = ("customer", template.format_map(w.ctx))
     if plan.channel == "call":
         first = w.pick(lang.GREETING_CALL if plan.greets else lang.NO_GREETING_CALL)
@@ -90,7 +90,7 @@ def _opening(plan: Plan, lang, scenario: dict, w: _Writer, script: Script) -> li
             turns.append(("agent", w.pick(lang.BOT_GREETING)))
         if plan.greets:
             turns.append(("agent", w.pick(lang.GREETING_CHAT)))
-        elif w.ctx["order_given"] or plan.verifies:
+        elif w.order_given or plan.verifies:
             turns.append(("agent", w.pick(lang.NO_GREETING_CHAT)))
     feeling = _acknowledgement(plan, lang, w, script)
     if feeling and turns[-1][0] == "agent" and plan.greets and w.rng.random() < 0.5:
@@ -112,22 +112,20 @@ def _acknowledgement(plan: Plan, lang, w: _Writer, script: Script) -> str:
 def _investigation(plan: Plan, lang, scenario: dict, w: _Writer, script: Script) -> list[tuple[str, str]]:
     """Order, logistics and problem checks (三查三核) for a thorough agent; a bare order number otherwise."""
     turns: list[tuple[str, str]] = []
+    agreement = ""  # the customer's "yes, that's it" when the agent confirmed the problem
     if plan.verifies:
-        if not w.ctx["order_given"]:
+        if not w.order_given:
             turns += [("agent", w.pick(lang.ASK_ORDER)), ("customer", w.pick(lang.GIVE_ORDER))]
         turns.append(("agent", w.pick(lang.CHECK_ORDER)))
         if plan.agent.language == "zh" or plan.queue == "logistics":
             turns.append(("agent", w.pick(lang.CHECK_LOGISTICS)))
         if plan.agent.language == "zh" or w.rng.random() < 0.5:
             turns.append(("agent", w.pick(lang.CONFIRM)))
-            separator = " " if plan.agent.language == "en" else "，"
-            turns.append(("customer", w.pick(lang.CUSTOMER_YES) + separator + w.pick(scenario["detail"])))
-            return turns + _slip(plan, lang, w, script)
-    elif not w.ctx["order_given"]:
+            agreement = w.pick(lang.CUSTOMER_YES) + (" " if plan.agent.language == "en" else "，")
+    elif not w.order_given:
         turns += [("agent", w.pick(lang.ASK_ORDER_CURT)), ("customer", w.pick(lang.GIVE_ORDER_PLAIN))]
-    turns.append(("customer", w.pick(scenario["detail"])))
-    turns += _slip(plan, lang, w, script)
-    return turns
+    turns.append(("customer", agreement + w.pick(scenario["detail"])))
+    return turns + _slip(plan, lang, w, script)
 
 
 def _slip(plan: Plan, lang, w: _Writer, script: Script) -> list[tuple[str, str]]:
@@ -138,7 +136,7 @@ def _slip(plan: Plan, lang, w: _Writer, script: Script) -> list[tuple[str, str]]
         return [("customer", setup.format_map(w.ctx)), ("agent", line.format_map(w.ctx))]
     if plan.forbidden:
         line, reaction = w.rng.choice(lang.FORBIDDEN)
-        return [("agent", line), ("customer", reaction)]
+        return [("agent", line.format_map(w.ctx)), ("customer", reaction.format_map(w.ctx))]
     return []
 
 
@@ -176,7 +174,10 @@ def _ending(plan: Plan, lang, w: _Writer, script: Script) -> list[tuple[str, str
     if not plan.closes:
         return [last_word] + ([("agent", w.pick(lang.CURT_LAST))] if w.rng.random() < 0.6 else [])
     question = w.pick(lang.CALLBACK if plan.callback else lang.ANYTHING_ELSE)
-    farewell = lang.FAREWELL if plan.end in ("happy", "neutral") else lang.FAREWELL_AFTER_COMPLAINT
+    if plan.end in ("happy", "neutral"):
+        farewell = lang.FAREWELL
+    else:  # the customer has just turned upset: an empathetic agent apologises on the way out
+        farewell = lang.FAREWELL_SORRY if plan.empathises else lang.FAREWELL_AFTER_COMPLAINT
     return [("agent", question), last_word, ("agent", w.pick(farewell))]
 
 

@@ -9,7 +9,7 @@ from qa_app.demo.people import Agent
 from qa_app.demo.values import QUEUES
 
 DAYS_BACK = 89  # conversations start 1..DAYS_BACK days before `today`: inside 90 days, never today
-UPSET_CHANCE = {"complaints": 0.9, "logistics": 0.6, "refunds": 0.5, "returns": 0.3}
+UPSET_CHANCE = {"complaints": 1.0, "logistics": 0.6, "refunds": 0.5, "returns": 0.3}
 # Which reviewable quirks each kind of agent shows once (see compose.QUIRKS).
 QUIRKS_BY_QUALITY = {
     "excellent": (),
@@ -21,7 +21,8 @@ FIRST_ID = 1001
 
 
 def plan_agent(agent: Agent, today: date, rng: random.Random) -> list[Plan]:
-    """The agent's conversations: exact quotas for calls, forbidden phrases and quirks, the rest by chance."""
+    """The agent's conversations. Calls, forbidden phrases, quirks and the profile's shares are exact
+    counts; which conversations get them, and days, queues and wording, are left to `rng`."""
     profile = agent.profile
     n = profile.conversations
     quirks = list(QUIRKS_BY_QUALITY[profile.quality])
@@ -30,14 +31,24 @@ def plan_agent(agent: Agent, today: date, rng: random.Random) -> list[Plan]:
     rng.shuffle(specials)
     callable_slots = [i for i, s in enumerate(specials) if s not in CHAT_ONLY_QUIRKS]
     calls = set(rng.sample(callable_slots, profile.calls))
-    queues = [QUEUES[i % len(QUEUES)] for i in range(n)]
-    rng.shuffle(queues)
+    queues = _queues(n, specials, agent.language, rng)
     days = rng.sample(range(1, DAYS_BACK + 1), n)
     habits = zip(*(_quota(n, chance, rng) for chance in
                    (profile.greeting, profile.empathy, profile.verification, profile.closing, profile.happy_end)))
     return [_plan_one(agent, specials[i], "call" if i in calls else "chat", queues[i],
                       _start(agent, today - timedelta(days=days[i]), rng), habit, rng)
             for i, habit in enumerate(habits)]
+
+
+def _queues(n: int, specials: list, language: str, rng: random.Random) -> list[str]:
+    """Queues in equal shares, shuffled; the English harmless-quote line is about rebooking a delivery."""
+    queues = [QUEUES[i % len(QUEUES)] for i in range(n)]
+    rng.shuffle(queues)
+    if language == "en" and "false_forbidden" in specials:
+        slot = specials.index("false_forbidden")
+        other = queues.index("logistics")
+        queues[slot], queues[other] = queues[other], queues[slot]
+    return queues
 
 
 def _quota(n: int, chance: float, rng: random.Random) -> list[bool]:
@@ -106,16 +117,18 @@ def render(plan: Plan, script: Script, number: int, rng: random.Random) -> dict:
     if csat is not None:
         record["csat"] = csat
     timing = _chat_times if plan.channel == "chat" else _call_times
-    record["turns"] = [{"speaker": s, "text": t, **when} for (s, t), when in zip(script.turns, timing(plan, script, rng))]
+    times = timing(plan, script, rng)
+    record["turns"] = [{"speaker": s, "text": t, **when} for (s, t), when in zip(script.turns, times)]
     return record
 
 
 def _csat(plan: Plan, rng: random.Random):
-    """Most customers rate the contact (fewer after calls); the score follows how it ended."""
-    if rng.random() > (0.88 if plan.channel == "chat" else 0.7):
+    """Most customers rate the contact (fewer after calls, none who left); the score follows the ending."""
+    if plan.end == "left" or rng.random() > (0.88 if plan.channel == "chat" else 0.7):
         return None
-    low, high = {"happy": (4, 5), "neutral": (3, 4), "negative": (1, 2), "sarcastic": (1, 2), "left": (2, 3)}[plan.end]
-    return rng.randint(low, high)
+    if plan.end == "happy":
+        return 5 if plan.agent.profile.quality == "excellent" else rng.choice((4, 4, 5))
+    return rng.choice({"neutral": (3, 4), "negative": (1, 2), "sarcastic": (1, 2)}[plan.end])
 
 
 def _chat_times(plan: Plan, script: Script, rng: random.Random) -> list[dict]:

@@ -32,7 +32,7 @@ class Profile:
 PROFILES = {
     "excellent": Profile("excellent", (5, 25), 1.0, 1.0, 1.0, 0.95, 0.9, 0, 3, 17),
     "average": Profile("average", (12, 55), 0.85, 0.6, 0.7, 0.7, 0.65, 1, 3, 16),
-    "weak": Profile("weak", (40, 120), 0.45, 0.15, 0.3, 0.3, 0.25, 5, 2, 15),
+    "weak": Profile("weak", (40, 120), 0.45, 0.07, 0.3, 0.3, 0.25, 5, 2, 15),
 }
 
 # (login, display name, short name used in conversations, team, quality)

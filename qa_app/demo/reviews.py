@@ -28,7 +28,7 @@ OVERRIDES = {
         "zh": "客户中途离开了会话，客服没有机会做结束语，此项不适用。"}),
     "false_forbidden": ("forbidden_phrases", "pass", {
         "en": 'Not a refusal: "{quote}" The agent helped straight away.',
-        "zh": "客服是在引用并纠正之前同事的不当说法（“{quote}”），不是对客户说的禁语。"}),
+        "zh": "客服是在引用并纠正之前同事说的“不关我的事”，并当场道歉跟进，不是对客户说的禁语。"}),
 }
 
 

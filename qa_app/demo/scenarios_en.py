@@ -10,15 +10,16 @@ SCENARIOS = {
             "open": ["Hello, I ordered the {product} in size {size} but it's far too small. Can I swap it?",
                      "I need to return the {product} from order {order}, the size is wrong.",
                      "The {product} I got doesn't fit at all, I'd like to exchange it for a size {bigger}."],
-            "open_upset": ["Really disappointed, the {product} in size {size} is nowhere near that size. Order {order}.",
+            "open_upset": ["Really disappointed, the {product} in size {size} is nowhere near that size. "
+                           "Order {order}.",
                            "The {product} is the wrong size AGAIN. This is ridiculous, I followed your size chart."],
             "detail": ["It came on {delivered}. I've only tried it on, the tags are still attached.",
                        "Delivered {delivered}, still in the bag with the tags on."],
             "confirm": "the {product} in size {size} doesn't fit and you'd like a size {bigger}",
-            "resolve": ["I've set up an exchange for a size {bigger}. A prepaid return label is on its way to your email; "
-                        "once the courier scans the parcel we send the new size out the same day.",
-                        "You're well within the {window}-day return window, so I've booked a free exchange to a size {bigger}. "
-                        "Print the label from your email and drop the parcel at any {courier} point."],
+            "resolve": ["I've set up an exchange for a size {bigger}. A prepaid return label is on its way to your "
+                        "email; once the courier scans the parcel we send the new size out the same day.",
+                        "You're well within the {window}-day return window, so I've booked a free exchange to a "
+                        "size {bigger}. Print the label from your email and drop the parcel at any {courier} point."],
             "curt": ["Just use the returns portal.", "Send it back and reorder the other size."],
             "followups": [("Do I need the original packaging?",
                            "No, any sturdy bag is fine as long as the tags are still on.",
@@ -36,16 +37,18 @@ SCENARIOS = {
             "detail": ["It was delivered on {delivered}. I have photos of the box and the {product}.",
                        "It arrived {delivered}, the outer box was already torn."],
             "confirm": "the {product} arrived damaged on {delivered}",
-            "resolve": ["Please upload the photos using the link I've just emailed. I've already arranged a replacement, "
-                        "it ships today, and {courier} will collect the damaged one at no cost to you.",
+            "resolve": ["Please upload the photos using the link I've just emailed. I've already arranged a "
+                        "replacement, it ships today, and {courier} will collect the damaged one at no cost to you.",
                         "No need to send it back first: a replacement {product} leaves our warehouse today and a "
                         "free {courier} collection is booked for the damaged one."],
             "curt": ["Send photos to the returns email.", "Fill in the damage form on the website."],
             "followups": [("Can I get a refund instead of a replacement?",
-                           "Of course. I'll switch it to a full refund of {amount}, back on your card within 3-5 working days.",
+                           "Of course. I'll switch it to a full refund of {amount}, back on your card within "
+                           "3-5 working days.",
                            "Refund is possible, use the form."),
                           ("Do I have to be home for the collection?",
-                           "Yes, {courier} will text you a one-hour slot the evening before; you can change it from that text.",
+                           "Yes, {courier} will text you a one-hour slot the evening before; you can change it "
+                           "from that text.",
                            "Yes.")],
         },
         "label": {
@@ -72,15 +75,17 @@ SCENARIOS = {
             "kinds": ("apparel", "goods"),
             "open": ["I'd like to return the {product} I bought on {ordered}. Is that still possible?",
                      "Can I still send back the {product} from order {order}? I've had it a while."],
-            "open_upset": ["Your site says returns are closed for the {product}. That's unacceptable, I barely used it.",
+            "open_upset": ["Your site says returns are closed for the {product}. That's unacceptable, I barely "
+                           "used it.",
                            "Why can't I return the {product}? I'm very disappointed with this policy."],
             "detail": ["It was delivered on {delivered}, so a bit over a month ago.",
                        "I got it on {delivered}, I was away travelling most of the time."],
-            "confirm": "you'd like to return the {product} delivered on {delivered}, just outside the {window}-day window",
+            "confirm": "you'd like to return the {product} delivered on {delivered}, just outside the "
+                       "{window}-day window",
             "resolve": ["Our window is {window} days from delivery and you're a few days over, but as a one-off I've "
                         "approved the return. The free label is in your inbox.",
-                        "It's just past the {window}-day window, so I've raised a goodwill exception: you can return it "
-                        "for a full refund of {amount} within the next 7 days."],
+                        "It's just past the {window}-day window, so I've raised a goodwill exception: you can "
+                        "return it for a full refund of {amount} within the next 7 days."],
             "curt": ["Returns are {window} days. It's past that.", "The window closed, nothing to do."],
             "followups": [("Is the goodwill return also free?",
                            "Yes, same as a normal return: free label and full refund once it's checked.",
@@ -274,9 +279,10 @@ SCENARIOS = {
                         "today before 5pm, and I've refunded the {product} in full meanwhile.",
                         "I've booked a call from our duty manager for tomorrow morning, case {case}. So you don't "
                         "have to repeat yourself, everything we discussed is in the notes."],
-            "curt": ["Managers don't take chats.", "I'll pass it on."],
+            "curt": ["Managers don't deal with these.", "I'll pass it on."],
             "followups": [("Can I be sure this time someone calls?",
-                           "Yes, the call is booked in the manager's calendar and I'll check tomorrow that it happened.",
+                           "Yes, the call is booked in the manager's calendar and I'll check tomorrow that it "
+                           "happened.",
                            "Someone will call."),
                           ("Will my refund still go ahead?",
                            "Yes, it's already sent: {amount}, reference {case}.",
@@ -286,8 +292,8 @@ SCENARIOS = {
 }
 
 PRODUCTS = {
-    "apparel": [("navy wool coat", 89), ("pair of running shoes", 64), ("linen shirt", 35), ("kids' rain jacket", 28),
-                ("denim jacket", 45), ("merino jumper", 55)],
+    "apparel": [("navy wool coat", 89), ("pair of running shoes", 64), ("linen shirt", 35),
+                ("kids' rain jacket", 28), ("denim jacket", 45), ("merino jumper", 55)],
     "goods": [("Bluetooth speaker", 79), ("ceramic dinner set", 48), ("air fryer", 99), ("desk lamp", 32),
               ("yoga mat", 25), ("coffee grinder", 59), ("duvet cover set", 42)],
 }

@@ -82,10 +82,13 @@ FAREWELL = ["Glad I could help. Have a great day!", "Thank you for contacting {b
             "You're welcome! Have a great day."]
 FAREWELL_AFTER_COMPLAINT = ["I've passed your feedback on. Thank you for contacting {brand}.",
                             "Your feedback is noted on the case. Have a nice day."]
+FAREWELL_SORRY = ["I'm sorry this wasn't the outcome you wanted; I've passed your feedback on. Have a nice day.",
+                  "I apologise for the trouble. Your feedback is on the case. Thank you for contacting {brand}."]
 CURT_LAST = ["Ok.", "Noted.", "Done.", "Ok, it's logged."]
 LEFT_PROMPT = ["Are you still there?", "I'll close the chat now as there's been no reply."]
 
-HAPPY_END = ["No, that's all. Thank you so much, that's very helpful!", "That's everything, thanks a lot, really helpful.",
+HAPPY_END = ["No, that's all. Thank you so much, that's very helpful!",
+             "That's everything, thanks a lot, really helpful.",
              "No, that's great, thank you so much for sorting it out!", "Perfect, thank you, that's very helpful."]
 NEUTRAL_END = ["OK, I'll wait for the email then.", "Fine, I'll keep an eye on it.", "OK, thanks."]
 NEGATIVE_END = ["This is ridiculous, I'm going to leave a bad review.",
@@ -123,7 +126,8 @@ def context(rng: random.Random, kinds: tuple[str, ...], started_at: datetime, na
     amount = price + rng.choice([0, 0.5, 0.99])
     return {
         "name": name, "brand": BRAND, "tod": _time_of_day(started_at), "product": product, "size": size,
-        "bigger": bigger, "courier": courier, "tracking": prefix + _digits(rng, digits) + suffix, "ordered": _day(ordered),
+        "bigger": bigger, "courier": courier, "tracking": prefix + _digits(rng, digits) + suffix,
+        "ordered": _day(ordered),
         "delivered": _day(delivered), "eta": _day(started_at + timedelta(days=rng.randint(2, 5))),
         "order": f"{ordered:%Y%m%d}-{rng.randint(10000, 99999)}", "postcode": rng.choice(POSTCODES),
         "amount": f"£{amount:.2f}", "partial": f"£{amount * rng.choice([0.5, 0.6, 0.75]):.2f}",

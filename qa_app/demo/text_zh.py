@@ -33,10 +33,10 @@ GIVE_ORDER = ["订单号 {order}", "{order}", "订单号是 {order}"]
 ASK_ORDER_CURT = ["订单号", "发订单号"]
 GIVE_ORDER_PLAIN = GIVE_ORDER
 CHECK_ORDER = ["好的，已为您核实订单：订单号 {order}，{ordered}下单的{product}，实付{amount}元。",
-               "收到，我这边核实了订单：{product}，{ordered}下单，金额{amount}元，信息无误。"]
+               "收到，我这边核对订单：{product}，{ordered}下单，金额{amount}元，订单信息无误。"]
 CHECK_LOGISTICS = ["我再帮您查询一下物流：{courier}运单号 {tracking}，{track}。",
                    "物流这边我也查询了，{courier} {tracking}，{track}。"]
-CONFIRM = ["跟您确认一下问题：{confirm}，对吗？", "我确认一下您的问题：{confirm}，是这样吗？"]
+CONFIRM = ["跟您确认问题：{confirm}，对吗？", "我再核实一下问题：{confirm}，是这样吗？"]
 CUSTOMER_YES = ["对的", "是的，就是这样", "嗯，对"]
 # Return conditions, process, time limit and fees, as the after-sales standard asks agents to explain.
 POLICY = ["跟您说明一下退货规则：签收7天内、商品不影响二次销售（吊牌完好、未洗涤）可以申请；流程是订单页「申请售后」，"
@@ -64,6 +64,8 @@ CALLBACK = ["我这边给您登记了回访，{eta}前会有专员电话联系�
             "处理完成后我们会电话回访，确认您收到。请问还有什么可以帮您的吗？"]
 FAREWELL = ["感谢您的耐心，祝您生活愉快，再见！", "不客气，祝您生活愉快～", "感谢您的耐心等待，再见！"]
 FAREWELL_AFTER_COMPLAINT = ["您的意见我已经记录反馈，感谢您的耐心，再见。", "已经记录了，祝您生活愉快。"]
+FAREWELL_SORRY = ["这次的体验给您带来不便，实在抱歉，您的意见我已经反馈给主管，感谢您的耐心，再见。",
+                  "对不起没能让您满意，我会继续跟进并给您回访，祝您生活愉快。"]
 CURT_LAST = ["嗯", "知道了", "已记录", "好"]
 LEFT_PROMPT = ["亲，还在吗？", "亲，您长时间没有回复，这边先结束会话了。"]
 

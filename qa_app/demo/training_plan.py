@@ -10,7 +10,7 @@ from qa_app.demo.values import DemoAssignment, DemoQuizOutcome
 DUE_DAYS = 14
 # Per agent quality: (course stem, days ago assigned, attempts as (passed, days after assignment)).
 # Together they give every state: passed first time, passed after failing, failed and still open,
-# open within the due date, and open past it. Courses missing in a language (aftersales) are skipped.
+# open within the due date, and open past it.
 SCHEDULE = {
     "excellent": [("qa-basics", 84, ((True, 3),)), ("compliance", 56, ((True, 6),))],
     "average": [("qa-basics", 84, ((False, 4), (True, 7))), ("compliance", 35, ((True, 12),)),
@@ -18,7 +18,6 @@ SCHEDULE = {
     "weak": [("qa-basics", 84, ((False, 5), (True, 13))), ("compliance", 40, ()), ("empathy", 10, ((False, 4),)),
              ("aftersales", 3, ())],
 }
-STEM_IN_ENGLISH = {"qa-basics", "compliance", "empathy"}
 PASS_CHANCE = {"excellent": 0.85, "average": 0.6, "weak": 0.35}
 FAIL_FIRST_CHANCE = {"excellent": 0.1, "average": 0.3, "weak": 0.5}
 
@@ -29,8 +28,6 @@ def build_assignments(today: date, rng: random.Random) -> tuple[DemoAssignment, 
     for login, _, _, team, quality in AGENTS:
         language = "zh" if team == "Shanghai" else "en"
         for stem, days_ago, attempts in SCHEDULE[quality]:
-            if language == "en" and stem not in STEM_IN_ENGLISH:
-                continue
             course = f"{stem}-{language}"
             assigned = today - timedelta(days=days_ago + rng.randint(0, 2))
             tries = tuple(DemoQuizOutcome(login, course, passed, day) for passed, day in attempts)

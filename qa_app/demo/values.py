@@ -6,10 +6,9 @@ from datetime import date
 from typing import Mapping, Optional
 
 DEMO_PASSWORD = "demo1234"
-ROLES = ("admin", "reviewer", "lead", "agent", "hr")
 QUEUES = ("returns", "refunds", "logistics", "complaints")
 COURSES = {
-    "en": ("qa-basics-en", "compliance-en", "empathy-en"),
+    "en": ("qa-basics-en", "compliance-en", "empathy-en", "aftersales-en"),
     "zh": ("qa-basics-zh", "compliance-zh", "empathy-zh", "aftersales-zh"),
 }
 

@@ -1,4 +1,4 @@
-"""Read-only figures for the home page of each role."""
+"""Read-only queries for the web pages: each role's home page figures and list-page look-ups."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -21,6 +21,16 @@ def latest_evaluations(user: User, limit: int = 10) -> list[tuple[Conversation, 
              .where(Evaluation.is_final.is_(True), conversations.visibility_filter(user))
              .order_by(Conversation.started_at.desc(), Conversation.id.desc()).limit(limit))
     return [(c, e) for c, e in db.session.execute(query)]
+
+
+def final_evaluations(conversation_ids: Iterable[int]) -> dict[int, Evaluation]:
+    """Conversation id -> its final evaluation, in one query (ids without one are absent)."""
+    ids = list(conversation_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(db.select(Evaluation).where(
+        Evaluation.conversation_id.in_(ids), Evaluation.is_final.is_(True)))
+    return {ev.conversation_id: ev for ev in rows}
 
 
 def open_assignments(user: User) -> list[Assignment]:

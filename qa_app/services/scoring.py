@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Optional
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion
-from qa_app.services import conversations, scorecards, training
+from qa_app.services import audit, conversations, scorecards, training
 from scoring.engine import evaluate, select_scorecard
 from scoring.result import EvaluationResult
 
@@ -87,7 +87,12 @@ def store_auto(conv: Conversation, version: ScorecardVersion, result: Evaluation
     has_human = db.session.scalar(db.select(Evaluation.id).where(
         Evaluation.conversation_id == conv.id, Evaluation.kind == "human"))
     if not has_human:
+        previous = conversations.final_evaluation(conv.id)
         make_final(ev)
+        if previous is not None:  # a rescore changed the final score: audit it like any change
+            audit.record(None, "rescore", "conversation", conv.id,
+                         before={"evaluation": previous.id, "score": previous.score, "auto_fail": previous.auto_fail},
+                         after={"evaluation": ev.id, "score": ev.score, "auto_fail": ev.auto_fail})
     return ev
 
 

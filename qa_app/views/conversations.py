@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_app.forms import UploadForm
-from qa_app.services import conversations, ingest, scoring
+from qa_app.services import conversations, dashboard, ingest, scoring
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
 
@@ -21,7 +21,7 @@ def index():
     agent = (request.args.get("agent") or "").strip() or None
     language = (request.args.get("language") or "").strip() or None
     rows = conversations.list_visible(current_user, agent=agent, language=language)
-    finals = {c.id: conversations.final_evaluation(c.id) for c in rows}
+    finals = dashboard.final_evaluations(c.id for c in rows)
     return render_template("conversations/list.html", rows=rows, finals=finals,
                            agent=agent or "", language=language or "")
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -68,7 +68,7 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 @bp.app_context_processor
 def layout_context() -> dict:
-    return {"nav_links": nav_links, "language_names": LANGUAGE_NAMES, "language_form": LanguageForm}
+    return {"nav_links": nav_links, "language_names": LANGUAGE_NAMES, "current_locale": get_locale}
 
 
 @bp.app_template_filter("when")

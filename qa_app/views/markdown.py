@@ -15,7 +15,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _NUMBER = re.compile(r"^\s{0,3}\d{1,9}[.)]\s+(.*)$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-{3,}:?\s*\|)+\s*(:?-{3,}:?\s*)?$")
+_TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-+:?\s*\|)+\s*(:?-+:?\s*)?$")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*]+?)(?<=\S)\*(?![*\w])")
 _CODE = re.compile(r"`([^`]+)`")
@@ -91,7 +91,7 @@ def _blocks(text: str) -> Iterator[tuple[str, list[str]]]:
 
 
 def _starts_other_block(line: str, kind: str) -> bool:
-    if _HEADING.match(line) or _TABLE_ROW.match(line):
+    if _HEADING.match(line):
         return True
     if kind == "p":
         return bool(_BULLET.match(line) or _NUMBER.match(line))

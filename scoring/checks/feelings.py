@@ -51,7 +51,9 @@ def _trend_turns(conversation: Conversation, params: Mapping, context: CheckCont
     return turns[:n], turns[-n:]
 
 
-def sentiment_not_worse(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
+def sentiment_not_worse(
+    conversation: Conversation, params: Mapping[str, object], context: CheckContext
+) -> CheckOutcome:
     """Pass when the mean polarity of the last N customer turns is no lower than that of the first N
     (less `tolerance`); N is cut to half the customer turns so the two ends never overlap."""
     start, end = _trend_turns(conversation, params, context)

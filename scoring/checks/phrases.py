@@ -99,7 +99,11 @@ def _present_in(conversation: Conversation, params: Mapping, context: CheckConte
 
 def phrases_present(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
     """Pass when the phrases occur in the chosen turns; N/A when there is no such turn, or when the
-    `when_customer_upset` precondition is given and the customer was not upset before an agent turn."""
+    `when_customer_upset` precondition is given and the customer was not upset before an agent turn.
+
+    With the precondition only the speaker's turns after the first upset customer turn count; a
+    first/last-N window is still counted from the start/end of the whole conversation.
+    """
     speaker = str(params.get("speaker", "agent"))
     upset = params.get("when_customer_upset")
     if isinstance(upset, Mapping):
@@ -110,8 +114,10 @@ def phrases_present(conversation: Conversation, params: Mapping[str, object], co
             return CheckOutcome.na("the customer was not upset")
         start, reason = found
         turns = [i for i in _window(conversation, params, context) if i > start]
+        if not turns and not any(i > start for i in turns_of(conversation, context, speaker)):
+            return CheckOutcome.na(f"the customer was upset ({reason}) only after the last {speaker} turn")
         if not turns:
-            return CheckOutcome.na(f"the customer was upset ({reason}) only after the last agent turn")
+            return CheckOutcome.na(f"the customer was upset ({reason}) after {_window_name(params, speaker)}")
         where = f"the agent turns after the customer was upset ({reason}, {turn_name(start)})"
         return _present_in(conversation, params, context, turns, where)
     turns = _window(conversation, params, context)

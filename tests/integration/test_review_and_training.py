@@ -96,3 +96,10 @@ def test_only_the_assigned_agent_takes_the_quiz(scored, make_user):
         training.submit_quiz(make_user("other", "agent"), a.id, {})
     with pytest.raises(ServiceError, match="only the assigned agent"):
         training.submit_quiz(scored, a.id, {})
+
+
+def test_rescoring_audits_the_change_of_final_score(scored):
+    scoring.score_pending(rescore_all=True)
+    entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "rescore")).all()
+    assert len(entries) == 2
+    assert all(e.before["evaluation"] != e.after["evaluation"] for e in entries)

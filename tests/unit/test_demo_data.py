@@ -310,7 +310,7 @@ def test_the_excellent_chinese_agent_checks_order_logistics_and_problem(variant)
     """三查三核: 核实订单, 查询物流, 确认问题 in every conversation of li.na."""
     for c in by_agent(variant, "li.na"):
         text = "".join(agent_texts(c))
-        assert "核实" in text and "查询" in text and "确认" in text, c["id"]
+        assert "订单" in text and "物流" in text and ("确认问题" in text or "核实一下问题" in text), c["id"]
 
 
 def test_good_conversations_end_positive_and_bad_ones_negative(demo):
@@ -323,7 +323,73 @@ def test_good_conversations_end_positive_and_bad_ones_negative(demo):
         assert share(by_agent(demo, login), lambda c: last_customer_word(c) in pool) >= least
 
 
+def test_every_conversation_is_accepted_by_the_canonical_reader(variant):
+    from transcripts.canonical import conversation_from_dict
+    for record in variant.conversations:
+        conversation = conversation_from_dict(record)
+        assert conversation.external_id == record["id"] and conversation.metadata == {}
+        assert len(conversation.turns) == len(record["turns"])
+
+
+# --- automatic scoring with the shipped scorecards ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def evaluations(demo):
+    """conversation id -> (record, evaluation) with the real sentiment engines."""
+    pytest.importorskip("textblob")
+    pytest.importorskip("snownlp")
+    from scoring.catalog import shipped_scorecards
+    from scoring.engine import evaluate, select_scorecard
+    from scoring.sentiment import DefaultSentiment
+    from transcripts.canonical import conversation_from_dict
+    cards, sentiment, result = shipped_scorecards(), DefaultSentiment(), {}
+    for record in demo.conversations:
+        conversation = conversation_from_dict(record)
+        result[record["id"]] = (record, evaluate(conversation, select_scorecard(conversation, cards), sentiment))
+    return result
+
+
+def mean_score(evaluations, login: str) -> float:
+    return statistics.mean(e.score for c, e in evaluations.values() if c["agent"] == login)
+
+
+@pytest.mark.parametrize("excellent, average, weak", [("emma.jones", "david.smith", "priya.patel"),
+                                                      ("li.na", "wang.wei", "zhang.min")])
+def test_automatic_scores_rank_each_team_s_agents_ten_points_apart(evaluations, excellent, average, weak):
+    assert mean_score(evaluations, excellent) > mean_score(evaluations, average) + 10
+    assert mean_score(evaluations, average) > mean_score(evaluations, weak) + 10
+
+
+def test_the_evaluations_failing_on_a_forbidden_phrase_are_the_ones_holding_it(evaluations):
+    failed = {cid for cid, (_, e) in evaluations.items() if e.auto_fail}
+    assert failed == {cid for cid, (c, _) in evaluations.items() if has_forbidden(c)}
+
+
+def test_every_review_override_contradicts_the_automatic_verdict(demo, evaluations):
+    for review in demo.reviews:
+        automatic = {r.criterion_id: r.result for r in evaluations[review.external_id][1].criteria}
+        for criterion, (result, _comment) in review.overrides.items():
+            assert automatic[criterion] != result, (review.external_id, criterion)
+
+
+def test_the_excellent_chinese_agent_passes_sancha_sanhe_every_time(evaluations):
+    results = [next(r.result for r in e.criteria if r.criterion_id == "sancha_sanhe")
+               for c, e in evaluations.values() if c["agent"] == "li.na"]
+    assert set(results) == {"pass"}
+
+
 # --- phrase pools -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("module, language", [(text_en, "en"), (text_zh, "zh")])
+def test_calm_customer_lines_carry_no_upset_marker(module, language):
+    """Otherwise a calm conversation would suddenly demand empathy halfway through."""
+    lines = [q for q, _good, _curt in module.EXTRA_QA] + module.GIVE_ORDER + module.CUSTOMER_YES
+    lines += module.HAPPY_END + module.NEUTRAL_END + module.SARCASTIC_END
+    for queue in module.SCENARIOS.values():
+        for scenario in queue.values():
+            lines += scenario["detail"] + [q for q, _good, _curt in scenario["followups"]]
+    assert not [line for line in lines if mentions(line, UPSET[language], language)]
+
 
 @pytest.mark.parametrize("module, language", [(text_en, "en"), (text_zh, "zh")])
 def test_upset_openings_carry_an_upset_marker_and_calm_ones_do_not(module, language):
@@ -341,16 +407,16 @@ def test_each_forbidden_line_holds_exactly_one_forbidden_phrase(module, language
         assert sum(1 for w in FORBIDDEN[language] if w in text) == 1, line
 
 
-def test_sentiment_engines_read_the_endings_as_intended():
+def test_the_sentiment_engines_read_the_endings_as_intended():
     """Happy, neutral and sarcastic endings pass the end-sentiment check (>= -0.05); angry ones fail it."""
-    textblob = pytest.importorskip("textblob")
-    snownlp = pytest.importorskip("snownlp")
-    engines = {"en": (text_en, lambda s: textblob.TextBlob(s).sentiment.polarity),
-               "zh": (text_zh, lambda s: 2 * snownlp.SnowNLP(s).sentiments - 1)}
-    for module, polarity in engines.values():
-        for pool in (module.HAPPY_END, module.NEUTRAL_END, module.SARCASTIC_END):
-            assert all(polarity(s) >= -0.05 for s in pool), pool
-        assert all(polarity(s) < -0.05 for s in module.NEGATIVE_END)
+    pytest.importorskip("textblob")
+    pytest.importorskip("snownlp")
+    from scoring.sentiment import DefaultSentiment
+    engine = DefaultSentiment()
+    for module, language in ((text_en, "en"), (text_zh, "zh")):
+        passing = module.HAPPY_END + module.NEUTRAL_END + module.SARCASTIC_END
+        assert min(engine.polarity(passing, language)) >= -0.05, language
+        assert max(engine.polarity(module.NEGATIVE_END, language)) < -0.05, language
 
 
 # --- reviews --------------------------------------------------------------------------------
@@ -396,10 +462,9 @@ def test_override_comments_quote_what_was_actually_said(demo):
         for _result, comment in review.overrides.values():
             for quote in re.findall(r'"([^"]+)"|“([^”]+)”', comment):
                 text = next(q for q in quote if q)
-                if text != "不关我的事":  # the agent quotes a colleague with a changed pronoun
-                    assert text in " ".join(t["text"] for t in conversations[review.external_id]["turns"])
-                    quoted += 1
-    assert quoted >= 4
+                assert text in " ".join(t["text"] for t in conversations[review.external_id]["turns"])
+                quoted += 1
+    assert quoted >= 5
 
 
 def test_a_bot_only_greeting_is_overridden_to_fail(demo):
@@ -438,6 +503,12 @@ def test_assignments_use_courses_in_the_agent_s_language_and_attempts_end_at_the
         assert days == sorted(days) and all(a.assigned_on + timedelta(days=d) <= variant.today for d in days)
         assert all(not t.passed for t in a.attempts[:-1])
         assert all((t.agent, t.course_code) == (a.agent, a.course_code) for t in a.attempts)
+
+
+def test_every_demo_course_is_a_shipped_course():
+    from training.catalog import load_courses
+    shipped = {course.code for course in load_courses()}
+    assert {code for codes in COURSES.values() for code in codes} <= shipped
 
 
 def test_quiz_outcomes_list_every_attempt_of_every_assignment(demo):

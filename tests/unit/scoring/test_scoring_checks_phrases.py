@@ -84,6 +84,14 @@ UPSET_CASES = [
 ]
 
 
+def test_an_upset_customer_after_the_agent_window_is_not_applicable():
+    conversation = conv(("a", "hello"), ("c", "ridiculous"), ("a", "order number?"))
+    params = {**EMPATHY, "within_first_agent_turns": 1}
+    outcome = check(conversation, "phrases_present", **params)
+    assert (outcome.result, outcome.explanation) == (
+        "na", 'the customer was upset ("ridiculous") after the first agent turn')
+
+
 def assert_outcome(outcome, result, score, explanation, evidence_turns):
     assert (outcome.result, outcome.score) == (result, score)
     assert explanation in outcome.explanation

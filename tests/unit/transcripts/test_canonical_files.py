@@ -153,14 +153,23 @@ def test_a_json_file_with_one_object_yields_one_conversation(tmp_path):
 
 
 def test_a_json_array_yields_its_elements_in_order_with_errors_at_the_line_where_each_starts(tmp_path):
-    records = [rec("c-0"), rec("c-1", csat=0), 5, rec("c-3")]
-    path = write(tmp_path, "many.json", json.dumps(records, indent=2))
-    text = path.read_text()
-    first_lines = [text.count("\n", 0, text.index(marker)) + 1 for marker in ('"c-1"', "  5")]
+    turns = json.dumps(rec("x")["turns"])
+    path = write(tmp_path, "many.json", "\n".join([
+        "[",
+        f"  {line('c-0')},",
+        "  {",  # line 3: element 1 starts here
+        '    "id": "c-1", "agent": "amy", "csat": 0,',
+        f'    "turns": {turns}',
+        "  },",
+        "",
+        "  5,",  # line 8: element 2
+        f"  {line('c-3')}",
+        "]",
+    ]))
     assert summary(iter_records(path)) == [
         "c-0",
-        f"{path}:{first_lines[0] - 1}: [1].csat: must be an integer 1-5, not 0",
-        f"{path}:{first_lines[1]}: [2]: must be a JSON object, not 5",
+        f"{path}:3: [1].csat: must be an integer 1-5, not 0",
+        f"{path}:8: [2]: must be a JSON object, not 5",
         "c-3",
     ]
 
@@ -186,7 +195,7 @@ def test_an_error_in_a_single_object_json_file_has_no_index(tmp_path):
     ("[" + line("c-1") + "] []", "1: invalid JSON: Extra data at column " + str(len(line("c-1")) + 4)),
     ("[\n" + line("c-1"), "2: invalid JSON: Expecting ',' delimiter at column " + str(len(line("c-1")) + 1)),
     ("", "1: invalid JSON: the file is empty"),
-    ("  \n\n", "3: invalid JSON: the file is empty"),
+    ("  \n\n", "1: invalid JSON: the file is empty"),
     ("[" * 100_000, "1: invalid JSON: nested too deeply"),
     ("[" + "9" * 5000 + "]", "1: invalid JSON: Exceeds the limit (4300 digits) for integer string conversion"),
 ])

@@ -262,6 +262,9 @@ BAD = [
     ("metadata a non-JSON value", changed(extra={1, 2}), "extra: must be a JSON value, not set"),
     ("metadata a non-string key", changed(extra={1: "x"}), "extra: keys must be strings, not 1"),
     ("metadata a lone surrogate", changed(note="\ud83d"), "note: contains an unpaired surrogate U+D83D"),
+    ("metadata under an empty key", changed(**{"": float("nan")}), '[""]: must be a finite number, not nan'),
+    ("metadata under keys with dots and spaces", changed(**{"a b": {"c.d": [float("inf")]}}),
+     '["a b"]["c.d"][0]: must be a finite number, not inf'),
     ("a long bad value is shortened", changed(channel=LONG),
      "channel: must be one of chat, call, email, social, not '" + "x" * 38 + "...'"),
 ]
