@@ -1,0 +1,146 @@
+"""The whole QA loop in a real Chromium against `qadesk serve`: upload, review, training, appraisal."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "browser-pass-1"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _qadesk(instance: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QADESK_ADMIN_PASSWORD=PASSWORD)
+    cmd = [sys.executable, "-m", "qa_app", "--instance", str(instance), *args]
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, timeout=300)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen) -> None:
+    for _ in range(150):
+        if proc.poll() is not None:
+            raise RuntimeError(f"qadesk serve exited: {proc.stderr.read()}")
+        try:
+            urllib.request.urlopen(url + "login", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("qadesk serve did not answer within 30 s")
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real instance served by `qadesk serve` (waitress + the scheduler) on a free loopback port."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
+    instance = tmp_path / "instance"
+    _qadesk(instance, "init")
+    _qadesk(instance, "user", "add", "qa.rev", "--role", "reviewer", "--password", PASSWORD)
+    _qadesk(instance, "user", "add", "sam.new", "--role", "agent", "--password", PASSWORD)
+    _qadesk(instance, "user", "add", "hr.person", "--role", "hr", "--password", PASSWORD)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "qa_app", "--instance", str(instance), "serve",
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_up(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+        browser.close()
+
+
+def _login(page, url: str, login: str) -> None:
+    page.goto(url + "login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/login" not in page.url, page.content()[:500]
+
+
+def _logout(page) -> None:
+    page.click("form[action='/logout'] button")
+    page.wait_for_url("**/login**")
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_reviewer_an_agent_and_hr_walk_the_whole_loop_in_a_browser(server, page):
+    from training.catalog import load_courses
+
+    _login(page, server, "qa.rev")
+    page.goto(server + "conversations/upload")
+    page.set_input_files("input[type=file]", str(FIXTURES / "new_agent.ndjson"))
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "2" in page.inner_text("body")
+
+    page.goto(server + "review/")
+    page.click("tr:has-text('t-bad-1') a[href*='/review/']")
+    page.wait_for_load_state()
+    assert "not my problem" in page.inner_text("body").lower()
+    page.select_option("select[name=result__greeting]", "pass")
+    page.click("form.review-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "comment" in page.inner_text("body").lower()  # refused: an override needs a comment
+    page.select_option("select[name=result__greeting]", "pass")
+    page.fill("textarea[name=comment__greeting]", "greeted in the pre-chat form")
+    page.click("form.review-form button[type=submit]")
+    page.wait_for_load_state()
+    _shot(page, "review-saved")
+    _logout(page)
+
+    _login(page, server, "sam.new")
+    page.goto(server + "training/")
+    page.click("a:has-text('compliance')")
+    page.wait_for_load_state()
+    course = next(c for c in load_courses() if c.code == "compliance-en")
+    for q in course.quiz.questions:
+        page.check(f"input[name=answer__{q.id}][value='{q.answer}']")
+    page.click("form.quiz button[type=submit]")
+    page.wait_for_load_state()
+    _shot(page, "quiz-passed")
+    assert "100" in page.inner_text("body")
+    page.goto(server + "training/")
+    assert "completed" in page.inner_text("body").lower()
+    _logout(page)
+
+    _login(page, server, "hr.person")
+    page.goto(server + "reports/appraisal?period=2026-11")
+    _shot(page, "appraisal")
+    assert "sam.new" in page.inner_text("body")
+    with page.expect_download() as download:
+        page.click("a[href*='appraisal.csv']")
+    assert "sam.new" in Path(download.value.path()).read_text(encoding="utf-8")
