@@ -33,7 +33,7 @@ test-unit: install
 	$(PY) -m pytest -q tests/unit
 
 bench: install
-	$(PY) bench/run_all.py
+	$(PY) bench/scoring.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -13,16 +13,23 @@ from transcripts.records import TURN_SPEAKERS, conversation_from_dict
 
 Item = Union[Conversation, RecordError]
 
-# Default hints for naming a speaker from a subtitle voice, a name prefix or a CSV speaker value:
-# a name containing any of these words (case-insensitive) is that speaker.
+# Default hints for naming a speaker from a subtitle voice, a name prefix or a CSV speaker value,
+# tried in this order: a name containing one of these words (case-insensitive; a Latin word must
+# start a word, so "management" is not an agent) is that speaker. "Customer service" (客户服务)
+# comes first because it names the agent's side, not the customer.
 SPEAKER_HINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("agent", ("agent", "support", "客服")),
+    ("agent", ("customer service", "客户服务", "agent", "support", "客服")),
     ("customer", ("customer", "caller", "客户", "顾客", "买家")),
 )
 NOT_UTF8 = "not valid UTF-8 text"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TURN_PATH = re.compile(r"turns\[(\d+)\](?:\.(.*))?")
+_HINTS = tuple(
+    (speaker, re.compile("|".join(rf"(?<![a-z]){re.escape(hint)}" if hint.isascii() else re.escape(hint)
+                                  for hint in hints)))
+    for speaker, hints in SPEAKER_HINTS
+)
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]")
 
 
@@ -99,8 +106,8 @@ def speaker_for(name: str, mapping: Mapping[str, str]) -> Optional[str]:
         return mapping[key]
     if key in TURN_SPEAKERS:
         return key
-    for speaker, hints in SPEAKER_HINTS:
-        if any(hint in key for hint in hints):
+    for speaker, pattern in _HINTS:
+        if pattern.search(key):
             return speaker
     return None
 

@@ -46,10 +46,11 @@ def format_for(name: str) -> str:
     return _EXTENSIONS[suffix]
 
 
-def iter_records(path: Union[str, os.PathLike]) -> Iterator[Item]:
+def iter_records(path: Union[str, os.PathLike], fmt: Optional[str] = None) -> Iterator[Item]:
     """Yield each record of a canonical file, in file order, as a Conversation or a RecordError.
 
-    The format comes from the extension (see format_for). NDJSON/JSON Lines is read line by line
+    The format is `fmt` ("json", "ndjson" or "jsonl", any case) when given, else it comes from
+    the extension (see format_for). NDJSON/JSON Lines is read line by line
     in bounded memory: blank lines are skipped, and every bad line (invalid JSON, not UTF-8,
     longer than MAX_LINE_BYTES, breaking the format) yields a RecordError "file:line" and
     reading goes on. A .json file (one object, or an array of objects) is read whole; if it is
@@ -57,10 +58,10 @@ def iter_records(path: Union[str, os.PathLike]) -> Iterator[Item]:
     element yields a Conversation or a RecordError at the line where it starts, whose message
     begins with its index ("[2].turns: ..."). Files are UTF-8, with or without a BOM.
     Duplicate ids are not checked. Raises ParseError at call time for an unsupported extension
-    or a path that is not a regular file, and while iterating if the file cannot be read.
+    or fmt, or a path that is not a regular file, and while iterating if the file cannot be read.
     """
     source = os.fspath(path)
-    fmt = format_for(source)
+    fmt = format_for(source) if fmt is None else _checked_format(fmt, source)
     file_path = Path(path)
     if not file_path.is_file():
         problem = "not a regular file" if file_path.exists() else "no such file"
@@ -76,12 +77,17 @@ def parse_text(text: Union[str, bytes], source_name: str, fmt: str) -> Iterator[
     format_for to get it from a file name); `source_name` stands for the file name in sources.
     Raises ParseError for any other fmt.
     """
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ParseError(source_name, f"unsupported format {fmt!r}; expected json, ndjson or jsonl")
+    fmt = _checked_format(fmt, source_name)
     # surrogatepass: a str with lone surrogates then fails to decode on its line, as a file would
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     return _parse_stream(io.BytesIO(data), source_name, fmt)
+
+
+def _checked_format(fmt: str, source: str) -> str:
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ParseError(source, f"unsupported format {fmt!r}; expected json, ndjson or jsonl")
+    return "ndjson" if fmt == "jsonl" else fmt
 
 
 def _read_file(path: Path, source: str, fmt: str) -> Iterator[Item]:

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Iterator, Optional, TextIO, Union
 
 from transcripts.assembly import NOT_UTF8, Item, bad_text, build, speaker_for, speaker_map
-from transcripts.errors import ParseError, RecordError
+from transcripts.errors import ParseError, RecordError, RecordInvalid
+from transcripts.records import check_field
 
 REQUIRED_COLUMNS = ("conversation_id", "speaker", "text", "timestamp")
 OPTIONAL_COLUMNS = ("agent", "channel", "language", "queue", "customer", "csat", "started_at")
@@ -23,6 +24,7 @@ class _Group:
 
     conversation_id: str
     line: int
+    last_line: int = 0
     turns: list[dict] = field(default_factory=list)
     turn_lines: list[int] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
@@ -106,7 +108,7 @@ def _rows(reader, source: str) -> Iterator[tuple[int, list[str]]]:
 
 def _layout(reader, source: str, columns: Optional[Mapping], names: Mapping[str, str],
             time_format: Optional[str]) -> _Layout:
-    wanted = _column_names(columns, source)
+    wanted = column_names(columns, source)
     header = next(_rows(reader, source), None)
     if header is None:
         raise ParseError(source, "the file is empty; expected a header row naming the columns "
@@ -124,8 +126,11 @@ def _layout(reader, source: str, columns: Optional[Mapping], names: Mapping[str,
     return _Layout(source, index, wanted, len(header[1]), names, time_format)
 
 
-def _column_names(columns: Optional[Mapping], source: str) -> dict[str, str]:
-    """Field name -> the column name to look for, from the `columns` option."""
+def column_names(columns: Optional[Mapping], source: str) -> dict[str, str]:
+    """Field name -> the column name to look for, from the `columns` option.
+
+    Raises ParseError for a field name that is not a column above or a blank column name.
+    """
     if columns is not None and not isinstance(columns, Mapping):
         raise ParseError(source, "option columns must be a mapping of field names to column names")
     wanted = {name: name for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
@@ -163,12 +168,12 @@ def _all_groups(rows: Iterator[tuple[int, list[str]]], layout: _Layout) -> list[
 
 def _contiguous_groups(rows: Iterator[tuple[int, list[str]]], layout: _Layout) -> Iterator[Slot]:
     """Each conversation as soon as a row of another one starts (or the file ends)."""
-    ended: set[str] = set()
+    ended: dict[str, int] = {}  # id -> the line its rows ended on
     current: Optional[_Group] = None
     for line, cells in rows:
         conversation_id = _cell(cells, layout, "conversation_id").strip()
         if current is not None and conversation_id != current.conversation_id:
-            ended.add(current.conversation_id)
+            ended[current.conversation_id] = current.last_line
             yield current
             current = None
         if not conversation_id:
@@ -179,7 +184,8 @@ def _contiguous_groups(rows: Iterator[tuple[int, list[str]]], layout: _Layout) -
             if conversation_id in ended:
                 current.error = RecordError(
                     f"{layout.source}:{line}", f"{layout.names['conversation_id']}: rows of "
-                    f"{conversation_id!r} are not contiguous: it came before other conversations")
+                    f"{conversation_id!r} are not contiguous: its earlier rows ended on line "
+                    f"{ended[conversation_id]}")
         _add_row(current, line, cells, layout)
     if current is not None:
         yield current
@@ -200,6 +206,7 @@ class _BadRow(Exception):
 
 def _add_row(group: _Group, line: int, cells: list[str], layout: _Layout) -> None:
     """Add one row's turn and values to its group, or sink the group at this row."""
+    group.last_line = line
     if group.error is not None:
         return
     try:
@@ -217,14 +224,14 @@ def _read_row(group: _Group, line: int, cells: list[str], layout: _Layout) -> No
     turn = {"speaker": _speaker(_cell(cells, layout, "speaker"), layout),
             "text": _cell(cells, layout, "text").strip(),
             "at": _timestamp(_cell(cells, layout, "timestamp"), layout)}
-    values = {}
-    for name in OPTIONAL_COLUMNS:
-        value = _cell(cells, layout, name).strip()
-        if value and group.values.get(name, value) != value:
+    values = {name: _cell(cells, layout, name).strip() for name in OPTIONAL_COLUMNS}
+    values = {name: value for name, value in values.items() if value}  # blank cells say nothing
+    for name, value in values.items():
+        if name not in group.values:
+            _check(name, _csat_number(value) if name == "csat" else value, layout.names[name])
+        elif group.values[name] != value:
             raise _BadRow(f"{layout.names[name]}: {value[:40]!r} differs from "
                           f"{group.values[name][:40]!r} on line {group.value_lines[name]}")
-        if value:
-            values[name] = value
     for name, value in values.items():  # only once the whole row is known to be good
         group.value_lines.setdefault(name, line)
         group.values[name] = value
@@ -244,17 +251,31 @@ def _speaker(value: str, layout: _Layout) -> str:
 
 
 def _timestamp(value: str, layout: _Layout) -> str:
-    """ISO-8601 text for the canonical validator to check."""
+    """The cell as ISO-8601 text, checked."""
     column, value = layout.names["timestamp"], value.strip()
     if not value:
         raise _BadRow(f"{column}: required")
-    if layout.time_format is None:
-        return value
+    if layout.time_format is not None:
+        try:
+            value = datetime.strptime(value, layout.time_format).isoformat()
+        except ValueError:
+            raise _BadRow(f"{column}: {value[:40]!r} does not match the time format "
+                          f"{layout.time_format!r}") from None
+    _check("at", value, column)
+    return value
+
+
+def _check(field: str, value: object, column: str) -> None:
+    """Check a value by the canonical rules now, so the first bad row in the file is reported."""
     try:
-        return datetime.strptime(value, layout.time_format).isoformat()
-    except ValueError:
-        raise _BadRow(f"{column}: {value[:40]!r} does not match the time format "
-                      f"{layout.time_format!r}") from None
+        check_field(field, value)
+    except RecordInvalid as exc:
+        raise _BadRow(f"{column}: {exc.reason}") from None
+
+
+def _csat_number(value: str) -> object:
+    """A csat cell as an integer when it is one, else as text for the validator to refuse."""
+    return int(value) if _WHOLE_NUMBER.fullmatch(value) else value
 
 
 def _finish(group: _Group, layout: _Layout, agent: Optional[str], channel: Optional[str]) -> Item:
@@ -265,10 +286,9 @@ def _finish(group: _Group, layout: _Layout, agent: Optional[str], channel: Optio
     if not values.get("agent", agent):
         return RecordError(f"{layout.source}:{group.line}", f"{layout.names['agent']}: required; no "
                                                             "row has a value and no agent was given")
-    csat = values.get("csat")
     record = {**values, "id": group.conversation_id, "agent": values.get("agent", agent),
               "channel": values.get("channel", channel), "turns": group.turns,
-              "csat": int(csat) if csat and _WHOLE_NUMBER.fullmatch(csat) else csat}
+              "csat": _csat_number(values["csat"]) if "csat" in values else None}
     names = {**layout.names, "id": layout.names["conversation_id"],
              **{key: layout.names[column] for key, column in _TURN_FIELDS.items()}}
     return build(record, layout.source, group.line, group.turn_lines,

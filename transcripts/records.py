@@ -11,7 +11,8 @@ from typing import Optional
 from transcripts.errors import RecordInvalid
 from transcripts.model import CHANNELS, Conversation, Turn
 
-__all__ = ["LANGUAGES", "MAX_METADATA_DEPTH", "TURN_SPEAKERS", "RecordInvalid", "conversation_from_dict"]
+__all__ = ["LANGUAGES", "MAX_METADATA_DEPTH", "TURN_SPEAKERS", "RecordInvalid", "check_field",
+           "conversation_from_dict"]
 
 TURN_SPEAKERS = ("agent", "customer", "bot", "system")
 LANGUAGES = ("en", "zh")
@@ -59,6 +60,25 @@ def conversation_from_dict(obj: object, *, require_timing: bool = True) -> Conve
         turns=_turns(record.get("turns"), require_timing),
         metadata=_metadata(record),
     )
+
+
+def check_field(name: str, value: object) -> object:
+    """One top-level field's value checked as conversation_from_dict checks it, for formats
+    that meet fields one at a time (a CSV row): the value the Conversation would hold.
+
+    `name` is id, agent, channel, started_at, language, queue, customer or csat, or "at" for a
+    turn's timestamp. Raises RecordInvalid whose path is `name`; KeyError for any other name.
+    """
+    checks = {
+        "id": lambda v: _required_text({"id": v}, "id"),
+        "agent": lambda v: _required_text({"agent": v}, "agent"),
+        "channel": _channel, "language": _language, "csat": _csat,
+        "queue": lambda v: _optional_text(v, "queue"),
+        "customer": lambda v: _optional_text(v, "customer"),
+        "started_at": lambda v: _optional_timestamp(v, "started_at"),
+        "at": lambda v: _optional_timestamp(v, "at"),
+    }
+    return checks[name](value)
 
 
 def _show(value: object) -> str:

@@ -66,13 +66,14 @@ def parse_cues(
 
     The speaker of a cue comes from a voice tag "<v Name>" or a "Name:" prefix (a short name,
     then ":" and a space, or "："). A name maps to a speaker through `speakers` (exact, any case),
-    then through the defaults: names containing agent, support or 客服 are the agent, names
-    containing customer, caller, 客户, 顾客 or 买家 the customer. A name that maps to nothing
-    takes `default_speaker`; without one it is a RecordError at the cue's timing line. A cue
-    with no name continues the previous speaker (the first one takes `default_speaker`, or is
-    an error). Consecutive cues of one speaker become one turn from the first start to the
-    last end. Other tags are dropped and entities such as &amp; decoded; cues without text are
-    skipped. RecordError lines: malformed timing or header, a cue ending before it starts,
+    then through the defaults of transcripts.assembly.speaker_for: names containing agent,
+    support or 客服 are the agent, names containing customer, caller, 客户, 顾客 or 买家 the
+    customer ("customer service" is the agent). A name that maps to nothing takes
+    `default_speaker`; without one it is a RecordError at the cue's timing line. A cue with no
+    name continues the previous speaker (the first one takes `default_speaker`, or is an
+    error). Consecutive cues of one speaker become one turn from the earliest start to the
+    latest end. Other tags are dropped and entities such as &amp; decoded; cues without text
+    are skipped. RecordError lines: malformed timing or header, a cue ending before it starts,
     undecodable text; "source:1" for a file with no cues or a bad external_id/agent/channel.
     Raises ParseError only for a bad `speakers` mapping or `default_speaker`.
     """
@@ -99,9 +100,9 @@ def _turns(cues: Iterator[Cue], names: Mapping[str, str],
     turn_lines: list[int] = []
     for cue in cues:
         for name, text in _voices(cue.payload):
-            speaker = _speaker(cue, name, names, fallback, turns)
             if not text:
                 continue
+            speaker = _speaker(cue, name, names, fallback, turns)
             last = turns[-1] if turns else None
             if last is not None and last["speaker"] == speaker:
                 last["text"] = join_text(last["text"], text)
@@ -198,8 +199,8 @@ def _cue(block: list[tuple[int, str]], kind: str) -> Cue:
     """A cue from its block: an optional identifier (an SRT counter) line, a timing line, text."""
     timing_at = 0 if "-->" in block[0][1] else 1
     if timing_at >= len(block) or "-->" not in block[timing_at][1]:
-        raise CueProblem(block[min(timing_at, len(block) - 1)][0],
-                         f"expected a {kind} cue timing line such as '{_TIMING_EXAMPLE[kind]}'")
+        raise CueProblem(block[0][0], f"expected a {kind} cue timing line such as "
+                                      f"'{_TIMING_EXAMPLE[kind]}'")
     number, timing = block[timing_at]
     match = _TIMING.fullmatch(timing)
     if match is None:
@@ -217,4 +218,5 @@ def _seconds(parts: tuple[Optional[str], ...]) -> Optional[float]:
     hours, minutes, seconds, millis = parts
     if int(minutes) > 59 or int(seconds) > 59:
         return None
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis) / 1000
+    # counted in whole milliseconds first, so 00:02.986 is the float nearest 2.986
+    return ((int(hours or 0) * 60 + int(minutes)) * 60_000 + int(seconds) * 1000 + int(millis)) / 1000

@@ -16,11 +16,15 @@ TEXT_LABELS: Mapping[str, str] = {
 }
 MAX_LABEL_CHARS = 40
 
-# An optional stamp "[hh:mm:ss]" or "hh:mm:ss" (hours optional), then a label and an ASCII or
-# full-width colon. Whether the label is a known one is decided after matching.
+# An optional stamp, a date and time "[YYYY-MM-DD hh:mm[:ss]]" or a clock "[hh:mm:ss]" (hours
+# optional), in brackets or not, then a label and an ASCII or full-width colon. Whether the label
+# is a known one is decided after matching.
+_DATE_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?"
+_CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{1,2}"
 _TURN_LINE = re.compile(
-    r"\s*(?:\[(?P<b>(?:\d{1,2}:)?\d{1,2}:\d{1,2})\]|(?P<p>(?:\d{1,2}:)?\d{1,2}:\d{1,2})(?=\s))?"
-    r"\s*(?P<label>[^:：\s][^:：]{0,%d}?)\s*[:：](?P<text>.*)" % (MAX_LABEL_CHARS - 1),
+    rf"\s*(?:\[(?P<date>{_DATE_TIME})\]|\[(?P<clock>{_CLOCK})\]|(?P<bare_date>{_DATE_TIME})(?=\s)"
+    rf"|(?P<bare_clock>{_CLOCK})(?=\s))?"
+    rf"\s*(?P<label>[^:：\s][^:：]{{0,{MAX_LABEL_CHARS - 1}}}?)\s*[:：](?P<text>.*)",
     re.ASCII,
 )
 
@@ -39,12 +43,14 @@ def parse_plain_text(
     `lines` are (line number, text without line end) pairs. A line opening with a label
     (Agent, Customer, Bot, System, 客服, 客户, 顾客, 买家, 机器人, 系统, any case, or a name in
     `speakers`, which maps names to agent|customer|bot|system) and a colon (":" or "："),
-    optionally after a stamp "[hh:mm:ss]" or "hh:mm:ss", starts a turn; any other non-blank
-    line continues the previous turn, joined with a newline; blank lines are skipped. A stamp
-    gives the turn start = end = its seconds (the file does not say when a turn ends); turns
-    without a stamp have no time. The RecordError cites "source:line" for text before the
-    first label, a stamp out of range (minutes or seconds over 59), undecodable text, or a file
-    without any turn (line 1), and "source:1" for a bad external_id, agent or channel.
+    optionally after a stamp, starts a turn; any other non-blank line continues the previous
+    turn, joined with a newline; blank lines are skipped. A clock stamp "[hh:mm:ss]",
+    "hh:mm:ss" or "[mm:ss]" gives the turn start = end = its seconds (the file does not say when
+    a turn ends); a date stamp "[YYYY-MM-DD hh:mm:ss]" (brackets optional, seconds optional,
+    UTC) gives its `at`; turns without a stamp have no time. The RecordError cites
+    "source:line" for text before the first label, a stamp out of range (minutes or seconds
+    over 59, month 13 ...), undecodable text, or a file without any turn (line 1), and
+    "source:1" for a bad external_id, agent or channel.
     Raises ParseError only for a bad `speakers` mapping.
     """
     labels = {**TEXT_LABELS, **speaker_map(speakers, source)}
@@ -73,7 +79,8 @@ def parse_plain_text(
         yield RecordError(f"{source}:1", "no turns: the file holds no line such as 'Agent: ...'")
         return
     record = {"id": external_id, "agent": agent, "channel": channel, "turns": turns}
-    yield build(record, source, 1, turn_lines, require_timing=False)
+    yield build(record, source, 1, turn_lines, require_timing=False,
+                rename=lambda field: "timestamp" if field == "at" else field)
 
 
 def _turn_from_line(line: str, labels: Mapping[str, str]) -> Optional[dict] | str:
@@ -85,12 +92,13 @@ def _turn_from_line(line: str, labels: Mapping[str, str]) -> Optional[dict] | st
     if speaker is None:
         return None
     turn: dict = {"speaker": speaker, "text": match["text"].strip()}
-    stamp = match["b"] or match["p"]
-    if stamp:
-        seconds = stamp_seconds(stamp)
+    clock = match["clock"] or match["bare_clock"]
+    if clock:
+        seconds = stamp_seconds(clock)
         if seconds is None:
-            return f"timestamp {stamp!r} is out of range: minutes and seconds must be 00-59"
+            return f"timestamp {clock!r} is out of range: minutes and seconds must be 00-59"
         turn["start"] = turn["end"] = seconds
+    turn["at"] = match["date"] or match["bare_date"]  # checked by the canonical validator
     return turn
 
 

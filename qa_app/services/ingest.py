@@ -60,8 +60,11 @@ def ingest_paths(paths: Iterable[str | Path], progress: Optional[Callable[[int],
     return summary
 
 
-def ingest_text(text: str, filename: str) -> IngestSummary:
-    """Ingest uploaded content (the web form); the file name decides the format."""
+def ingest_text(text: str | bytes, filename: str) -> IngestSummary:
+    """Ingest uploaded content (the web form); the file name decides the format.
+
+    Raw bytes are best: a line that is not UTF-8 is then reported on its own line.
+    """
     summary = IngestSummary()
     try:
         records = canonical.parse_text(text, filename, Path(filename).suffix.lower().lstrip("."))

@@ -117,10 +117,14 @@ def _cancel_unwanted(conv: Conversation, wanted: set[str]) -> None:
 
 def visible_assignments(user: User, agent_login: Optional[str] = None,
                         status: Optional[str] = None) -> list[Assignment]:
-    """Agents see their own; leads, reviewers, HR and admins see everyone's (optionally one agent's)."""
+    """Agents see their own; reviewers and leads those of the teams they cover (as for
+    conversations); HR and admins everyone's. Optionally one agent's or one status."""
+    from sqlalchemy import or_
     query = db.select(Assignment).join(User, Assignment.agent_id == User.id)
     if user.role == "agent":
         query = query.where(Assignment.agent_id == user.id)
+    elif user.role in ("reviewer", "lead") and user.covered_team_ids():
+        query = query.where(or_(User.team_id.in_(user.covered_team_ids()), User.team_id.is_(None)))
     if agent_login:
         query = query.where(User.login == agent_login)
     if status:
@@ -129,10 +133,20 @@ def visible_assignments(user: User, agent_login: Optional[str] = None,
 
 
 def get_assignment_for(user: User, assignment_id: int) -> Assignment:
+    """The assignment if `user` may see it (same rule as visible_assignments), else NotFound."""
     a = db.session.get(Assignment, assignment_id)
-    if a is None or (user.role == "agent" and a.agent_id != user.id):
+    if a is None or not _may_see(user, a):
         raise NotFound("assignment not found")
     return a
+
+
+def _may_see(user: User, a: Assignment) -> bool:
+    if user.role == "agent":
+        return a.agent_id == user.id
+    if user.role in ("reviewer", "lead"):
+        teams = user.covered_team_ids()
+        return not teams or a.agent.team_id is None or a.agent.team_id in teams
+    return True
 
 
 def assignment_document(a: Assignment) -> dict:

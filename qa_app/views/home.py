@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, refresh
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -49,6 +49,7 @@ def set_language():
         preferences.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
     except ServiceError as exc:
         return render_template("errors/error.html", code=400, message=str(exc)), 400
+    refresh()  # drop the locale Flask-Babel cached for this context, so the change shows at once
     return redirect(_same_site(form.next.data) or url_for("home.index"))
 
 

@@ -103,3 +103,17 @@ def test_rescoring_audits_the_change_of_final_score(scored):
     entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "rescore")).all()
     assert len(entries) == 2
     assert all(e.before["evaluation"] != e.after["evaluation"] for e in entries)
+
+
+def test_a_lead_sees_only_the_training_of_the_teams_they_cover(app, fake_sentiment, make_user):
+    from qa_app.services import NotFound, users
+    make_user("ann", "agent", team="London")
+    make_user("bo", "agent", team="Shanghai")
+    lead = make_user("lead.x", "lead", covers=("London",))
+    admin = users.get_user("admin")
+    a_ann = training.assign_course(admin, "ann", "qa-basics-en", 7)
+    a_bo = training.assign_course(admin, "bo", "qa-basics-zh", 7)
+    assert [a.id for a in training.visible_assignments(lead)] == [a_ann.id]
+    with pytest.raises(NotFound):
+        training.get_assignment_for(lead, a_bo.id)
+    assert {a.id for a in training.visible_assignments(admin)} == {a_ann.id, a_bo.id}
