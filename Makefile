@@ -7,7 +7,7 @@ INSTANCE ?= instance
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-unit system-deps bench clean
+.PHONY: install run test test-unit system-deps bench clean translations
 
 install: $(VENV)/.installed
 
@@ -37,3 +37,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# Refresh the translation catalogs after changing user-facing strings (see docs/translations.md).
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: --project="QA Desk" --copyright-holder="QA Desk contributors" -o qa_app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i qa_app/translations/messages.pot -d qa_app/translations --ignore-obsolete
+	$(VENV)/bin/pybabel compile -d qa_app/translations

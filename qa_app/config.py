@@ -44,4 +44,10 @@ def build_config(folder: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "QADESK_TRAINING_DUE_DAYS": 14,
         "QADESK_SCHEDULER_TICK_SECONDS": 60,
+        "QADESK_STEREO_MAP": os.environ.get("QADESK_STEREO_MAP", "agent,customer"),
+        "QADESK_AUDIO_RETENTION_DAYS": int(os.environ.get("QADESK_AUDIO_RETENTION_DAYS", "30")),
+        "WHISPER_MODEL": os.environ.get("WHISPER_MODEL", ""),
+        "WHISPER_COMPUTE_TYPE": os.environ.get("WHISPER_COMPUTE_TYPE", "int8"),
+        "WHISPER_THREADS": os.environ.get("WHISPER_THREADS", ""),
+        "WHISPER_LANGUAGE": os.environ.get("WHISPER_LANGUAGE", ""),
     }

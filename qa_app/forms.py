@@ -24,7 +24,13 @@ class LanguageForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    files = MultipleFileField(_l("Conversation files (.json, .ndjson, .jsonl)"))
+    files = MultipleFileField(_l("Conversation files (.json, .ndjson, .jsonl, .csv, .txt, .vtt, .srt) "
+                                 "or call recordings (.wav, .mp3, .m4a, .ogg, .flac)"))
+    agent = StringField(_l("Agent login (for text, subtitle and audio files, which do not name one)"),
+                        validators=[Blank(), Length(max=80)])
+    channel = SelectField(_l("Channel"), choices=[("", _l("as in the file")), ("chat", "chat"), ("call", "call"),
+                                                  ("email", "email"), ("social", "social")],
+                          validators=[Blank()])
 
     def chosen_files(self) -> list:
         """The uploaded files that have a name (browsers send one empty part when none is chosen)."""

@@ -6,7 +6,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from flask import Flask
@@ -30,10 +30,18 @@ def _mark_overdue(payload: dict) -> dict:
     return {"marked_overdue": training.mark_overdue()}
 
 
+def _purge_audio(payload: dict) -> dict:
+    from qa_app.services import transcription
+    return {"deleted": transcription.purge_audio()}
+
+
 DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
                   lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
+    JobDefinition("purge_audio", "Delete call recordings older than the retention period (daily)",
+                  lambda now: f"purge_audio:{now.date().isoformat()}", _purge_audio),
 )
+STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker died, the scheduler runs it
 
 
 def run_due(now: datetime | None = None) -> list[str]:
@@ -61,7 +69,18 @@ def tick(app: Flask, holder: str) -> bool:
         if not jobs.acquire_lease(LEASE, holder, ttl):
             return False
         run_due()
+        run_stale_transcriptions()
         return True
+
+
+def run_stale_transcriptions(now: datetime | None = None) -> int:
+    """Transcription jobs left queued (their web process stopped) are run by the scheduler."""
+    from qa_app.services import ingest, jobs, transcription
+    now = now or datetime.now(timezone.utc)
+    stale = [j.id for j in jobs.by_kind(transcription.KIND, ("queued",)) if j.created_at < now - STALE_QUEUED]
+    if stale:
+        transcription.run_jobs(stale, ingest.IngestSummary())
+    return len(stale)
 
 
 def start_scheduler(app: Flask, blocking: bool = False):

@@ -13,6 +13,7 @@ def register(main: click.Group) -> None:
     main.add_command(serve)
     main.add_command(scheduler)
     main.add_command(user)
+    main.add_command(token)
 
 
 @click.command()
@@ -97,3 +98,25 @@ def user_add(obj, login, role, team, password, name, covers, as_json) -> None:
         doc = {"login": created.login, "role": created.role, "team": team,
                "password": None if password else pw}
     emit(doc, as_json, f"Created {role} {login}" + ("" if password else f" with password: {pw}"))
+
+
+@click.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.argument("login")
+@click.option("--name", default="", help="What the token is for.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def token_create(obj, login: str, name: str, as_json: bool) -> None:
+    """Create an API token for LOGIN; it is printed once and only its hash is stored."""
+    from qa_app.services import NotFound, tokens
+    with obj.app.app_context():
+        try:
+            row, secret = tokens.create_token(login, name)
+        except NotFound as exc:
+            fail(str(exc))
+        doc = {"id": row.id, "login": login, "token": secret}
+    emit(doc, as_json, f"API token for {login} (shown once): {secret}")

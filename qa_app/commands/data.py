@@ -13,20 +13,48 @@ def register(main: click.Group) -> None:
     main.add_command(ingest)
     main.add_command(score)
     main.add_command(show)
+    main.add_command(transcribe)
+
+
+FORMAT_CHOICES = ["auto", "json", "ndjson", "jsonl", "csv", "txt", "vtt", "srt", "audio"]
+
+
+def _stereo_map(ctx, param, value: str | None):
+    if value is None:
+        return None
+    parts = tuple(p.strip() for p in value.split(","))
+    allowed = {"agent", "customer"}
+    if len(parts) != 2 or set(parts) != allowed:
+        raise click.BadParameter("must be agent,customer or customer,agent")
+    return parts
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(FORMAT_CHOICES))
+@click.option("--agent", default=None, help="Agent login for files that do not name one (txt, vtt, srt, audio).")
+@click.option("--channel", default=None, type=click.Choice(["chat", "call", "email", "social"]))
+@click.option("--stereo-map", default=None, callback=_stereo_map, metavar="LEFT,RIGHT",
+              help="Speakers of a stereo call's channels (default agent,customer).")
+@click.option("--no-redact", is_flag=True, help="Store text without PII redaction (not recommended).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def ingest(obj, paths, as_json: bool) -> None:
-    """Ingest canonical JSON/NDJSON conversation files (directories are searched recursively).
+def ingest(obj, paths, fmt, agent, channel, stereo_map, no_redact, as_json: bool) -> None:
+    """Ingest conversation files: canonical JSON/NDJSON, CSV, plain text, WebVTT, SRT, or call audio.
 
-    Exit status 0 when nothing failed, 1 otherwise.
+    Directories are searched recursively. Audio is transcribed (in this process, with a progress
+    bar on a terminal). Exit status 0 when nothing failed, 1 otherwise.
     """
-    from qa_app.services import ingest as service
-    with obj.app.app_context(), progress_bar(None, "ingest", as_json) as tick:
-        summary = service.ingest_paths(paths, progress=tick)
+    from qa_app.services import ingest as service, transcription
+    with obj.app.app_context():
+        options = service.IngestOptions(fmt=fmt, agent=agent, channel=channel,
+                                        stereo_map=stereo_map or transcription.default_stereo_map(),
+                                        redaction=None if no_redact else transcription.redaction_config())
+        with progress_bar(None, "ingest", as_json) as tick:
+            summary = service.ingest_paths(paths, options, progress=tick)
+        if summary.job_ids:
+            with progress_bar(len(summary.job_ids), "transcribe", as_json) as tick:
+                transcription.run_jobs(summary.job_ids, summary, progress=tick)
     lines = [f"ingested {summary.ingested}, duplicates {summary.duplicates}, failed {summary.failed}"]
     lines += [f"  {e['source']}: {e['error']}" for e in summary.errors]
     emit(summary.as_dict(), as_json, "\n".join(lines))
@@ -71,3 +99,22 @@ def _as_text(doc: dict) -> str:
                      f"{' AUTO-FAIL' if ev['auto_fail'] else ''}{flag}")
         lines += [f"  {c['id']}: {c['result']}  {c['explanation']}" for c in ev["criteria"]]
     return "\n".join(lines)
+
+
+@click.command()
+@click.option("--retry-failed", is_flag=True, help="Run failed transcription jobs again.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def transcribe(obj, retry_failed: bool, as_json: bool) -> None:
+    """Run queued transcription jobs (and, with --retry-failed, the failed ones) now."""
+    from qa_app.services import ingest as service, transcription
+    with obj.app.app_context():
+        ids = transcription.pending_job_ids(include_failed=retry_failed)
+        summary = service.IngestSummary()
+        with progress_bar(len(ids), "transcribe", as_json) as tick:
+            transcription.run_jobs(ids, summary, progress=tick)
+    doc = {"jobs": len(ids), **summary.as_dict()}
+    lines = [f"jobs {len(ids)}: ingested {summary.ingested}, duplicates {summary.duplicates}, failed {summary.failed}"]
+    lines += [f"  {e['source']}: {e['error']}" for e in summary.errors]
+    emit(doc, as_json, "\n".join(lines))
+    sys.exit(1 if summary.failed else 0)

@@ -31,23 +31,10 @@ def enqueue(kind: str, key: str, payload: Optional[dict] = None) -> tuple[Job, b
 
 
 def run(job: Job, handler: Callable[[dict], dict]) -> Job:
-    """Run a queued job: status running -> done (with its result) or failed (with the reason)."""
+    """Run a job now: status running -> done (with its result) or failed (with the reason)."""
     job.status, job.started_at, job.attempts = "running", utcnow(), job.attempts + 1
     db.session.commit()
-    job_id = job.id
-    try:
-        result = handler(dict(job.payload or {}))
-    except Exception as exc:  # a failed job must record why, whatever went wrong
-        db.session.rollback()
-        job = db.session.get(Job, job_id)
-        job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
-        log.error("job %s failed\n%s", job.key, traceback.format_exc())
-    else:
-        job = db.session.get(Job, job_id)
-        job.status, job.result, job.error = "done", result, None
-    job.finished_at = utcnow()
-    db.session.commit()
-    return job
+    return finish(job.id, handler)
 
 
 def recent(limit: int = 100) -> list[Job]:
@@ -89,3 +76,44 @@ def release_lease(name: str, holder: str) -> None:
 def lease_holder(name: str) -> Optional[tuple[str, datetime]]:
     row = db.session.get(SchedulerLease, name)
     return (row.holder, as_utc(row.expires_at)) if row else None
+
+
+def claim(job_id: int, include_failed: bool = False) -> Optional[Job]:
+    """Atomically move a queued (or failed, when asked) job to running; None if another worker has it."""
+    states = ("queued", "failed") if include_failed else ("queued",)
+    stmt = (db.update(Job).where(Job.id == job_id, Job.status.in_(states))
+            .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1))
+    if db.session.execute(stmt).rowcount != 1:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return db.session.get(Job, job_id)
+
+
+def finish(job_id: int, handler: Callable[[dict], dict]) -> Job:
+    """Run a claimed job's handler and record done (with its result) or failed (with the reason)."""
+    job = db.session.get(Job, job_id)
+    try:
+        result = handler(dict(job.payload or {}))
+    except Exception as exc:  # a failed job must record why, whatever went wrong
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        job.status, job.error = "failed", _reason(exc)
+        log.error("job %s failed\n%s", job.key, traceback.format_exc())
+    else:
+        job = db.session.get(Job, job_id)
+        job.status, job.result, job.error = "done", result, None
+    job.finished_at = utcnow()
+    db.session.commit()
+    return job
+
+
+def _reason(exc: Exception) -> str:
+    if getattr(exc, "reason", None):  # domain errors carry a plain-English reason
+        return str(exc.reason)
+    message = str(exc)
+    return message if isinstance(exc, (ValueError, OSError, LookupError)) and message else f"{type(exc).__name__}: {exc}"
+
+
+def by_kind(kind: str, statuses: tuple[str, ...]) -> list[Job]:
+    return list(db.session.scalars(db.select(Job).where(Job.kind == kind, Job.status.in_(statuses)).order_by(Job.id)))

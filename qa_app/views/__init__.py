@@ -2,6 +2,7 @@
 from flask import Flask
 
 BLUEPRINTS = (
+    "qa_app.views.api",
     "qa_app.views.auth",
     "qa_app.views.home",
     "qa_app.views.conversations",

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_app.forms import UploadForm
-from qa_app.services import conversations, dashboard, ingest, scoring
+from qa_app import workers
+from qa_app.services import conversations, dashboard, ingest, scoring, transcription
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
 
@@ -33,7 +34,25 @@ def detail(conversation_id: int):
     evaluations = conversations.evaluations_of(conv.id)
     final = next((e for e in evaluations if e.is_final), None)
     return render_template("conversations/detail.html", conv=conv, evaluations=evaluations,
-                           final=final, evidence_turns=evidence_turns(final))
+                           final=final, evidence_turns=evidence_turns(final), audio_url=audio_url(conv))
+
+
+def audio_url(conv) -> str | None:
+    """The playback URL of a call whose recording is still kept, else None."""
+    if transcription.audio_path_for(conv) is None:
+        return None
+    return url_for("conversations.audio", conversation_id=conv.id)
+
+
+@bp.route("/<int:conversation_id>/audio")
+@roles_required(*TRANSCRIPT_READERS)
+def audio(conversation_id: int):
+    """The call recording, for those who may see the conversation (404 otherwise or once purged)."""
+    conv = conversations.get_visible(current_user, conversation_id)
+    path = transcription.audio_path_for(conv)
+    if path is None:
+        abort(404)
+    return send_file(path, conditional=True)
 
 
 def _base_name(filename: str) -> str:
@@ -56,18 +75,24 @@ def evidence_turns(evaluation) -> dict[int, list[str]]:
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("conversations/upload.html", form=form), (400 if form.errors else 200)
+        return render_template("conversations/upload.html", form=form, jobs=transcription.recent_jobs()), \
+            (400 if form.errors else 200)
     files = form.chosen_files()
     if not files:
         form.files.errors = [_("Choose at least one file.")]
-        return render_template("conversations/upload.html", form=form), 400
+        return render_template("conversations/upload.html", form=form, jobs=transcription.recent_jobs()), 400
+    options = ingest.IngestOptions(agent=(form.agent.data or "").strip() or None,
+                                   channel=form.channel.data or None,
+                                   stereo_map=transcription.default_stereo_map(),
+                                   redaction=transcription.redaction_config())
     # The raw bytes go to the parser so a line that is not UTF-8 is reported on its own line.
-    results = []
-    for f in files:
-        name = _base_name(f.filename)
-        results.append((name, ingest.ingest_text(f.read(), name)))
+    results = [(name, ingest.ingest_upload(data, name, options)) for name, data in
+               ((_base_name(f.filename), f.read()) for f in files)]
     new_ids = [cid for _name, summary in results for cid in summary.conversation_ids]
     scored = scoring.score_pending(conversation_ids=new_ids) if new_ids else None
+    job_ids = [j for _name, summary in results for j in summary.job_ids]
+    if job_ids:
+        workers.submit_transcriptions(current_app._get_current_object(), job_ids)
     return render_template("conversations/upload.html", form=UploadForm(formdata=None),
-                           results=results, scored=scored,
+                           results=results, scored=scored, jobs=transcription.recent_jobs(),
                            errors=[e for _name, summary in results for e in summary.errors])

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from qa_app.forms import REVIEW_CHOICES, CsrfForm, review_decisions, review_field
 from qa_app.services import NotFound, ServiceError, conversations, review as reviews
-from qa_app.views.conversations import evidence_turns
+from qa_app.views.conversations import evidence_turns, audio_url
 from qa_app.views.navigation import REVIEWERS
 from qa_app.views.security import roles_required
 
@@ -44,4 +44,4 @@ def review(conversation_id: int):
     status = 400 if error else 200
     return render_template("review/review.html", conv=conv, base=base, form=form, error=error,
                            entered=request.form, choices=REVIEW_CHOICES, field=review_field,
-                           evidence_turns=evidence_turns(base)), status
+                           evidence_turns=evidence_turns(base), audio_url=audio_url(conv)), status

@@ -57,7 +57,8 @@ def reviewer(client, auth, make_user, fake_sentiment):
 @pytest.mark.parametrize("files, status, message", [
     ([], 400, "Choose at least one file."),
     ([("", b"")], 400, "Choose at least one file."),
-    ([("notes.txt", b"{}")], 200, "notes.txt: unsupported format 'txt'; expected json, ndjson or jsonl"),
+    ([("notes.docx", b"{}")], 200, "notes.docx: unsupported file type '.docx'"),
+    ([("notes.txt", b"Customer: hi")], 200, "notes.txt: an agent login is required for txt files"),
     ([("bad.ndjson", b'{"id": "u1", "agent": "a", "turns": [{"speaker": "boss", "text": "x", '
                      b'"at": "2026-01-01T10:00:00Z"}]}\n')],
      200, "bad.ndjson:1: turns[0].speaker: must be one of agent, customer, bot, system, not 'boss'"),
@@ -76,7 +77,8 @@ def test_upload_counts_duplicates_and_scores_only_new_conversations(reviewer):
     first = text_of(upload(reviewer, ("a.ndjson", body)))
     assert "Scored: 1." in first
     again = upload(reviewer, ("a.ndjson", body), ("b.jsonl", body))
-    cells = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td></tr>", text_of(again))
+    cells = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>\d+</td></tr>",
+                       text_of(again))
     assert cells == [("a.ndjson", "0", "1", "0"), ("b.jsonl", "0", "1", "0")]
     assert "Scored:" not in text_of(again)
 

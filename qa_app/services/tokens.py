@@ -1,0 +1,55 @@
+"""API tokens: create (shown once), authenticate by hash, revoke."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timezone
+from typing import Optional
+
+from qa_app.extensions import db
+from qa_app.models import ApiToken, User
+from qa_app.services import NotFound, audit, users
+
+PREFIX = "qd_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(login: str, name: str = "", actor: Optional[User] = None) -> tuple[ApiToken, str]:
+    """A new token for the user; returns (row, token). Only the token's hash is stored."""
+    user = users.get_user(login)
+    token = PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name, token_hash=_hash(token), prefix=token[:10])
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "create", "api_token", row.id, after={"user": login, "name": name, "prefix": row.prefix})
+    db.session.commit()
+    return row, token
+
+
+def authenticate(token: str) -> Optional[User]:
+    """The active user owning this unrevoked token, else None; records when it was last used."""
+    if not token or not token.startswith(PREFIX):
+        return None
+    row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _hash(token),
+                                                      ApiToken.revoked.is_(False)))
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = datetime.now(timezone.utc)
+    db.session.commit()
+    return row.user
+
+
+def revoke(token_id: int, actor: Optional[User] = None) -> None:
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound("no such token")
+    row.revoked = True
+    audit.record(actor, "revoke", "api_token", row.id)
+    db.session.commit()
+
+
+def list_tokens() -> list[ApiToken]:
+    return list(db.session.scalars(db.select(ApiToken).order_by(ApiToken.created_at.desc())))

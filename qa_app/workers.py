@@ -1,0 +1,31 @@
+"""The job interface's default back end: an in-process worker pool running queued jobs off the
+request thread. Another back end (a distributed queue) can replace it behind submit()."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Optional
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+_pool: Optional[ThreadPoolExecutor] = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    """One worker thread per process: Whisper already uses every core it is given."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qadesk-worker")
+    return _pool
+
+
+def submit_transcriptions(app: Flask, job_ids: list[int]) -> Future:
+    """Run these transcription jobs in the background; their status is on the Jobs page."""
+    def work() -> None:
+        from qa_app.services import ingest, transcription
+        with app.app_context():
+            transcription.run_jobs(job_ids, ingest.IngestSummary())
+    future = _executor().submit(work)
+    future.add_done_callback(lambda f: f.exception() and log.error("worker failed: %s", f.exception()))
+    return future

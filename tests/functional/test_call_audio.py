@@ -1,0 +1,80 @@
+"""Call recordings through `qadesk ingest`: real Whisper (tiny.en) on the committed stereo fixture,
+speakers by channel, duplicates by content, bad audio failing its job with a reason, and playback
+only for those who may see the conversation."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES, PASSWORD
+
+AUDIO = FIXTURES / "audio"
+pytestmark = pytest.mark.slow
+
+
+def _ingest(cli, *args):
+    result = cli("ingest", *args, "--json")
+    return result, json.loads(result.stdout)
+
+
+def test_a_stereo_call_is_transcribed_with_each_line_on_its_speaker(cli):
+    result, summary = _ingest(cli, str(AUDIO / "call_stereo.ogg"), "--agent", "ann.call")
+    assert result.exit_code == 0, result.output
+    assert summary["ingested"] == 1 and summary["transcription_jobs"] == 1
+    shown = json.loads(cli("show", "call_stereo", "--json").stdout)
+    assert shown["channel"] == "call" and shown["agent"] == "ann.call"
+    turns = [(t["speaker"], t["text"].lower()) for t in shown["turns"]]
+    assert turns[0][0] == "agent" and "help" in turns[0][1]
+    assert any(s == "customer" and "refund" in text for s, text in turns)
+    assert any(s == "customer" and "jacket" in text for s, text in turns)
+    assert all(t["start"] is not None and t["end"] >= t["start"] for t in shown["turns"])
+    assert shown["metadata"]["metrics"]["kind"] == "call"
+    assert shown["evaluations"], "a transcribed call is scored at once"
+
+
+def test_the_same_recording_again_is_a_duplicate(cli):
+    _ingest(cli, str(AUDIO / "call_stereo.ogg"), "--agent", "ann.call")
+    result, summary = _ingest(cli, str(AUDIO / "call_stereo.ogg"), "--agent", "ann.call")
+    assert result.exit_code == 0 and summary["duplicates"] == 1 and summary["ingested"] == 0
+
+
+def test_a_mono_recording_has_unknown_speakers_and_is_flagged(cli):
+    _ingest(cli, str(AUDIO / "call_mono.ogg"), "--agent", "ann.call")
+    shown = json.loads(cli("show", "call_mono", "--json").stdout)
+    assert {t["speaker"] for t in shown["turns"]} == {"unknown"}
+    assert shown["metadata"]["audio"]["mono"] is True
+
+
+def test_a_truncated_recording_fails_its_job_with_a_reason_and_stores_nothing(cli, tmp_path):
+    broken = tmp_path / "broken.ogg"
+    broken.write_bytes((AUDIO / "call_stereo.ogg").read_bytes()[:3000])
+    result, summary = _ingest(cli, str(broken), "--agent", "ann.call")
+    assert result.exit_code == 1 and summary["failed"] == 1
+    assert summary["errors"][0]["source"] == str(broken) and summary["errors"][0]["error"]
+    assert cli("show", "broken", "--json").exit_code == 1
+    retry = cli("transcribe", "--retry-failed", "--json")
+    assert retry.exit_code == 1 and json.loads(retry.stdout)["jobs"] == 1
+
+
+def test_a_recording_without_an_agent_fails_with_that_reason(cli):
+    result, summary = _ingest(cli, str(AUDIO / "call_mono.ogg"))
+    assert result.exit_code == 1 and "agent" in summary["errors"][0]["error"]
+
+
+def test_playback_is_served_to_a_reviewer_and_hidden_from_other_agents(cli, client, auth, make_user):
+    _ingest(cli, str(AUDIO / "call_stereo.ogg"), "--agent", "ann.call")
+    from qa_app.services import conversations
+    conv = conversations.by_external_id("call_stereo")
+    make_user("rev.audio", "reviewer")
+    make_user("other.agent", "agent")
+    auth.login("rev.audio", PASSWORD)
+    page = client.get(f"/conversations/{conv.id}")
+    assert b"call-audio" in page.data
+    audio = client.get(f"/conversations/{conv.id}/audio")
+    assert audio.status_code == 200 and audio.data[:4] == b"OggS"
+    auth.logout()
+    auth.login("other.agent", PASSWORD)
+    assert client.get(f"/conversations/{conv.id}/audio").status_code == 404
+    auth.logout()
+    assert client.get(f"/conversations/{conv.id}/audio").status_code == 302  # to the login page
