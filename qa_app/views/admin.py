@@ -1,11 +1,16 @@
 """Administration (admins only): users, scorecard versions, training rules, jobs and the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import DataRequired, NumberRange
 
-from qa_app.forms import UserForm
-from qa_app.services import ServiceError, audit, jobs, scorecards, training, users
+from qa_app.forms import CsrfForm, UserForm
+from qa_app.services import ServiceError, audit, jobs, preview, scorecards, training, users
 from qa_app.views.navigation import ADMIN
 from qa_app.views.security import roles_required
 
@@ -40,10 +45,76 @@ def add_user():
     return _users_page(UserForm(formdata=None), created=user, generated=generated)
 
 
+class ScorecardForm(FlaskForm):
+    definition = TextAreaField(_l("Definition (YAML)"), validators=[DataRequired()])
+
+
+class PreviewForm(FlaskForm):
+    """Preview is read-only, so it is a GET form without a CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    n = IntegerField(_l("Conversations"), default=50, validators=[NumberRange(1, preview.MAX_LAST)])
+
+
 @bp.route("/scorecards")
 @roles_required(*ADMIN)
 def scorecards_list():
-    return render_template("admin/scorecards.html", versions=scorecards.all_versions())
+    versions = scorecards.all_versions()
+    by_name: dict[str, list] = {}
+    for v in versions:
+        by_name.setdefault(v.name, []).append(v)
+    return render_template("admin/scorecards.html", by_name=by_name, counts=scorecards.evaluation_counts(),
+                           yaml_of=scorecards.definition_yaml)
+
+
+@bp.route("/scorecards/<int:version_id>")
+@roles_required(*ADMIN)
+def scorecard_version(version_id: int):
+    row = scorecards.get_version(version_id)
+    form = PreviewForm(request.args)
+    result = None
+    if "n" in request.args and form.validate():
+        result = preview.preview(scorecards.scorecard_of(row), form.n.data, version=row.version)
+    return render_template("admin/scorecard_version.html", row=row, yaml_text=scorecards.definition_yaml(row),
+                           active=scorecards.active_version(row.name), form=form, preview=result,
+                           activate_form=CsrfForm(), evaluations=scorecards.evaluation_counts().get(row.id, 0))
+
+
+@bp.route("/scorecards/<name>/new", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def scorecard_new_version(name: str):
+    current = scorecards.find_version(name)
+    form = ScorecardForm()
+    if request.method == "GET":
+        form.definition.data = scorecards.definition_yaml(current)
+        return render_template("admin/scorecard_edit.html", name=name, current=current, form=form, errors=[])
+    errors = [] if form.validate_on_submit() else [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]
+    if not errors:
+        try:
+            row = scorecards.create_version(form.definition.data, actor=current_user, expected_name=name)
+        except scorecards.InvalidScorecard as exc:
+            errors = exc.errors
+        else:
+            flash(_("Saved as draft version %(version)s. Preview it, then activate it.", version=row.version),
+                  "success")
+            return redirect(url_for("admin.scorecard_version", version_id=row.id))
+    return render_template("admin/scorecard_edit.html", name=name, current=current, form=form,
+                           errors=errors), 400
+
+
+@bp.route("/scorecards/<int:version_id>/activate", methods=["POST"])
+@roles_required(*ADMIN)
+def scorecard_activate(version_id: int):
+    row = scorecards.get_version(version_id)  # the CSRF token is checked app-wide (CSRFProtect)
+    try:
+        scorecards.activate(row.name, row.version, actor=current_user)
+    except scorecards.InvalidScorecard as exc:
+        flash(_("Not activated, the definition is invalid: %(errors)s", errors="; ".join(exc.errors)), "error")
+    else:
+        flash(_("%(name)s version %(version)s is now active.", name=row.name, version=row.version), "success")
+    return redirect(url_for("admin.scorecard_version", version_id=row.id))
 
 
 @bp.route("/rules")

@@ -31,6 +31,8 @@ PAGES = [
     ("/reports/appraisal.csv", REPORTS),
     ("/admin/users", ADMIN),
     ("/admin/scorecards", ADMIN),
+    ("/admin/scorecards/{scorecard}", ADMIN),
+    ("/admin/scorecards/{card}/new", ADMIN),
     ("/admin/rules", ADMIN),
     ("/admin/jobs", ADMIN),
     ("/admin/audit", ADMIN),
@@ -62,7 +64,9 @@ def seeded(app, make_user, fake_sentiment):
     scoring.score_pending(conversation_ids=summary.conversation_ids)
     conv_id = summary.conversation_ids[0]
     agent = next(u for u in training.visible_assignments(_user("agent1")))
-    return {"conv": conv_id, "assignment": agent.id}
+    from qa_app.services import scorecards
+    return {"conv": conv_id, "assignment": agent.id, "scorecard": scorecards.find_version("general-en").id,
+            "card": "general-en"}
 
 
 def _user(login):

@@ -39,9 +39,10 @@ def results(conversation, name, polarity=None):
     return {c.criterion_id: c for c in result.criteria}, result
 
 
-def test_both_default_scorecards_ship_and_load():
-    assert [s.name for s in shipped_scorecards()] == ["ecommerce-aftersales-zh", "general-en"]
-    assert {s.name: s.language for s in shipped_scorecards()} == {"ecommerce-aftersales-zh": "zh", "general-en": "en"}
+def test_the_three_shipped_scorecards_load():
+    assert [s.name for s in shipped_scorecards()] == ["ecommerce-aftersales-zh", "ecommerce-chat-en", "general-en"]
+    assert {s.name: s.language for s in shipped_scorecards()} == {
+        "ecommerce-aftersales-zh": "zh", "ecommerce-chat-en": "en", "general-en": "en"}
 
 
 def test_the_shipped_yaml_texts_are_keyed_by_scorecard_name():
@@ -62,7 +63,7 @@ def test_the_chinese_scorecard_adds_the_sancha_sanhe_steps():
 
 
 def test_an_unknown_shipped_scorecard_names_the_available_ones():
-    with pytest.raises(KeyError, match="available: ecommerce-aftersales-zh, general-en"):
+    with pytest.raises(KeyError, match="available: ecommerce-aftersales-zh, ecommerce-chat-en, general-en"):
         shipped_scorecard("nope")
 
 
