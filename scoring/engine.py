@@ -19,14 +19,16 @@ def prepare_context(
     specs: Iterable[CheckSpec],
     sentiment: Optional[SentimentAnalyzer],
     language: str,
+    also: Iterable[int] = (),
 ) -> CheckContext:
-    """Normalise every turn once and score, in one batched call, the turns the checks will read.
+    """Normalise every turn once and score, in one batched call, the turns the checks will read
+    (plus the turn indexes in `also`, when a sentiment analyzer is given).
 
     Raises ValueError when sentiment is needed but `sentiment` is None, or the analyzer returns a
     wrong number of values or NaN.
     """
     base = CheckContext(tuple(normalise(t.text) for t in conversation.turns), language)
-    wanted: set[int] = set()
+    wanted: set[int] = set(also) if sentiment is not None else set()
     for spec in specs:
         wanted.update(get_check(spec.type).sentiment_turns(conversation, spec.params, base))
     if not wanted:
@@ -48,13 +50,16 @@ def evaluate(
 ) -> EvaluationResult:
     """Run every criterion's check and combine them with the one score formula (scoring.formula).
 
-    The analyzer is called at most once, with every needed turn text, in the conversation's language
-    (the scorecard's when the conversation has none). Odd conversations (no turns, empty texts, no
+    The analyzer is called at most once, with every needed turn text and every customer turn, in
+    the conversation's language (the scorecard's when the conversation has none); the polarities
+    come back in `turn_sentiment`. Odd conversations (no turns, empty texts, no
     agent) give N/A criteria, never an exception.
     """
     language = conversation.language or scorecard.language
     pairs = scorecard.criteria()
-    context = prepare_context(conversation, [c.check for _, c in pairs], sentiment, language)
+    # Every customer turn is scored too: the conversation keeps its start, end and lowest sentiment.
+    customer = [i for i, t in conversation.customer_turns() if (t.text or "").strip()]
+    context = prepare_context(conversation, [c.check for _, c in pairs], sentiment, language, customer)
     results = []
     for section, criterion in pairs:
         outcome = get_check(criterion.check.type).run(conversation, criterion.check.params, context)
@@ -73,7 +78,8 @@ def evaluate(
     score, auto_fail, section_scores = total_score(results)
     reasons = tuple(f"{r.criterion_id}: {r.explanation}" for r in results if r.critical and r.result == "fail")
     return EvaluationResult(
-        scorecard.name, scorecard.version, score, auto_fail, tuple(results), section_scores, reasons
+        scorecard.name, scorecard.version, score, auto_fail, tuple(results), section_scores, reasons,
+        dict(context.polarity or {}),
     )
 
 

@@ -49,3 +49,5 @@ class EvaluationResult:
     criteria: tuple[CriterionResult, ...]
     section_scores: Mapping[str, Optional[float]] = field(default_factory=dict)
     fail_reasons: tuple[str, ...] = ()
+    #: polarity (-1..1) of every customer turn, and of any other turn a check read, by turn index
+    turn_sentiment: Mapping[int, float] = field(default_factory=dict)

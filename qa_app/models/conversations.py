@@ -42,5 +42,6 @@ class Turn(db.Model):
     at: Mapped[Optional[datetime]]
     start: Mapped[Optional[float]]
     end: Mapped[Optional[float]]
+    sentiment: Mapped[Optional[float]]  # -1..1, set by automatic scoring (customer turns at least)
 
     conversation: Mapped[Conversation] = relationship(back_populates="turns")

@@ -57,7 +57,9 @@ def score_pending(rescore_all: bool = False, sentiment=None,
         version = row_of[card.name]
         if (conv.id, version.id) in done:
             continue
-        store_auto(conv, version, evaluate(domain, card, sentiment), now)
+        result = evaluate(domain, card, sentiment)
+        store_auto(conv, version, result, now)
+        store_sentiment(conv, result.turn_sentiment)
         scored_ids.append(conv.id)
         summary.scored += 1
         if progress:
@@ -65,6 +67,17 @@ def score_pending(rescore_all: bool = False, sentiment=None,
     training.apply_rules(scored_ids, now)
     db.session.commit()
     return summary
+
+
+def store_sentiment(conv: Conversation, polarity: dict[int, float]) -> None:
+    """Per-turn polarity on the turns; start, end and lowest customer sentiment on the conversation."""
+    for turn in conv.turns:
+        if turn.idx in polarity:
+            turn.sentiment = polarity[turn.idx]
+    customer = [polarity[t.idx] for t in conv.turns if t.speaker == "customer" and t.idx in polarity]
+    if customer:
+        conv.meta = {**(conv.meta or {}), "sentiment": {"start": customer[0], "end": customer[-1],
+                                                         "min": min(customer)}}
 
 
 def _auto_pairs() -> set[tuple[int, int]]:

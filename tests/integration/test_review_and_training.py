@@ -117,3 +117,11 @@ def test_a_lead_sees_only_the_training_of_the_teams_they_cover(app, fake_sentime
     with pytest.raises(NotFound):
         training.get_assignment_for(lead, a_bo.id)
     assert {a.id for a in training.visible_assignments(admin)} == {a_ann.id, a_bo.id}
+
+
+def test_scoring_stores_turn_sentiment_and_the_conversations_start_end_and_lowest(scored):
+    conv = _conv("t-bad-1")
+    customer = [t.sentiment for t in conv.turns if t.speaker == "customer"]
+    assert all(v is not None for v in customer)
+    assert conv.meta["sentiment"] == {"start": customer[0], "end": customer[-1], "min": min(customer)}
+    assert conv.meta["sentiment"]["end"] < 0  # "This is ridiculous, the worst service ever."

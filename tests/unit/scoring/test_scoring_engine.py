@@ -85,10 +85,11 @@ def test_the_analyzer_is_called_once_with_every_needed_text_in_the_conversation_
     assert sentiment.calls == [(["first", "second", "third"], "en-GB")]
 
 
-def test_turns_after_an_upset_marker_are_not_sent_for_the_empathy_precondition():
+def test_every_customer_turn_is_scored_in_one_call_and_returned_by_turn():
     sentiment = DictSentiment()
-    evaluate(conv(("c", "fine"), ("c", "I am angry"), ("c", "hmm"), ("c", "bye")), CARD, sentiment)
-    assert sentiment.calls == [(["fine", "bye"], "en")]  # "fine" before the marker, "bye" for the end
+    result = evaluate(conv(("c", "fine"), ("a", "hello"), ("c", "I am angry"), ("c", "bye")), CARD, sentiment)
+    assert sentiment.calls == [(["fine", "I am angry", "bye"], "en")]  # the agent turn is not needed
+    assert set(result.turn_sentiment) == {0, 2, 3}
 
 
 def test_the_scorecard_language_is_used_when_the_conversation_has_none():
