@@ -42,6 +42,7 @@ def fake_sentiment(monkeypatch) -> FakeSentiment:
     from qa_app.services import scoring
     fake = FakeSentiment()
     monkeypatch.setattr(scoring, "_default_sentiment", fake)
+    monkeypatch.setattr(scoring, "_stamp", ())  # a fresh instance has no stored calibration
     return fake
 
 

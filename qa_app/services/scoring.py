@@ -12,14 +12,17 @@ from scoring.engine import evaluate, select_scorecard
 from scoring.result import EvaluationResult
 
 _default_sentiment = None
+_stamp = None
 
 
 def default_sentiment():
-    """One DefaultSentiment per process: its engines load lazily, once."""
-    global _default_sentiment
-    if _default_sentiment is None:
-        from scoring.sentiment import DefaultSentiment
-        _default_sentiment = DefaultSentiment()
+    """One analyser per process (its engines load once), rebuilt when the instance's stored
+    calibration changes, so `qadesk sentiment fit` takes effect without a restart."""
+    global _default_sentiment, _stamp
+    from qa_app.services import sentiment
+    stamp = sentiment.calibration_stamp()
+    if _default_sentiment is None or stamp != _stamp:
+        _default_sentiment, _stamp = sentiment.product_sentiment(), stamp
     return _default_sentiment
 
 
