@@ -1,5 +1,7 @@
 """Database models; import from here (qa_app.models.User etc.)."""
 from qa_app.models.audit import AuditEntry
+from qa_app.models.calibration import (CalibrationAnswer, CalibrationItem, CalibrationSession, Dispute,
+                                       ReviewPick, calibration_rater)
 from qa_app.models.conversations import Conversation, Turn
 from qa_app.models.evaluations import CriterionScore, Evaluation, ScorecardVersion
 from qa_app.models.jobs import Job, SchedulerLease
@@ -8,6 +10,7 @@ from qa_app.models.training import Assignment, Course, QuizAttempt, TrainingRule
 from qa_app.models.users import ROLES, Team, User, team_coverage
 
 __all__ = [
+    "CalibrationAnswer", "CalibrationItem", "CalibrationSession", "Dispute", "ReviewPick", "calibration_rater",
     "ApiToken",
     "AuditEntry", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",
     "Job", "SchedulerLease", "Assignment", "Course", "QuizAttempt", "TrainingRule",

@@ -45,6 +45,8 @@ class Evaluation(db.Model):
     based_on_id: Mapped[Optional[int]] = mapped_column(ForeignKey("evaluation.id"))
     is_final: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[Optional[datetime]]  # when the agent acknowledged it
+    source: Mapped[str] = mapped_column(String(20), default="")  # review | calibration | dispute | ""
 
     conversation: Mapped[Conversation] = relationship()
     scorecard_version: Mapped[ScorecardVersion] = relationship()
