@@ -1,13 +1,18 @@
 """redact: cards, phones, e-mails, Chinese IDs and spoken cards become placeholders; references stay."""
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import FrozenInstanceError
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings, strategies as st
+from phonenumbers.phonemetadata import PhoneMetadata
 from stdnum import luhn
 
+from transcripts import pii
 from transcripts.model import Conversation, Turn
 from transcripts.pii import DEFAULT, KINDS, RedactionConfig, RedactionResult, redact, redact_conversation
 
@@ -404,3 +409,205 @@ def test_a_generated_card_in_any_grouping_is_always_redacted(case):
     result = redact(text)
     assert number not in re.sub(r"[^0-9]", "", result.text)
     assert result.counts["CARD"] == 1
+
+
+# --- the fast paths against the matcher-based reference --------------------------------------
+
+def _reference_normalise(text: str) -> str:
+    """The character-by-character normalisation the translate table replaced."""
+    out = []
+    for char in text:
+        digit = unicodedata.decimal(char, None)
+        folded = str(digit) if digit is not None else unicodedata.normalize("NFKC", char)
+        out.append(folded if len(folded) == 1 else char)
+    return "".join(out)
+
+
+def _reference_redact(text: str, config: RedactionConfig = DEFAULT) -> tuple[str, dict[str, int]]:
+    """Redaction as it was before the fast paths: every finder on every text, the matcher per region."""
+    finders = []
+    if config.emails:
+        finders.append(pii._find_emails)
+    if config.ids:
+        finders.append(pii._find_ids)
+    if config.cards:
+        finders.append(pii._find_cards)
+    if config.spoken_digits and (config.cards or config.ids):
+        finders.append(lambda t: pii._find_spoken(t, config.cards, config.ids))
+    if config.phones:
+        finders.append(lambda t: pii._find_phones_with_matcher(t, config.phone_regions))
+    original, normalised, found = text, _reference_normalise(text), []
+    for _ in range(len(text) + 1):
+        found_this_round = len(found)
+        for finder in finders:
+            spans = finder(normalised)
+            original, normalised = pii._replace(original, spans), pii._replace(normalised, spans)
+            found.extend(spans)
+        if len(found) == found_this_round:
+            break
+    return original, dict(pii._counts(found))
+
+
+REGION_CHOICES = [("CN", "US", "GB"), ("CN",), ("US",), ("GB",), (), ("GB", "GG", "JE"), ("DE", "NF", "SM"),
+                  ("AR", "BR", "JP")]
+PHONE_PIECES = st.sampled_from([
+    "1", "86", "44", "0", "00", "011", "+", "+86 ", "+44 ", "+1 ", "0086", "138", "139", "1795", "12593",
+    "010-", "020 ", "0755-", "(415) ", "555-", "2671", "7946", "0958", "07911 ", "123456", "2026", "-11-02",
+    " 14:30", "/", "/ x", " x", "ext. ", "#", "(", ")", "（", "）", ".", " - ", "—", "~", " ", "  ", "\u3000",
+    "order ", "order number ", "tracking no. ", "ref: ", "订单", "单号：", "运单号是", "快递", "SF", "YT", "JD",
+    "a", "é", "¥", "$", "%", "电话", "call ", "my number is ", "，", "。", "\n", "１", "٣",
+    # whole numbers, valid somewhere, bare or behind a prefix
+    "13812345678", "17951234567", "4155552671", "14155552671", "2079460958", "7911123456", "712345",
+    "8613812345678", "442079460958", "2026110258", "2012000000", "3023456789", "30123456", "1800555123"])
+DIGIT_RUNS = st.integers(min_value=1, max_value=20).flatmap(lambda n: st.text("0123456789", min_size=n, max_size=n))
+DIGIT_HEAVY = st.lists(PHONE_PIECES | DIGIT_RUNS, max_size=12).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(DIGIT_HEAVY, st.sampled_from(REGION_CHOICES))
+def test_the_fast_phone_finder_finds_exactly_what_the_matcher_finds(text, regions):
+    assert pii._find_phones(text, regions) == pii._find_phones_with_matcher(text, regions)
+
+
+# Numbers valid in one of the regions above, bare or behind a trunk prefix, country code or IDD.
+PREFIXED_NUMBERS = st.tuples(
+    st.sampled_from(["", "", "1", "0", "86", "44", "00", "0086", "0044", "011", "0111", "49", "0049"]),
+    st.sampled_from(["13812345678", "17951234567", "1012345678", "2012345678", "4155552671", "2079460958",
+                     "7911123456", "712345", "1481712345", "30123456", "91123456789", "1800555123", "2026110258"]),
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["1", "0", "86", "44", "2", "9", "00", "011"]) | DIGIT_RUNS, min_size=1, max_size=3)
+       .map("".join) | PREFIXED_NUMBERS,
+       st.sampled_from(["", "order ", "订单", "call ", "SF", "¥", "单号：", "my number is "]),
+       st.sampled_from(["", ".", "号", "a", "%", " ok"]),
+       st.sampled_from(REGION_CHOICES))
+def test_a_bare_digit_run_is_judged_as_the_matcher_judges_it(digits, before, after, regions):
+    text = before + digits + after
+    assert pii._find_phones(text, regions) == pii._find_phones_with_matcher(text, regions)
+
+
+REDACT_PIECES = PIECES | PHONE_PIECES | st.sampled_from([
+    "wf@163.com", "a.b@example.co.uk", "@", "＠", "360426199101010071", "11010519491231002X", "4111 1111 1111 1111",
+    "5500-0000-0000-0004", "13812345678", "double ", "triple ", "Four ", "ONE ", "fıve ", "sİx ", "o ", "nine, ",
+    "三", "零", "〇", "两", "，", "four one one one ", "one one one one ", "１３８１２３４５６７８"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(REDACT_PIECES | DIGIT_RUNS, max_size=14).map("".join),
+       st.sampled_from([DEFAULT, RedactionConfig(phone_regions=("CN",)), RedactionConfig(cards=False),
+                        RedactionConfig(ids=False, phone_regions=("GB", "GG")), RedactionConfig(emails=False)]))
+def test_redaction_gives_exactly_what_the_matcher_based_reference_gives(text, config):
+    result = redact(text, config)
+    assert (result.text, dict(result.counts)) == _reference_redact(text, config)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_normalising_with_the_table_gives_what_normalising_character_by_character_gives(text):
+    assert pii._normalise(text) == _reference_normalise(text)
+
+
+@pytest.mark.parametrize("text", [
+    "My order 4821937465 has not arrived yet.", "let me check the tracking number SF493827164512.",
+    "您好，很高兴为您服务", "我的订单4821937465还没到", "order 18005551234", "订单 8613812345678",
+    "order number 01234567890", "单号 00441234567890", "call 2026110258",
+    "fıve fıve oh oh, oh oh oh oh, oh oh oh oh, oh oh oh four",
+    "SİX zero one one triple one one one one one one one one one seven", "2026年11月2日 14:30 送达",
+])
+def test_e_commerce_lines_are_redacted_exactly_as_the_reference_redacts_them(text):
+    result = redact(text)
+    assert (result.text, dict(result.counts)) == _reference_redact(text)
+
+
+def test_a_dotless_i_still_spells_a_spoken_digit():
+    # IGNORECASE reads "ı" as "i"; the cheap pre-check must too, or this card would be missed.
+    result = redact("fıve fıve oh oh, oh oh oh oh, oh oh oh oh, oh oh oh four")
+    assert result.text == "[CARD]"
+
+
+def _metadata_for(country_code: int, region: str):
+    return PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+
+
+def _transform_added_digits(metadata) -> int:
+    return sum(map(str.isdigit, re.sub(r"[\\$]\d", "", metadata.national_prefix_transform_rule or "")))
+
+
+def test_no_valid_number_with_a_country_code_has_fewer_digits_than_the_phone_finder_skips():
+    fewest = min(
+        len(str(code)) + min(min(_metadata_for(code, r).general_desc.possible_length or (1,)) for r in regions)
+        - _transform_added_digits(_metadata_for(code, regions[0]))
+        for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items())
+    assert pii._FEWEST_INTERNATIONAL_DIGITS <= fewest
+
+
+@pytest.mark.parametrize("regions, fewest", [
+    (("CN", "US", "GB"), 6), (("GG",), 3), (("DE",), 4), ((), 6), (("NF",), 5),
+])
+def test_the_fewest_digits_a_phone_can_have_depends_on_the_regions(regions, fewest):
+    assert pii._fewest_phone_digits(regions) == fewest
+
+
+def test_the_digit_bound_allows_for_a_prefix_transform_that_adds_digits():
+    # Guernsey reads the six digits "712345" as the valid ten-digit 1481 712345.
+    assert phonenumbers.is_valid_number(phonenumbers.parse("712345", "GG"))
+    assert pii._fewest_phone_digits(("GG",)) <= 6
+
+
+@pytest.mark.parametrize("finder", ["_find_emails", "_find_ids", "_find_cards", "_find_spoken", "_find_phones"])
+@pytest.mark.parametrize("text", ["您好，很高兴为您服务", "Hello, thank you for contacting us, how can I help?",
+                                  "I have two parcels, one arrived at four o'clock, the other one is late", ""])
+def test_a_turn_without_digits_or_at_sign_is_not_searched(monkeypatch, finder, text):
+    def refuse(*args):
+        raise AssertionError(f"{finder} ran")
+
+    monkeypatch.setattr(pii, finder, refuse)
+    assert redact(text) == RedactionResult(text, NO_COUNTS)
+
+
+@pytest.mark.parametrize("finder, text, searched", [
+    ("_find_ids", "我的订单4821937465还没到", False),  # 10 digits: an ID needs 17
+    ("_find_ids", "My order 4821937465 and SF493827164512", True),
+    ("_find_cards", "我的订单4821937465还没到", False),  # a card needs 13
+    ("_find_cards", "card 4111 1111 1111 1111", True),
+    ("_find_emails", "订单 4111111111111111 已付款", False),
+    ("_find_emails", "a@b", True),
+    ("_find_spoken", "four one one", False),  # three spoken digits cannot make a card
+    ("_find_spoken", "trıple one, triple one", False),  # at most 6
+    ("_find_spoken", "four one one one 1111 1111 1111", True),
+    ("_find_phones", "four one one", False),
+    ("_find_phones", "call 12", True),
+])
+def test_a_finder_is_skipped_only_when_the_text_cannot_hold_its_kind(monkeypatch, finder, text, searched):
+    calls = []
+    original = getattr(pii, finder)
+    monkeypatch.setattr(pii, finder, lambda *args: calls.append(args) or original(*args))
+    redact(text)
+    assert bool(calls) == searched
+
+
+def test_an_eighteen_digit_run_whose_region_names_no_county_is_not_an_id():
+    # python-stdnum raised KeyError on such region codes (411111 names a prefecture, not a county).
+    assert redact("4111 1111 1111 111112593四") == RedactionResult("4111 1111 1111 111112593四", NO_COUNTS)
+
+
+@pytest.mark.parametrize("regions", REGION_CHOICES)
+def test_every_combination_of_context_prefix_and_number_is_judged_as_the_matcher_judges_it(regions):
+    befores = ["", "order ", "订单", "call ", "SF", "单号："]
+    prefixes = ["", "1", "0", "86", "44", "00", "0086", "0044", "011", "0111", "49", "0049", "+", "+86 "]
+    numbers = ["13812345678", "17951234567", "1012345678", "2012345678", "4155552671", "2079460958",
+               "7911123456", "712345", "1481712345", "30123456", "91123456789", "1800555123", "2026110258",
+               "4821937465"]
+    for before, prefix, number, after in itertools.product(befores, prefixes, numbers, ["", "号", "a", " ok"]):
+        text = before + prefix + number + after
+        assert pii._find_phones(text, regions) == pii._find_phones_with_matcher(text, regions), text
+
+
+def test_a_text_with_more_candidates_than_the_matcher_tries_is_left_to_the_matcher():
+    # The matcher gives up after 65535 failed candidates and so misses the phone at the end; the fast
+    # path must not find more than the matcher does.
+    text = "1 ab " * 66000 + " call 13812345678"
+    assert pii._find_phone_runs(text, ("CN",)) is None
+    assert pii._find_phones(text, ("CN",)) == pii._find_phones_with_matcher(text, ("CN",))
