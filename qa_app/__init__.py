@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -44,6 +47,19 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         return db.session.get(models.User, int(user_id))
+
+
+def _tune_sqlite(engine) -> None:
+    """WAL lets the web workers read while the scheduler writes; NORMAL sync is safe under WAL and
+    much faster for bulk ingest; SQLite enforces foreign keys only when asked."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
 
 
 def _select_locale() -> str | None:
