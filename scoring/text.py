@@ -1,6 +1,7 @@
 """Text normalisation and phrase matching for English (word boundaries) and Chinese (no word boundaries)."""
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -147,3 +148,94 @@ def phrase_matcher(phrases: Iterable[str] = (), regexes: Iterable[str] = ()) -> 
 def find_phrase(phrases: Iterable[str], text: str) -> Optional[Match]:
     """Convenience: the leftmost of `phrases` in raw `text` (normalised here), or None."""
     return phrase_matcher(phrases).search(normalise(text))
+
+
+# ---------------------------------------------------------------- tolerant matching (transcription errors)
+
+# A "unit" is one Latin/digit word or one CJK character: fuzzy windows start and end on units, so a
+# phrase never matches part of a word ("hi" cannot match inside "this").
+_UNIT = re.compile(f"[{_CJK_RANGES}]|[^ {_CJK_RANGES}]+")
+
+
+class FuzzyMatcher:
+    """Literal phrases found exactly, else in a window of whole units whose difflib similarity
+    (SequenceMatcher.ratio on normalised text) is at least `similarity`; regexes match exactly.
+
+    Same interface as PhraseMatcher (`labels`, `len`, `search`, `each`). Build through
+    `tolerant_matcher()`, which caches one matcher per (phrases, regexes, similarity).
+    """
+
+    def __init__(self, phrases: tuple[str, ...], regexes: tuple[str, ...], similarity: float) -> None:
+        self.exact = PhraseMatcher(phrases, regexes)
+        self.labels = self.exact.labels
+        self.similarity = similarity
+        self._targets: list[tuple[str, str, int, difflib.SequenceMatcher]] = []
+        for label in self.labels[: len(self.labels) - len(regexes)]:
+            norm = normalise(label)
+            # set_seq2 caches the analysis of the phrase once; each window only sets seq1.
+            sm = difflib.SequenceMatcher(None, autojunk=False)
+            sm.set_seq2(norm)
+            self._targets.append((label, norm, len(_UNIT.findall(norm)), sm))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def _best(self, target: tuple, text: str, spans: list[tuple[int, int]], first: int):
+        """(ratio, match) of the most similar window starting at unit `first` (n-1..n+1 units), or None."""
+        label, norm, size, sm = target
+        best = None
+        best_ratio = self.similarity
+        for length in (size, size - 1, size + 1):
+            last = first + length - 1
+            if length < 1 or last >= len(spans):
+                continue
+            window = text[spans[first][0]:spans[last][1]]
+            total = len(window) + len(norm)
+            # Cheap upper bounds first: most windows are rejected without the full ratio.
+            if 2 * min(len(window), len(norm)) < best_ratio * total:
+                continue
+            sm.set_seq1(window)
+            if sm.quick_ratio() >= best_ratio and (ratio := sm.ratio()) >= best_ratio:
+                best_ratio = ratio
+                best = (ratio, Match(label, spans[first][0], spans[last][1], window))
+        return best
+
+    def _fuzzy(self, text: str, pos: int, targets: list[tuple]) -> Optional[Match]:
+        """The leftmost similar-enough window; of windows starting inside it, the most similar wins."""
+        spans = [(m.start(), m.end()) for m in _UNIT.finditer(text)]
+        found: list = []
+        for first in range(len(spans)):
+            if spans[first][0] < pos:
+                continue
+            if found and spans[first][0] >= min(m.end for _, m in found):
+                break
+            found.extend(hit for t in targets if (hit := self._best(t, text, spans, first)) is not None)
+        return max(found, key=lambda hit: hit[0])[1] if found else None
+
+    def search(self, text: str, pos: int = 0) -> Optional[Match]:
+        """An exact match if there is one (leftmost), else the leftmost similar-enough window."""
+        exact = self.exact.search(text, pos)
+        if exact is not None or self.similarity >= 1.0:
+            return exact
+        return self._fuzzy(text, pos, self._targets)
+
+    def each(self, text: str) -> dict[str, Match]:
+        """The first exact, else similar-enough, match of every phrase that occurs (regexes: exact)."""
+        found = self.exact.each(text)
+        if self.similarity < 1.0:
+            for target in self._targets:
+                if target[0] not in found and (m := self._fuzzy(text, 0, [target])) is not None:
+                    found[target[0]] = m
+        return found
+
+
+@lru_cache(maxsize=1024)
+def _cached_fuzzy(phrases: tuple[str, ...], regexes: tuple[str, ...], similarity: float) -> FuzzyMatcher:
+    return FuzzyMatcher(phrases, regexes, similarity)
+
+
+def tolerant_matcher(phrases: Iterable[str] = (), regexes: Iterable[str] = (), similarity: float = 1.0):
+    """`phrase_matcher()` when `similarity` is 1 (the fast exact path), else a cached FuzzyMatcher."""
+    if similarity >= 1.0:
+        return phrase_matcher(phrases, regexes)
+    return _cached_fuzzy(tuple(phrases or ()), tuple(regexes or ()), float(similarity))

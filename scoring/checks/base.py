@@ -45,11 +45,20 @@ class CheckContext:
     """What the engine prepares once per conversation: normalised turn texts, language, turn polarities.
 
     `polarity` holds -1..1 values only for the turns the checks asked for (see CheckType.sentiment_turns).
+    `memo` keeps values several checks derive from the same conversation (call metrics), see `memoised`.
     """
 
     normalised: tuple[str, ...]
     language: str = "en"
     polarity: Mapping[int, float] = field(default_factory=dict)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def memoised(context: CheckContext, key: str, compute: Callable[[], object]) -> object:
+    """`compute()` once per context (so once per conversation and scorecard run), then the kept value."""
+    if key not in context.memo:
+        context.memo[key] = compute()
+    return context.memo[key]
 
 
 RunFn = Callable[[Conversation, Mapping[str, object], CheckContext], CheckOutcome]

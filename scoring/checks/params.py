@@ -31,8 +31,15 @@ def text(value: object) -> Problems:
     return [("", "must be a non-empty string")]
 
 
+def non_negative_int(value: object) -> Problems:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return []
+    return [("", "must be a whole number, 0 or more")]
+
+
 def number(low: Optional[float] = None, high: Optional[float] = None, positive: bool = False) -> Rule:
-    """A finite number, optionally within low..high (both given, inclusive) or strictly above zero."""
+    """A finite number, optionally within low..high (inclusive; either bound alone is allowed too)
+    or strictly above zero."""
 
     def rule(value: object) -> Problems:
         if not _is_number(value):
@@ -41,6 +48,10 @@ def number(low: Optional[float] = None, high: Optional[float] = None, positive: 
             return [("", "must be a positive number")]
         if low is not None and high is not None and not low <= value <= high:
             return [("", f"must be between {low:g} and {high:g}")]
+        if low is not None and high is None and value < low:
+            return [("", f"must be at least {low:g}")]
+        if high is not None and low is None and value > high:
+            return [("", f"must be at most {high:g}")]
         return []
 
     return rule
@@ -51,6 +62,47 @@ def choice(*options: str) -> Rule:
         if value in options:
             return []
         return [("", f"must be one of {', '.join(options)}")]
+
+    return rule
+
+
+def names(*options: str) -> Rule:
+    """A non-empty list of distinct names, each one of `options`."""
+
+    def rule(value: object) -> Problems:
+        if not isinstance(value, (list, tuple)) or not value:
+            return [("", f"must be a non-empty list of: {', '.join(options)}")]
+        problems: Problems = []
+        for i, item in enumerate(value):
+            if item not in options:
+                problems.append((f"[{i}]", f"must be one of {', '.join(options)}"))
+            elif item in value[:i]:
+                problems.append((f"[{i}]", f"{item} is listed twice"))
+        return problems
+
+    return rule
+
+
+def texts(value: object) -> Problems:
+    """A non-empty list of non-empty strings (names, not phrases: no normalisation)."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return [("", "must be a non-empty list of strings")]
+    return [(f"[{i}]", msg) for i, item in enumerate(value) for _, msg in text(item)]
+
+
+def mapping_of(value_rule: Rule) -> Rule:
+    """A non-empty mapping from non-empty string keys to values that follow `value_rule`."""
+
+    def rule(value: object) -> Problems:
+        if not isinstance(value, Mapping) or not value:
+            return [("", "must be a non-empty mapping")]
+        problems: Problems = []
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.strip():
+                problems.append(("", f"key {key!r} must be a non-empty string"))
+            else:
+                problems.extend((f".{key}{path}", msg) for path, msg in value_rule(item))
+        return problems
 
     return rule
 

@@ -14,7 +14,8 @@ from scoring.checks.base import (
     turn_name,
     turns_of,
 )
-from scoring.text import phrase_matcher
+from scoring.checks.phrase_groups import PHRASE_GROUPS, group_phrases
+from scoring.checks.triggers import AFTER_CUSTOMER, answered_after, matcher_for, mention_precondition
 from transcripts.model import Conversation
 
 _UPSET = p.record(
@@ -45,17 +46,19 @@ def _window(conversation: Conversation, params: Mapping[str, object], context: C
     return turns
 
 
-def _first_marker_turn(conversation: Conversation, upset: Mapping, context: CheckContext) -> Optional[int]:
-    matcher = phrase_matcher(upset.get("markers", ()))
+def _first_marker_turn(conversation: Conversation, upset: Mapping, context: CheckContext,
+                       similarity: float = 1.0) -> Optional[int]:
+    matcher = matcher_for(upset.get("markers", ()), similarity=similarity)
     for i in turns_of(conversation, context, "customer"):
         if matcher.search(context.normalised[i]):
             return i
     return None
 
 
-def first_upset(conversation: Conversation, upset: Mapping, context: CheckContext) -> Optional[tuple[int, str]]:
+def first_upset(conversation: Conversation, upset: Mapping, context: CheckContext,
+                similarity: float = 1.0) -> Optional[tuple[int, str]]:
     """(turn index, reason) of the first customer turn with an upset marker or polarity below the limit."""
-    matcher = phrase_matcher(upset.get("markers", ()))
+    matcher = matcher_for(upset.get("markers", ()), similarity=similarity)
     below = upset.get("sentiment_below")
     for i in turns_of(conversation, context, "customer"):
         m = matcher.search(context.normalised[i])
@@ -67,18 +70,26 @@ def first_upset(conversation: Conversation, upset: Mapping, context: CheckContex
     return None
 
 
-def _upset_sentiment_turns(conversation: Conversation, params: Mapping, context: CheckContext) -> list[int]:
-    """Customer turns before the first upset marker: only they can make the customer upset earlier."""
+def _similarity(params: Mapping) -> float:
+    return float(params.get("similarity", 1.0))
+
+
+def _present_sentiment_turns(conversation: Conversation, params: Mapping, context: CheckContext) -> list[int]:
+    """With when_customer_upset: the customer turns before the first upset marker (only they can make
+    the customer upset earlier). With after_customer: every customer turn (each one may trigger)."""
+    after = params.get("after_customer")
+    if isinstance(after, Mapping):
+        return turns_of(conversation, context, "customer") if after.get("sentiment_below") is not None else []
     upset = params.get("when_customer_upset")
     if not isinstance(upset, Mapping) or upset.get("sentiment_below") is None:
         return []
-    stop = _first_marker_turn(conversation, upset, context)
+    stop = _first_marker_turn(conversation, upset, context, _similarity(params))
     return [i for i in turns_of(conversation, context, "customer") if stop is None or i < stop]
 
 
 def _present_in(conversation: Conversation, params: Mapping, context: CheckContext, turns: list[int], where: str):
     label = str(params.get("label", "required phrase"))
-    matcher = phrase_matcher(params.get("phrases", ()), params.get("regexes", ()))
+    matcher = matcher_for(params.get("phrases", ()), params.get("regexes", ()), _similarity(params))
     if params.get("mode", "any") == "all":
         found: dict[str, int] = {}
         for i in turns:
@@ -97,19 +108,26 @@ def _present_in(conversation: Conversation, params: Mapping, context: CheckConte
     return CheckOutcome.failed(f"no {label} in {where}")
 
 
+@mention_precondition
 def phrases_present(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
     """Pass when the phrases occur in the chosen turns; N/A when there is no such turn, or when the
     `when_customer_upset` precondition is given and the customer was not upset before an agent turn.
 
     With the precondition only the speaker's turns after the first upset customer turn count; a
-    first/last-N window is still counted from the start/end of the whole conversation.
+    first/last-N window is still counted from the start/end of the whole conversation. With
+    `after_customer` every triggering customer turn needs the phrases in the next agent turns
+    (see triggers.answered_after). `when_customer_mentions` makes any variant N/A until the customer
+    says one of its phrases.
     """
     speaker = str(params.get("speaker", "agent"))
+    after = params.get("after_customer")
+    if isinstance(after, Mapping):
+        return answered_after(conversation, params, context, after)
     upset = params.get("when_customer_upset")
     if isinstance(upset, Mapping):
         if not turns_of(conversation, context, "customer"):
             return CheckOutcome.na("no customer turn")
-        found = first_upset(conversation, upset, context)
+        found = first_upset(conversation, upset, context, _similarity(params))
         if found is None:
             return CheckOutcome.na("the customer was not upset")
         start, reason = found
@@ -126,23 +144,39 @@ def phrases_present(conversation: Conversation, params: Mapping[str, object], co
     return _present_in(conversation, params, context, turns, _window_name(params, speaker))
 
 
+def _absent_phrases(params: Mapping) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The check's own phrases plus those of its `groups`, and the group of each group-only phrase."""
+    own = tuple(params.get("phrases", ()))
+    group_of: dict[str, str] = {}
+    for name in params.get("groups", ()):
+        for phrase in group_phrases(name):
+            if phrase not in own:
+                group_of.setdefault(phrase, name)
+    return own + tuple(group_of), group_of
+
+
+@mention_precondition
 def phrases_absent(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
-    """Fail (score 0) when any phrase occurs in the speaker's turns; every offending turn is evidence."""
+    """Fail (score 0) when any phrase (own, or of a ready-made group) occurs in the speaker's turns;
+    every offending turn is evidence."""
     speaker = str(params.get("speaker", "agent"))
     label = str(params.get("label", "forbidden phrase"))
     turns = turns_of(conversation, context, speaker)
     if not turns:
         return CheckOutcome.na(f"no {speaker} turn with text")
-    matcher = phrase_matcher(params.get("phrases", ()), params.get("regexes", ()))
+    phrases, group_of = _absent_phrases(params)
+    matcher = matcher_for(phrases, params.get("regexes", ()), _similarity(params))
     hits = [(i, m) for i in turns if (m := matcher.search(context.normalised[i])) is not None]
     if not hits:
         return CheckOutcome.passed(f"no {label} in {plural(len(turns), speaker + ' turn')}")
     first, m = hits[0]
+    group = f" ({group_of[m.phrase].replace('_', ' ')})" if m.phrase in group_of else ""
     more = f" and {plural(len(hits) - 1, 'more turn')}" if len(hits) > 1 else ""
     evidence = [evidence_of(conversation, i) for i, _ in hits]
-    return CheckOutcome.failed(f'{label} "{m.phrase}" in {turn_name(first)}{more}', evidence)
+    return CheckOutcome.failed(f'{label} "{m.phrase}"{group} in {turn_name(first)}{more}', evidence)
 
 
+@mention_precondition
 def ordered_steps(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
     """Each step's phrases must occur after the previous step's; score = share of steps found in order."""
     speaker = str(params.get("speaker", "agent"))
@@ -169,7 +203,7 @@ def ordered_steps(conversation: Conversation, params: Mapping[str, object], cont
 
 
 def _search_from(step: Mapping, turns: list[int], context: CheckContext, cursor: tuple[int, int]):
-    matcher = phrase_matcher(step.get("phrases", ()), step.get("regexes", ()))
+    matcher = matcher_for(step.get("phrases", ()), step.get("regexes", ()))
     position, offset = cursor
     for k in range(position, len(turns)):
         m = matcher.search(context.normalised[turns[k]], offset if k == position else 0)
@@ -178,10 +212,13 @@ def _search_from(step: Mapping, turns: list[int], context: CheckContext, cursor:
     return None
 
 
+_SIMILARITY = p.number(0.5, 1.0)
 _COMMON = {
     "phrases": p.phrases,
     "regexes": p.regexes,
     "label": p.text,
+    "similarity": _SIMILARITY,
+    "when_customer_mentions": p.phrases,
 }
 _SPEAKER = p.choice("agent", "customer")
 
@@ -190,6 +227,8 @@ def _present_extra(params: Mapping[str, object]):
     windowed = "within_first_agent_turns" in params or "within_last_agent_turns" in params
     if windowed and params.get("speaker", "agent") != "agent":
         return [("speaker", "must be agent when within_first/last_agent_turns is given")]
+    if "after_customer" in params and params.get("speaker", "agent") != "agent":
+        return [("speaker", "must be agent when after_customer is given")]
     return []
 
 
@@ -204,21 +243,38 @@ PHRASES_PRESENT = CheckType(
             "within_first_agent_turns": p.positive_int,
             "within_last_agent_turns": p.positive_int,
             "when_customer_upset": _UPSET,
+            "after_customer": AFTER_CUSTOMER,
         },
         required=("phrases",),
-        exclusive=(("within_first_agent_turns", "within_last_agent_turns"),),
+        exclusive=(
+            ("within_first_agent_turns", "within_last_agent_turns"),
+            ("when_customer_upset", "after_customer"),
+            ("within_first_agent_turns", "after_customer"),
+            ("within_last_agent_turns", "after_customer"),
+        ),
         extra=_present_extra,
     ),
-    _upset_sentiment_turns,
+    _present_sentiment_turns,
     "The speaker says one (mode any) or all (mode all) of the phrases, optionally within the first or "
-    "last N agent turns, optionally only when the customer is upset.",
+    "last N agent turns, only when the customer is upset or mentions something, or after every "
+    "customer turn that matches markers or is negative; tolerant of transcription errors on request.",
 )
+
+
+def _absent_extra(params: Mapping[str, object]):
+    if "phrases" not in params and "groups" not in params:
+        return [("", "needs phrases, groups or both")]
+    return []
+
 
 PHRASES_ABSENT = CheckType(
     "phrases_absent",
     phrases_absent,
-    p.schema({**_COMMON, "speaker": p.choice("agent", "customer", "any")}, required=("phrases",)),
-    description="None of the phrases occurs in the speaker's turns.",
+    p.schema(
+        {**_COMMON, "groups": p.names(*PHRASE_GROUPS), "speaker": p.choice("agent", "customer", "any")},
+        extra=_absent_extra,
+    ),
+    description="None of the phrases (or of the ready-made groups) occurs in the speaker's turns.",
 )
 
 _STEP = p.record({"name": p.text, "phrases": p.phrases, "regexes": p.regexes}, required=("name", "phrases"))
@@ -226,6 +282,7 @@ _STEP = p.record({"name": p.text, "phrases": p.phrases, "regexes": p.regexes}, r
 ORDERED_STEPS = CheckType(
     "ordered_steps",
     ordered_steps,
-    p.schema({"steps": p.list_of(_STEP), "speaker": _SPEAKER}, required=("steps",)),
+    p.schema({"steps": p.list_of(_STEP), "speaker": _SPEAKER, "when_customer_mentions": p.phrases},
+             required=("steps",)),
     description="Groups of phrases occur in the given order (for example check order, logistics, problem).",
 )

@@ -6,10 +6,11 @@ from importlib import metadata
 from typing import Mapping
 
 from scoring.checks.base import CheckType
+from scoring.checks.calls import DEAD_AIR, HOLD_ETIQUETTE, OVERTALK, TALK_RATIO
 from scoring.checks.compliance import DATA_HANDLING, ESCALATION_OFFERED
 from scoring.checks.feelings import AGENT_NEVER_NEGATIVE, CUSTOMER_SENTIMENT_END, SENTIMENT_NOT_WORSE
 from scoring.checks.phrases import ORDERED_STEPS, PHRASES_ABSENT, PHRASES_PRESENT
-from scoring.checks.timing import FIRST_RESPONSE_WITHIN
+from scoring.checks.timing import FIRST_RESPONSE_WITHIN, RESPONSE_TIMES_WITHIN, TICKET_TIME_LIMITS
 
 ENTRY_POINT_GROUP = "qadesk.checks"
 
@@ -25,6 +26,12 @@ BUILTIN_CHECKS: Mapping[str, CheckType] = {
         SENTIMENT_NOT_WORSE,
         AGENT_NEVER_NEGATIVE,
         FIRST_RESPONSE_WITHIN,
+        RESPONSE_TIMES_WITHIN,
+        DEAD_AIR,
+        HOLD_ETIQUETTE,
+        OVERTALK,
+        TALK_RATIO,
+        TICKET_TIME_LIMITS,
     )
 }
 

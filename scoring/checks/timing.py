@@ -1,10 +1,12 @@
-"""Timing checks on chat timestamps (`Turn.at`)."""
+"""Timing checks on chat timestamps (`Turn.at`) and on ticket times in the conversation's metadata."""
 from __future__ import annotations
 
-from typing import Mapping
+from datetime import datetime
+from typing import Mapping, Optional
 
 from scoring.checks import params as p
-from scoring.checks.base import CheckContext, CheckOutcome, CheckType, evidence_of, turn_name
+from scoring.checks.base import CheckContext, CheckOutcome, CheckType, evidence_of, plural, turn_name
+from scoring.result import Evidence
 from transcripts.model import Conversation
 
 
@@ -45,9 +47,166 @@ def first_response_within(
     return CheckOutcome.passed(reason, evidence) if waited <= limit else CheckOutcome.failed(reason, evidence)
 
 
+def response_times(conversation: Conversation) -> list[tuple[int, int, float]]:
+    """(customer turn, agent turn, seconds) for every agent response, as transcripts.metrics.chat_metrics
+    counts them: from the first customer message not yet answered to the next agent message, turns
+    ordered by `at` (stable), turns without `at` left out. ValueError when the times mix time zones
+    and local times."""
+    dated = [(i, t) for i, t in enumerate(conversation.turns) if t.at is not None]
+    if len({t.at.tzinfo is not None and t.at.utcoffset() is not None for _, t in dated}) > 1:
+        raise ValueError("timestamps mix time zones and local times")
+    found, waiting = [], None
+    for i, turn in sorted(dated, key=lambda pair: pair[1].at):
+        if turn.speaker == "customer" and waiting is None:
+            waiting = i
+        elif turn.speaker == "agent" and waiting is not None:
+            found.append((waiting, i, (turn.at - conversation.turns[waiting].at).total_seconds()))
+            waiting = None
+    return found
+
+
+def response_times_within(
+    conversation: Conversation, params: Mapping[str, object], context: CheckContext
+) -> CheckOutcome:
+    """Pass when every agent response (see `response_times`) comes within `seconds`; score = share
+    within. N/A without `at` times, when times mix time zones, or when the agent never answered."""
+    if not any(t.at is not None for t in conversation.turns):
+        return CheckOutcome.na("no timestamps (response times need chat times)")
+    try:
+        times = response_times(conversation)
+    except ValueError as exc:
+        return CheckOutcome.na(str(exc))
+    if not times:
+        return CheckOutcome.na("no agent response to a customer message")
+    limit = float(params["seconds"])
+    late = [(c, a, s) for c, a, s in times if s > limit]
+    if not late:
+        slowest = max(s for _, _, s in times)
+        return CheckOutcome.passed(f"all {plural(len(times), 'agent response')} within {_seconds(limit)} s "
+                                   f"(slowest {_seconds(slowest)} s)")
+    c, a, s = max(late, key=lambda item: item[2])
+    score = round((len(times) - len(late)) / len(times), 4)
+    reason = (f"{len(times) - len(late)} of {plural(len(times), 'agent response')} within {_seconds(limit)} s; "
+              f"slowest {_seconds(s)} s ({turn_name(a)} answering {turn_name(c)})")
+    return CheckOutcome.failed(reason, [evidence_of(conversation, i) for _, i, _ in late], score)
+
+
+DEFAULT_TICKET_LIMITS = {"accepted_at": 24, "first_handled_at": 48, "closed_at": 72}
+
+
+def _moment(value: object) -> Optional[datetime]:
+    """A datetime, or an ISO 8601 text of one; None for anything else."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _ticket_times(ticket: Mapping, fields: list[str], where: str) -> tuple[dict[str, datetime], str]:
+    """({field: time} for the fields present, "") or ({}, reason the times cannot be used)."""
+    times: dict[str, datetime] = {}
+    for name in fields:
+        if ticket.get(name) in (None, ""):
+            continue
+        moment = _moment(ticket[name])
+        if moment is None:
+            return {}, f"{where}.{name} is not a date and time ({ticket[name]!r})"
+        times[name] = moment
+    if len({m.tzinfo is not None and m.utcoffset() is not None for m in times.values()}) > 1:
+        return {}, f"{where} mixes times with and without a time zone"
+    return times, ""
+
+
+def _ticket(conversation: Conversation, params: Mapping[str, object]) -> tuple[Optional[Mapping], str]:
+    """(ticket mapping, "") or (None, why the check does not apply)."""
+    key = str(params.get("metadata_key", "ticket"))
+    metadata = conversation.metadata if isinstance(conversation.metadata, Mapping) else {}
+    ticket = metadata.get(key)
+    if ticket is None:
+        return None, f"no ticket in the conversation's metadata ({key})"
+    if not isinstance(ticket, Mapping):
+        return None, f"metadata.{key} is not a mapping"
+    types = params.get("types")
+    kind = str(ticket.get("type") or "").strip().casefold()
+    if types and kind not in {str(t).strip().casefold() for t in types}:
+        return None, f"the ticket type {ticket.get('type')!r} is not one of {', '.join(map(str, types))}"
+    return ticket, ""
+
+
+def _hours(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def ticket_time_limits(
+    conversation: Conversation, params: Mapping[str, object], context: CheckContext
+) -> CheckOutcome:
+    """Each ticket stage (a time field, e.g. accepted_at) must come within its limit in hours of
+    `opened_at`. A stage without a time fails only when a later ticket time already passed its
+    deadline; otherwise it is not judged. Score = share of judged stages on time. N/A without the
+    ticket, with another type than `types`, without opened_at, or with unusable times."""
+    ticket, reason = _ticket(conversation, params)
+    if ticket is None:
+        return CheckOutcome.na(reason)
+    where = f"metadata.{params.get('metadata_key', 'ticket')}"
+    limits = dict(params.get("limits") or DEFAULT_TICKET_LIMITS)
+    times, reason = _ticket_times(ticket, ["opened_at", *limits], where)
+    if reason:
+        return CheckOutcome.na(reason)
+    opened = times.pop("opened_at", None)
+    if opened is None:
+        return CheckOutcome.na(f"{where} has no opened_at")
+    latest = max(times.values(), default=opened)
+    verdicts: list[tuple[str, bool, str]] = []
+    for stage, hours in limits.items():
+        if stage in times:
+            taken = (times[stage] - opened).total_seconds() / 3600
+            if taken < 0:
+                return CheckOutcome.na(f"{where}.{stage} is before opened_at")
+            verdicts.append((stage, taken <= hours, f"{stage} after {_hours(taken)} h (limit {_hours(hours)} h)"))
+        elif (latest - opened).total_seconds() / 3600 > hours:
+            verdicts.append((stage, False, f"no {stage} although {_hours(hours)} h have passed"))
+    if not verdicts:
+        return CheckOutcome.na(f"{where} has none of {', '.join(limits)} yet")
+    evidence = [Evidence(None, f"{where}.{name}: {ticket[name]}") for name in ["opened_at", *times]]
+    late = [text for _, ok, text in verdicts if not ok]
+    if not late:
+        return CheckOutcome.passed("; ".join(text for _, _, text in verdicts), evidence)
+    score = round((len(verdicts) - len(late)) / len(verdicts), 4)
+    return CheckOutcome.failed("late: " + "; ".join(late), evidence, score)
+
+
 FIRST_RESPONSE_WITHIN = CheckType(
     "first_response_within",
     first_response_within,
     p.schema({"seconds": p.number(positive=True)}, required=("seconds",)),
     description="Chat: the agent answers the customer's first message within `seconds`.",
+)
+
+def _ticket_extra(params: Mapping[str, object]):
+    if "opened_at" in (params.get("limits") or {}):
+        return [("limits.opened_at", "is the start: it cannot have a limit")]
+    return []
+
+
+RESPONSE_TIMES_WITHIN = CheckType(
+    "response_times_within",
+    response_times_within,
+    p.schema({"seconds": p.number(positive=True)}, required=("seconds",)),
+    description="Chat: every agent response comes within `seconds`; the score is the share on time.",
+)
+
+TICKET_TIME_LIMITS = CheckType(
+    "ticket_time_limits",
+    ticket_time_limits,
+    p.schema({
+        "limits": p.mapping_of(p.number(positive=True)),
+        "types": p.texts,
+        "metadata_key": p.text,
+    }, extra=_ticket_extra),
+    description="Ticket stages (accepted, first handled, closed by default) come within their limits in "
+                "hours of opening, from the conversation's ticket metadata.",
 )

@@ -137,7 +137,7 @@ def test_a_good_chinese_after_sales_conversation_scores_full_marks():
     found, result = results(GOOD_ZH, "ecommerce-aftersales-zh", {"好的谢谢": 0.4})
     assert {cid: c.result for cid, c in found.items()} == {
         "greeting": "pass", "empathy": "pass", "sancha_sanhe": "pass", "forbidden_phrases": "pass",
-        "closing": "pass", "customer_sentiment_end": "pass"}
+        "closing": "pass", "customer_sentiment_end": "pass", "dead_air": "na", "hold_etiquette": "na"}
     assert result.score == 100.0
 
 
@@ -148,4 +148,4 @@ def test_a_rude_english_conversation_fails_on_its_critical_criterion():
     assert (result.score, result.auto_fail) == (0.0, True)
     assert {cid: c.result for cid, c in found.items()} == {
         "greeting": "fail", "empathy": "fail", "forbidden_phrases": "fail", "closing": "fail",
-        "customer_sentiment_end": "fail"}
+        "customer_sentiment_end": "fail", "dead_air": "na", "hold_etiquette": "na"}  # a chat: no call timings

@@ -1,5 +1,5 @@
 """Property tests: any conversation through every shipped scorecard (and every check type) never raises."""
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,15 +20,35 @@ TEXTS = st.one_of(
     st.lists(st.sampled_from(PHRASES + [" ", "，", "!"]), max_size=6).map("".join),
 )
 TIMES = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from([None, timezone.utc])))
-TURNS = st.builds(Turn, speaker=st.sampled_from(SPEAKERS), text=TEXTS, at=TIMES)
+# Call offsets, including ones call_metrics rejects (negative, end before start, NaN, infinity).
+SECONDS = st.one_of(st.none(), st.floats(0, 120), st.floats(allow_nan=True, allow_infinity=True))
+TURNS = st.builds(Turn, speaker=st.sampled_from(SPEAKERS), text=TEXTS, at=TIMES, start=SECONDS, end=SECONDS)
+# Well-formed call turns too, so the call checks get past their N/A for inconsistent times.
+CALL_TURNS = st.builds(
+    lambda speaker, text, start, length: Turn(speaker, text, start=start, end=start + length),
+    st.sampled_from(SPEAKERS), TEXTS, st.floats(0, 120), st.floats(0, 30))
+TICKET_VALUES = st.one_of(
+    TIMES, st.text(max_size=25), st.integers(), st.lists(st.integers(), max_size=2),
+    st.sampled_from(["2025-03-01T09:00:00", "2025-03-02T10:00:00+08:00", "2025-03-05", "complaint", "投诉", ""]),
+)
+TICKETS = st.dictionaries(
+    st.sampled_from(["opened_at", "accepted_at", "first_handled_at", "closed_at", "type"]), TICKET_VALUES)
+OPENED = datetime(2025, 3, 1, 9)
+STAGE = st.one_of(st.none(), st.floats(0, 200).map(lambda h: (OPENED + timedelta(hours=h)).isoformat()))
+WELL_FORMED_TICKETS = st.fixed_dictionaries(
+    {"opened_at": st.just(OPENED.isoformat()), "accepted_at": STAGE, "first_handled_at": STAGE, "closed_at": STAGE,
+     "type": st.sampled_from(["complaint", "投诉", "enquiry"])})
+METADATA = st.one_of(st.just({}), st.fixed_dictionaries(
+    {"ticket": st.one_of(TICKETS, TICKET_VALUES, WELL_FORMED_TICKETS)}))
 CONVERSATIONS = st.builds(
     Conversation,
     external_id=st.just("h1"),
     agent=st.just("agent-1"),
-    turns=st.lists(TURNS, max_size=14).map(tuple),
+    turns=st.one_of(st.lists(TURNS, max_size=14), st.lists(CALL_TURNS, max_size=14)).map(tuple),
     channel=st.sampled_from(CHANNELS),
     language=st.sampled_from([None, "", "en", "zh", "zh-CN", "fr", "EN_gb"]),
     queue=st.sampled_from([None, "", "returns"]),
+    metadata=METADATA,
 )
 
 
@@ -62,6 +82,25 @@ EVERY_CHECK = parse_scorecard({
         {"id": "trend", "title": "t", "weight": 1, "check": {"type": "sentiment_not_worse", "turns": 2}},
         {"id": "tone", "title": "t", "weight": 1, "check": {"type": "agent_never_negative", "min": -0.5}},
         {"id": "speed", "title": "t", "weight": 1, "check": {"type": "first_response_within", "seconds": 30}},
+        {"id": "after", "title": "t", "weight": 1, "check": {
+            "type": "phrases_present", "mode": "all", "phrases": ["sorry", "抱歉"], "similarity": 0.8,
+            "when_customer_mentions": ["refund", "退款", "ridiculous"],
+            "after_customer": {"markers": ["投诉", "ridiculous"], "sentiment_below": -0.2, "within_agent_turns": 2}}},
+        {"id": "groups", "title": "t", "weight": 1, "check": {
+            "type": "phrases_absent", "groups": ["profanity", "blaming", "prohibited_promises"], "similarity": 0.9,
+            "when_customer_mentions": ["hello", "您好"]}},
+        {"id": "mentioned_steps", "title": "t", "weight": 1, "check": {
+            "type": "ordered_steps", "when_customer_mentions": ["物流"], "steps": [{"name": "a", "phrases": ["照片"]}]}},
+        {"id": "responses", "title": "t", "weight": 1, "check": {"type": "response_times_within", "seconds": 60}},
+        {"id": "dead_air", "title": "t", "weight": 1, "check": {"type": "dead_air", "seconds": 5}},
+        {"id": "hold", "title": "t", "weight": 1, "check": {
+            "type": "hold_etiquette", "hold_phrases": ["hello", "抱歉"], "thanks_phrases": ["sorry", "您好"]}},
+        {"id": "overtalk", "title": "t", "weight": 1, "check": {"type": "overtalk", "max_seconds": 3, "max_count": 1}},
+        {"id": "ratio", "title": "t", "weight": 1, "check": {"type": "talk_ratio", "min": 0.3, "max": 0.7}},
+        {"id": "ticket", "title": "t", "weight": 1, "check": {
+            "type": "ticket_time_limits", "types": ["complaint", "投诉"],
+            "limits": {"accepted_at": 24, "closed_at": 72}}},
+        {"id": "ticket_default", "title": "t", "weight": 1, "check": {"type": "ticket_time_limits"}},
     ]}],
 })
 SCORECARDS = shipped_scorecards() + [EVERY_CHECK]
