@@ -9,12 +9,13 @@ from types import MappingProxyType
 from typing import Callable, Mapping, Sequence
 
 import phonenumbers
-from phonenumbers.phonemetadata import PhoneMetadata
-from phonenumbers.phonenumbermatcher import PhoneNumberMatcher
 from stdnum import luhn
 from stdnum.cn import ric
 
 from transcripts.model import Conversation
+from transcripts.phones import find_phones as _find_phones  # a module global so tests can replace it
+# bench/pii.py times the matcher and clears the verdict cache under these names.
+from transcripts.phones import _run_verdict, find_phones_with_matcher as _find_phones_with_matcher  # noqa: F401
 
 KINDS = ("CARD", "PHONE", "EMAIL", "ID")
 PLACEHOLDERS: Mapping[str, str] = MappingProxyType({kind: f"[{kind}]" for kind in KINDS})
@@ -30,6 +31,9 @@ class RedactionConfig:
     numbers written with a country code (+44 ..., 0086 ...) are found whatever the list holds.
     `spoken_digits` finds card and ID numbers read out as words ("four one one one ...",
     "四一一一..."); they are replaced only when `cards` (or `ids`) is on as well.
+    `card_context` (with `cards` on) replaces 12 to 19 digits, written or (with `spoken_digits`)
+    spoken, right after a card keyword ("card number", "卡号") even when the checksum fails, unless
+    an order, tracking or phone word is nearer to them.
     """
 
     cards: bool = True
@@ -37,10 +41,11 @@ class RedactionConfig:
     emails: bool = True
     ids: bool = True
     spoken_digits: bool = True
+    card_context: bool = True
     phone_regions: tuple[str, ...] = ("CN", "US", "GB")
 
     def __post_init__(self) -> None:
-        for name in ("cards", "phones", "emails", "ids", "spoken_digits"):
+        for name in ("cards", "phones", "emails", "ids", "spoken_digits", "card_context"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name}: must be true or false, got {getattr(self, name)!r}")
         regions = self.phone_regions
@@ -127,14 +132,19 @@ def redact_conversation(
 def _finders(config: RedactionConfig) -> tuple[Callable[[str], list[Span]], ...]:
     # E-mails first so "13812345678@163.com" is one [EMAIL]; IDs before cards and phones because an
     # 18-digit ID can also pass Luhn; cards and spoken numbers before phones so no group of a card
-    # is taken for a phone number.
+    # is taken for a phone number; card context before the checksum so that a Luhn-valid part of a
+    # mangled card ("[CARD] seven") does not leave its last digits behind.
     # Each finder is skipped on text that cannot hold its kind (most turns hold no digit and no "@"):
-    # an e-mail needs "@", an ID 17 digits, a card 13; every phone candidate holds a digit.
+    # an e-mail needs "@", an ID 17 digits, a card 13 (12 after a keyword); every phone candidate
+    # holds a digit.
     finders: list[Callable[[str], list[Span]]] = []
     if config.emails:
         finders.append(lambda text: _find_emails(text) if "@" in text else [])
     if config.ids:
         finders.append(lambda text: _find_ids(text) if _has_digits(text, 17) else [])
+    if config.cards and config.card_context:
+        finders.append(lambda text: _find_card_context(text, config.spoken_digits)
+                       if _may_name_a_card(text, config.spoken_digits) else [])
     if config.cards:
         finders.append(lambda text: _find_cards(text) if _has_digits(text, 13) else [])
     if config.spoken_digits and (config.cards or config.ids):
@@ -314,15 +324,15 @@ _SPOKEN_WORD = re.compile(
     r"\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b|[零〇一幺二两三四五六七八九]")
 
 
-def _may_hold_spoken_number(text: str) -> bool:
-    """False only if the spoken and written digits in the whole text come to fewer than 13."""
+def _may_hold_spoken_number(text: str, at_least: int = 13) -> bool:
+    """False only if the spoken and written digits in the whole text come to fewer than `at_least`."""
     folded = _fold_case(text)
     words = len(_SPOKEN_WORD.findall(folded))
     if not words:
         return False
     # A word gives one digit, or two or three after "double" or "triple".
     most = words + folded.count("double") + 2 * folded.count("triple") + _count_digits(text)
-    return most >= 13
+    return most >= at_least
 
 
 def _find_spoken(text: str, cards: bool, ids: bool) -> list[Span]:
@@ -366,195 +376,61 @@ def _fold_case(text: str) -> str:
     return text.replace("İ", "i").replace("ı", "i").lower()
 
 
-# --- phone numbers --------------------------------------------------------------------------
+# --- card numbers named as such -------------------------------------------------------------
 
-# A bare number right after one of these words is a reference, not a phone ("order 2026110258").
-_REFERENCE_BEFORE = re.compile(
-    r"(?:\b(?:order|tracking|waybill|parcel|package|shipment|invoice|ticket|case|reference|ref)"
-    r"\s*(?:number|no\.?|num|id|code)?\s*(?:is|was)?"
-    r"|(?:订单|单号|运单|快递|物流|工单|发票|编号|包裹)[号码]*\s*(?:是|为)?)\s*[:：#]?\s*$",
+# Speech recognition often drops or repeats a digit of a card read out, so its checksum fails: 12 to
+# 19 digits right after a card keyword are a card all the same, unless an order, tracking or phone
+# word is nearer ("credit card order number 2026...").
+_CARD_WORDS = (r"\b(?:card\s*(?:number|no\b|num\b|#)|(?:credit|debit|bank)\s*card"
+               r"|number\s+on\s+(?:the|my|your)\s+card)|卡号|银行卡|信用卡|储蓄卡|借记卡")
+_CARD_WORD = re.compile(_CARD_WORDS, re.IGNORECASE)
+_CONTEXT_WORD = re.compile(
+    rf"(?P<card>{_CARD_WORDS})|订单|运单|单号|快递|物流|工单|发票|手机|电话|座机"
+    r"|\b(?:orders?|tracking|waybills?|shipments?|invoices?|tickets?|reference|ref|(?:tele)?phone|mobile|tel)\b",
     re.IGNORECASE,
 )
-_LOOKBEHIND = 40
-# The matcher's own candidate pattern, trimming and verification, so that candidates are the ones
-# it reads and judged as it judges them (tests compare the two on random text). They are private to
-# phonenumbers: should a release drop them, every text goes to the matcher.
-try:
-    _CANDIDATE = phonenumbers.phonenumbermatcher._PATTERN
-    _SECOND_NUMBER_START = phonenumbers.phonenumberutil._SECOND_NUMBER_START_PATTERN
-    _verify_number = phonenumbers.phonenumbermatcher._verify
-    _FAST_PHONES = callable(PhoneNumberMatcher._is_latin_letter)
-except AttributeError:  # pragma: no cover - depends on the installed phonenumbers
-    _FAST_PHONES = False
-# The matcher gives up after 65535 failed tries; before that could matter, the matcher takes over.
-_MATCHER_TRIES = 65535
+_CARD_WINDOW = 40  # most characters between the keyword and the number
+_NUMBER_OR_PLACEHOLDER = re.compile(r"[0-9]|\[(?:CARD|PHONE|EMAIL|ID)\]")
+_WITHIN_GROUP = re.compile(r"[\s\-]*")
 
 
-def _find_phones(text: str, regions: Sequence[str]) -> list[Span]:
-    """The spans `_find_phones_with_matcher` finds, without running its matcher on bare digit runs."""
-    regions = tuple(regions) or ("ZZ",)
-    spans = _find_phone_runs(text, regions) if _FAST_PHONES else None
-    return spans if spans is not None else _find_phones_with_matcher(text, regions)
+def _may_name_a_card(text: str, spoken: bool) -> bool:
+    """False only if the text holds no card keyword or fewer than 12 written (and spoken) digits."""
+    # Every keyword holds "card" or "卡"; IGNORECASE takes no other character for a letter of "card".
+    return (("卡" in text or "card" in text.lower())
+            and (_has_digits(text, 12) or (spoken and _may_hold_spoken_number(text, 12)))
+            and _CARD_WORD.search(text) is not None)
 
 
-def _find_phone_runs(text: str, regions: tuple[str, ...]) -> list[Span] | None:
-    """Phone spans if every candidate is a bare run of digits or too short for a number, else None.
-
-    Candidates are the matcher's own. A bare run of digits is judged alone (its verdict per region is
-    cached) because the matcher reads nothing of its context but the two neighbouring characters and
-    finds no inner candidate in it. Any other candidate (with "+", brackets, separators) may be cut or
-    joined by the matcher depending on context, so the matcher must read the text.
-    """
-    fewest, spans, index, tries = _fewest_phone_digits(regions), [], 0, 0
-    while (candidate := _CANDIDATE.search(text, index)) is not None:
-        start, raw = candidate.start(), candidate.group()
-        if raw.isascii() and raw.isdigit():
-            index, tries = start + len(raw), tries + 1
-            if len(raw) >= fewest and _is_phone_run(text, start, raw, regions):
-                spans.append((start, index, "PHONE"))
-        else:
-            raw = _trim_candidate(raw)
-            # The matcher spends at most one try on the candidate and 1 + len(raw) per inner pattern.
-            index, tries = start + len(raw), tries + 1 + 6 * (len(raw) + 1)
-            # Letters count too: parsing may read an "x" as a keypad digit.
-            if sum(map(str.isalnum, raw)) >= fewest:
-                return None
-        if tries >= _MATCHER_TRIES:
-            return None
-    return spans
+def _find_card_context(text: str, spoken: bool) -> list[Span]:
+    """Runs of 12 to 19 digits, whatever their checksum, that `_follows_card_keyword`."""
+    return [(start, end, "CARD") for groups in _digit_groups(text, spoken)
+            for start, end, _ in _runs_forming_numbers(groups, lambda d: "CARD" if len(d) >= 12 else None)
+            if _follows_card_keyword(text, start)]
 
 
-def _is_phone_run(text: str, start: int, digits: str, regions: tuple[str, ...]) -> bool:
-    """Whether the matcher for some region finds the bare digit run at `start` and `_is_phone` keeps it."""
-    end = start + len(digits)
-    if (start > 0 and _glued(text[start - 1])) or (end < len(text) and _glued(text[end])):
+def _digit_groups(text: str, spoken: bool) -> list[list[tuple[int, int, str]]]:
+    """Runs of digit groups (start, end, digits); digits joined by spaces or dashes form one group, a
+    comma or full stop ends it: "4539 1488 0343 647, 138 1234 5678" is a 15- and an 11-digit group."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for run in _spoken_runs(text):
+        runs.append([])
+        for start, end, digits, is_word in run:
+            if is_word and not spoken:
+                runs.append([])
+            elif runs[-1] and _WITHIN_GROUP.fullmatch(text, runs[-1][-1][1], start):
+                runs[-1][-1] = (runs[-1][-1][0], end, runs[-1][-1][2] + digits)
+            else:
+                runs[-1].append((start, end, digits))
+    return runs
+
+
+def _follows_card_keyword(text: str, start: int) -> bool:
+    """Whether the keyword nearest before `start` names a card, ends at most _CARD_WINDOW characters
+    before it, and no digit or placeholder stands between (a second number is not the card)."""
+    nearest = None  # the last keyword; searched up to start + 1 so that "no\b" reads what follows
+    for match in _CONTEXT_WORD.finditer(text, max(0, start - _CARD_WINDOW - 24), start + 1):
+        nearest = match if match.end() <= start else nearest
+    if nearest is None or nearest.group("card") is None or start - nearest.end() > _CARD_WINDOW:
         return False
-    reference = _REFERENCE_BEFORE.search(text[max(0, start - _LOOKBEHIND):start]) is not None
-    for region in regions:
-        # After a reference word only a number written with more digits than its national number is
-        # kept, and only parsing's stripping of a prefix can make it so.
-        if reference and not _may_strip_prefix(digits, region):
-            continue
-        verdict = _run_verdict(digits, region)
-        if verdict is not None and (verdict[0] or not (reference or verdict[1])):
-            return True
-    return False
-
-
-@lru_cache(maxsize=8192)
-def _run_verdict(digits: str, region: str) -> tuple[bool, bool] | None:
-    """None if the matcher finds no number in `digits` alone, else (prefix written, fixed line)."""
-    # Parsing is cheap next to validation, which for +1 tries two dozen regions' patterns; a number
-    # of a length no region of its country code uses cannot be valid.
-    try:
-        number = phonenumbers.parse(digits, region, keep_raw_input=True)
-    except phonenumbers.NumberParseException:
-        return None
-    if len(phonenumbers.national_significant_number(number)) not in _valid_lengths(number.country_code):
-        return None
-    # What the matcher does with a bare digit candidate: parse it (above) and verify it; a run
-    # without separators holds no inner candidate to try instead.
-    if not _verify_number(phonenumbers.Leniency.VALID, number, digits, None):
-        return None
-    national = phonenumbers.national_significant_number(number)
-    fixed = phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE
-    return len(digits) > len(national), fixed
-
-
-@lru_cache(maxsize=None)
-def _valid_lengths(country_code: int) -> frozenset[int] | range:
-    """The national number lengths that validation can accept for a country code."""
-    lengths: set[int] = set()
-    for region in phonenumbers.region_codes_for_country_code(country_code):
-        metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
-        if metadata is not None and not metadata.general_desc.possible_length:
-            return range(1000)  # no lengths listed: the pattern alone decides
-        lengths.update(metadata.general_desc.possible_length if metadata is not None else ())
-    return frozenset(lengths)
-
-
-@lru_cache(maxsize=4096)
-def _glued(char: str) -> bool:
-    """The matcher rejects a candidate next to a Latin letter, a currency sign or "%" (SF1234...)."""
-    return PhoneNumberMatcher._is_invalid_punctuation_symbol(char) or PhoneNumberMatcher._is_latin_letter(char)
-
-
-def _may_strip_prefix(digits: str, region: str) -> bool:
-    """Whether parsing could drop leading digits: only an IDD, the country code or a national prefix."""
-    prefixes = _prefixes(region)
-    if prefixes is None:
-        return False  # "ZZ": a number without "+" is never parsed
-    country_code, patterns = prefixes
-    return digits.startswith(country_code) or any(pattern.match(digits) for pattern in patterns)
-
-
-@lru_cache(maxsize=None)
-def _prefixes(region: str) -> tuple[str, tuple[re.Pattern[str], ...]] | None:
-    metadata = PhoneMetadata.metadata_for_region(region, None)
-    if metadata is None:
-        return None
-    patterns = (metadata.international_prefix, metadata.national_prefix_for_parsing)
-    return str(metadata.country_code), tuple(re.compile(p) for p in patterns if p)
-
-
-# The fewest digits in a valid number written with its country code: four-digit numbers in Austria,
-# Germany and Iran (+43, +49, +98). A test checks this against the metadata.
-_FEWEST_INTERNATIONAL_DIGITS = 6
-
-
-@lru_cache(maxsize=64)
-def _fewest_phone_digits(regions: tuple[str, ...]) -> int:
-    """A lower bound on the digits in any number the matcher accepts for these regions."""
-    fewest = _FEWEST_INTERNATIONAL_DIGITS
-    for region in regions:
-        metadata = PhoneMetadata.metadata_for_region(region, None)
-        if metadata is not None:
-            fewest = min(fewest, _fewest_national_digits(metadata))
-    return max(fewest, 1)
-
-
-def _fewest_national_digits(metadata: PhoneMetadata) -> int:
-    """Shortest valid national number for the region's country code, less the digits its prefix
-    transform rule can add (Guernsey reads 6 digits as 1481 + 6)."""
-    shortest = min(min(PhoneMetadata.metadata_for_region(r).general_desc.possible_length or (1,))
-                   for r in phonenumbers.region_codes_for_country_code(metadata.country_code))
-    added = re.sub(r"[\\$]\d", "", metadata.national_prefix_transform_rule or "")
-    return shortest - sum(map(str.isdigit, added))
-
-
-def _trim_candidate(raw: str) -> str:
-    """The matcher's trimming of a candidate before a second number (".../ x...")."""
-    second = _SECOND_NUMBER_START.search(raw)
-    return raw[:second.start()] if second else raw
-
-
-def _find_phones_with_matcher(text: str, regions: Sequence[str]) -> list[Span]:
-    """Reference: the phone spans found by running the full matcher once per region."""
-    found: list[tuple[int, int]] = []
-    for region in regions or ("ZZ",):  # "ZZ": only numbers with a country code
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            if _is_phone(match, text):
-                found.append((match.start, match.end))
-    return [(start, end, "PHONE") for start, end in _merge(found)]
-
-
-def _is_phone(match: phonenumbers.PhoneNumberMatch, text: str) -> bool:
-    national = phonenumbers.national_significant_number(match.number)
-    if len(re.sub(r"[^0-9]", "", match.raw_string)) > len(national):
-        return True  # written with a country code or trunk prefix: +86 ..., 0086 ..., 010-..., 1 800 ...
-    if _REFERENCE_BEFORE.search(text[max(0, match.start - _LOOKBEHIND):match.start]):
-        return False
-    # Chinese landlines are written with their leading 0; a bare 10-digit FIXED_LINE match such as
-    # 2026110258 is far more often an order or date-based reference than a phone number.
-    return phonenumbers.number_type(match.number) != phonenumbers.PhoneNumberType.FIXED_LINE
-
-
-def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Union of overlapping intervals, sorted (matches for several regions may overlap)."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(intervals):
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return _NUMBER_OR_PLACEHOLDER.search(text, nearest.end(), start) is None

@@ -78,3 +78,35 @@ def test_playback_is_served_to_a_reviewer_and_hidden_from_other_agents(cli, clie
     assert client.get(f"/conversations/{conv.id}/audio").status_code == 404
     auth.logout()
     assert client.get(f"/conversations/{conv.id}/audio").status_code == 302  # to the login page
+
+
+def test_with_zero_retention_the_recording_is_deleted_once_transcribed(cli, instance_dir, monkeypatch):
+    monkeypatch.setenv("QADESK_AUDIO_RETENTION_DAYS", "0")
+    result, summary = _ingest(cli, str(AUDIO / "call_mono.ogg"), "--agent", "ann.call")
+    assert summary["ingested"] == 1
+    assert list((instance_dir / "audio").iterdir()) == []
+
+
+def test_the_daily_purge_removes_recordings_past_retention(app):
+    import os
+    import time
+    from qa_app.services import transcription
+    folder = transcription.audio_dir()
+    old, new = folder / "old.ogg", folder / "new.ogg"
+    old.write_bytes(b"x")
+    new.write_bytes(b"y")
+    past = time.time() - 40 * 86400
+    os.utime(old, (past, past))
+    assert transcription.purge_audio() == 1  # default retention is 30 days
+    assert not old.exists() and new.exists()
+
+
+def test_card_and_email_read_out_in_a_call_are_redacted_before_storage(cli):
+    from qa_app.extensions import db
+    from qa_app.models import Turn
+    _ingest(cli, str(AUDIO / "pii_call.ogg"), "--agent", "ann.call")
+    shown = json.loads(cli("show", "pii_call", "--json").stdout)
+    text = " ".join(t["text"] for t in shown["turns"])
+    assert "[CARD]" in text
+    assert "4539" not in text and "0343" not in text
+    assert shown["metadata"]["pii"]["CARD"] == 1

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from phonenumbers.phonemetadata import PhoneMetadata
 from stdnum import luhn
 
-from transcripts import pii
+from transcripts import phones, pii
 from transcripts.model import Conversation, Turn
 from transcripts.pii import DEFAULT, KINDS, RedactionConfig, RedactionResult, redact, redact_conversation
 
@@ -331,6 +331,7 @@ def test_a_conversation_without_turns_has_zero_counts():
     ({"phone_regions": None}, "phone_regions: must be a list of region codes"),
     ({"cards": "yes"}, "cards: must be true or false"),
     ({"spoken_digits": 1}, "spoken_digits: must be true or false"),
+    ({"card_context": "on"}, "card_context: must be true or false"),
 ])
 def test_a_bad_config_value_is_refused_naming_the_field(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -340,6 +341,7 @@ def test_a_bad_config_value_is_refused_naming_the_field(kwargs, message):
 def test_a_config_is_built_from_settings_and_unknown_settings_are_refused():
     config = RedactionConfig.from_mapping({"phones": False, "phone_regions": ["CN"]})
     assert config == RedactionConfig(phones=False, phone_regions=("CN",))
+    assert RedactionConfig.from_mapping({"card_context": False}) == RedactionConfig(card_context=False)
     assert RedactionConfig.from_mapping({}) == DEFAULT
     with pytest.raises(ValueError, match=r"^card: unknown redaction setting"):
         RedactionConfig.from_mapping({"card": False})
@@ -430,12 +432,14 @@ def _reference_redact(text: str, config: RedactionConfig = DEFAULT) -> tuple[str
         finders.append(pii._find_emails)
     if config.ids:
         finders.append(pii._find_ids)
+    if config.cards and config.card_context:
+        finders.append(lambda t: pii._find_card_context(t, config.spoken_digits))
     if config.cards:
         finders.append(pii._find_cards)
     if config.spoken_digits and (config.cards or config.ids):
         finders.append(lambda t: pii._find_spoken(t, config.cards, config.ids))
     if config.phones:
-        finders.append(lambda t: pii._find_phones_with_matcher(t, config.phone_regions))
+        finders.append(lambda t: phones.find_phones_with_matcher(t, config.phone_regions))
     original, normalised, found = text, _reference_normalise(text), []
     for _ in range(len(text) + 1):
         found_this_round = len(found)
@@ -466,7 +470,7 @@ DIGIT_HEAVY = st.lists(PHONE_PIECES | DIGIT_RUNS, max_size=12).map("".join)
 @settings(max_examples=600, deadline=None)
 @given(DIGIT_HEAVY, st.sampled_from(REGION_CHOICES))
 def test_the_fast_phone_finder_finds_exactly_what_the_matcher_finds(text, regions):
-    assert pii._find_phones(text, regions) == pii._find_phones_with_matcher(text, regions)
+    assert phones.find_phones(text, regions) == phones.find_phones_with_matcher(text, regions)
 
 
 # Numbers valid in one of the regions above, bare or behind a trunk prefix, country code or IDD.
@@ -485,19 +489,22 @@ PREFIXED_NUMBERS = st.tuples(
        st.sampled_from(REGION_CHOICES))
 def test_a_bare_digit_run_is_judged_as_the_matcher_judges_it(digits, before, after, regions):
     text = before + digits + after
-    assert pii._find_phones(text, regions) == pii._find_phones_with_matcher(text, regions)
+    assert phones.find_phones(text, regions) == phones.find_phones_with_matcher(text, regions)
 
 
 REDACT_PIECES = PIECES | PHONE_PIECES | st.sampled_from([
     "wf@163.com", "a.b@example.co.uk", "@", "＠", "360426199101010071", "11010519491231002X", "4111 1111 1111 1111",
     "5500-0000-0000-0004", "13812345678", "double ", "triple ", "Four ", "ONE ", "fıve ", "sİx ", "o ", "nine, ",
-    "三", "零", "〇", "两", "，", "four one one one ", "one one one one ", "１３８１２３４５６７８"])
+    "三", "零", "〇", "两", "，", "four one one one ", "one one one one ", "１３８１２３４５６７８",
+    "card number ", "Credit Card ", "卡号", "信用卡", "453914880343647", "6222 0202 0000 1234 56", "ending in ",
+    "card no", "六二二二零二零二零零零零一二三四五六"])
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(REDACT_PIECES | DIGIT_RUNS, max_size=14).map("".join),
        st.sampled_from([DEFAULT, RedactionConfig(phone_regions=("CN",)), RedactionConfig(cards=False),
-                        RedactionConfig(ids=False, phone_regions=("GB", "GG")), RedactionConfig(emails=False)]))
+                        RedactionConfig(ids=False, phone_regions=("GB", "GG")), RedactionConfig(emails=False),
+                        RedactionConfig(spoken_digits=False), RedactionConfig(card_context=False)]))
 def test_redaction_gives_exactly_what_the_matcher_based_reference_gives(text, config):
     result = redact(text, config)
     assert (result.text, dict(result.counts)) == _reference_redact(text, config)
@@ -540,23 +547,24 @@ def test_no_valid_number_with_a_country_code_has_fewer_digits_than_the_phone_fin
         len(str(code)) + min(min(_metadata_for(code, r).general_desc.possible_length or (1,)) for r in regions)
         - _transform_added_digits(_metadata_for(code, regions[0]))
         for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items())
-    assert pii._FEWEST_INTERNATIONAL_DIGITS <= fewest
+    assert phones._FEWEST_INTERNATIONAL_DIGITS <= fewest
 
 
 @pytest.mark.parametrize("regions, fewest", [
     (("CN", "US", "GB"), 6), (("GG",), 3), (("DE",), 4), ((), 6), (("NF",), 5),
 ])
 def test_the_fewest_digits_a_phone_can_have_depends_on_the_regions(regions, fewest):
-    assert pii._fewest_phone_digits(regions) == fewest
+    assert phones._fewest_phone_digits(regions) == fewest
 
 
 def test_the_digit_bound_allows_for_a_prefix_transform_that_adds_digits():
     # Guernsey reads the six digits "712345" as the valid ten-digit 1481 712345.
     assert phonenumbers.is_valid_number(phonenumbers.parse("712345", "GG"))
-    assert pii._fewest_phone_digits(("GG",)) <= 6
+    assert phones._fewest_phone_digits(("GG",)) <= 6
 
 
-@pytest.mark.parametrize("finder", ["_find_emails", "_find_ids", "_find_cards", "_find_spoken", "_find_phones"])
+@pytest.mark.parametrize("finder", ["_find_emails", "_find_ids", "_find_card_context", "_find_cards", "_find_spoken",
+                                    "_find_phones"])
 @pytest.mark.parametrize("text", ["您好，很高兴为您服务", "Hello, thank you for contacting us, how can I help?",
                                   "I have two parcels, one arrived at four o'clock, the other one is late", ""])
 def test_a_turn_without_digits_or_at_sign_is_not_searched(monkeypatch, finder, text):
@@ -577,6 +585,13 @@ def test_a_turn_without_digits_or_at_sign_is_not_searched(monkeypatch, finder, t
     ("_find_spoken", "four one one", False),  # three spoken digits cannot make a card
     ("_find_spoken", "trıple one, triple one", False),  # at most 6
     ("_find_spoken", "four one one one 1111 1111 1111", True),
+    ("_find_card_context", "我的订单4821937465还没到", False),
+    ("_find_card_context", "order number 2026110258831234", False),  # 16 digits, but no card keyword
+    ("_find_card_context", "card number 45391488034", False),  # 11 digits: fewer than a card after a keyword
+    ("_find_card_context", "card number 453914880343", True),
+    ("_find_card_context", "卡号 四五三九一四八八零三四", False),  # 11 spoken digits
+    ("_find_card_context", "卡号 四五三九一四八八零三四三", True),
+    ("_find_card_context", "CARD NUMBER 4539 1488 0343", True),
     ("_find_phones", "four one one", False),
     ("_find_phones", "call 12", True),
 ])
@@ -602,12 +617,12 @@ def test_every_combination_of_context_prefix_and_number_is_judged_as_the_matcher
                "4821937465"]
     for before, prefix, number, after in itertools.product(befores, prefixes, numbers, ["", "号", "a", " ok"]):
         text = before + prefix + number + after
-        assert pii._find_phones(text, regions) == pii._find_phones_with_matcher(text, regions), text
+        assert phones.find_phones(text, regions) == phones.find_phones_with_matcher(text, regions), text
 
 
 def test_a_text_with_more_candidates_than_the_matcher_tries_is_left_to_the_matcher():
     # The matcher gives up after 65535 failed candidates and so misses the phone at the end; the fast
     # path must not find more than the matcher does.
     text = "1 ab " * 66000 + " call 13812345678"
-    assert pii._find_phone_runs(text, ("CN",)) is None
-    assert pii._find_phones(text, ("CN",)) == pii._find_phones_with_matcher(text, ("CN",))
+    assert phones._find_phone_runs(text, ("CN",)) is None
+    assert phones.find_phones(text, ("CN",)) == phones.find_phones_with_matcher(text, ("CN",))
