@@ -94,6 +94,8 @@ def redact(text: str, config: RedactionConfig = DEFAULT) -> RedactionResult:
         raise TypeError(f"text: must be a string, got {type(text).__name__}")
     if not isinstance(config, RedactionConfig):
         raise TypeError(f"config: must be a RedactionConfig, got {type(config).__name__}")
+    if (text, config) in _CLEAN:
+        return RedactionResult(text, _NO_COUNTS)
     original, normalised = text, _normalise(text)
     found: list[Span] = []
     # The phone matcher reads context, so removing one item can reveal another; repeating until
@@ -109,7 +111,22 @@ def redact(text: str, config: RedactionConfig = DEFAULT) -> RedactionResult:
                 found.extend(spans)
         if len(found) == found_this_round:
             break
+    if not found:
+        _remember_clean(text, config)
     return RedactionResult(original, _counts(found) if found else _NO_COUNTS)
+
+
+# Texts found to hold no PII, by config. Contact-centre turns repeat a lot ("Is there anything
+# else I can help you with?"), so bulk ingest skips them the second time. Only clean texts are
+# kept, so no personal data stays in memory; the set is emptied when it grows past its bound.
+_CLEAN: set = set()
+_CLEAN_LIMIT = 50_000
+
+
+def _remember_clean(text: str, config: RedactionConfig) -> None:
+    if len(_CLEAN) >= _CLEAN_LIMIT:
+        _CLEAN.clear()
+    _CLEAN.add((text, config))
 
 
 def redact_conversation(
