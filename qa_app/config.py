@@ -43,7 +43,15 @@ def build_config(folder: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "QADESK_TRAINING_DUE_DAYS": 14,
+        "QADESK_DISPUTE_DAYS": int(os.environ.get("QADESK_DISPUTE_DAYS", "7")),
+        # a criterion is trusted at this Cohen's kappa over at least this many reviews
+        "QADESK_TRUST_MIN_KAPPA": float(os.environ.get("QADESK_TRUST_MIN_KAPPA", "0.6")),
+        "QADESK_TRUST_MIN_REVIEWS": int(os.environ.get("QADESK_TRUST_MIN_REVIEWS", "30")),
         "QADESK_SCHEDULER_TICK_SECONDS": 60,
+        "QADESK_REVIEWER_WEIGHTS": os.environ.get("QADESK_REVIEWER_WEIGHTS", ""),  # login:weight,...
+        # picks per agent per week, and the random share of them (checked when sampling)
+        "QADESK_SAMPLE_QUOTA": os.environ.get("QADESK_SAMPLE_QUOTA", "5"),
+        "QADESK_SAMPLE_RANDOM_SHARE": os.environ.get("QADESK_SAMPLE_RANDOM_SHARE", "0.5"),
         "QADESK_STEREO_MAP": os.environ.get("QADESK_STEREO_MAP", "agent,customer"),
         "QADESK_AUDIO_RETENTION_DAYS": int(os.environ.get("QADESK_AUDIO_RETENTION_DAYS", "30")),
         "WHISPER_MODEL": os.environ.get("WHISPER_MODEL", ""),

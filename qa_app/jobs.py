@@ -35,11 +35,26 @@ def _purge_audio(payload: dict) -> dict:
     return {"deleted": transcription.purge_audio()}
 
 
+def _previous_week_key(now: datetime) -> str:
+    from scoring.sampling import week_of
+    return f"sample:{week_of(now.date() - timedelta(days=7))}"
+
+
+def _sample_week(payload: dict) -> dict:
+    """Sample the week named by the running sample job's key (the week just ended when it was due)."""
+    from qa_app.services import jobs, sampling
+    week = jobs.by_kind("sample", ("running",))[-1].key.split(":", 1)[1]
+    result = sampling.sample_week(week)
+    return {"week": week, "picks": len(result.picks), "created": result.created}
+
+
 DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
                   lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
     JobDefinition("purge_audio", "Delete call recordings older than the retention period (daily)",
                   lambda now: f"purge_audio:{now.date().isoformat()}", _purge_audio),
+    JobDefinition("sample", "Build reviewer queues from the week just ended (weekly, first tick of the week)",
+                  _previous_week_key, _sample_week),
 )
 STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker died, the scheduler runs it
 

@@ -4,6 +4,9 @@ Rating bands rate the QA average alone (rounded to one decimal):
     A >= 90, B >= 80, C >= 70, D below 70, and no rating without evaluations.
 Training and CSAT figures sit beside the band rather than inside it: the source standards name
 these dimensions but give no weights, so HR weighs them rather than a hidden formula.
+Beside them sits the agent score with its certainty: the mean of the scores that count (human
+final evaluations, else trusted automatic criteria), n, its 95 % confidence interval (clipped to
+0..100) and the further scores needed to bring the interval within ±5 points.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional, Union
 
+from training.certainty import mean_interval, reviews_needed
 from training.due import STATUSES, status_at
 from training.periods import Period
 
@@ -20,6 +24,8 @@ CSV_HEADER = (
     "agent", "team", "qa_average", "evaluations", "critical_failures", "courses_assigned",
     "courses_completed", "courses_overdue", "csat_percent", "rating",
 )
+REPORT_HEADER = CSV_HEADER + ("qa_score", "qa_n", "qa_ci_low", "qa_ci_high", "reviews_needed")
+HALF_WIDTH = 5.0  # points either side of the agent score that HR can rely on
 Cell = Union[str, int, float]
 
 
@@ -52,13 +58,15 @@ class AssignmentRecord:
 
 @dataclass(frozen=True)
 class AgentRecords:
-    """Everything about one agent in the period. `csat` holds 1-5 survey answers."""
+    """Everything about one agent in the period. `csat` holds 1-5 survey answers; `scored` holds one
+    score per conversation that counts toward the agent score (see the module docstring)."""
 
     agent: str
     team: Optional[str] = None
     evaluations: tuple[EvaluationRecord, ...] = ()
     assignments: tuple[AssignmentRecord, ...] = ()
     csat: tuple[int, ...] = ()
+    scored: tuple[EvaluationRecord, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.agent, str) or not self.agent.strip():
@@ -82,17 +90,24 @@ class AppraisalRow:
     courses_overdue: int
     csat_percent: Optional[float]
     rating: Optional[str]
+    qa_score: Optional[float] = None
+    qa_n: int = 0
+    qa_ci_low: Optional[float] = None
+    qa_ci_high: Optional[float] = None
+    reviews_needed: Optional[int] = None
 
 
 def within(records: AgentRecords, period: Period) -> AgentRecords:
     """The records that belong to `period`: evaluations made in it and assignments made in it
-    (due in it when `assigned_at` is unknown). CSAT answers carry no time and are kept as given.
+    (due in it when `assigned_at` is unknown), scores made in it. CSAT answers carry no time and are
+    kept as given.
     """
     evaluations = tuple(e for e in records.evaluations if period.contains(e.at))
     assignments = tuple(
         a for a in records.assignments if period.contains(a.assigned_at if a.assigned_at is not None else a.due_at)
     )
-    return AgentRecords(records.agent, records.team, evaluations, assignments, records.csat)
+    scored = tuple(e for e in records.scored if period.contains(e.at))
+    return AgentRecords(records.agent, records.team, evaluations, assignments, records.csat, scored)
 
 
 def rating_band(qa_average: Optional[float]) -> Optional[str]:
@@ -113,10 +128,25 @@ def csat_percent(values: Iterable[int]) -> Optional[float]:
     return round(100.0 * sum(1 for v in values if v >= CSAT_SATISFIED) / len(values), 1)
 
 
+def _clip(value: Optional[float]) -> Optional[float]:
+    return None if value is None else round(min(100.0, max(0.0, value)), 1)
+
+
+def certainty_columns(scores: Iterable[float]) -> dict:
+    """qa_score, qa_n, qa_ci_low, qa_ci_high and reviews_needed of per-conversation scores 0-100.
+
+    With fewer than two scores there is no interval and no estimate of reviews needed (None).
+    """
+    interval = mean_interval(scores)
+    needed = None if interval.sd is None else reviews_needed(interval.sd, interval.n, HALF_WIDTH)
+    return {"qa_score": None if interval.mean is None else round(interval.mean, 1), "qa_n": interval.n,
+            "qa_ci_low": _clip(interval.low), "qa_ci_high": _clip(interval.high), "reviews_needed": needed}
+
+
 def appraisal_row(records: AgentRecords, as_of: datetime) -> AppraisalRow:
     """The row for one agent. An assignment counts as overdue when it is still open at `as_of`
     and past due; cancelled assignments are not counted as assigned. Auto-failed evaluations
-    count with their score of 0 in the average.
+    count with their score of 0 in the average. The agent score columns come from `scored`.
     """
     scores = [e.score for e in records.evaluations]
     average = round(sum(scores) / len(scores), 1) if scores else None
@@ -133,6 +163,7 @@ def appraisal_row(records: AgentRecords, as_of: datetime) -> AppraisalRow:
         courses_overdue=overdue,
         csat_percent=csat_percent(records.csat),
         rating=rating_band(average),
+        **certainty_columns(e.score for e in records.scored),
     )
 
 
@@ -161,9 +192,13 @@ def _cell(value: object) -> Cell:
     return value  # type: ignore[return-value]
 
 
-def to_csv_rows(rows: Iterable[AppraisalRow]) -> list[tuple[Cell, ...]]:
-    """CSV_HEADER then one tuple of plain values per row; None becomes an empty cell."""
-    table: list[tuple[Cell, ...]] = [CSV_HEADER]
+def to_csv_rows(rows: Iterable[AppraisalRow], header: tuple[str, ...] = CSV_HEADER) -> list[tuple[Cell, ...]]:
+    """`header` (CSV_HEADER, or REPORT_HEADER for the certainty columns too) then one tuple of plain
+    values per row; None becomes an empty cell."""
+    unknown = [name for name in header if name not in AppraisalRow.__dataclass_fields__]
+    if unknown:
+        raise ValueError(f"unknown appraisal columns: {', '.join(unknown)}")
+    table: list[tuple[Cell, ...]] = [tuple(header)]
     for r in rows:
-        table.append(tuple(_cell(getattr(r, name)) for name in CSV_HEADER))
+        table.append(tuple(_cell(getattr(r, name)) for name in header))
     return table

@@ -1,4 +1,4 @@
-"""HR's appraisal report: per agent QA average, evaluations, critical failures, training progress, CSAT."""
+"""HR's appraisal report: per agent QA average and agent score with its certainty, training progress, CSAT."""
 from __future__ import annotations
 
 import csv
@@ -9,7 +9,7 @@ from typing import Optional
 
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Evaluation, User
-from qa_app.services import ServiceError
+from qa_app.services import ServiceError, trust
 from training import appraisal, periods
 
 
@@ -28,6 +28,8 @@ def appraisal_report(period_label: str, now: Optional[datetime] = None) -> Appra
 
     An evaluation belongs to the period of its conversation's start; an assignment to the
     period it was assigned in; CSAT comes from the period's conversations. Every agent appears.
+    The agent score columns (qa_score, qa_n, qa_ci_low, qa_ci_high, reviews_needed) count human
+    final evaluations and, for unreviewed conversations, only trusted criteria (services.trust).
     """
     try:
         period = periods.parse_period(period_label)
@@ -36,10 +38,11 @@ def appraisal_report(period_label: str, now: Optional[datetime] = None) -> Appra
     now = now or datetime.now(timezone.utc)
     agents = db.session.scalars(db.select(User).where(User.role == "agent").order_by(User.login)).all()
     evals, csats = _evaluations(period), _csat(period)
-    assigned = _assignments(period)
+    assigned, scored = _assignments(period), trust.counted_scores(period)
     records = [appraisal.AgentRecords(
         agent=a.login, team=a.team.name if a.team else None, evaluations=tuple(evals.get(a.id, ())),
-        assignments=tuple(assigned.get(a.id, ())), csat=tuple(csats.get(a.id, ()))) for a in agents]
+        assignments=tuple(assigned.get(a.id, ())), csat=tuple(csats.get(a.id, ())),
+        scored=tuple(scored.get(a.id, ()))) for a in agents]
     return AppraisalReport(period, appraisal.appraisal_rows(records, as_of=min(now, period.end)))
 
 
@@ -77,8 +80,8 @@ def _assignments(period) -> dict[int, list[appraisal.AssignmentRecord]]:
 
 
 def appraisal_csv(report: AppraisalReport) -> str:
-    """The report as CSV text (header row first), safe to open in a spreadsheet."""
+    """The report as CSV text (appraisal.REPORT_HEADER first), safe to open in a spreadsheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(appraisal.to_csv_rows(report.rows))
+    writer.writerows(appraisal.to_csv_rows(report.rows, appraisal.REPORT_HEADER))
     return buffer.getvalue()

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Mapping, Optional
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, User
-from qa_app.services import NotFound, ServiceError, audit, conversations, training
+from qa_app.models.base import as_utc
+from qa_app.services import NotFound, ServiceError, audit, conversations, sampling, training
 from qa_app.services.scoring import make_final, new_evaluation
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, Evidence, EvaluationResult
@@ -61,9 +62,35 @@ def apply_decisions(base: list[CriterionResult],
     return out
 
 
+def rescored(base: Evaluation, decisions: Mapping[str, Mapping[str, str]]) -> EvaluationResult:
+    """`base` with the decisions applied (as apply_decisions) and its totals recomputed; shared by
+    reviews and dispute resolutions so both score the same way."""
+    results = apply_decisions([_to_result(c) for c in base.criteria], decisions)
+    score, auto_fail, sections = total_score(results)
+    fails = tuple(r.criterion_id for r in results if r.critical and r.result == "fail")
+    return EvaluationResult(scorecard=base.scorecard_version.name, version=base.scorecard_version.version,
+                            score=score, auto_fail=auto_fail, criteria=tuple(results),
+                            section_scores=sections, fail_reasons=fails)
+
+
+class Conflict(ServiceError):
+    """The conversation's final evaluation changed after the reviewer opened it (HTTP 409)."""
+
+    def __init__(self, by: str, at: datetime):
+        self.by, self.at = by, at
+        super().__init__(f"{by} saved a review of this conversation at {at:%H:%M} after you opened it; "
+                         f"reload to see it")
+
+
 def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, Mapping[str, str]],
-                  now: Optional[datetime] = None) -> Evaluation:
-    """Store the reviewer's evaluation as final, audit the change, and re-run training rules."""
+                  now: Optional[datetime] = None, based_on_id: Optional[int] = None) -> Evaluation:
+    """Store the reviewer's evaluation as final, audit the change, mark the conversation's review
+    picks done, and re-run training rules.
+
+    With `based_on_id` (the final evaluation the reviewer's form showed), Conflict is raised and
+    nothing stored when the final evaluation is another one by now, so nobody's review is
+    silently overwritten.
+    """
     if reviewer.role not in REVIEWER_ROLES:
         raise ServiceError("only reviewers, leads and admins review conversations")
     conv = conversations.get_visible(reviewer, conversation_id)
@@ -72,18 +99,16 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
     base = conversations.final_evaluation(conv.id)
     if base is None:
         raise NotFound("this conversation has not been scored yet")
-    results = apply_decisions([_to_result(c) for c in base.criteria], decisions)
-    score, auto_fail, sections = total_score(results)
-    fails = tuple(r.criterion_id for r in results if r.critical and r.result == "fail")
-    result = EvaluationResult(scorecard=base.scorecard_version.name, version=base.scorecard_version.version,
-                              score=score, auto_fail=auto_fail, criteria=tuple(results),
-                              section_scores=sections, fail_reasons=fails)
+    if based_on_id is not None and base.id != based_on_id:
+        raise Conflict(base.reviewer.login if base.reviewer else "automatic scoring", as_utc(base.created_at))
+    result = rescored(base, decisions)
     ev = new_evaluation(conv, base.scorecard_version, result, kind="human", reviewer=reviewer,
                         based_on=base, now=now)
     make_final(ev)
     entry = audit.record(reviewer, "review", "conversation", conv.id, before=_summary(base), after=_summary(ev))
     if now:
         entry.at = now
+    sampling.mark_reviewed(conv.id)
     training.apply_rules([conv.id], now)
     db.session.commit()
     return ev
@@ -106,3 +131,24 @@ def get_evaluation(ev_id: Optional[int]) -> Evaluation:
     if ev is None:
         raise NotFound("evaluation not found")
     return ev
+
+
+def acknowledge(agent: User, conversation_id: int, evaluation_id: int,
+                now: Optional[datetime] = None) -> Evaluation:
+    """The conversation's agent acknowledges its final evaluation (audited; again is a no-op).
+
+    Only the agent whose conversation it is may (NotFound for anyone else, as for any
+    conversation they may not see); an evaluation that is no longer final is refused.
+    """
+    if agent.role != "agent":
+        raise ServiceError("only the conversation's agent acknowledges its evaluation")
+    conv = conversations.get_visible(agent, conversation_id)
+    final = conversations.final_evaluation(conv.id)
+    if final is None or final.id != evaluation_id:
+        raise ServiceError("this evaluation is no longer the final one; reload to see the current one")
+    if final.acknowledged_at is None:
+        final.acknowledged_at = now or datetime.now(timezone.utc)
+        audit.record(agent, "acknowledge", "evaluation", final.id, before={"acknowledged_at": None},
+                     after={"acknowledged_at": as_utc(final.acknowledged_at).isoformat()})
+        db.session.commit()
+    return final

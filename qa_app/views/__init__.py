@@ -7,8 +7,11 @@ BLUEPRINTS = (
     "qa_app.views.home",
     "qa_app.views.conversations",
     "qa_app.views.review",
+    "qa_app.views.calibration",
+    "qa_app.views.disputes",
     "qa_app.views.training",
     "qa_app.views.reports",
+    "qa_app.views.trust",
     "qa_app.views.admin",
 )
 

@@ -1,4 +1,4 @@
-"""Administration (admins only): users, scorecard versions, training rules, jobs and the audit log."""
+"""Administration (admins only): users, scorecard versions, training rules, jobs; the audit log (admins and leads)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, NumberRange
 
 from qa_app.forms import CsrfForm, UserForm
 from qa_app.services import ServiceError, audit, jobs, preview, scorecards, training, users
-from qa_app.views.navigation import ADMIN
+from qa_app.views.navigation import ADMIN, AUDIT_READERS
 from qa_app.views.security import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -130,6 +130,6 @@ def jobs_list():
 
 
 @bp.route("/audit")
-@roles_required(*ADMIN)
+@roles_required(*AUDIT_READERS)
 def audit_log():
     return render_template("admin/audit.html", entries=audit.recent())

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from qa_app.forms import UploadForm
+from qa_app.forms import CsrfForm, UploadForm
 from qa_app import workers
-from qa_app.services import conversations, dashboard, ingest, scoring, transcription
+from qa_app.services import NotFound, ServiceError, conversations, dashboard, ingest, review, scoring, transcription
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
 
@@ -34,7 +34,26 @@ def detail(conversation_id: int):
     evaluations = conversations.evaluations_of(conv.id)
     final = next((e for e in evaluations if e.is_final), None)
     return render_template("conversations/detail.html", conv=conv, evaluations=evaluations,
-                           final=final, evidence_turns=evidence_turns(final), audio_url=audio_url(conv))
+                           final=final, evidence_turns=evidence_turns(final), audio_url=audio_url(conv),
+                           ack_form=CsrfForm())
+
+
+@bp.route("/<int:conversation_id>/acknowledge", methods=["POST"])
+@roles_required("agent")
+def acknowledge(conversation_id: int):
+    """The conversation's agent acknowledges the final evaluation the page showed them."""
+    raw = (request.form.get("evaluation_id") or "").strip()
+    if not raw.isdigit():
+        abort(400, _("The form is damaged; reload the page."))
+    try:
+        review.acknowledge(current_user, conversation_id, int(raw))
+    except NotFound:
+        raise
+    except ServiceError:
+        flash(_("This evaluation is no longer the final one; here is the current one."), "error")
+    else:
+        flash(_("Evaluation acknowledged."), "success")
+    return redirect(url_for("conversations.detail", conversation_id=conversation_id))
 
 
 def audio_url(conv) -> str | None:

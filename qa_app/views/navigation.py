@@ -13,16 +13,21 @@ TRANSCRIPT_READERS = ("agent", "reviewer", "lead", "admin")  # HR sees reports, 
 REPORT_READERS = ("hr", "lead", "admin")
 TRAINING_READERS = ANY_ROLE
 QUIZ_TAKERS = ("agent",)
+AUDIT_READERS = ("admin", "lead")
 
 # (endpoint, label, label for agents, other endpoints of the same section); a link shows
 # when the user's role may open its endpoint.
 _LINKS = (
     ("home.index", _l("Home"), None, ()),
     ("review.queue", _l("Review queue"), None, ("review.review",)),
+    ("calibration.index", _l("Calibration"), None,
+     ("calibration.new", "calibration.session", "calibration.trend")),
     ("conversations.index", _l("Conversations"), _l("My conversations"), ("conversations.detail",)),
+    ("disputes.index", _l("Disputes"), None, ("disputes.detail", "disputes.stats")),
     ("conversations.upload", _l("Upload"), None, ()),
     ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz")),
     ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv",)),
+    ("trust.index", _l("Trusted automation"), None, ()),
     ("admin.users_list", _l("Users"), None, ("admin.add_user",)),
     ("admin.scorecards_list", _l("Scorecards"), None,
      ("admin.scorecard_version", "admin.scorecard_new_version", "admin.scorecard_activate")),

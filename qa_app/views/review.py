@@ -1,4 +1,4 @@
-"""Human review: the queue of automatically scored conversations and the per-criterion review form."""
+"""Human review: the reviewer's weekly queue of picks, unreviewed automatic evaluations, and the review form."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_app.forms import REVIEW_CHOICES, CsrfForm, review_decisions, review_field
-from qa_app.services import NotFound, ServiceError, conversations, review as reviews
+from qa_app.services import NotFound, ServiceError, conversations, review as reviews, sampling
 from qa_app.views.conversations import evidence_turns, audio_url
 from qa_app.views.navigation import REVIEWERS
 from qa_app.views.security import roles_required
@@ -17,7 +17,31 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 @bp.route("/")
 @roles_required(*REVIEWERS)
 def queue():
-    return render_template("review/queue.html", rows=reviews.review_queue(current_user))
+    weeks = sampling.weeks_of(current_user)
+    week = (request.args.get("week") or "").strip() or (weeks[0] if weeks else sampling.current_week())
+    reason = (request.args.get("reason") or "").strip() or None
+    status = (request.args.get("status") or "").strip() or None
+    error = None
+    try:
+        picks = sampling.reviewer_picks(current_user, week, reason, status)
+    except ServiceError as exc:  # a bad filter in the address: say so, show the unfiltered default week
+        error, week, reason, status = str(exc), (weeks[0] if weeks else sampling.current_week()), None, None
+        picks = sampling.reviewer_picks(current_user, week)
+    done, total = sampling.progress(current_user, week)
+    return render_template("review/queue.html", picks=picks, week=week, weeks=weeks, reason=reason or "",
+                           status=status or "", reasons=sampling.PICK_REASONS, statuses=sampling.STATUSES,
+                           done=done, total=total, error=error,
+                           rows=reviews.review_queue(current_user)), 400 if error else 200
+
+
+def _based_on() -> int | None:
+    """The id of the evaluation the form was opened on (None when the form did not send one)."""
+    raw = (request.form.get("based_on") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(400, _("The form is damaged; reload the page."))
+    return int(raw)
 
 
 @bp.route("/<int:conversation_id>", methods=["GET", "POST"])
@@ -27,21 +51,24 @@ def review(conversation_id: int):
     base = conversations.final_evaluation(conv.id)
     if base is None:
         abort(404, _("This conversation has not been scored yet."))
-    form, error = CsrfForm(), None
+    form, error, status = CsrfForm(), None, 200
     if form.validate_on_submit():
         decisions = review_decisions(request.form, {c.criterion_id: c.result for c in base.criteria})
         try:
-            ev = reviews.submit_review(current_user, conv.id, decisions)
+            ev = reviews.submit_review(current_user, conv.id, decisions, based_on_id=_based_on())
         except NotFound:
             raise
+        except reviews.Conflict as exc:
+            error, status = _("%(who)s saved a review of this conversation at %(time)s after you opened it; "
+                              "reload to see it", who=exc.by, time=exc.at.strftime("%H:%M")), 409
         except ServiceError as exc:  # shown above the form; the reviewer's entries are kept
-            error = str(exc)
+            error, status = str(exc), 400
         else:
             flash(_("Review saved. Final score: %(score).1f", score=ev.score), "success")
             return redirect(url_for("conversations.detail", conversation_id=conv.id))
     elif form.errors:
-        error = _("The form expired; please submit it again.")
-    status = 400 if error else 200
+        error, status = _("The form expired; please submit it again."), 400
     return render_template("review/review.html", conv=conv, base=base, form=form, error=error,
                            entered=request.form, choices=REVIEW_CHOICES, field=review_field,
+                           based_on=request.form.get("based_on") or base.id,
                            evidence_turns=evidence_turns(base), audio_url=audio_url(conv)), status

@@ -25,23 +25,31 @@ PAGES = [
     ("/conversations/upload", REVIEWERS),
     ("/review/", REVIEWERS),
     ("/review/{conv}", REVIEWERS),
+    ("/calibration/", REVIEWERS),
+    ("/calibration/new", {"admin", "lead"}),
+    ("/calibration/trend", REVIEWERS),
     ("/training/", EVERYONE),
     ("/training/{assignment}", EVERYONE),
     ("/reports/appraisal", REPORTS),
     ("/reports/appraisal.csv", REPORTS),
+    ("/trust/", REVIEWERS),
     ("/admin/users", ADMIN),
     ("/admin/scorecards", ADMIN),
     ("/admin/scorecards/{scorecard}", ADMIN),
     ("/admin/scorecards/{card}/new", ADMIN),
     ("/admin/rules", ADMIN),
     ("/admin/jobs", ADMIN),
-    ("/admin/audit", ADMIN),
+    ("/admin/audit", {"admin", "lead"}),
+    ("/disputes/", READERS),
+    ("/disputes/stats", {"admin", "lead"}),
 ]
 
 
 # GET routes whose role checks are tested in their own module (they are not plain pages).
 TESTED_ELSEWHERE = {
     "/conversations/<x>/audio",  # tests/functional/test_call_audio.py
+    "/calibration/<x>",  # tests/functional/test_web_calibration.py (needs a session; each role and rater)
+    "/disputes/<x>",  # tests/functional/test_web_disputes.py (needs a dispute; each role)
 }
 
 

@@ -1,0 +1,158 @@
+"""Calibration sessions: list, create, answer blind, close, results and calibrated answers, alignment trend."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Mapping, Optional
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from qa_app.forms import CsrfForm
+from qa_app.services import NotFound, ServiceError, calibration, calibration_results
+from qa_app.views.navigation import REVIEWERS
+from qa_app.views.security import roles_required
+
+bp = Blueprint("calibration", __name__, url_prefix="/calibration")
+LEADS = ("lead", "admin")
+
+
+def answer_field(criterion_id: str) -> str:
+    """The form field name of one criterion's pass/fail/na answer."""
+    return f"answer__{criterion_id}"
+
+
+def read_answers(formdata: Mapping[str, str], criteria) -> dict[str, str]:
+    """{criterion id: chosen value} of the answer form; an empty choice stays empty for the service to report."""
+    return {c.id: (formdata.get(answer_field(c.id)) or "").strip() for c in criteria}
+
+
+def parse_deadline(text: str) -> Optional[datetime]:
+    """A date-time entered as YYYY-MM-DDTHH:MM (or with a space), read as UTC; None when unreadable."""
+    try:
+        value = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+@bp.route("/")
+@roles_required(*REVIEWERS)
+def index():
+    sessions = calibration.list_sessions(current_user)
+    answered = {s.id: calibration.answered_items(current_user, s) for s in sessions}
+    return render_template("calibration/list.html", sessions=sessions, answered=answered,
+                           can_create=current_user.role in LEADS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*LEADS)
+def new():
+    form, error = CsrfForm(), None
+    if form.validate_on_submit():
+        try:
+            session = _create_from(request.form)
+        except ServiceError as exc:  # NotFound too: an unknown conversation or login is bad input here
+            error = str(exc)
+        else:
+            flash(_("Calibration session created."), "success")
+            return redirect(url_for("calibration.session", session_id=session.id))
+    elif form.errors:
+        error = _("The form expired; please submit it again.")
+    return render_template("calibration/new.html", form=form, error=error, entered=request.form,
+                           candidates=calibration.recent_candidates(current_user),
+                           raters=calibration.eligible_raters()), 400 if error else 200
+
+
+def _create_from(formdata) -> object:
+    deadline = parse_deadline(formdata.get("deadline", ""))
+    if deadline is None:
+        raise ServiceError(_("Enter the deadline as a date and time."))
+    external = [e for e in re.split(r"[\s,]+", formdata.get("external_ids", "")) if e]
+    ids = [int(v) for v in formdata.getlist("conversation") if v.isdigit()]
+    ids += calibration.conversation_ids_for(external)
+    return calibration.create_session(current_user, formdata.get("name", ""), ids, formdata.getlist("rater"),
+                                      deadline, formdata.get("benchmark") or None)
+
+
+@bp.route("/<int:session_id>")
+@roles_required(*REVIEWERS)
+def session(session_id: int):
+    return _render_session(session_id)
+
+
+def _render_session(session_id: int, error: Optional[str] = None, entered=None, status: int = 200):
+    page = calibration.session_page(current_user, session_id)
+    return render_template("calibration/session.html", page=page, form=CsrfForm(), error=error,
+                           entered=entered or {}, field=answer_field), status
+
+
+@bp.route("/<int:session_id>/answer/<int:conversation_id>", methods=["POST"])
+@roles_required(*REVIEWERS)
+def answer(session_id: int, conversation_id: int):
+    calibration.get_visible(current_user, session_id)  # 404 before anything else for outsiders
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        return _render_session(session_id, _("The form expired; please submit it again."), status=400)
+    try:
+        answers = read_answers(request.form, calibration.criteria_of(conversation_id))
+        calibration.submit_answers(current_user, session_id, conversation_id, answers)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        return _render_session(session_id, str(exc), request.form, 400)
+    flash(_("Your answers are saved."), "success")
+    return redirect(url_for("calibration.session", session_id=session_id, _anchor=f"item-{conversation_id}"))
+
+
+@bp.route("/<int:session_id>/close", methods=["POST"])
+@roles_required(*LEADS)
+def close(session_id: int):
+    if CsrfForm().validate_on_submit():
+        try:
+            calibration.close_session(current_user, session_id)
+        except NotFound:
+            raise
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Session closed; the results are below."), "success")
+    return redirect(url_for("calibration.session", session_id=session_id))
+
+
+@bp.route("/<int:session_id>/calibrate/<int:conversation_id>", methods=["POST"])
+@roles_required(*LEADS)
+def calibrate(session_id: int, conversation_id: int):
+    calibration.get_visible(current_user, session_id)
+    if not CsrfForm().validate_on_submit():
+        return _render_session(session_id, _("The form expired; please submit it again."), status=400)
+    try:
+        answers = read_answers(request.form, calibration.criteria_of(conversation_id))
+        ev = calibration.set_calibrated(current_user, session_id, conversation_id, answers)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        return _render_session(session_id, str(exc), request.form, 400)
+    flash(_("Calibrated answer saved as the final evaluation. Final score: %(score).1f", score=ev.score),
+          "success")
+    return redirect(url_for("calibration.session", session_id=session_id, _anchor=f"item-{conversation_id}"))
+
+
+@bp.route("/trend")
+@roles_required(*REVIEWERS)
+def trend():
+    login = (request.args.get("reviewer") or "").strip() or current_user.login
+    reviewer, points = calibration_results.trend_for(current_user, login)
+    raters = calibration.eligible_raters() if current_user.role in LEADS else []
+    return render_template("calibration/trend.html", reviewer=reviewer, points=points, raters=raters,
+                           sparkline=sparkline([p.alignment for p in points]))
+
+
+def sparkline(values, width: int = 160, height: int = 32) -> str:
+    """SVG polyline points for alignments in 0..1 (None skipped); empty below two values."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return ""
+    step = width / (len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - v * height:.1f}" for i, v in known)
