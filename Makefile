@@ -33,7 +33,7 @@ test-unit: install
 	$(PY) -m pytest -q tests/unit
 
 bench: install
-	$(PY) bench/scoring.py
+	for b in scoring calibration pii transcribe sentiment_eval ingest; do $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
