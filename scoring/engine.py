@@ -2,16 +2,38 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
-from typing import Iterable, Optional, Sequence
+from types import MappingProxyType
+from typing import Iterable, Mapping, Optional, Sequence
 
 from scoring.checks import CheckContext, CheckOutcome, get_check
+from scoring.checks.registry import BUILTIN_CHECKS
 from scoring.formula import total_score
 from scoring.result import CriterionResult, EvaluationResult
-from scoring.scorecard import CheckSpec, Scorecard
+from scoring.scorecard import CheckSpec, FrozenMap, Scorecard
 from scoring.sentiment import SentimentAnalyzer
-from scoring.text import detect_language, normalise
+from scoring.text import detect_language, normalise_all
 from transcripts.model import Conversation
+
+
+# Read-only dict views of check parameters by the id of the parameters object; each entry holds that
+# object, so its id cannot be reused while the entry exists. Bounded, as scorecards come and go.
+_VIEWS: dict[int, tuple[Mapping, Mapping]] = {}
+_MAX_VIEWS = 4096
+
+
+def _params_for(check_type: str, params: Mapping) -> Mapping:
+    """The parameters a check reads: for a built-in check, a FrozenMap becomes a read-only view of a
+    plain dict. A built-in check looks up about ten absent keys per conversation, and a FrozenMap
+    answers each by raising and catching KeyError. Plugins get the FrozenMap itself (hashable, unlike
+    a view); other mappings pass as they are, as they may change between calls."""
+    if check_type not in BUILTIN_CHECKS or not isinstance(params, FrozenMap):
+        return params
+    entry = _VIEWS.get(id(params))
+    if entry is None or entry[0] is not params:
+        if len(_VIEWS) >= _MAX_VIEWS:
+            _VIEWS.clear()
+        entry = _VIEWS[id(params)] = (params, MappingProxyType(dict(params)))
+    return entry[1]
 
 
 def prepare_context(
@@ -27,10 +49,11 @@ def prepare_context(
     Raises ValueError when sentiment is needed but `sentiment` is None, or the analyzer returns a
     wrong number of values or NaN.
     """
-    base = CheckContext(tuple(normalise(t.text) for t in conversation.turns), language)
+    base = CheckContext(normalise_all(t.text for t in conversation.turns), language)
     wanted: set[int] = set(also) if sentiment is not None else set()
     for spec in specs:
-        wanted.update(get_check(spec.type).sentiment_turns(conversation, spec.params, base))
+        params = _params_for(spec.type, spec.params)
+        wanted.update(get_check(spec.type).sentiment_turns(conversation, params, base))
     if not wanted:
         return base
     if sentiment is None:
@@ -42,7 +65,7 @@ def prepare_context(
     if any(math.isnan(v) for v in values):
         raise ValueError("the sentiment analyzer returned NaN")
     polarity = {i: max(-1.0, min(1.0, float(v))) for i, v in zip(indices, values)}
-    return replace(base, polarity=polarity)
+    return CheckContext(base.normalised, language, polarity, base.memo)  # the memo carries over
 
 
 def evaluate(
@@ -62,7 +85,8 @@ def evaluate(
     context = prepare_context(conversation, [c.check for _, c in pairs], sentiment, language, customer)
     results = []
     for section, criterion in pairs:
-        outcome = get_check(criterion.check.type).run(conversation, criterion.check.params, context)
+        check = criterion.check
+        outcome = get_check(check.type).run(conversation, _params_for(check.type, check.params), context)
         results.append(
             CriterionResult(
                 criterion_id=criterion.id,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, Optional
+from typing import Callable, Hashable, Iterable, Mapping, Optional
 
 from scoring.result import RESULTS, Evidence
 from transcripts.model import Conversation
@@ -54,7 +54,7 @@ class CheckContext:
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-def memoised(context: CheckContext, key: str, compute: Callable[[], object]) -> object:
+def memoised(context: CheckContext, key: Hashable, compute: Callable[[], object]) -> object:
     """`compute()` once per context (so once per conversation and scorecard run), then the kept value."""
     if key not in context.memo:
         context.memo[key] = compute()
@@ -90,9 +90,19 @@ class CheckType:
 
 def turns_of(conversation: Conversation, context: CheckContext, speaker: str) -> list[int]:
     """Indices of `speaker`'s turns that have text after normalisation ("any": agent and customer)."""
+    # Most criteria ask for the same speaker's turns: list them once per conversation; a fresh list
+    # each time, so that a caller changing it cannot change what the next criterion sees.
+    key = "turns_of:" + speaker
+    found = context.memo.get(key)
+    if found is None:
+        found = context.memo[key] = _speaker_turns(conversation, context.normalised, speaker)
+    return list(found)
+
+
+def _speaker_turns(conversation: Conversation, norm: tuple[str, ...], speaker: str) -> tuple[int, ...]:
     wanted = ("agent", "customer") if speaker == "any" else (speaker,)
-    norm = context.normalised
-    return [i for i, t in enumerate(conversation.turns) if t.speaker in wanted and i < len(norm) and norm[i]]
+    turns = conversation.turns
+    return tuple(i for i, t in enumerate(turns) if t.speaker in wanted and i < len(norm) and norm[i])
 
 
 def evidence_of(conversation: Conversation, index: int) -> Evidence:

@@ -120,8 +120,11 @@ def _holds(conversation: Conversation, params: Mapping, context: CheckContext) -
     hold = phrase_matcher(params.get("hold_phrases", HOLD_PHRASES))
     thanks = phrase_matcher(params.get("thanks_phrases", HOLD_THANKS))
     holds: list[tuple[int, Optional[int], bool]] = []
+    agents = turns_of(conversation, context, "agent")
+    if not hold.may_occur(context.normalised[i] for i in agents):
+        return holds  # most conversations have no hold: one look instead of two searches per turn
     pending = None
-    for i in turns_of(conversation, context, "agent"):
+    for i in agents:
         text = context.normalised[i]
         thanked = thanks.search(text)
         announced = hold.each(text)

@@ -1,7 +1,9 @@
 """Phrase checks: required phrases (optionally only when the customer is upset), forbidden phrases, ordered steps."""
 from __future__ import annotations
 
-from typing import Mapping, Optional
+# isinstance with collections.abc.Mapping skips typing.Mapping's slower instance check (run per criterion).
+from collections.abc import Mapping
+from typing import Optional
 
 from scoring.checks import params as p
 from scoring.checks.base import (
@@ -9,6 +11,7 @@ from scoring.checks.base import (
     CheckOutcome,
     CheckType,
     evidence_of,
+    memoised,
     plural,
     quoted,
     turn_name,
@@ -46,24 +49,31 @@ def _window(conversation: Conversation, params: Mapping[str, object], context: C
     return turns
 
 
-def _first_marker_turn(conversation: Conversation, upset: Mapping, context: CheckContext,
-                       similarity: float = 1.0) -> Optional[int]:
-    matcher = matcher_for(upset.get("markers", ()), similarity=similarity)
-    for i in turns_of(conversation, context, "customer"):
-        if matcher.search(context.normalised[i]):
-            return i
-    return None
+def _first_marker(conversation: Conversation, upset: Mapping, context: CheckContext,
+                  similarity: float = 1.0) -> Optional[tuple[int, str]]:
+    """(turn index, phrase) of the first customer turn with an upset marker, else None; searched once
+    per conversation, as both the sentiment request and the check itself need it."""
+    markers = tuple(upset.get("markers", ()))
+
+    def compute() -> Optional[tuple[int, str]]:
+        matcher = matcher_for(markers, similarity=similarity)
+        for i in turns_of(conversation, context, "customer"):
+            m = matcher.search(context.normalised[i])
+            if m is not None:
+                return i, m.phrase
+        return None
+
+    return memoised(context, ("first_marker", markers, similarity), compute)
 
 
 def first_upset(conversation: Conversation, upset: Mapping, context: CheckContext,
                 similarity: float = 1.0) -> Optional[tuple[int, str]]:
     """(turn index, reason) of the first customer turn with an upset marker or polarity below the limit."""
-    matcher = matcher_for(upset.get("markers", ()), similarity=similarity)
+    marker = _first_marker(conversation, upset, context, similarity)
     below = upset.get("sentiment_below")
     for i in turns_of(conversation, context, "customer"):
-        m = matcher.search(context.normalised[i])
-        if m is not None:
-            return i, f'"{m.phrase}"'
+        if marker is not None and i == marker[0]:
+            return i, f'"{marker[1]}"'
         polarity = context.polarity.get(i)
         if below is not None and polarity is not None and polarity < below:
             return i, f"sentiment {polarity:.2f}"
@@ -83,8 +93,8 @@ def _present_sentiment_turns(conversation: Conversation, params: Mapping, contex
     upset = params.get("when_customer_upset")
     if not isinstance(upset, Mapping) or upset.get("sentiment_below") is None:
         return []
-    stop = _first_marker_turn(conversation, upset, context, _similarity(params))
-    return [i for i in turns_of(conversation, context, "customer") if stop is None or i < stop]
+    marker = _first_marker(conversation, upset, context, _similarity(params))
+    return [i for i in turns_of(conversation, context, "customer") if marker is None or i < marker[0]]
 
 
 def _present_in(conversation: Conversation, params: Mapping, context: CheckContext, turns: list[int], where: str):
@@ -166,7 +176,11 @@ def phrases_absent(conversation: Conversation, params: Mapping[str, object], con
         return CheckOutcome.na(f"no {speaker} turn with text")
     phrases, group_of = _absent_phrases(params)
     matcher = matcher_for(phrases, params.get("regexes", ()), _similarity(params))
-    hits = [(i, m) for i in turns if (m := matcher.search(context.normalised[i])) is not None]
+    # Forbidden phrases are rare: one look over all the turns usually settles it.
+    texts = [context.normalised[i] for i in turns]
+    hits = []
+    if matcher.may_occur(texts):
+        hits = [(i, m) for i, text in zip(turns, texts) if (m := matcher.search(text)) is not None]
     if not hits:
         return CheckOutcome.passed(f"no {label} in {plural(len(turns), speaker + ' turn')}")
     first, m = hits[0]

@@ -1,0 +1,139 @@
+"""The fast paths of scoring (ASCII folding, batched normalising, literal pre-checks, per-conversation
+memos) give exactly what the general paths give."""
+import random
+import unicodedata
+
+import pytest
+
+from scoring.catalog import shipped_scorecard
+from scoring.checks.base import CheckContext, turns_of
+from scoring.engine import _params_for
+from scoring.scorecard import FrozenMap
+from scoring.text import FuzzyMatcher, PhraseMatcher, normalise, normalise_all
+from transcripts.model import Conversation, Turn
+
+# A regex that never matches: adding it takes a matcher off its literal-only fast path.
+NEVER = "(?!x)x"
+
+
+def _folded_ascii(char: str) -> str:
+    if char in "'`":
+        return ""
+    return " " if unicodedata.category(char)[0] in "PSZC" else char.lower()
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_every_ascii_character_is_folded_as_the_normalise_contract_says(code):
+    char = chr(code)
+    expected = " ".join(f"a{_folded_ascii(char)}b".split())
+    assert normalise(f"a{char}b") == expected
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [None, "", "   "],
+        ["Hello,  World!", "\tTabs\nand\x0blines\x1f", "  edges  "],
+        ["can't", "can`t", "CAN’T"],
+        ["one\x00two", "three"],
+        ["您 好，", "Hello there"],
+        ["ｆｕｌｌ ｗｉｄｔｈ", "plain"],
+        ["x"],
+    ],
+    ids=["none", "blank", "whitespace", "apostrophes", "nul-in-text", "mixed-cjk", "full-width", "one"],
+)
+def test_normalise_all_gives_normalise_of_each_text(texts):
+    assert normalise_all(texts) == tuple(normalise(t) for t in texts)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_normalise_all_agrees_with_normalise_on_random_ascii_conversations(seed):
+    rng = random.Random(seed)
+    alphabet = "ab Z,.'`!\t\n-_ 0"
+    for _ in range(300):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(rng.randrange(6))]
+        assert normalise_all(texts) == tuple(normalise(t) for t in texts)
+
+
+WORDS = ["hi", "this", "is", "within", "hold", "on", "hold on", "thanks", "其", "您好", "a", "ab", "b"]
+PHRASES = ("hi", "this is", "hold on", "on hold", "您好", "ab", "b a")
+
+
+def _random_texts(seed: int, count: int = 400) -> list[str]:
+    rng = random.Random(seed)
+    return [normalise(" ".join(rng.choice(WORDS) for _ in range(rng.randrange(7))).replace("  ", " "))
+            + rng.choice(["", "x", "hi", "好"]) for _ in range(count)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_literal_only_search_finds_what_the_general_search_finds(seed):
+    fast, general = PhraseMatcher(PHRASES), PhraseMatcher(PHRASES, (NEVER,))
+    for text in _random_texts(seed):
+        for pos in (0, 1, 3):
+            assert fast.search(text, pos) == general.search(text, pos), (text, pos)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_literal_only_each_finds_what_the_general_each_finds(seed):
+    fast, general = PhraseMatcher(PHRASES), PhraseMatcher(PHRASES, (NEVER,))
+    for text in _random_texts(seed):
+        assert fast.each(text) == general.each(text), text
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [("within hi", 7), ("this is hi", 0), ("hi", 0), ("whi hi", 4), ("您好", 0), ("ahi", None)],
+)
+def test_a_literal_inside_a_word_is_passed_over_for_the_next_whole_word_match(text, start):
+    found = PhraseMatcher(("hi", "this is", "您好")).search(text)
+    assert (found.start if found else None) == start
+
+
+@pytest.mark.parametrize(
+    "phrases, regexes, texts, expected",
+    [
+        (("hold on",), (), ["nothing here", "still nothing"], False),
+        (("hold on",), (), ["nothing here", "please hold on"], True),
+        (("hold on",), (), ["please hold", "on the line"], False),  # not across two texts
+        (("hold on",), (), ["please hold o", "n the line"], False),
+        (("hold on",), (), [], False),
+        ((), (), ["hold on"], False),
+        (("hold on",), ("zzz",), ["nothing here"], True),  # regexes are not pre-checked
+    ],
+    ids=["absent", "present", "across-texts", "across-texts-glued", "no-texts", "no-phrases", "with-regex"],
+)
+def test_may_occur_is_false_only_when_nothing_can_match(phrases, regexes, texts, expected):
+    assert PhraseMatcher(phrases, regexes).may_occur(texts) is expected
+
+
+def test_may_occur_of_a_tolerant_matcher_stays_true_for_near_misses():
+    assert FuzzyMatcher(("hold on",), (), 0.8).may_occur(["hold onn please"]) is True
+
+
+def test_turns_of_gives_a_fresh_list_that_callers_may_change():
+    conversation = Conversation("c", "a", (Turn("customer", "hi"), Turn("agent", "hello"), Turn("agent", "!!")))
+    context = CheckContext(tuple(normalise(t.text) for t in conversation.turns))
+    first = turns_of(conversation, context, "agent")
+    first.append(99)
+    assert turns_of(conversation, context, "agent") == [1]
+    assert turns_of(conversation, context, "any") == [0, 1]
+
+
+def test_built_in_checks_get_their_parameters_as_an_equal_read_only_mapping():
+    params = shipped_scorecard("general-en").criteria()[0][1].check.params
+    view = _params_for("phrases_present", params)
+    assert dict(view) == dict(params)
+    assert _params_for("phrases_present", params) is view
+    with pytest.raises(TypeError):
+        view["label"] = "changed"
+
+
+def test_plugin_checks_get_the_scorecard_parameters_themselves():
+    params = FrozenMap({"x": 1})
+    assert _params_for("no_such_builtin_check", params) is params
+
+
+def test_parameters_that_are_not_frozen_pass_as_they_are_since_they_may_change():
+    params = {"phrases": ("hello",)}
+    assert _params_for("phrases_present", params) is params
