@@ -110,3 +110,14 @@ def test_card_and_email_read_out_in_a_call_are_redacted_before_storage(cli):
     assert "[CARD]" in text
     assert "4539" not in text and "0343" not in text
     assert shown["metadata"]["pii"]["CARD"] == 1
+
+
+def test_the_upload_page_lists_transcription_jobs_in_its_body_not_its_title(cli, client, auth, make_user):
+    import re
+    _ingest(cli, str(AUDIO / "call_mono.ogg"), "--agent", "ann.call")
+    make_user("rev.jobs", "reviewer")
+    auth.login("rev.jobs", PASSWORD)
+    page = client.get("/conversations/upload").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "call_mono.ogg" not in title and "call_mono.ogg" in page
+    assert "done" in page
