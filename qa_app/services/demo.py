@@ -43,9 +43,18 @@ def _load(data, today: date, sentiment) -> dict:
         raise ValueError(f"demo data invalid: {summary.errors[:3]}")
     counts = _replay(data, today, sentiment)
     counts["overdue"] = training.mark_overdue(datetime.combine(today, time(6), timezone.utc))
+    counts["sampled"] = _sample_recent_weeks(today)
     from qa_app.demo import DEMO_PASSWORD
     return {"conversations": summary.ingested, **counts, "password": DEMO_PASSWORD,
             "logins": sorted(u.login for u in data.users)}
+
+
+def _sample_recent_weeks(today: date) -> int:
+    """Reviewer queues for the last two weeks, as the weekly job would have built them."""
+    from qa_app.services import sampling
+    from scoring.sampling import week_of
+    weeks = {week_of(today - timedelta(days=days)) for days in (7, 14)}
+    return sum(len(sampling.sample_week(week).picks) for week in sorted(weeks))
 
 
 def _replay(data, today: date, sentiment) -> dict:

@@ -24,6 +24,8 @@ def test_the_demo_has_the_people_conversations_reviews_and_training_states(app):
     assert _count(Evaluation, Evaluation.is_final.is_(True)) == summary["conversations"]
     states = {s for (s,) in db.session.execute(db.select(Assignment.status).distinct())}
     assert {"assigned", "overdue", "completed", "cancelled"} <= states
+    from qa_app.models import ReviewPick
+    assert summary["sampled"] > 0 and _count(ReviewPick) == summary["sampled"]
 
 
 def test_loading_the_demo_twice_adds_nothing(app):
