@@ -121,3 +121,27 @@ def test_the_upload_page_lists_transcription_jobs_in_its_body_not_its_title(cli,
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "call_mono.ogg" not in title and "call_mono.ogg" in page
     assert "done" in page
+
+
+def test_a_recording_uploaded_in_the_browser_is_transcribed_in_the_background(app, client, auth, make_user):
+    import time
+    from qa_app.services import conversations, jobs
+    make_user("rev.upload", "reviewer")
+    auth.login("rev.upload", PASSWORD)
+    with open(AUDIO / "call_stereo.ogg", "rb") as fh:
+        page = client.post("/conversations/upload", data={"files": [(fh, "call_stereo.ogg")], "agent": "ann.web"},
+                           content_type="multipart/form-data")
+    assert page.status_code == 200 and b"call_stereo.ogg" in page.data
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        from qa_app.extensions import db
+        db.session.expire_all()
+        states = [j.status for j in jobs.recent() if j.kind == "transcribe"]
+        if states and states[0] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert states == ["done"]
+    conv = conversations.by_external_id("call_stereo")
+    assert conv.agent.login == "ann.web" and {t.speaker for t in conv.turns} == {"agent", "customer"}
+    listing = client.get("/conversations/upload").get_data(as_text=True)
+    assert "open the conversation" in listing
