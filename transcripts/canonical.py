@@ -105,20 +105,34 @@ def _parse_stream(stream: BinaryIO, source: str, fmt: str) -> Iterator[Item]:
 
 
 def _ndjson(stream: BinaryIO, source: str) -> Iterator[Item]:
-    for number, raw in enumerate(_lines(stream), start=1):
-        where = f"{source}:{number}"
-        if raw is None:
-            yield RecordError(where, f"line longer than {MAX_LINE_BYTES} bytes; skipped")
-            continue
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[len(_BOM):]
-        try:
-            line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
-        except UnicodeDecodeError as exc:
-            yield RecordError(where, _utf8_problem(exc, exc.start))
-            continue
-        if line.strip(_JSON_SPACE):
-            yield _record_from_line(line, where)
+    for number, raw in numbered_lines(stream):
+        item = item_from_line(number, raw, source)
+        if item is not None:
+            yield item
+
+
+def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, Optional[bytes]]]:
+    """(line number, raw bytes) of an NDJSON stream; None for a line over MAX_LINE_BYTES."""
+    return enumerate(_lines(stream), start=1)
+
+
+def item_from_line(number: int, raw: Optional[bytes], source: str) -> Optional[Item]:
+    """One NDJSON line as a Conversation or a RecordError citing source:number; None if blank.
+
+    Lines are independent, so they may be parsed in any process (bulk ingest uses several).
+    """
+    where = f"{source}:{number}"
+    if raw is None:
+        return RecordError(where, f"line longer than {MAX_LINE_BYTES} bytes; skipped")
+    if number == 1 and raw.startswith(_BOM):
+        raw = raw[len(_BOM):]
+    try:
+        line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+    except UnicodeDecodeError as exc:
+        return RecordError(where, _utf8_problem(exc, exc.start))
+    if not line.strip(_JSON_SPACE):
+        return None
+    return _record_from_line(line, where)
 
 
 def _lines(stream: BinaryIO) -> Iterator[Optional[bytes]]:

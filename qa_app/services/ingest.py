@@ -2,17 +2,16 @@
 records are counted and never half-stored. Audio files become transcription jobs."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, Turn
 from qa_app.services import users
-from transcripts import formats, model, records
+from transcripts import formats, model, preparation, records
 from transcripts.errors import ParseError, RecordError, RecordInvalid
-from transcripts.language import detect_language
-from transcripts.pii import DEFAULT as DEFAULT_REDACTION, RedactionConfig, redact_conversation
+from transcripts.pii import DEFAULT as DEFAULT_REDACTION, RedactionConfig
 
 BATCH = 1000  # conversations per bulk insert: bounded memory, few round trips
 AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".ogg", ".flac")
@@ -75,13 +74,16 @@ def is_audio(path: Path, fmt: str = "auto") -> bool:
 def ingest_paths(paths: Iterable[str | Path], options: IngestOptions = IngestOptions(),
                  progress: Optional[Callable[[int], None]] = None) -> IngestSummary:
     """Ingest transcript files; audio files are queued as transcription jobs (see services.transcription)."""
-    from qa_app.services import transcription
+    from qa_app.services import bulk, transcription
     summary = IngestSummary()
     for path in expand_paths(paths):
         if is_audio(path, options.fmt):
             transcription.queue_file(path, options, summary)
             continue
         try:
+            if bulk.worth_parallel(path, options.fmt):
+                bulk.ingest_ndjson(path, summary, options, progress)
+                continue
             items = formats.parse_file(path, options.fmt, agent=options.agent, channel=options.channel,
                                        options=options.format_options or None)
             store_items(items, summary, str(path), options, progress)
@@ -174,23 +176,14 @@ def _flush(batch, summary, source, options, agents, progress) -> None:
 
 def prepare(conv: model.Conversation, options: IngestOptions) -> model.Conversation:
     """Redact PII (the original never reaches the database), detect the language, add metrics."""
-    from transcripts.metrics import conversation_metrics
-    meta = dict(conv.metadata)
-    if options.redaction is not None:
-        conv, counts = redact_conversation(conv, options.redaction)
-        meta["pii"] = {k: v for k, v in counts.items() if v}
-    language = conv.language or detect_language(t.text for t in conv.turns)
-    conv = replace(conv, language=language, metadata=meta)
-    try:
-        meta["metrics"] = conversation_metrics(conv)
-    except ValueError as exc:  # odd timing must not cost the conversation; checks then answer N/A
-        meta["metrics"] = {"kind": "none", "error": str(exc)}
-    return replace(conv, metadata=meta)
+    return preparation.prepare(conv, options.redaction)
 
 
 def store_batch(batch: list[model.Conversation], summary: IngestSummary, source: str,
-                options: IngestOptions, agents: dict[str, int]) -> None:
-    """Insert the batch's new conversations and their turns with two bulk statements."""
+                options: IngestOptions, agents: dict[str, int], prepared: bool = False) -> None:
+    """Insert the batch's new conversations and their turns with two bulk statements.
+
+    `prepared` says the conversations were already redacted and measured (by bulk workers)."""
     ids = [c.external_id for c in batch]
     existing = set(db.session.scalars(db.select(Conversation.external_id).where(Conversation.external_id.in_(ids))))
     fresh: list[model.Conversation] = []
@@ -199,7 +192,7 @@ def store_batch(batch: list[model.Conversation], summary: IngestSummary, source:
             summary.duplicates += 1
         else:
             existing.add(conv.external_id)
-            fresh.append(prepare(conv, options))
+            fresh.append(conv if prepared else prepare(conv, options))
     if not fresh:
         return
     rows = [_conversation_row(c, source, _agent_id(c.agent, agents)) for c in fresh]
