@@ -89,11 +89,22 @@ def _auto_pairs() -> set[tuple[int, int]]:
     return {(c, v) for c, v in rows}
 
 
+CHUNK = 500
+
+
 def _conversations(ids: Optional[Iterable[int]]):
-    query = db.select(Conversation).order_by(Conversation.id)
+    """Conversations with their turns and agent, loaded a chunk at a time: one query per chunk
+    for each relationship instead of one per conversation, and bounded memory for large runs."""
+    from sqlalchemy.orm import selectinload
+    query = db.select(Conversation.id).order_by(Conversation.id)
     if ids is not None:
         query = query.where(Conversation.id.in_(list(ids)))
-    return db.session.scalars(query).all()
+    all_ids = list(db.session.scalars(query))
+    for start in range(0, len(all_ids), CHUNK):
+        chunk = all_ids[start:start + CHUNK]
+        yield from db.session.scalars(
+            db.select(Conversation).where(Conversation.id.in_(chunk)).order_by(Conversation.id)
+            .options(selectinload(Conversation.turns), selectinload(Conversation.agent)))
 
 
 def store_auto(conv: Conversation, version: ScorecardVersion, result: EvaluationResult,
