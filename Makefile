@@ -7,7 +7,7 @@ INSTANCE ?= instance
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-unit system-deps bench clean translations
+.PHONY: install run test test-unit test-dates system-deps bench clean translations
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,15 @@ run: install
 
 test: install system-deps
 	$(PY) -m pytest -q
+
+# The integration and functional tiers again under libfaketime, at a date chosen to break date logic
+# (month, year and leap-day boundaries). FAKE_DATE picks one; CI rotates through FAKE_DATES by day.
+FAKE_DATES := 2027-01-01 00:30|2027-02-28 23:50|2028-02-29 12:00
+FAKE_DATE ?= $(shell echo '$(FAKE_DATES)' | tr '|' '\n' | sed -n "$$(( $$(date +%j | sed 's/^0*//') % 3 + 1 ))p")
+
+test-dates: install system-deps
+	@echo "test-dates: running tests/integration and tests/functional at $(FAKE_DATE) (libfaketime)"
+	faketime '$(FAKE_DATE)' $(PY) -m pytest -q -p no:cacheprovider tests/integration tests/functional
 
 test-unit: install
 	$(PY) -m pytest -q tests/unit

@@ -7,11 +7,12 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 from scoring.checks import CheckContext, CheckOutcome, get_check
 from scoring.checks.registry import BUILTIN_CHECKS
-from scoring.formula import total_score
+from scoring.formula import fail_reasons, total_score
 from scoring.result import CriterionResult, EvaluationResult
 from scoring.scorecard import CheckSpec, FrozenMap, Scorecard
 from scoring.sentiment import SentimentAnalyzer
-from scoring.text import detect_language, normalise_all
+from scoring.text import normalise_all
+from transcripts.language import detect_language
 from transcripts.model import Conversation
 
 
@@ -100,7 +101,7 @@ def evaluate(
             )
         )
     score, auto_fail, section_scores = total_score(results)
-    reasons = tuple(f"{r.criterion_id}: {r.explanation}" for r in results if r.critical and r.result == "fail")
+    reasons = fail_reasons(results)
     return EvaluationResult(
         scorecard.name, scorecard.version, score, auto_fail, tuple(results), section_scores, reasons,
         dict(context.polarity or {}),
@@ -125,7 +126,7 @@ def _subtags(language: Optional[str]) -> tuple[str, ...]:
 
 def conversation_language(conversation: Conversation) -> Optional[str]:
     """The conversation's own language tag, else the one its turn texts look like ("zh"/"en"), else None."""
-    return conversation.language or detect_language(t.text or "" for t in conversation.turns)
+    return conversation.language or detect_language((t.text or "" for t in conversation.turns), default=None)
 
 
 def _fits(conversation: Conversation, scorecard: Scorecard, language: tuple[str, ...]) -> bool:

@@ -25,6 +25,13 @@ def critical_failures(results: Iterable[CriterionResult]) -> tuple[str, ...]:
     return tuple(r.criterion_id for r in results if r.critical and r.result == "fail")
 
 
+def fail_reasons(results: Iterable[CriterionResult]) -> tuple[str, ...]:
+    """The one format of an evaluation's critical failures: "criterion_id: why" for each, where why is
+    the reviewer's comment when a person decided, else the check's explanation (automatic or human)."""
+    return tuple(f"{r.criterion_id}: {r.comment or r.explanation or 'failed'}"
+                 for r in results if r.critical and r.result == "fail")
+
+
 def total_score(results: Iterable[CriterionResult]) -> tuple[float, bool, dict[str, Optional[float]]]:
     """(total score, auto_fail, section scores). No applicable criterion scores 100 (nothing was missed)."""
     results = list(results)

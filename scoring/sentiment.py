@@ -8,7 +8,8 @@ from typing import Callable, Mapping, Optional, Protocol, Sequence
 
 from scoring.calibration import (Calibration, FitOptions, calibration_from_json, fit_calibration,
                                  identity_calibration)
-from scoring.text import detect_language, has_cjk
+from scoring.text import has_cjk
+from transcripts.language import detect_language
 
 Scorer = Callable[[str], float]
 

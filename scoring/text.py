@@ -83,18 +83,6 @@ def has_cjk(text: str) -> bool:
     return _CJK_CHAR.search(text) is not None
 
 
-def detect_language(texts: Iterable[str]) -> Optional[str]:
-    """"zh" when CJK characters outnumber Latin letters, "en" when Latin letters do, None for neither."""
-    cjk = latin = 0
-    for text in texts:
-        cjk += len(_CJK_CHAR.findall(text))
-        latin += len(_LATIN_LETTER.findall(text))
-    if cjk == 0 and latin == 0:
-        return None
-    # A Chinese character carries about as much as an English word, so weigh it accordingly.
-    return "zh" if cjk * 4 >= latin else "en"
-
-
 @dataclass(frozen=True)
 class Match:
     """A phrase found in normalised text: the scorecard phrase (or regex) and the span it covers."""

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need when they are missing (Chromium for browser tests).
+# Installs the Debian packages the tests need when they are missing: Chromium (browser tests),
+# espeak-ng (spoken fixtures), faketime (the suite run again at other dates: make test-dates).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: please install ${need[*]} (no apt-get here); browser tests will be skipped" >&2

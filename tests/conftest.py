@@ -1,11 +1,21 @@
-"""Shared fixtures: a fresh instance per test (copied from one migrated template), clients, CLI, auth."""
+"""Shared fixtures: a fresh instance per test (copied from one migrated template), clients, CLI, auth.
+
+Requests made through `client` run as they do in production: each in its own application context
+with its own database session, never the test's. After every request the test's own session is
+rolled back, so what the test reads next comes from the database, as the next request would see it.
+A service that forgets to commit therefore fails its functional tests.
+"""
 from __future__ import annotations
 
+import contextvars
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 
 # Timing belongs in bench/, not in tests: on a loaded 2-core CI machine a slow example is not a bug.
@@ -63,9 +73,43 @@ def app(instance_dir):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a fresh context: its own app context and database
+    session, as under a real server. The test's session is rolled back afterwards (its objects are
+    expired, so reading them again reads the database)."""
+
+    _inside = False  # a redirect followed from inside a request's context is already isolated
+
+    def open(self, *args, **kwargs):
+        if self._inside:
+            return super().open(*args, **kwargs)
+        self._inside = True
+        try:
+            response = contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            self._inside = False
+        from qa_app.extensions import db
+        db.session.rollback()
+        return response
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
+
+
+#: the instant date-dependent tests are frozen at (the fixtures' conversations are from November 2026)
+FROZEN_AT = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def frozen_clock():
+    """The product's clock (qa_app.clock) set to FROZEN_AT and ticking from there, via time-machine;
+    for tests whose expectations depend on today's date. Yields the traveller (`.shift(delta)`,
+    `.move_to(when)`)."""
+    with time_machine.travel(FROZEN_AT, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -50,6 +50,15 @@ class AssignmentRecord:
     due_at: datetime
     completed_at: Optional[datetime] = None
     assigned_at: Optional[datetime] = None
+    #: when the conversation that caused it started (None for a course assigned by hand)
+    caused_at: Optional[datetime] = None
+
+    @property
+    def counted_at(self) -> datetime:
+        """The moment that decides the report period: the causing conversation's start (what
+        November's conversations caused counts in November, whenever scoring ran), else the
+        assignment date, else the due date."""
+        return self.caused_at or self.assigned_at or self.due_at
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -98,14 +107,12 @@ class AppraisalRow:
 
 
 def within(records: AgentRecords, period: Period) -> AgentRecords:
-    """The records that belong to `period`: evaluations made in it and assignments made in it
-    (due in it when `assigned_at` is unknown), scores made in it. CSAT answers carry no time and are
+    """The records that belong to `period`: evaluations made in it, assignments whose
+    `counted_at` is in it, scores made in it. CSAT answers carry no time and are
     kept as given.
     """
     evaluations = tuple(e for e in records.evaluations if period.contains(e.at))
-    assignments = tuple(
-        a for a in records.assignments if period.contains(a.assigned_at if a.assigned_at is not None else a.due_at)
-    )
+    assignments = tuple(a for a in records.assignments if period.contains(a.counted_at))
     scored = tuple(e for e in records.scored if period.contains(e.at))
     return AgentRecords(records.agent, records.team, evaluations, assignments, records.csat, scored)
 

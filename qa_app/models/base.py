@@ -1,10 +1,11 @@
 """Column helpers shared by the models."""
 from datetime import datetime, timezone
+from qa_app import clock
 
 
 def utcnow() -> datetime:
     """Timezone-aware now in UTC; stored naive-UTC by SQLite, aware by PostgreSQL."""
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def as_utc(value: datetime | None) -> datetime | None:

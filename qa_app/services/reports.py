@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Optional
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Evaluation, User
 from qa_app.services import ServiceError, trust
@@ -26,8 +27,11 @@ class AppraisalReport:
 def appraisal_report(period_label: str, now: Optional[datetime] = None) -> AppraisalReport:
     """The report for a period such as 2026-11, 2026-Q4 or 2026.
 
-    An evaluation belongs to the period of its conversation's start; an assignment to the
-    period it was assigned in; CSAT comes from the period's conversations. Every agent appears.
+    Everything counts in the period of the conversation it is about (docs/reports.md): a final
+    evaluation (automatic, review, calibration or dispute) and a training assignment belong to the
+    period of their conversation's start, whenever the scoring, review or dispute happened; an
+    assignment made by hand belongs to the period it was made in; CSAT comes from the period's
+    conversations. Every agent appears.
     The agent score columns (qa_score, qa_n, qa_ci_low, qa_ci_high, reviews_needed) count human
     final evaluations and, for unreviewed conversations, only trusted criteria (services.trust).
     """
@@ -35,7 +39,7 @@ def appraisal_report(period_label: str, now: Optional[datetime] = None) -> Appra
         period = periods.parse_period(period_label)
     except periods.PeriodError as exc:
         raise ServiceError(str(exc)) from exc
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     agents = db.session.scalars(db.select(User).where(User.role == "agent").order_by(User.login)).all()
     evals, csats = _evaluations(period), _csat(period)
     assigned, scored = _assignments(period), trust.counted_scores(period)
@@ -71,11 +75,17 @@ def _csat(period) -> dict[int, list[int]]:
 
 
 def _assignments(period) -> dict[int, list[appraisal.AssignmentRecord]]:
-    rows = db.session.scalars(db.select(Assignment).where(_in_period(Assignment.assigned_at, period)))
+    """Assignments caused by the period's conversations (whenever scoring or a review ran), and
+    assignments made by hand (no conversation) in the period they were made."""
+    counted_at = db.func.coalesce(Conversation.started_at, Assignment.assigned_at)  # AssignmentRecord.counted_at
+    rows = db.session.execute(db.select(Assignment, Conversation.started_at)
+                              .outerjoin(Conversation, Assignment.conversation_id == Conversation.id)
+                              .where(_in_period(counted_at, period)))
     out: dict[int, list] = {}
-    for a in rows:
+    for a, started in rows:
         out.setdefault(a.agent_id, []).append(appraisal.AssignmentRecord(
-            status=a.status, due_at=a.due_at, completed_at=a.completed_at, assigned_at=a.assigned_at))
+            status=a.status, due_at=a.due_at, completed_at=a.completed_at, assigned_at=a.assigned_at,
+            caused_at=started))
     return out
 
 

@@ -1,7 +1,7 @@
 """Normalisation and phrase matching: English on word boundaries, Chinese without, full-width text."""
 import pytest
 
-from scoring.text import PhraseMatcher, detect_language, find_phrase, normalise, phrase_matcher
+from scoring.text import PhraseMatcher, find_phrase, normalise, phrase_matcher
 
 
 @pytest.mark.parametrize(
@@ -79,15 +79,3 @@ def test_phrases_that_normalise_to_the_same_text_count_once():
     assert PhraseMatcher(("Hello", "hello!", "HELLO")).labels == ("Hello",)
 
 
-@pytest.mark.parametrize(
-    "texts, language",
-    [
-        (["你好，我的订单还没到"], "zh"),
-        (["Hello, where is my order?"], "en"),
-        (["订单 order 12345 到了吗"], "zh"),
-        (["123 456", "😀"], None),
-        ([], None),
-    ],
-)
-def test_detect_language_tells_chinese_from_english_by_script(texts, language):
-    assert detect_language(texts) == language

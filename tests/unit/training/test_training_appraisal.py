@@ -151,3 +151,19 @@ def test_csv_rows_start_with_the_header_and_hold_plain_values():
 def test_csv_text_that_looks_like_a_formula_is_kept_as_text(name):
     table = to_csv_rows(appraisal_rows([AgentRecords(name)], AS_OF))
     assert table[1][0] == "'" + name
+
+
+@pytest.mark.parametrize("record, counted", [
+    (AssignmentRecord("assigned", day(20), None, day(3, month=12), caused_at=day(28)), day(28)),
+    (AssignmentRecord("assigned", day(20), None, day(3)), day(3)),
+    (AssignmentRecord("assigned", day(20)), day(20)),
+])
+def test_an_assignment_counts_at_its_conversation_else_when_assigned_else_when_due(record, counted):
+    assert record.counted_at == counted
+
+
+def test_an_assignment_made_in_december_for_a_november_conversation_counts_in_november():
+    late = AssignmentRecord("assigned", day(17, month=12), None, day(3, month=12), caused_at=day(28))
+    records = AgentRecords("gus", "East", evaluations=(), assignments=(late,), csat=())
+    assert within(records, parse_period("2026-11")).assignments == (late,)
+    assert within(records, parse_period("2026-12")).assignments == ()
