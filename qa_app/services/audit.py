@@ -16,6 +16,15 @@ def record(actor: Optional[User], action: str, entity: str, entity_id: Optional[
     return entry
 
 
+def record_many(entries: list[dict]) -> None:
+    """Many entries with one statement (batch jobs): dicts of record()'s arguments plus `at`."""
+    if entries:
+        db.session.execute(AuditEntry.__table__.insert(), [
+            {"at": e["at"], "user_id": e["actor"].id if e["actor"] else None, "action": e["action"],
+             "entity": e["entity"], "entity_id": e["entity_id"], "before": e.get("before"),
+             "after": e.get("after")} for e in entries])
+
+
 def recent(limit: int = 200, entity: Optional[str] = None) -> list[AuditEntry]:
     """The newest audit entries first."""
     query = db.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)

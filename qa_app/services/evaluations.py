@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import AuditEntry, Conversation, CriterionScore, Evaluation, ScorecardVersion, User
+from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion, User
 from qa_app.models.base import as_utc
 from qa_app.services import ServiceError, audit
 from scoring.formula import fail_reasons
@@ -163,17 +163,24 @@ def store_automatic(items: Sequence[tuple[Conversation, ScorecardVersion, Evalua
         set_committed_value(ev, "is_final", False)
     rows = [_evaluation_values(conv.id, version.id, result, "auto", now, is_final=conv.id not in human)
             for conv, version, result in items]
-    table = Evaluation.__table__
-    new_ids = list(db.session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
-                                      rows).scalars())
+    db.session.execute(Evaluation.__table__.insert(), rows)
+    new_ids = _newest_auto_ids(ids)
     criteria = [{**values, "evaluation_id": ev_id} for ev_id, (_, _, result) in zip(new_ids, items)
                 for values in _criterion_values(result)]
     if criteria:
         db.session.execute(CriterionScore.__table__.insert(), criteria)
     audits = [_rescore_entry(previous[row["conversation_id"]], ev_id, row, result, now)
               for ev_id, row, (_, _, result) in zip(new_ids, rows, items) if row["conversation_id"] in previous]
-    if audits:
-        db.session.execute(AuditEntry.__table__.insert(), audits)
+    audit.record_many(audits)
+
+
+def _newest_auto_ids(ids: list[int]) -> list[int]:
+    """The ids of the automatic evaluations just inserted for `ids`, in that order: the newest of
+    each conversation (ids only grow, and the write lock is ours until the commit). One query
+    instead of a RETURNING that SQLite drivers would run row by row to keep the order."""
+    newest = dict(db.session.execute(db.select(Evaluation.conversation_id, db.func.max(Evaluation.id)).where(
+        Evaluation.conversation_id.in_(ids), Evaluation.kind == "auto").group_by(Evaluation.conversation_id)).all())
+    return [newest[i] for i in ids]
 
 
 def _take_over_auto_finals(ids: list[int]) -> list[int]:
@@ -191,5 +198,5 @@ def _rescore_entry(previous: Evaluation, ev_id: int, row: dict, result: Evaluati
     """The audit row publish_final writes when automatic scoring replaces a final evaluation."""
     after = _summary(ev_id, "auto", row["source"], row["score"], row["auto_fail"],
                      [(c.criterion_id, c.result) for c in result.criteria])
-    return {"at": clock.or_now(now), "user_id": None, "action": "rescore", "entity": "conversation",
+    return {"at": clock.or_now(now), "actor": None, "action": "rescore", "entity": "conversation",
             "entity_id": row["conversation_id"], "before": summary(previous), "after": after}

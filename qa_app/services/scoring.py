@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable, Iterable, Optional
 
+from sqlalchemy import bindparam
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
 from qa_app.extensions import db
-from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion
-from qa_app.services import audit, conversations, scorecards, training
+from qa_app.models import Conversation, Evaluation, ScorecardVersion, Turn
+from qa_app.services import conversations, evaluations, scorecards, training
 from scoring.engine import evaluate, select_scorecard
 from scoring.result import EvaluationResult
 
@@ -28,6 +32,9 @@ def default_sentiment():
 
 @dataclass
 class ScoreSummary:
+    """What a run stored; with batch commits, only what is committed is counted (a stopped run's
+    summary says what it kept)."""
+
     scored: int = 0
     no_scorecard: int = 0
 
@@ -35,116 +42,141 @@ class ScoreSummary:
         return {"scored": self.scored, "no_scorecard": self.no_scorecard}
 
 
+BATCH = 500  # conversations stored (and, for long jobs, committed) together
+
+
 def score_pending(rescore_all: bool = False, sentiment=None,
                   progress: Optional[Callable[[int], None]] = None,
                   conversation_ids: Optional[Iterable[int]] = None,
-                  now: Optional[datetime] = None) -> ScoreSummary:
+                  now: Optional[datetime] = None, commit_batches: bool = False,
+                  summary: Optional[ScoreSummary] = None, batch_size: int = BATCH) -> ScoreSummary:
     """Auto-score conversations lacking an automatic evaluation under their active scorecard.
 
     With `rescore_all`, every conversation gets a new automatic evaluation (old ones are kept).
-    Training rules run on the scored conversations before the single commit. `now` dates the
-    evaluations and assignments (the demo loader replays history with it).
+    Conversations are scored `batch_size` at a time: their evaluations, criteria, sentiment and
+    training rules are stored with a few statements per batch. By default everything is committed
+    once at the end (callers that store the conversations in the same use case rely on it); with
+    `commit_batches` (long jobs) each batch is committed as soon as it is stored, so the write lock
+    is held for a moment per batch and a stopped run keeps what it finished (the next run skips
+    it). `progress(n)` is called as conversations are looked at; `summary`, when given, is filled
+    in as batches are stored. `now` dates the evaluations and assignments (the demo loader
+    replays history with it).
     """
     sentiment = sentiment or default_sentiment()
     versions = scorecards.active_versions()
-    cards = [card for _, card in versions]
-    row_of = {card.name: row for row, card in versions}
-    done = set() if rescore_all else _auto_pairs()
-    summary, scored_ids = ScoreSummary(), []
-    for conv in _conversations(conversation_ids):
-        domain = conversations.to_domain(conv)
-        card = select_scorecard(domain, cards)
-        if card is None:
-            summary.no_scorecard += 1
-            continue
-        version = row_of[card.name]
-        if (conv.id, version.id) in done:
-            continue
-        result = evaluate(domain, card, sentiment)
-        store_auto(conv, version, result, now)
-        store_sentiment(conv, result.turn_sentiment)
-        scored_ids.append(conv.id)
-        summary.scored += 1
-        if progress:
-            progress(1)
-    training.apply_rules(scored_ids, now)
-    db.session.commit()
+    cards, row_of = [card for _, card in versions], {card.name: row for row, card in versions}
+    summary = summary if summary is not None else ScoreSummary()
+    try:
+        for chunk in _chunks(conversation_ids, batch_size):
+            done = set() if rescore_all else _auto_pairs([conv.id for conv in chunk])
+            scored, skipped = _score_chunk(chunk, cards, row_of, done, sentiment, progress)
+            _store_chunk(scored, now)
+            if commit_batches:
+                db.session.commit()
+            summary.scored += len(scored)
+            summary.no_scorecard += skipped
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()  # the unfinished batch (or, without batch commits, the whole run)
+        if not commit_batches:
+            summary.scored = summary.no_scorecard = 0
+        raise
     return summary
 
 
+def _score_chunk(chunk, cards, row_of, done, sentiment, progress):
+    """(conversation, version, result) for each conversation of the chunk to score (pure work,
+    no writes), and how many had no matching scorecard."""
+    scored, skipped = [], 0
+    for conv in chunk:
+        domain = conversations.to_domain(conv)
+        card = select_scorecard(domain, cards)
+        if card is None:
+            skipped += 1
+        elif (conv.id, row_of[card.name].id) not in done:
+            scored.append((conv, row_of[card.name], evaluate(domain, card, sentiment)))
+        if progress:
+            progress(1)
+    return scored, skipped
+
+
+def _store_chunk(scored, now: Optional[datetime]) -> None:
+    if not scored:
+        return
+    evaluations.store_automatic(scored, now)
+    store_sentiments([(conv, result.turn_sentiment) for conv, _, result in scored])
+    training.apply_rules([conv.id for conv, _, _ in scored], now)
+
+
+def count_conversations(conversation_ids: Optional[Iterable[int]] = None) -> int:
+    """How many conversations a run would look at (for a progress bar)."""
+    if conversation_ids is not None:
+        return len(set(conversation_ids))
+    return db.session.scalar(db.select(db.func.count(Conversation.id)))
+
+
+def store_sentiments(items: list[tuple[Conversation, dict[int, float]]]) -> None:
+    """Per-turn polarity on the turns; start, end and lowest customer sentiment on the conversation.
+
+    Written with one executemany per table; the loaded objects get the same values as committed
+    state, so nothing in the session is left stale or dirty.
+    """
+    turn_rows, conv_rows = [], []
+    for conv, polarity in items:
+        for turn in conv.turns:
+            if turn.idx in polarity:
+                turn_rows.append({"row_id": turn.id, "value": polarity[turn.idx]})
+                set_committed_value(turn, "sentiment", polarity[turn.idx])
+        customer = [polarity[t.idx] for t in conv.turns if t.speaker == "customer" and t.idx in polarity]
+        if customer:
+            meta = {**(conv.meta or {}), "sentiment": {"start": customer[0], "end": customer[-1],
+                                                       "min": min(customer)}}
+            conv_rows.append({"row_id": conv.id, "value": meta})
+            set_committed_value(conv, "meta", meta)
+    for table, column, rows in ((Turn.__table__, "sentiment", turn_rows), (Conversation.__table__, "meta", conv_rows)):
+        if rows:
+            db.session.execute(table.update().where(table.c.id == bindparam("row_id"))
+                               .values({column: bindparam("value")}), rows)
+
+
 def store_sentiment(conv: Conversation, polarity: dict[int, float]) -> None:
-    """Per-turn polarity on the turns; start, end and lowest customer sentiment on the conversation."""
-    for turn in conv.turns:
-        if turn.idx in polarity:
-            turn.sentiment = polarity[turn.idx]
-    customer = [polarity[t.idx] for t in conv.turns if t.speaker == "customer" and t.idx in polarity]
-    if customer:
-        conv.meta = {**(conv.meta or {}), "sentiment": {"start": customer[0], "end": customer[-1],
-                                                         "min": min(customer)}}
+    """store_sentiments for one conversation."""
+    store_sentiments([(conv, polarity)])
 
 
-def _auto_pairs() -> set[tuple[int, int]]:
+def _auto_pairs(ids: list[int]) -> set[tuple[int, int]]:
+    """(conversation, scorecard version) of the automatic evaluations of these conversations."""
     rows = db.session.execute(db.select(Evaluation.conversation_id, Evaluation.scorecard_version_id)
-                              .where(Evaluation.kind == "auto"))
+                              .where(Evaluation.kind == "auto", Evaluation.conversation_id.in_(ids)))
     return {(c, v) for c, v in rows}
 
 
-CHUNK = 500
-
-
-def _conversations(ids: Optional[Iterable[int]]):
-    """Conversations with their turns and agent, loaded a chunk at a time: one query per chunk
-    for each relationship instead of one per conversation, and bounded memory for large runs."""
-    from sqlalchemy.orm import selectinload
-    query = db.select(Conversation.id).order_by(Conversation.id)
-    if ids is not None:
-        query = query.where(Conversation.id.in_(list(ids)))
-    all_ids = list(db.session.scalars(query))
-    for start in range(0, len(all_ids), CHUNK):
-        chunk = all_ids[start:start + CHUNK]
-        yield from db.session.scalars(
-            db.select(Conversation).where(Conversation.id.in_(chunk)).order_by(Conversation.id)
-            .options(selectinload(Conversation.turns), selectinload(Conversation.agent)))
+def _chunks(ids: Optional[Iterable[int]], size: int):
+    """Lists of conversations with their turns and agent, in id order, `size` at a time: one query
+    per chunk for each relationship, and memory bounded by the chunk whatever the run's size
+    (the next chunk starts after the last id seen, so no list of every id is held either)."""
+    wanted = sorted(set(ids)) if ids is not None else None
+    last, offset = 0, 0
+    while True:
+        query = db.select(Conversation).order_by(Conversation.id).options(
+            selectinload(Conversation.turns), selectinload(Conversation.agent))
+        if wanted is None:
+            query = query.where(Conversation.id > last).limit(size)
+        else:
+            batch = wanted[offset:offset + size]
+            if not batch:
+                return
+            query, offset = query.where(Conversation.id.in_(batch)), offset + size
+        chunk = list(db.session.scalars(query))
+        if wanted is None and not chunk:
+            return
+        if chunk:
+            last = chunk[-1].id
+            yield chunk
 
 
 def store_auto(conv: Conversation, version: ScorecardVersion, result: EvaluationResult,
-               now: Optional[datetime] = None) -> Evaluation:
-    """Add the automatic evaluation; it becomes final unless a human evaluation exists."""
-    ev = new_evaluation(conv, version, result, kind="auto", now=now)
-    has_human = db.session.scalar(db.select(Evaluation.id).where(
-        Evaluation.conversation_id == conv.id, Evaluation.kind == "human"))
-    if not has_human:
-        previous = conversations.final_evaluation(conv.id)
-        make_final(ev)
-        if previous is not None:  # a rescore changed the final score: audit it like any change
-            audit.record(None, "rescore", "conversation", conv.id,
-                         before={"evaluation": previous.id, "score": previous.score, "auto_fail": previous.auto_fail},
-                         after={"evaluation": ev.id, "score": ev.score, "auto_fail": ev.auto_fail})
-    return ev
-
-
-def new_evaluation(conv: Conversation, version: ScorecardVersion, result: EvaluationResult,
-                   kind: str, reviewer=None, based_on: Optional[Evaluation] = None,
-                   now: Optional[datetime] = None) -> Evaluation:
-    """Rows for one EvaluationResult (added to the session, not committed)."""
-    ev = Evaluation(conversation=conv, scorecard_version=version, kind=kind, score=result.score,
-                    auto_fail=result.auto_fail, fail_reasons=list(result.fail_reasons),
-                    section_scores=dict(result.section_scores), reviewer=reviewer,
-                    based_on_id=based_on.id if based_on else None,
-                    created_at=now or datetime.now(timezone.utc))
-    ev.criteria = [CriterionScore(
-        position=i, criterion_id=c.criterion_id, section_id=c.section_id, result=c.result,
-        score=c.score, weight=c.weight, critical=c.critical,
-        evidence=[{"turn": e.turn, "text": e.text} for e in c.evidence],
-        explanation=c.explanation, comment=c.comment) for i, c in enumerate(result.criteria)]
-    db.session.add(ev)
-    db.session.flush()
-    return ev
-
-
-def make_final(ev: Evaluation) -> None:
-    """Mark `ev` as its conversation's final evaluation and unmark the previous one."""
-    db.session.execute(db.update(Evaluation).where(
-        Evaluation.conversation_id == ev.conversation_id, Evaluation.id != ev.id,
-        Evaluation.is_final.is_(True)).values(is_final=False))
-    ev.is_final = True
+               now: Optional[datetime] = None) -> None:
+    """Store one automatic result (see evaluations.store_automatic): final unless a human
+    evaluation exists; replacing a final evaluation is audited as a rescore."""
+    evaluations.store_automatic([(conv, version, result)], now)

@@ -1,0 +1,128 @@
+"""`qadesk score` end to end: demo-composed conversations ingested into SQLite, then scored by the real command.
+
+Targets (issue #8): >= 1,000 conversations/s end to end (load, score with the real sentiment
+engines, store evaluations and criterion rows, apply the training rules, commit in batches),
+cost linear in the number of conversations (rate at the large size / rate at the small size
+close to 1) and memory flat (peak RSS and tracemalloc peak about the same at both sizes).
+Conversations come from the demo composer (English and Chinese chats and calls over four
+queues, some with forbidden phrases, so training rules fire), renumbered to be distinct, and
+are stored by the real `qadesk ingest` bulk path. Each size is scored twice on copies of the
+same instance: once timed (peak RSS from the child's rusage), once under tracemalloc.
+The target is for English conversations (the default): Chinese customer turns go through
+SnowNLP, which alone allows about 90 Chinese conversations/s on one core (bench/scoring.py), so
+`--languages en,zh` measures the storing path under a mixed load rather than the target.
+Run: .venv/bin/python bench/scoring_e2e.py [--sizes 2000,10000] [--languages en] [--no-tracemalloc]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # the repository root, not bench/
+
+from qa_app.demo.conversations import build_conversations  # noqa: E402
+from qa_app.demo.people import demo_agents  # noqa: E402
+
+ENV = dict(os.environ, QADESK_ADMIN_PASSWORD="bench-password-1")
+TRACED = ("import json, sys, tracemalloc; tracemalloc.start(); from qa_app.cli import main\n"
+          "try:\n    main(sys.argv[1:], standalone_mode=False)\n"
+          "finally:\n    print(json.dumps({'traced_peak': tracemalloc.get_traced_memory()[1]}), file=sys.stderr)")
+
+
+def write_conversations(path: Path, n: int, languages: tuple[str, ...]) -> None:
+    """n demo conversations in `languages` (distinct ids), one canonical JSON object a line."""
+    written, seed = 0, 0
+    with open(path, "w", encoding="utf-8") as fh:
+        while written < n:
+            for record, plan, _ in build_conversations(demo_agents(), date(2026, 11, 30), random.Random(seed)):
+                if written == n:
+                    break
+                if plan.agent.language not in languages:
+                    continue
+                record["id"] = f"bench-{written}"
+                fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+                written += 1
+            seed += 1
+
+
+def qadesk(instance: Path) -> list[str]:
+    return [sys.executable, "-m", "qa_app", "--instance", str(instance)]
+
+
+def prepare(folder: Path, n: int, languages: tuple[str, ...]) -> Path:
+    data, instance = folder / "conversations.ndjson", folder / "instance"
+    write_conversations(data, n, languages)
+    subprocess.run(qadesk(instance) + ["init"], env=ENV, check=True, capture_output=True)
+    help_text = subprocess.run(qadesk(instance) + ["ingest", "--help"], env=ENV, capture_output=True,
+                               text=True).stdout
+    extra = ["--create-agents"] if "--create-agents" in help_text else []
+    subprocess.run(qadesk(instance) + ["ingest", str(data), "--json", *extra], env=ENV, check=True,
+                   capture_output=True)
+    return instance
+
+
+def run_score(instance: Path, traced: bool) -> dict:
+    """`qadesk score --json` in a child; wait4 gives that child's own peak RSS (getrusage of
+    children would be the maximum over every child, the ingest included)."""
+    args = ["--instance", str(instance), "score", "--json"]
+    command = [sys.executable, "-c", TRACED, *args] if traced else [sys.executable, "-m", "qa_app", *args]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, env=ENV, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - t0
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if child.returncode:
+        raise SystemExit(f"qadesk score failed ({child.returncode}):\n{stderr}")
+    result = {"seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, **json.loads(stdout)}
+    if traced:
+        result["traced_peak_mb"] = json.loads(stderr.strip().splitlines()[-1])["traced_peak"] / 1e6
+    return result
+
+
+def measure(n: int, traced: bool, languages: tuple[str, ...]) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        instance = prepare(Path(tmp), n, languages)
+        copy = Path(tmp) / "copy"
+        shutil.copytree(instance, copy)
+        timed = run_score(instance, traced=False)
+        row = {"n": n, "scored": timed["scored"], "seconds": timed["seconds"],
+               "per_s": timed["scored"] / timed["seconds"], "rss_mb": timed["rss_mb"]}
+        if traced:
+            row["traced_peak_mb"] = run_score(copy, traced=True)["traced_peak_mb"]
+        return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,10000", help="comma-separated conversation counts")
+    parser.add_argument("--languages", default="en", help="en, zh or en,zh (default en; see the docstring)")
+    parser.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc runs")
+    args = parser.parse_args()
+    languages = tuple(args.languages.split(","))
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        row = measure(n, not args.no_tracemalloc, languages)
+        rows.append(row)
+        traced = f", tracemalloc peak {row['traced_peak_mb']:.0f} MB" if "traced_peak_mb" in row else ""
+        print(f"{n} {'+'.join(languages)} conversations: scored {row['scored']} in {row['seconds']:.1f} s = "
+              f"{row['per_s']:.0f}/s (target >= 1000/s), peak RSS {row['rss_mb']:.0f} MB{traced}", flush=True)
+    if len(rows) > 1:
+        small, large = rows[0], rows[-1]
+        print(f"rate at {large['n']} / rate at {small['n']}: {large['per_s'] / small['per_s']:.2f} "
+              f"(linear cost: about 1.0); peak RSS {small['rss_mb']:.0f} -> {large['rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
