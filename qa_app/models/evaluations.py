@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_app.extensions import db
@@ -31,6 +31,9 @@ class ScorecardVersion(db.Model):
 class Evaluation(db.Model):
     """A scored evaluation. `is_final` marks the one that counts: the latest human one, else the automatic one."""
 
+    # at most one final evaluation per conversation, so two racing saves cannot both become final
+    __table_args__ = (Index("uq_evaluation_one_final", "conversation_id", unique=True,
+                            sqlite_where=text("is_final"), postgresql_where=text("is_final")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversation.id", ondelete="CASCADE"), index=True

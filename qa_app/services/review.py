@@ -1,19 +1,24 @@
 """Human review: reviewers agree with or override each criterion; the result becomes the final score."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
-from typing import Mapping, Optional
+from datetime import datetime
+from typing import Iterator, Mapping, Optional
 
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from qa_app.permissions import roles_with
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, User
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, audit, conversations, sampling, training
-from qa_app.services.scoring import make_final, new_evaluation
+from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, sampling, training
+from qa_app.services.evaluations import Conflict
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, Evidence, EvaluationResult
 
-REVIEWER_ROLES = ("reviewer", "lead", "admin")
+REVIEWER_ROLES = roles_with("review")
 
 
 def review_queue(user: User, limit: int = 200) -> list[tuple[Conversation, Evaluation]]:
@@ -73,13 +78,41 @@ def rescored(base: Evaluation, decisions: Mapping[str, Mapping[str, str]]) -> Ev
                             section_scores=sections, fail_reasons=fails)
 
 
-class Conflict(ServiceError):
-    """The conversation's final evaluation changed after the reviewer opened it (HTTP 409)."""
+class Busy(Conflict):
+    """The database stayed busy (another long write) and the save could not be done (HTTP 409)."""
 
-    def __init__(self, by: str, at: datetime):
-        self.by, self.at = by, at
-        super().__init__(f"{by} saved a review of this conversation at {at:%H:%M} after you opened it; "
-                         f"reload to see it")
+    def __init__(self):
+        self.by, self.at = None, None
+        ServiceError.__init__(self, "the database was busy and nothing was saved; save again in a moment")
+
+
+@contextmanager
+def saving_final(conversation_id: int, base_id: Optional[int]) -> Iterator[None]:
+    """Wrap the writes and the commit of a save that publishes a final evaluation based on `base_id`.
+
+    Whatever the database refuses is rolled back and becomes Conflict, never a half-stored save or
+    a bare 500: a second final evaluation of the conversation (the unique index
+    uq_evaluation_one_final, a save that raced ours) names who saved; a write lock held past the
+    busy timeout is Conflict when the final evaluation changed meanwhile, else Busy.
+    """
+    try:
+        yield
+    except Conflict:
+        db.session.rollback()
+        raise
+    except IntegrityError as exc:
+        db.session.rollback()
+        if "uq_evaluation_one_final" not in str(exc.orig) and "evaluation.conversation_id" not in str(exc.orig):
+            raise
+        raise evaluations._conflict(conversation_id) from exc
+    except OperationalError as exc:
+        db.session.rollback()
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+        current = conversations.final_evaluation(conversation_id)
+        if current is not None and current.id != base_id:
+            raise evaluations._conflict(conversation_id) from exc
+        raise Busy() from exc
 
 
 def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, Mapping[str, str]],
@@ -88,8 +121,9 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
     picks done, and re-run training rules.
 
     With `based_on_id` (the final evaluation the reviewer's form showed), Conflict is raised and
-    nothing stored when the final evaluation is another one by now, so nobody's review is
-    silently overwritten.
+    nothing stored when the final evaluation is another one by now, even when two saves race
+    (the switch is one conditional UPDATE, and the database holds at most one final evaluation
+    per conversation), so nobody's review is silently overwritten.
     """
     if reviewer.role not in REVIEWER_ROLES:
         raise ServiceError("only reviewers, leads and admins review conversations")
@@ -100,23 +134,16 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
     if base is None:
         raise NotFound("this conversation has not been scored yet")
     if based_on_id is not None and base.id != based_on_id:
-        raise Conflict(base.reviewer.login if base.reviewer else "automatic scoring", as_utc(base.created_at))
+        raise evaluations._conflict(conv.id)
     result = rescored(base, decisions)
-    ev = new_evaluation(conv, base.scorecard_version, result, kind="human", reviewer=reviewer,
-                        based_on=base, now=now)
-    make_final(ev)
-    entry = audit.record(reviewer, "review", "conversation", conv.id, before=_summary(base), after=_summary(ev))
-    if now:
-        entry.at = now
-    sampling.mark_reviewed(conv.id)
-    training.apply_rules([conv.id], now)
-    db.session.commit()
+    with saving_final(conv.id, base.id):
+        ev = evaluations.publish_final(conv, base.scorecard_version, result, kind="human", action="review",
+                                       actor=reviewer, based_on=base, source="review", now=now,
+                                       expected_final_id=base.id if based_on_id is not None else None)
+        sampling.mark_reviewed(conv.id)
+        training.apply_rules([conv.id], now)
+        db.session.commit()
     return ev
-
-
-def _summary(ev: Evaluation) -> dict:
-    return {"evaluation": ev.id, "kind": ev.kind, "score": ev.score, "auto_fail": ev.auto_fail,
-            "criteria": {c.criterion_id: c.result for c in ev.criteria}}
 
 
 def reviewed_by(user: User, limit: int = 50) -> list[Evaluation]:
@@ -147,7 +174,7 @@ def acknowledge(agent: User, conversation_id: int, evaluation_id: int,
     if final is None or final.id != evaluation_id:
         raise ServiceError("this evaluation is no longer the final one; reload to see the current one")
     if final.acknowledged_at is None:
-        final.acknowledged_at = now or datetime.now(timezone.utc)
+        final.acknowledged_at = clock.or_now(now)
         audit.record(agent, "acknowledge", "evaluation", final.id, before={"acknowledged_at": None},
                      after={"acknowledged_at": as_utc(final.acknowledged_at).isoformat()})
         db.session.commit()

@@ -5,17 +5,19 @@ import re
 from datetime import datetime, timezone
 from typing import Mapping, Optional
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from qa_app.permissions import roles_with
 from qa_app.forms import CsrfForm
-from qa_app.services import NotFound, ServiceError, calibration, calibration_results
+from qa_app.services import NotFound, ServiceError, calibration_results, calibration_sessions as sessions
+from qa_app.services.evaluations import Conflict
 from qa_app.views.navigation import REVIEWERS
 from qa_app.views.security import roles_required
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration")
-LEADS = ("lead", "admin")
+LEADS = roles_with("manage_calibration")
 
 
 def answer_field(criterion_id: str) -> str:
@@ -40,9 +42,10 @@ def parse_deadline(text: str) -> Optional[datetime]:
 @bp.route("/")
 @roles_required(*REVIEWERS)
 def index():
-    sessions = calibration.list_sessions(current_user)
-    answered = {s.id: calibration.answered_items(current_user, s) for s in sessions}
-    return render_template("calibration/list.html", sessions=sessions, answered=answered,
+    rows = sessions.list_sessions(current_user)
+    answered = {s.id: sessions.answered_items(current_user, s) for s in rows}
+    statuses = {s.id: sessions.status_of(s) for s in rows}
+    return render_template("calibration/list.html", sessions=rows, answered=answered, statuses=statuses,
                            can_create=current_user.role in LEADS)
 
 
@@ -61,8 +64,8 @@ def new():
     elif form.errors:
         error = _("The form expired; please submit it again.")
     return render_template("calibration/new.html", form=form, error=error, entered=request.form,
-                           candidates=calibration.recent_candidates(current_user),
-                           raters=calibration.eligible_raters()), 400 if error else 200
+                           candidates=sessions.recent_candidates(current_user),
+                           raters=sessions.eligible_raters()), 400 if error else 200
 
 
 def _create_from(formdata) -> object:
@@ -71,8 +74,8 @@ def _create_from(formdata) -> object:
         raise ServiceError(_("Enter the deadline as a date and time."))
     external = [e for e in re.split(r"[\s,]+", formdata.get("external_ids", "")) if e]
     ids = [int(v) for v in formdata.getlist("conversation") if v.isdigit()]
-    ids += calibration.conversation_ids_for(external)
-    return calibration.create_session(current_user, formdata.get("name", ""), ids, formdata.getlist("rater"),
+    ids += sessions.conversation_ids_for(current_user, external)
+    return sessions.create_session(current_user, formdata.get("name", ""), ids, formdata.getlist("rater"),
                                       deadline, formdata.get("benchmark") or None)
 
 
@@ -83,7 +86,7 @@ def session(session_id: int):
 
 
 def _render_session(session_id: int, error: Optional[str] = None, entered=None, status: int = 200):
-    page = calibration.session_page(current_user, session_id)
+    page = calibration_results.session_page(current_user, session_id)
     return render_template("calibration/session.html", page=page, form=CsrfForm(), error=error,
                            entered=entered or {}, field=answer_field), status
 
@@ -91,13 +94,12 @@ def _render_session(session_id: int, error: Optional[str] = None, entered=None, 
 @bp.route("/<int:session_id>/answer/<int:conversation_id>", methods=["POST"])
 @roles_required(*REVIEWERS)
 def answer(session_id: int, conversation_id: int):
-    calibration.get_visible(current_user, session_id)  # 404 before anything else for outsiders
+    criteria = sessions.item_criteria(current_user, session_id, conversation_id)  # 404 first for outsiders
     form = CsrfForm()
     if not form.validate_on_submit():
         return _render_session(session_id, _("The form expired; please submit it again."), status=400)
     try:
-        answers = read_answers(request.form, calibration.criteria_of(conversation_id))
-        calibration.submit_answers(current_user, session_id, conversation_id, answers)
+        sessions.submit_answers(current_user, session_id, conversation_id, read_answers(request.form, criteria))
     except NotFound:
         raise
     except ServiceError as exc:
@@ -109,31 +111,35 @@ def answer(session_id: int, conversation_id: int):
 @bp.route("/<int:session_id>/close", methods=["POST"])
 @roles_required(*LEADS)
 def close(session_id: int):
-    if CsrfForm().validate_on_submit():
-        try:
-            calibration.close_session(current_user, session_id)
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("Session closed; the results are below."), "success")
+    row = sessions.get_visible(current_user, session_id)  # 404 first for outsiders
+    if not sessions.may_close(current_user, row):
+        abort(403)
+    if not CsrfForm().validate_on_submit():
+        flash(_("The form expired; please submit it again."), "error")
+        return redirect(url_for("calibration.session", session_id=session_id))
+    try:
+        sessions.close_session(current_user, session_id)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Session closed; the results are below."), "success")
     return redirect(url_for("calibration.session", session_id=session_id))
 
 
 @bp.route("/<int:session_id>/calibrate/<int:conversation_id>", methods=["POST"])
 @roles_required(*LEADS)
 def calibrate(session_id: int, conversation_id: int):
-    calibration.get_visible(current_user, session_id)
+    criteria = sessions.item_criteria(current_user, session_id, conversation_id)  # 404 first for outsiders
     if not CsrfForm().validate_on_submit():
         return _render_session(session_id, _("The form expired; please submit it again."), status=400)
     try:
-        answers = read_answers(request.form, calibration.criteria_of(conversation_id))
-        ev = calibration.set_calibrated(current_user, session_id, conversation_id, answers)
+        ev = sessions.set_calibrated(current_user, session_id, conversation_id, read_answers(request.form, criteria))
     except NotFound:
         raise
-    except ServiceError as exc:
-        return _render_session(session_id, str(exc), request.form, 400)
+    except ServiceError as exc:  # Conflict (another final evaluation meanwhile) answers 409
+        return _render_session(session_id, str(exc), request.form, 409 if isinstance(exc, Conflict) else 400)
     flash(_("Calibrated answer saved as the final evaluation. Final score: %(score).1f", score=ev.score),
           "success")
     return redirect(url_for("calibration.session", session_id=session_id, _anchor=f"item-{conversation_id}"))
@@ -144,7 +150,7 @@ def calibrate(session_id: int, conversation_id: int):
 def trend():
     login = (request.args.get("reviewer") or "").strip() or current_user.login
     reviewer, points = calibration_results.trend_for(current_user, login)
-    raters = calibration.eligible_raters() if current_user.role in LEADS else []
+    raters = sessions.eligible_raters() if current_user.role in LEADS else []
     return render_template("calibration/trend.html", reviewer=reviewer, points=points, raters=raters,
                            sparkline=sparkline([p.alignment for p in points]))
 

@@ -44,6 +44,14 @@ def _based_on() -> int | None:
     return int(raw)
 
 
+def _conflict_message(exc) -> str:
+    if exc.at is None:
+        return _("%(who)s saved a review of this conversation after you opened it; reload to see it",
+                 who=exc.by)
+    return _("%(who)s saved a review of this conversation at %(time)s after you opened it; reload to see it",
+             who=exc.by, time=exc.at.strftime("%H:%M"))
+
+
 @bp.route("/<int:conversation_id>", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def review(conversation_id: int):
@@ -58,9 +66,11 @@ def review(conversation_id: int):
             ev = reviews.submit_review(current_user, conv.id, decisions, based_on_id=_based_on())
         except NotFound:
             raise
+        except reviews.Busy:  # the typed decisions stay on the form below
+            error, status = _("The database was busy and your review was not saved. Your decisions are "
+                              "kept below; save again in a moment."), 409
         except reviews.Conflict as exc:
-            error, status = _("%(who)s saved a review of this conversation at %(time)s after you opened it; "
-                              "reload to see it", who=exc.by, time=exc.at.strftime("%H:%M")), 409
+            error, status = _conflict_message(exc), 409
         except ServiceError as exc:  # shown above the form; the reviewer's entries are kept
             error, status = str(exc), 400
         else:

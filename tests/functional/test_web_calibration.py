@@ -21,8 +21,9 @@ RESULT_MARKERS = ("Agreement per criterion", "Krippendorff", "ICC(2,1)", "Alignm
 def open_session(app, make_user, fake_sentiment):
     """Session "Blind test" on cal-good and cal-bad by lead1, raters rev1 and rev2 (rev1 answered
     cal-good, rev2 answered cal-bad); lead2 and rev3 take no part."""
-    from qa_app.services import calibration, conversations, ingest, scorecards, scoring
+    from qa_app.services import calibration_sessions, conversations, ingest, scorecards, scoring
     scorecards.create_version((CARD / "scorecard.yaml").read_text(encoding="utf-8"), activate=True)
+    make_user("cal.agent", "agent")  # the agent of both conversations
     ingest.ingest_paths([CARD / "conversations.ndjson"])
     scoring.score_pending()
     users = {login: make_user(login, role) for login, role in (
@@ -30,10 +31,10 @@ def open_session(app, make_user, fake_sentiment):
         ("agent1", "agent"), ("hr1", "hr"))}
     good = conversations.by_external_id("cal-good").id
     bad = conversations.by_external_id("cal-bad").id
-    session = calibration.create_session(users["lead1"], "Blind test", [good, bad], ["rev1", "rev2"],
+    session = calibration_sessions.create_session(users["lead1"], "Blind test", [good, bad], ["rev1", "rev2"],
                                          datetime.now(timezone.utc) + timedelta(days=1))
-    calibration.submit_answers(users["rev1"], session.id, good, REV1_GOOD)
-    calibration.submit_answers(users["rev2"], session.id, bad, REV2_BAD)
+    calibration_sessions.submit_answers(users["rev1"], session.id, good, REV1_GOOD)
+    calibration_sessions.submit_answers(users["rev2"], session.id, bad, REV2_BAD)
     return {"id": session.id, "good": good, "bad": bad}
 
 

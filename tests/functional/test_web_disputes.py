@@ -197,3 +197,22 @@ def test_the_dispute_list_filters_by_status(client, site):
     assert f"/disputes/{number}" in client.get("/disputes/?status=bogus").get_data(as_text=True)
     assert users.get_user("agent1").id == db.session.get(Dispute, number).agent_id
     assert disputes.list_disputes(users.get_user("admin"))[0].id == number
+
+
+EVIDENCE_TURN = re.compile(r'id="turn-(\d+)" class="turn speaker-\w+ evidence"')
+EVIDENCE_LINK = re.compile(r'<a href="#turn-(\d+)">')
+
+
+def test_the_review_and_dispute_pages_show_the_same_transcript_with_evidence_highlighted(client, site):
+    as_user(client, "lead1")
+    review_page = client.get(f"/review/{site['conv']}").get_data(as_text=True)
+    highlighted = EVIDENCE_TURN.findall(review_page)
+    assert highlighted and set(EVIDENCE_LINK.findall(review_page)) <= set(highlighted)
+    opened = open_as_agent(client, site["conv"], criteria=failed(final(site["conv"]))[:1])
+    for who, resolver in (("agent1", False), ("lead1", True)):
+        as_user(client, who)
+        page = client.get(f"/disputes/{dispute_id(opened)}").get_data(as_text=True)
+        assert EVIDENCE_TURN.findall(page) == highlighted, who
+        assert set(EVIDENCE_LINK.findall(page)) == set(EVIDENCE_LINK.findall(review_page)), who
+        assert ('class="review-form dispute-resolve"' in page) == resolver, who
+        assert page.count('class="turn speaker-') == review_page.count('class="turn speaker-'), who

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from qa_app.extensions import db
-from qa_app.models import AuditEntry, CalibrationAnswer
-from qa_app.services import NotFound, ServiceError, calibration, conversations, ingest, scorecards, scoring
+from qa_app.models import AuditEntry, CalibrationAnswer, CalibrationSession
+from qa_app.services import (NotFound, ServiceError, calibration_results, calibration_sessions, conversations, ingest,
+                             scorecards, scoring)
 from qa_app.services.calibration_results import alignment_trend, results, trend_for
 from tests.conftest import FIXTURES
 
@@ -26,6 +27,7 @@ def soon(hours: int = 24) -> datetime:
 @pytest.fixture
 def world(app, fake_sentiment, make_user):
     scorecards.create_version((CARD / "scorecard.yaml").read_text(encoding="utf-8"), activate=True)
+    make_user("cal.agent", "agent")  # the agent of both conversations
     ingest.ingest_paths([CARD / "conversations.ndjson"])
     scoring.score_pending()
     users = {login: make_user(login, role) for login, role in
@@ -37,7 +39,7 @@ def world(app, fake_sentiment, make_user):
 
 
 def _session(world, raters=("rev1", "rev2"), benchmark=None, deadline=None):
-    return calibration.create_session(world["lead1"], "November", [world["good"], world["bad"]], list(raters),
+    return calibration_sessions.create_session(world["lead1"], "November", [world["good"], world["bad"]], list(raters),
                                       deadline or soon(), benchmark)
 
 
@@ -62,18 +64,18 @@ def test_creating_a_session_stores_the_automatic_answers_at_once(world):
 def test_bad_session_requests_are_refused(world, who, kwargs, message):
     deadline = soon(-1) if kwargs.get("deadline") == "past" else soon()
     with pytest.raises(ServiceError, match=message):
-        calibration.create_session(world[who], kwargs.get("name", "S"),
+        calibration_sessions.create_session(world[who], kwargs.get("name", "S"),
                                    kwargs.get("conversations", [world["good"]]),
                                    kwargs.get("raters", ["rev1"]), deadline)
 
 
 def test_unknown_raters_and_conversations_are_not_found(world):
     with pytest.raises(NotFound, match="nobody"):
-        calibration.create_session(world["lead1"], "S", [world["good"]], ["nobody"], soon())
+        calibration_sessions.create_session(world["lead1"], "S", [world["good"]], ["nobody"], soon())
     with pytest.raises(NotFound, match="no conversation with id 'nope'"):
-        calibration.conversation_ids_for(["cal-good", "nope"])
+        calibration_sessions.conversation_ids_for(world["lead1"], ["cal-good", "nope"])
     with pytest.raises(NotFound):
-        calibration.create_session(world["lead1"], "S", [99999], ["rev1"], soon())
+        calibration_sessions.create_session(world["lead1"], "S", [99999], ["rev1"], soon())
 
 
 def test_the_benchmark_is_added_to_the_raters(world):
@@ -81,10 +83,12 @@ def test_the_benchmark_is_added_to_the_raters(world):
     assert sorted(r.login for r in session.raters) == ["rev1", "rev2"] and session.benchmark.login == "rev1"
 
 
-def test_a_rater_not_listed_is_refused(world):
+def test_someone_not_listed_as_a_rater_cannot_answer(world):
     session = _session(world)
+    with pytest.raises(NotFound):  # a reviewer who does not rate it does not see the session at all
+        calibration_sessions.submit_answers(world["rev3"], session.id, world["good"], GOOD)
     with pytest.raises(ServiceError, match="not a rater"):
-        calibration.submit_answers(world["rev3"], session.id, world["good"], GOOD)
+        calibration_sessions.submit_answers(world["lead1"], session.id, world["good"], GOOD)
 
 
 @pytest.mark.parametrize("answers, message", [
@@ -95,20 +99,20 @@ def test_a_rater_not_listed_is_refused(world):
 def test_incomplete_or_invalid_answers_are_refused_and_nothing_is_stored(world, answers, message):
     session = _session(world)
     with pytest.raises(ServiceError, match=message):
-        calibration.submit_answers(world["rev1"], session.id, world["good"], answers)
+        calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], answers)
     assert db.session.scalars(db.select(CalibrationAnswer).where(CalibrationAnswer.is_auto.is_(False))).all() == []
 
 
 def test_a_conversation_outside_the_session_is_not_found(world):
-    session = calibration.create_session(world["lead1"], "S", [world["good"]], ["rev1"], soon())
+    session = calibration_sessions.create_session(world["lead1"], "S", [world["good"]], ["rev1"], soon())
     with pytest.raises(NotFound):
-        calibration.submit_answers(world["rev1"], session.id, world["bad"], BAD)
+        calibration_sessions.submit_answers(world["rev1"], session.id, world["bad"], BAD)
 
 
 def test_resubmitting_before_close_replaces_the_answer_and_is_audited_without_its_content(world):
     session = _session(world)
-    calibration.submit_answers(world["rev1"], session.id, world["good"], GOOD)
-    row = calibration.submit_answers(world["rev1"], session.id, world["good"], GOOD | {"closing": "fail"})
+    calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], GOOD)
+    row = calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], GOOD | {"closing": "fail"})
     mine = [a for i in session.items for a in i.answers if a.rater_id == world["rev1"].id]
     assert mine == [row] and row.answers["closing"] == "fail" and row.score == 75.0  # 30 of 40 points
     entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "calibration_answer")
@@ -117,46 +121,87 @@ def test_resubmitting_before_close_replaces_the_answer_and_is_audited_without_it
     assert all("closing" not in str(e.after) for e in entries)  # the audit log cannot break the blind
 
 
-def test_answers_after_the_deadline_are_refused_and_the_session_closes(world):
+def _stored(session_id: int) -> tuple[str, int]:
+    """(stored status, audit entries) as a fresh read of the database sees them."""
+    db.session.expire_all()
+    status = db.session.get(CalibrationSession, session_id).status
+    return status, db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
+
+
+def test_answers_after_the_deadline_are_refused_and_change_nothing(world):
     session = _session(world, deadline=soon(1))
+    before = _stored(session.id)
     with pytest.raises(ServiceError, match="closed"):
-        calibration.submit_answers(world["rev1"], session.id, world["good"], GOOD, now=soon(2))
-    assert session.status == "closed"
-    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "calibration_close")).one()
-    assert entry.user_id is None and entry.after["by_deadline"] is True
+        calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], GOOD, now=soon(2))
+    assert _stored(session.id) == before == ("open", before[1])
+    assert db.session.scalars(db.select(CalibrationAnswer).where(CalibrationAnswer.is_auto.is_(False))).all() == []
 
 
-def test_reading_a_session_past_its_deadline_closes_it(world):
+def test_a_session_past_its_deadline_reads_as_closed_without_being_written(world):
     session = _session(world, deadline=soon(1))
-    page = calibration.session_page(world["rev1"], session.id, now=soon(2))
+    before = _stored(session.id)
+    page = calibration_results.session_page(world["rev1"], session.id, now=soon(2))
     assert page.closed and page.results is not None and not page.can_answer
+    assert page.closed_at == db.session.get(CalibrationSession, session.id).deadline.replace(tzinfo=timezone.utc)
+    calibration_sessions.list_sessions(world["lead1"])
+    assert _stored(session.id) == before
 
 
-def test_closing_needs_a_lead_and_happens_once(world):
+def test_the_job_closes_each_overdue_session_once_as_of_its_deadline_and_audited(world):
+    overdue = _session(world, deadline=soon(1))
+    running = _session(world, deadline=soon(48))
+    assert calibration_sessions.close_overdue(now=soon(2)) == 1
+    assert calibration_sessions.close_overdue(now=soon(3)) == 0
+    db.session.expire_all()
+    closed, still_open = db.session.get(CalibrationSession, overdue.id), db.session.get(CalibrationSession, running.id)
+    assert (closed.status, closed.closed_at) == ("closed", closed.deadline) and still_open.status == "open"
+    entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "calibration_close")).all()
+    assert [(e.entity_id, e.user_id, e.after["by_deadline"]) for e in entries] == [(overdue.id, None, True)]
+
+
+def test_the_scheduled_job_table_closes_overdue_sessions_once_per_day(world, frozen_clock):
+    from qa_app import jobs as job_table
+    from qa_app.models import Job
+    session = _session(world, deadline=soon(1))
+    frozen_clock.shift(timedelta(hours=2))
+    assert f"close_calibration:{soon(0).date().isoformat()}" in job_table.run_due()
+    assert not any(k.startswith("close_calibration") for k in job_table.run_due())
+    db.session.expire_all()
+    assert db.session.get(CalibrationSession, session.id).status == "closed"
+    job = db.session.scalars(db.select(Job).where(Job.kind == "close_calibration")).one()
+    assert (job.status, job.result) == ("done", {"closed": 1})
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "calibration_close")) == 1
+
+
+def test_closing_needs_the_sessions_lead_and_happens_once(world, make_user):
     session = _session(world)
     with pytest.raises(ServiceError, match="only leads and admins"):
-        calibration.close_session(world["rev1"], session.id)
-    calibration.close_session(world["lead1"], session.id)
+        calibration_sessions.close_session(world["rev1"], session.id)
+    with pytest.raises(calibration_sessions.NotAllowed, match="only the lead who created this session"):
+        calibration_sessions.close_session(make_user("lead2", "lead"), session.id)
+    assert _stored(session.id)[0] == "open"
+    calibration_sessions.close_session(world["lead1"], session.id)
     with pytest.raises(ServiceError, match="already closed"):
-        calibration.close_session(world["lead1"], session.id)
+        calibration_sessions.close_session(world["lead1"], session.id)
     with pytest.raises(ServiceError, match="closed"):
-        calibration.submit_answers(world["rev1"], session.id, world["good"], GOOD)
+        calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], GOOD)
 
 
 def test_results_are_refused_for_an_open_session(world):
     session = _session(world)
     with pytest.raises(ServiceError, match="only once the session is closed"):
         results(session)
-    assert calibration.session_page(world["lead1"], session.id).results is None
+    assert calibration_results.session_page(world["lead1"], session.id).results is None
 
 
 def _answered_and_closed(world, benchmark="rev1"):
     session = _session(world, benchmark=benchmark)
-    calibration.submit_answers(world["rev1"], session.id, world["good"], GOOD)
-    calibration.submit_answers(world["rev1"], session.id, world["bad"], BAD)
-    calibration.submit_answers(world["rev2"], session.id, world["good"], GOOD)
-    calibration.submit_answers(world["rev2"], session.id, world["bad"], BAD_REV2)
-    return calibration.close_session(world["lead1"], session.id)
+    calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], GOOD)
+    calibration_sessions.submit_answers(world["rev1"], session.id, world["bad"], BAD)
+    calibration_sessions.submit_answers(world["rev2"], session.id, world["good"], GOOD)
+    calibration_sessions.submit_answers(world["rev2"], session.id, world["bad"], BAD_REV2)
+    return calibration_sessions.close_session(world["lead1"], session.id)
 
 
 def test_the_results_match_the_hand_computed_example(world):
@@ -197,10 +242,10 @@ def test_the_results_match_the_hand_computed_example(world):
 
 
 def test_two_raters_get_cohens_kappa(world):
-    session = calibration.create_session(world["lead1"], "Pair", [world["good"], world["bad"]], ["rev1"], soon())
-    calibration.submit_answers(world["rev1"], session.id, world["good"], GOOD)
-    calibration.submit_answers(world["rev1"], session.id, world["bad"], BAD | {"greeting": "pass"})
-    calibration.close_session(world["lead1"], session.id)
+    session = calibration_sessions.create_session(world["lead1"], "Pair", [world["good"], world["bad"]], ["rev1"], soon())
+    calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], GOOD)
+    calibration_sessions.submit_answers(world["rev1"], session.id, world["bad"], BAD | {"greeting": "pass"})
+    calibration_sessions.close_session(world["lead1"], session.id)
     greeting = results(session).agreement.criteria["greeting"]
     # rev1 pass/pass, automatic pass/fail: p_o = 1/2, p_e = 1 * 1/2 = 1/2, kappa = 0
     assert greeting.cohen_kappa.value == pytest.approx(0.0)
@@ -222,7 +267,7 @@ def _item_id(session, conversation_id: int) -> int:
 
 def test_setting_the_calibrated_answer_makes_the_final_evaluation_and_is_audited(world):
     session = _answered_and_closed(world)
-    ev = calibration.set_calibrated(world["lead1"], session.id, world["bad"], BAD_REV2)
+    ev = calibration_sessions.set_calibrated(world["lead1"], session.id, world["bad"], BAD_REV2)
     assert ev.is_final and ev.kind == "human" and ev.source == "calibration" and ev.reviewer.login == "lead1"
     assert ev.score == 50.0 and not ev.auto_fail
     assert conversations.final_evaluation(world["bad"]).id == ev.id
@@ -235,17 +280,17 @@ def test_setting_the_calibrated_answer_makes_the_final_evaluation_and_is_audited
 
 def test_a_calibrated_critical_failure_scores_zero(world):
     session = _answered_and_closed(world)
-    ev = calibration.set_calibrated(world["lead1"], session.id, world["good"], GOOD | {"forbidden": "fail"})
-    assert ev.score == 0.0 and ev.auto_fail and ev.fail_reasons == ["forbidden"]
+    ev = calibration_sessions.set_calibrated(world["lead1"], session.id, world["good"], GOOD | {"forbidden": "fail"})
+    assert ev.score == 0.0 and ev.auto_fail and ev.fail_reasons == ["forbidden: calibrated in session November"]
 
 
 def test_the_calibrated_answer_needs_a_closed_session_and_a_lead(world):
     session = _session(world)
     with pytest.raises(ServiceError, match="close the session"):
-        calibration.set_calibrated(world["lead1"], session.id, world["good"], GOOD)
-    calibration.close_session(world["lead1"], session.id)
+        calibration_sessions.set_calibrated(world["lead1"], session.id, world["good"], GOOD)
+    calibration_sessions.close_session(world["lead1"], session.id)
     with pytest.raises(ServiceError, match="only leads and admins"):
-        calibration.set_calibrated(world["rev1"], session.id, world["good"], GOOD)
+        calibration_sessions.set_calibrated(world["rev1"], session.id, world["good"], GOOD)
 
 
 def test_the_alignment_trend_lists_closed_sessions_in_order(world):
@@ -267,24 +312,27 @@ def test_reviewers_see_only_their_own_trend_and_leads_anyones(world):
 
 def test_sessions_are_listed_for_their_raters_and_all_leads(world):
     session = _session(world)
-    assert [s.id for s in calibration.list_sessions(world["rev1"])] == [session.id]
-    assert calibration.list_sessions(world["rev3"]) == []
-    assert [s.id for s in calibration.list_sessions(world["lead1"])] == [session.id]
+    assert [s.id for s in calibration_sessions.list_sessions(world["rev1"])] == [session.id]
+    assert calibration_sessions.list_sessions(world["rev3"]) == []
+    assert [s.id for s in calibration_sessions.list_sessions(world["lead1"])] == [session.id]
     with pytest.raises(NotFound):
-        calibration.get_visible(world["rev3"], session.id)
+        calibration_sessions.get_visible(world["rev3"], session.id)
 
 
 def test_the_session_page_shows_a_rater_only_their_own_answers_before_close(world):
     session = _session(world)
-    calibration.submit_answers(world["rev1"], session.id, world["good"], GOOD)
-    calibration.submit_answers(world["rev2"], session.id, world["good"], GOOD | {"closing": "fail"})
-    page = calibration.session_page(world["rev1"], session.id)
+    calibration_sessions.submit_answers(world["rev1"], session.id, world["good"], GOOD)
+    calibration_sessions.submit_answers(world["rev2"], session.id, world["good"], GOOD | {"closing": "fail"})
+    page = calibration_results.session_page(world["rev1"], session.id)
     assert list(page.own.values()) == [GOOD] and page.progress is None and page.results is None
-    lead_page = calibration.session_page(world["lead1"], session.id)
+    lead_page = calibration_results.session_page(world["lead1"], session.id)
     assert lead_page.own == {} and lead_page.progress == {"rev1": 1, "rev2": 1} and lead_page.results is None
 
 
-def test_the_calibration_service_offers_the_results_and_the_trend_too(world):
-    session = _answered_and_closed(world)
-    assert calibration.results(session).agreement == results(session).agreement
-    assert calibration.alignment_trend(world["rev2"]) == alignment_trend(world["rev2"])
+def test_the_sessions_module_does_not_import_its_results_module():
+    import ast
+    source = calibration_sessions.__file__
+    tree = ast.parse(open(source, encoding="utf-8").read())
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert "calibration_results" not in imported and "qa_app.services.calibration_results" not in imported

@@ -263,7 +263,8 @@ def test_each_role_sees_its_own_disputes(people):
         disputes.get_dispute(people["bob"], mine.id)
 
 
-def test_statistics_count_outcomes_and_the_median_hours_to_resolve_per_resolver(people):
+def test_statistics_count_outcomes_and_the_median_hours_to_resolve_per_resolver(frozen_clock, people):
+    """A dispute counts in the period of the conversation it is about (all of them from November here)."""
     t0 = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)
     ids = [people["conv"], add_conversation("c-2", "bob"), add_conversation("c-4", "ann")]
     owners = [people["ann"], people["bob"], people["ann"]]

@@ -26,9 +26,11 @@ def test_a_failing_job_records_its_reason_and_a_good_one_its_result(app):
 
 
 def test_run_due_runs_each_definition_once_per_day(app):
-    assert job_table.run_due(NOW) == ["mark_overdue:2026-11-23", "purge_audio:2026-11-23", "sample:2026-W47"]
+    assert job_table.run_due(NOW) == ["mark_overdue:2026-11-23", "purge_audio:2026-11-23", "sample:2026-W47",
+                                      "close_calibration:2026-11-23"]
     assert job_table.run_due(NOW + timedelta(hours=3)) == []
-    assert job_table.run_due(NOW + timedelta(days=1)) == ["mark_overdue:2026-11-24", "purge_audio:2026-11-24"]
+    assert job_table.run_due(NOW + timedelta(days=1)) == ["mark_overdue:2026-11-24", "purge_audio:2026-11-24",
+                                                          "close_calibration:2026-11-24"]
 
 
 def test_only_one_holder_gets_the_lease_until_it_expires(app):

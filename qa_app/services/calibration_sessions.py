@@ -1,28 +1,37 @@
 """Blind calibration sessions: leads pick conversations and raters, raters answer alone, results after close.
 
-Deadlines close sessions lazily: every service function that reads or writes a session first
-closes it (audited, committed) when its deadline has passed, so no page or job can show an open
-session past its deadline, and no scheduler is needed for it to take effect.
+Coverage: a session is visible to a user only when every one of its conversations is (admins see
+all); its raters must cover every conversation too. A session counts as closed once a lead closed
+it or its deadline passed (training.calibration_sessions.effective_status): reading never writes;
+the scheduled job `close_calibration` stores the closure of overdue sessions, audited, once.
+Results, the session page and the alignment trend are in calibration_results, which imports this.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Iterable, Mapping, Optional
 
+from qa_app.permissions import can, roles_with
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import (CalibrationAnswer, CalibrationItem, CalibrationSession, Conversation, Evaluation,
                            ScorecardVersion, User)
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, audit, conversations, scorecards, training
-from qa_app.services.scoring import make_final, new_evaluation
+from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, scorecards, training
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, EvaluationResult
+from training import calibration_sessions as rules
 
-LEADS = ("lead", "admin")
-RATER_ROLES = ("reviewer", "lead")
+LEADS = roles_with("manage_calibration")
+RATER_ROLES = roles_with("rate_calibration")
 AUTOMATIC = "automatic"  # the automatic scorer's rater name in results
 POINTS = {"pass": 1.0, "fail": 0.0, "na": None}
+JOB_KIND = "close_calibration"
+
+
+class NotAllowed(ServiceError):
+    """The user may see the session but not do this to it (HTTP 403)."""
 
 
 @dataclass(frozen=True)
@@ -36,37 +45,63 @@ class CriterionInfo:
     critical: bool
 
 
-@dataclass(frozen=True)
-class SessionPage:
-    """What one user may see of a session. Before close: only their own answers (and, for leads
-    and admins, how many items each rater answered); after close: the results too."""
+# --- the effective status -----------------------------------------------------------------------
 
-    session: CalibrationSession
-    closed: bool
-    items: tuple[CalibrationItem, ...]
-    criteria: Mapping[int, tuple[CriterionInfo, ...]]  # item id -> criteria
-    own: Mapping[int, Mapping[str, str]]  # item id -> this user's answers
-    progress: Optional[Mapping[str, int]] = None  # rater login -> items answered (leads/admins only)
-    results: Optional["SessionResults"] = None  # closed sessions only
-    can_answer: bool = False
-    can_manage: bool = False
+def status_of(session: CalibrationSession, now: Optional[datetime] = None) -> str:
+    """"open" or "closed" as the session stands at `now` (closed by a lead, or past its deadline)."""
+    return rules.effective_status(session.status, session.deadline, clock.or_now(now))
 
 
-@dataclass(frozen=True)
-class SessionResults:
-    """A closed session's statistics; `answers[item_id][rater]` and `totals[item_id][rater]` per rater."""
-
-    agreement: object  # scoring.agreement.SessionAgreement
-    raters: tuple[str, ...]
-    criterion_ids: tuple[str, ...]
-    points: Mapping[str, float]
-    answers: Mapping[int, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
-    totals: Mapping[int, Mapping[str, Optional[float]]] = field(default_factory=dict)
-    consensus: Mapping[int, Mapping[str, Optional[str]]] = field(default_factory=dict)
+def is_closed(session: CalibrationSession, now: Optional[datetime] = None) -> bool:
+    return status_of(session, now) == "closed"
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+def closed_at_of(session: CalibrationSession, now: Optional[datetime] = None) -> Optional[datetime]:
+    """When the session closed (by hand, or at its deadline); None while it is open."""
+    return rules.effective_closed_at(session.status, session.closed_at, session.deadline, clock.or_now(now))
+
+
+# --- coverage -----------------------------------------------------------------------------------
+
+def _visible_conversations(user: User):
+    return db.select(Conversation.id).where(conversations.visibility_filter(user))
+
+
+def session_filter(user: User):
+    """A WHERE clause on CalibrationSession: sessions `user` may open (leads and admins: those whose
+    conversations they all may see; reviewers: those they rate, on the same condition)."""
+    covered = ~CalibrationSession.items.any(CalibrationItem.conversation_id.not_in(_visible_conversations(user)))
+    if can(user, "sees_everything"):
+        return db.true()
+    if user.role in LEADS:
+        return covered
+    if user.role in RATER_ROLES:
+        return covered & CalibrationSession.raters.any(User.id == user.id)
+    return db.false()
+
+
+def is_rater(user: User, session: CalibrationSession) -> bool:
+    return any(r.id == user.id for r in session.raters)
+
+
+def get_visible(user: User, session_id: int) -> CalibrationSession:
+    """The session if `user` may open it; NotFound otherwise (no hint that it exists)."""
+    session = db.session.scalar(db.select(CalibrationSession).where(
+        CalibrationSession.id == session_id, session_filter(user)))
+    if session is None:
+        raise NotFound("calibration session not found")
+    return session
+
+
+def list_sessions(user: User) -> list[CalibrationSession]:
+    """Sessions the user may open, newest first. Reading changes nothing."""
+    return list(db.session.scalars(db.select(CalibrationSession).where(session_filter(user))
+                                   .order_by(CalibrationSession.created_at.desc(), CalibrationSession.id.desc())))
+
+
+def may_close(user: User, session: CalibrationSession) -> bool:
+    """Only the session's creator, or an admin, closes it."""
+    return can(user, "sees_everything") or (user.role in LEADS and user.id == session.created_by_id)
 
 
 # --- creating -----------------------------------------------------------------------------------
@@ -75,21 +110,22 @@ def create_session(lead: User, name: str, conversation_ids: Iterable[int], rater
                    deadline: datetime, benchmark_login: Optional[str] = None,
                    now: Optional[datetime] = None) -> CalibrationSession:
     """A new open session; the automatic scorer answers each item at once from its latest automatic
-    evaluation. The benchmark, when given, is added to the raters. Raises ServiceError on bad input."""
+    evaluation. The benchmark, when given, is added to the raters. Every conversation must be
+    visible to the lead and to every rater. Raises ServiceError on bad input."""
     _require_lead(lead)
     name = (name or "").strip()
     if not name:
         raise ServiceError("a session needs a name")
     deadline = as_utc(deadline)
-    if deadline is None or deadline <= (now or now_utc()):
+    if deadline is None or deadline <= clock.or_now(now):
         raise ServiceError("the deadline must be in the future")
     convs = _conversations_for(lead, conversation_ids)
     logins = _unique([*(rater_logins or ()), *([benchmark_login] if benchmark_login else [])])
-    raters = [_rater(login) for login in logins]
+    raters = [_rater(login, convs) for login in logins]
     if not raters:
         raise ServiceError("choose at least one rater")
     session = CalibrationSession(name=name, created_by_id=lead.id, deadline=deadline, raters=raters,
-                                 benchmark_id=_rater(benchmark_login).id if benchmark_login else None)
+                                 benchmark_id=_rater(benchmark_login, convs).id if benchmark_login else None)
     db.session.add(session)
     for conv in convs:
         item = CalibrationItem(conversation=conv)
@@ -117,7 +153,7 @@ def _unique(values: Iterable[str]) -> list[str]:
     return out
 
 
-def _rater(login: str) -> User:
+def _rater(login: str, convs: list[Conversation]) -> User:
     user = db.session.scalar(db.select(User).where(User.login == login))
     if user is None:
         raise NotFound(f"no user with login {login!r}")
@@ -125,6 +161,10 @@ def _rater(login: str) -> User:
         raise ServiceError(f"{login}: raters must be active reviewers or leads")
     if login == AUTOMATIC:
         raise ServiceError(f"{login!r} is the automatic scorer's name in results; choose another rater")
+    hidden = [c.external_id for c in convs if not conversations.covers_agent(user, c.agent)]
+    if hidden:
+        raise ServiceError(f"{login}: does not cover the team of conversation {', '.join(hidden)}; "
+                           f"choose raters who may see every conversation")
     return user
 
 
@@ -143,9 +183,17 @@ def _conversations_for(lead: User, ids: Iterable[int]) -> list[Conversation]:
     return convs
 
 
-def conversation_ids_for(external_ids: Iterable[str]) -> list[int]:
-    """Internal ids of conversations named by external id; NotFound naming the first unknown one."""
-    return [conversations.by_external_id(e).id for e in _unique(external_ids)]
+def conversation_ids_for(user: User, external_ids: Iterable[str]) -> list[int]:
+    """Internal ids of conversations `user` may see, named by external id; NotFound naming the first
+    unknown or hidden one (the same message for both, so nothing hints that a hidden one exists)."""
+    ids = []
+    for external_id in _unique(external_ids):
+        conv = db.session.scalar(db.select(Conversation).where(
+            Conversation.external_id == external_id, conversations.visibility_filter(user)))
+        if conv is None:
+            raise NotFound(f"no conversation with id {external_id!r}")
+        ids.append(conv.id)
+    return ids
 
 
 def _add_auto_answer(item: CalibrationItem, conv: Conversation) -> None:
@@ -162,11 +210,18 @@ def _add_auto_answer(item: CalibrationItem, conv: Conversation) -> None:
 
 
 def criteria_of(conversation_id: int) -> tuple[CriterionInfo, ...]:
-    """The criteria of the scorecard version of the conversation's final evaluation."""
+    """The criteria of the scorecard version of the conversation's final evaluation (no access
+    check: callers pass a conversation of a session the user may see)."""
     final = conversations.final_evaluation(conversation_id)
     if final is None:
         raise NotFound("this conversation has not been scored yet")
     return _version_criteria(final.scorecard_version)
+
+
+def item_criteria(user: User, session_id: int, conversation_id: int) -> tuple[CriterionInfo, ...]:
+    """The criteria of one item of a session `user` may see; NotFound for anything else."""
+    _item(get_visible(user, session_id), conversation_id)
+    return criteria_of(conversation_id)
 
 
 def _version_criteria(version: ScorecardVersion) -> tuple[CriterionInfo, ...]:
@@ -201,57 +256,7 @@ def check_answers(criteria: tuple[CriterionInfo, ...], answers: Mapping[str, str
     return clean
 
 
-# --- reading, answering, closing -----------------------------------------------------------------
-
-def close_if_due(session: CalibrationSession, now: Optional[datetime] = None) -> bool:
-    """Close an open session whose deadline has passed (audited, committed); True when it did."""
-    now = now or now_utc()
-    if session.status != "open" or as_utc(session.deadline) > now:
-        return False
-    _close(session, None, now)
-    db.session.commit()
-    return True
-
-
-def _close(session: CalibrationSession, actor: Optional[User], now: datetime) -> None:
-    session.status, session.closed_at = "closed", now
-    answered = sum(1 for item in session.items for a in item.answers if not a.is_auto)
-    audit.record(actor, "calibration_close", "calibration_session", session.id,
-                 before={"status": "open"}, after={"status": "closed", "answers": answered,
-                                                   "by_deadline": actor is None})
-
-
-def _get(session_id: int, now: Optional[datetime] = None) -> CalibrationSession:
-    session = db.session.get(CalibrationSession, session_id)
-    if session is None:
-        raise NotFound("calibration session not found")
-    close_if_due(session, now)
-    return session
-
-
-def is_rater(user: User, session: CalibrationSession) -> bool:
-    return any(r.id == user.id for r in session.raters)
-
-
-def get_visible(user: User, session_id: int, now: Optional[datetime] = None) -> CalibrationSession:
-    """The session if `user` may open it (leads and admins: all; reviewers: those they rate)."""
-    session = _get(session_id, now)
-    if user.role in LEADS or is_rater(user, session):
-        return session
-    raise NotFound("calibration session not found")
-
-
-def list_sessions(user: User, now: Optional[datetime] = None) -> list[CalibrationSession]:
-    """Sessions the user may open, newest first (closing any whose deadline passed)."""
-    query = db.select(CalibrationSession).order_by(CalibrationSession.created_at.desc(),
-                                                   CalibrationSession.id.desc())
-    if user.role not in LEADS:
-        query = query.where(CalibrationSession.raters.any(User.id == user.id))
-    sessions = list(db.session.scalars(query))
-    for session in sessions:
-        close_if_due(session, now)
-    return sessions
-
+# --- answering, closing -------------------------------------------------------------------------
 
 def submit_answers(rater: User, session_id: int, conversation_id: int, answers: Mapping[str, str],
                    now: Optional[datetime] = None) -> CalibrationAnswer:
@@ -260,11 +265,11 @@ def submit_answers(rater: User, session_id: int, conversation_id: int, answers: 
     The audit entry records that an answer was given or replaced, not its content, so the audit
     log cannot break the blind before the session closes.
     """
-    now = now or now_utc()
-    session = _get(session_id, now)
+    now = clock.or_now(now)
+    session = get_visible(rater, session_id)
     if not is_rater(rater, session):
         raise ServiceError("you are not a rater in this session")
-    if session.status != "open":
+    if is_closed(session, now):
         raise ServiceError("this session is closed; answers can no longer change")
     item = _item(session, conversation_id)
     criteria = criteria_of(conversation_id)
@@ -289,32 +294,43 @@ def _item(session: CalibrationSession, conversation_id: int) -> CalibrationItem:
     return item
 
 
+def _close(session: CalibrationSession, actor: Optional[User], closed_at: datetime, now: datetime) -> None:
+    session.status, session.closed_at = "closed", closed_at
+    answered = sum(1 for item in session.items for a in item.answers if not a.is_auto)
+    entry = audit.record(actor, "calibration_close", "calibration_session", session.id,
+                         before={"status": "open"}, after={"status": "closed", "answers": answered,
+                                                           "by_deadline": actor is None})
+    entry.at = now
+
+
 def close_session(lead: User, session_id: int, now: Optional[datetime] = None) -> CalibrationSession:
-    """Close an open session now (leads and admins); its results become visible."""
+    """Close an open session now (its creator, or an admin); its results become visible."""
     _require_lead(lead)
-    session = _get(session_id, now)
-    if session.status != "open":
+    now = clock.or_now(now)
+    session = get_visible(lead, session_id)
+    if not may_close(lead, session):
+        raise NotAllowed("only the lead who created this session, or an admin, may close it")
+    if is_closed(session, now):
         raise ServiceError("this session is already closed")
-    _close(session, lead, now or now_utc())
+    _close(session, lead, now, now)
     db.session.commit()
     return session
 
 
-def session_page(user: User, session_id: int, now: Optional[datetime] = None) -> SessionPage:
-    """Everything `user` may see of the session, and nothing more (the blind is enforced here)."""
-    session = get_visible(user, session_id, now)
-    closed = session.status == "closed"
-    items = tuple(session.items)
-    own = {i.id: dict(a.answers) for i in items for a in i.answers if a.rater_id == user.id}
-    progress = None
-    if user.role in LEADS:
-        progress = {r.login: sum(1 for i in items for a in i.answers if a.rater_id == r.id)
-                    for r in session.raters}
-    return SessionPage(session=session, closed=closed, items=items,
-                       criteria={i.id: criteria_of(i.conversation_id) for i in items}, own=own,
-                       progress=progress, results=results(session) if closed else None,
-                       can_answer=not closed and is_rater(user, session),
-                       can_manage=user.role in LEADS)
+def close_overdue(now: Optional[datetime] = None) -> int:
+    """Store the closure of every open session whose deadline has passed (the scheduled job `close_calibration`).
+
+    Each is closed as of its deadline and audited (no user: "by_deadline"); committed once.
+    Running it again closes nothing more. Returns how many it closed.
+    """
+    now = clock.or_now(now)
+    candidates = db.session.scalars(db.select(CalibrationSession).where(
+        CalibrationSession.status == "open", CalibrationSession.deadline <= now)).all()
+    overdue = [s for s in candidates if rules.is_overdue(s.status, s.deadline, now)]
+    for session in overdue:
+        _close(session, None, as_utc(session.deadline), now)
+    db.session.commit()
+    return len(overdue)
 
 
 def answered_items(user: User, session: CalibrationSession) -> int:
@@ -328,11 +344,13 @@ def set_calibrated(lead: User, session_id: int, conversation_id: int, answers: M
                    now: Optional[datetime] = None) -> Evaluation:
     """The lead's calibrated answers become the conversation's final (human) evaluation.
 
-    Only on closed sessions. Audited; the training rules run again on the new final score.
+    Only on closed sessions the lead may see (so only on conversations they cover). Audited; the
+    training rules run again on the new final score. Conflict when another evaluation of the
+    conversation became final meanwhile.
     """
     _require_lead(lead)
-    session = _get(session_id, now)
-    if session.status != "closed":
+    session = get_visible(lead, session_id)
+    if not is_closed(session, now):
         raise ServiceError("close the session before setting the calibrated answers")
     item = _item(session, conversation_id)
     base = conversations.final_evaluation(conversation_id)
@@ -345,22 +363,15 @@ def set_calibrated(lead: User, session_id: int, conversation_id: int, answers: M
     score, auto_fail, sections = total_score(results)
     version = base.scorecard_version
     result = EvaluationResult(scorecard=version.name, version=version.version, score=score,
-                              auto_fail=auto_fail, criteria=tuple(results), section_scores=sections,
-                              fail_reasons=tuple(r.criterion_id for r in results if r.critical and r.result == "fail"))
-    ev = new_evaluation(item.conversation, version, result, kind="human", reviewer=lead, based_on=base, now=now)
-    ev.source = "calibration"
-    make_final(ev)
-    item.calibrated_evaluation_id = ev.id
-    audit.record(lead, "calibration", "conversation", conversation_id, before=_summary(base),
-                 after={**_summary(ev), "session": session.id})
-    training.apply_rules([conversation_id], now)
-    db.session.commit()
+                              auto_fail=auto_fail, criteria=tuple(results), section_scores=sections)
+    with review.saving_final(conversation_id, base.id):
+        ev = evaluations.publish_final(item.conversation, version, result, kind="human", action="calibration",
+                                       actor=lead, based_on=base, source="calibration", now=now,
+                                       expected_final_id=base.id, audit_extra={"session": session.id})
+        item.calibrated_evaluation_id = ev.id
+        training.apply_rules([conversation_id], now)
+        db.session.commit()
     return ev
-
-
-def _summary(ev: Evaluation) -> dict:
-    return {"evaluation": ev.id, "kind": ev.kind, "score": ev.score, "auto_fail": ev.auto_fail,
-            "criteria": {c.criterion_id: c.result for c in ev.criteria}}
 
 
 # --- choices for the create form ----------------------------------------------------------------
@@ -378,17 +389,3 @@ def recent_candidates(user: User, limit: int = 50) -> list[tuple[Conversation, E
              .where(Evaluation.is_final.is_(True), conversations.visibility_filter(user))
              .order_by(Evaluation.created_at.desc(), Conversation.id.desc()).limit(limit))
     return [(c, e) for c, e in db.session.execute(query)]
-
-
-# --- results (in calibration_results, which imports this module) ---------------------------------
-
-def results(session: CalibrationSession) -> SessionResults:
-    """The statistics of a closed session; see calibration_results.results."""
-    from qa_app.services import calibration_results
-    return calibration_results.results(session)
-
-
-def alignment_trend(reviewer: User) -> list:
-    """The reviewer's alignment across closed sessions; see calibration_results.alignment_trend."""
-    from qa_app.services import calibration_results
-    return calibration_results.alignment_trend(reviewer)
