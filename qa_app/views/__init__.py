@@ -13,6 +13,7 @@ BLUEPRINTS = (
     "qa_app.views.reports",
     "qa_app.views.trust",
     "qa_app.views.admin",
+    "qa_app.views.errors",
 )
 
 
