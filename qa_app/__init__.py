@@ -6,7 +6,8 @@ from pathlib import Path
 from flask import Flask, request
 from flask_login import current_user
 
-from qa_app.config import build_config, instance_dir
+from qa_app import settings as instance_settings
+from qa_app.config import flask_config, instance_dir
 from qa_app.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent
@@ -17,15 +18,19 @@ MIGRATIONS = ROOT / "migrations"
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """App for the instance at `instance_path` (default: $QADESK_INSTANCE or ./instance).
 
-    `test_config` overrides any setting (tests pass their own database URL and secret).
+    Settings come from qadesk.toml in the instance and the environment (qa_app.settings); a bad
+    value raises SettingsError naming it. `test_config` overrides any setting (QADESK_* keys are
+    validated like the other sources) and any Flask key.
     """
     folder = instance_dir(instance_path)
     folder.mkdir(parents=True, exist_ok=True)
+    built = instance_settings.load(folder, overrides=test_config)
     app = Flask(__name__, instance_path=str(folder), template_folder=str(TEMPLATES),
                 static_folder=str(ROOT / "static"))
-    app.config.update(build_config(folder))
+    app.config.update(flask_config(built.secret_key, built.database_url))
     if test_config:
         app.config.update(test_config)
+    instance_settings.install(app, built)
     _init_extensions(app)
     _register_blueprints(app)
     return app

@@ -59,8 +59,8 @@ def main(ctx: click.Context, instance: Optional[str]) -> None:
 
 
 def register_commands() -> None:
-    from qa_app.commands import admin, agreement, data, reports, sampling, scorecards, sentiment
-    for module in (admin, agreement, data, reports, sampling, scorecards, sentiment):
+    from qa_app.commands import admin, agreement, config, data, reports, sampling, scorecards, sentiment
+    for module in (admin, agreement, config, data, reports, sampling, scorecards, sentiment):
         module.register(main)
 
 

@@ -1,11 +1,15 @@
-"""Instance location and configuration: a folder holding the SQLite file and the generated secret key."""
+"""The instance folder, the table of every setting (name, type, default, allowed values, secret,
+what it does) and the fixed Flask configuration. Defaults are written here and nowhere else;
+qa_app.settings reads the sources and builds the Settings object from this table."""
 from __future__ import annotations
 
 import os
-import secrets
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 DEFAULT_INSTANCE = "instance"
+MIN_PASSWORD = 8  # the rule of qa_app.services.users.add_user, checked again at start-up
 
 
 def instance_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -14,48 +18,219 @@ def instance_dir(explicit: str | os.PathLike | None = None) -> Path:
     return Path(chosen).resolve()
 
 
-def secret_key(folder: Path) -> str:
-    """The instance's secret key, generated once and kept in `secret_key` (mode 600)."""
-    path = folder / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    folder.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
-
-
-def database_url(folder: Path) -> str:
-    """$QADESK_DATABASE_URL (any SQLAlchemy URL) or the embedded SQLite file in the instance."""
-    return os.environ.get("QADESK_DATABASE_URL") or f"sqlite:///{folder / 'qadesk.db'}"
-
-
-def build_config(folder: Path) -> dict:
-    """Settings for an app on this instance; a test config passed to create_app overrides them."""
+def flask_config(secret: str, database_url: str) -> dict:
+    """Framework settings that are not the operator's to change."""
     return {
-        "SECRET_KEY": secret_key(folder),
-        "SQLALCHEMY_DATABASE_URI": database_url(folder),
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ["en", "zh"],
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "QADESK_TRAINING_DUE_DAYS": 14,
-        "QADESK_DISPUTE_DAYS": int(os.environ.get("QADESK_DISPUTE_DAYS", "7")),
-        # a criterion is trusted at this Cohen's kappa over at least this many reviews
-        "QADESK_TRUST_MIN_KAPPA": float(os.environ.get("QADESK_TRUST_MIN_KAPPA", "0.6")),
-        "QADESK_TRUST_MIN_REVIEWS": int(os.environ.get("QADESK_TRUST_MIN_REVIEWS", "30")),
-        "QADESK_SCHEDULER_TICK_SECONDS": 60,
-        "QADESK_REVIEWER_WEIGHTS": os.environ.get("QADESK_REVIEWER_WEIGHTS", ""),  # login:weight,...
-        # picks per agent per week, and the random share of them (checked when sampling)
-        "QADESK_SAMPLE_QUOTA": os.environ.get("QADESK_SAMPLE_QUOTA", "5"),
-        "QADESK_SAMPLE_RANDOM_SHARE": os.environ.get("QADESK_SAMPLE_RANDOM_SHARE", "0.5"),
-        "QADESK_STEREO_MAP": os.environ.get("QADESK_STEREO_MAP", "agent,customer"),
-        "QADESK_AUDIO_RETENTION_DAYS": int(os.environ.get("QADESK_AUDIO_RETENTION_DAYS", "30")),
-        "WHISPER_MODEL": os.environ.get("WHISPER_MODEL", ""),
-        "WHISPER_COMPUTE_TYPE": os.environ.get("WHISPER_COMPUTE_TYPE", "int8"),
-        "WHISPER_THREADS": os.environ.get("WHISPER_THREADS", ""),
-        "WHISPER_LANGUAGE": os.environ.get("WHISPER_LANGUAGE", ""),
     }
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One setting: `name` is its qadesk.toml key and Settings attribute, `env` its variable.
+
+    `parse` turns a raw value (text from the environment, a TOML value, or a typed test value)
+    into the typed value, raising ValueError (optionally with a detail) when it is not allowed.
+    """
+
+    name: str
+    env: str
+    kind: str
+    default: Any  # a value, or a function of the instance folder
+    allowed: str
+    doc: str
+    parse: Callable[[Any], Any]
+    secret: bool = False
+    show: Callable[[Any], Any] = lambda value: value
+
+    def default_for(self, folder: Path) -> Any:
+        return self.default(folder) if callable(self.default) else self.default
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("")
+    return str(value).strip()
+
+
+def whole(low: int, high: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = _text_of(value)
+        if not text.lstrip("+-").isdecimal() or not low <= int(text) <= high:
+            raise ValueError("")
+        return int(text)
+    return parse
+
+
+def number(low: float, high: float) -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        try:
+            result = float(_text_of(value))
+        except ValueError:
+            raise ValueError("") from None
+        if not low <= result <= high:
+            raise ValueError("")
+        return result
+    return parse
+
+
+def switch(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text_of(value).lower()
+    if text in ("on", "true", "yes", "1"):
+        return True
+    if text in ("off", "false", "no", "0"):
+        return False
+    raise ValueError("")
+
+
+def stereo(value: Any) -> tuple[str, str]:
+    parts = value if isinstance(value, (list, tuple)) else _text_of(value).split(",")
+    pair = tuple(str(p).strip().lower() for p in parts)
+    if len(pair) != 2 or set(pair) != {"agent", "customer"}:
+        raise ValueError("")
+    return pair
+
+
+def weights(value: Any) -> tuple[tuple[str, float], ...]:
+    """"login:weight,..." (or a TOML table of login = weight) as (login, weight) pairs."""
+    items = value.items() if isinstance(value, dict) else \
+        [e.strip().partition(":")[::2] if ":" in e else (e.strip(), None)
+         for e in _text_of(value).split(",") if e.strip()]
+    pairs = []
+    for login, raw in items:
+        login = str(login).strip()
+        try:
+            weight = float(raw) if raw is not None and not isinstance(raw, bool) else -1.0
+        except ValueError:
+            weight = -1.0
+        if not login or not 0 <= weight < float("inf"):
+            entry = f"{login}:{raw}" if raw is not None else login
+            raise ValueError(f"{entry!r} is not login:weight")
+        pairs.append((login, weight))
+    return tuple(pairs)
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("")
+    return value.strip()
+
+
+def password(value: Any) -> str:
+    chosen = text(value)
+    if chosen and len(chosen) < MIN_PASSWORD:
+        raise ValueError(f"{len(chosen)} characters is too short")
+    return chosen
+
+
+def database_url(value: Any) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+    chosen = text(value)
+    try:
+        make_url(chosen)
+    except ArgumentError:
+        raise ValueError("not a database URL") from None
+    return chosen
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***."""
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def compute_type(value: Any) -> str:
+    from transcripts.audio.settings import COMPUTE_TYPES
+    chosen = text(value).lower()
+    if chosen not in COMPUTE_TYPES:
+        raise ValueError("")
+    return chosen
+
+
+def threads(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
+        return None
+    return whole(1, 1024)(value)
+
+
+def language(value: Any) -> str | None:
+    from transcripts.audio.settings import WhisperSettings
+    try:
+        return WhisperSettings.from_mapping({"WHISPER_LANGUAGE": text(value)}).language
+    except ValueError:
+        raise ValueError("") from None
+
+
+def _compute_types() -> str:
+    from transcripts.audio.settings import COMPUTE_TYPES
+    return ", ".join(COMPUTE_TYPES)
+
+
+SPECS: tuple[Spec, ...] = (
+    Spec("database_url", "QADESK_DATABASE_URL", "URL", lambda folder: f"sqlite:///{folder / 'qadesk.db'}",
+         "an SQLAlchemy database URL such as postgresql+psycopg://user:password@host/qadesk",
+         "Database; the default is the SQLite file qadesk.db in the instance folder.",
+         database_url, secret=True),
+    Spec("admin_password", "QADESK_ADMIN_PASSWORD", "text", "",
+         f"empty or at least {MIN_PASSWORD} characters",
+         "Password `qadesk init` gives the admin user it creates; empty: generated and printed once.",
+         password, secret=True),
+    Spec("training_due_days", "QADESK_TRAINING_DUE_DAYS", "integer", 14, "a whole number from 1 to 365",
+         "Days an agent has to complete a course assigned by hand (rules carry their own due days).",
+         whole(1, 365)),
+    Spec("dispute_days", "QADESK_DISPUTE_DAYS", "integer", 7, "a whole number from 1 to 365",
+         "Days after an evaluation within which its agent may dispute it.", whole(1, 365)),
+    Spec("trust_min_kappa", "QADESK_TRUST_MIN_KAPPA", "number", 0.6, "a number from 0 to 1",
+         "Cohen's kappa (automatic vs human) at which a criterion is trusted.", number(0.0, 1.0)),
+    Spec("trust_min_reviews", "QADESK_TRUST_MIN_REVIEWS", "integer", 30, "a whole number from 1 to 100000",
+         "Human reviews a criterion needs before its kappa counts.", whole(1, 100_000)),
+    Spec("reviewer_weights", "QADESK_REVIEWER_WEIGHTS", "login:weight list", "",
+         "login:weight pairs separated by commas, each weight 0 or more (e.g. qa.chen:2,qa.taylor:1)",
+         "Share of the weekly picks each reviewer gets; reviewers not listed weigh 1.",
+         weights, show=dict),
+    Spec("sample_quota", "QADESK_SAMPLE_QUOTA", "integer", 5, "a whole number from 0 to 1000",
+         "Conversations picked for human review per agent per week.", whole(0, 1000)),
+    Spec("sample_random_share", "QADESK_SAMPLE_RANDOM_SHARE", "number", 0.5, "a number from 0 to 1",
+         "Share of each agent's weekly quota drawn at random rather than by risk.", number(0.0, 1.0)),
+    Spec("stereo_map", "QADESK_STEREO_MAP", "channel pair", ("agent", "customer"),
+         "agent,customer or customer,agent",
+         "Speakers of the left and right channels of stereo call recordings.", stereo,
+         show=lambda pair: ",".join(pair)),
+    Spec("audio_retention_days", "QADESK_AUDIO_RETENTION_DAYS", "integer", 30, "a whole number from 0 to 3650",
+         "Days a recording is kept after transcription; 0 deletes it once transcribed.", whole(0, 3650)),
+    Spec("redaction", "QADESK_REDACTION", "on/off", True, "on or off (also true/false, yes/no, 1/0)",
+         "PII redaction (cards, phones, e-mails, ID numbers) of everything ingested; off is not recommended.",
+         switch),
+    Spec("parallel_min_bytes", "QADESK_PARALLEL_MIN_BYTES", "integer", 32 * 1024 * 1024,
+         "a whole number of bytes from 0 to 10^15",
+         "NDJSON files at least this large are parsed by one worker process per core.", whole(0, 10**15)),
+    Spec("scheduler_tick_seconds", "QADESK_SCHEDULER_TICK_SECONDS", "integer", 60,
+         "a whole number from 1 to 3600", "Seconds between scheduler beats (the lease lasts three).",
+         whole(1, 3600)),
+    Spec("whisper_model", "WHISPER_MODEL", "text", "",
+         "empty (the bundled tiny.en model), a local model directory or a model name in the local cache",
+         "Whisper model for call recordings; nothing is ever downloaded.", text),
+    Spec("whisper_compute_type", "WHISPER_COMPUTE_TYPE", "choice", "int8", "one of " + _compute_types(),
+         "Numeric precision Whisper runs at.", compute_type),
+    Spec("whisper_threads", "WHISPER_THREADS", "integer or empty", "auto",
+         "empty or auto (every core), or a whole number from 1 to 1024", "CPU threads per transcription.",
+         threads),
+    Spec("whisper_language", "WHISPER_LANGUAGE", "language code", "auto",
+         "auto, or a language code such as en or zh", "Spoken language of recordings; auto detects it per channel.",
+         language),
+)
+
+BY_NAME: dict[str, Spec] = {spec.name: spec for spec in SPECS}
+BY_ENV: dict[str, Spec] = {spec.env: spec for spec in SPECS}

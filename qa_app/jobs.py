@@ -11,6 +11,8 @@ from typing import Callable
 
 from flask import Flask
 
+from qa_app.settings import settings as instance_settings
+
 log = logging.getLogger(__name__)
 LEASE = "scheduler"
 
@@ -48,11 +50,6 @@ def _sample_week(payload: dict) -> dict:
     return {"week": week, "picks": len(result.picks), "created": result.created}
 
 
-def _close_calibration(payload: dict) -> dict:
-    from qa_app.services import calibration_sessions
-    return {"closed": calibration_sessions.close_overdue()}
-
-
 DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
                   lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
@@ -60,8 +57,6 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
                   lambda now: f"purge_audio:{now.date().isoformat()}", _purge_audio),
     JobDefinition("sample", "Build reviewer queues from the week just ended (weekly, first tick of the week)",
                   _previous_week_key, _sample_week),
-    JobDefinition("close_calibration", "Store the closure of calibration sessions past their deadline (daily)",
-                  lambda now: f"close_calibration:{now.date().isoformat()}", _close_calibration),
 )
 STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker died, the scheduler runs it
 
@@ -86,7 +81,7 @@ def holder_id() -> str:
 def tick(app: Flask, holder: str) -> bool:
     """One scheduler beat: run due jobs only if this process holds the lease. True when it did."""
     from qa_app.services import jobs
-    ttl = 3 * app.config["QADESK_SCHEDULER_TICK_SECONDS"]
+    ttl = 3 * instance_settings(app).scheduler_tick_seconds
     with app.app_context():
         if not jobs.acquire_lease(LEASE, holder, ttl):
             return False
@@ -115,7 +110,7 @@ def start_scheduler(app: Flask, blocking: bool = False):
     from apscheduler.schedulers.blocking import BlockingScheduler
     holder = holder_id()
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
-    scheduler.add_job(tick, "interval", seconds=app.config["QADESK_SCHEDULER_TICK_SECONDS"],
+    scheduler.add_job(tick, "interval", seconds=instance_settings(app).scheduler_tick_seconds,
                       args=(app, holder), next_run_time=datetime.now(timezone.utc),
                       max_instances=1, coalesce=True, id="qadesk-tick")
     log.info("scheduler %s starting", holder)

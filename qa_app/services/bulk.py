@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from qa_app.extensions import db
+from qa_app.settings import settings as instance_settings
 from transcripts import bulk as pure
 from transcripts.canonical import numbered_lines
 from transcripts.errors import ParseError
 
 # Starting workers costs about a second; below this size one process is faster.
-PARALLEL_MIN_BYTES = int(os.environ.get("QADESK_PARALLEL_MIN_BYTES", str(32 * 1024 * 1024)))
+PARALLEL_MIN_BYTES: Optional[int] = None  # None: the QADESK_PARALLEL_MIN_BYTES setting (tests force a path)
 CHUNK_LINES = 1000
 
 
@@ -23,7 +24,8 @@ def worth_parallel(path: Path, fmt: str) -> bool:
     """A large NDJSON file on a machine with more than one core."""
     ndjson = fmt in ("ndjson", "jsonl") or (fmt == "auto" and path.suffix.lower() in (".ndjson", ".jsonl"))
     try:
-        big = path.stat().st_size >= PARALLEL_MIN_BYTES
+        big = path.stat().st_size >= (instance_settings().parallel_min_bytes if PARALLEL_MIN_BYTES is None
+                                      else PARALLEL_MIN_BYTES)
     except OSError:
         return False
     return ndjson and big and (os.cpu_count() or 1) > 1

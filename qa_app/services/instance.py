@@ -1,7 +1,6 @@
 """Creating or upgrading an instance: schema to the newest migration, shipped content, the admin user."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Optional
 
@@ -9,6 +8,7 @@ from flask import current_app
 
 from qa_app.extensions import db
 from qa_app.services import scorecards, training, users
+from qa_app.settings import settings as instance_settings
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def init_instance(admin_password: Optional[str] = None) -> InitResult:
     added_rules = training.ensure_rules()
     created, shown = False, None
     if users.find_user("admin") is None:
-        chosen = admin_password or os.environ.get("QADESK_ADMIN_PASSWORD")
+        chosen = admin_password or instance_settings().admin_password or None
         _, password = users.add_user("admin", "admin", password=chosen, name="Administrator", commit=False)
         created, shown = True, (None if chosen else password)
     db.session.commit()

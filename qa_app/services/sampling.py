@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
-from flask import current_app
-
 from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, ReviewPick, User
 from qa_app.models.base import as_utc
 from qa_app.services import ServiceError, audit
+from qa_app.settings import settings as instance_settings
 from scoring.sampling import (REASONS, RANDOM, Candidate, Reviewer, SamplingError, SamplingSettings,
                               parse_week, pick_week, week_of)
 
@@ -113,34 +112,16 @@ def _number(value) -> Optional[float]:
 
 def load_reviewers() -> list[Reviewer]:
     """Active users with the reviewer role, weighted by QADESK_REVIEWER_WEIGHTS, with the teams they cover."""
-    weights = reviewer_weights(current_app.config.get("QADESK_REVIEWER_WEIGHTS", ""))
+    weights = dict(instance_settings().reviewer_weights)
     users = db.session.scalars(db.select(User).where(User.role == "reviewer", User.active.is_(True))
                                .order_by(User.login))
     return [Reviewer(u.login, weights.get(u.login, 1.0), frozenset(t.name for t in u.covers)) for u in users]
 
 
-def reviewer_weights(text: str) -> dict[str, float]:
-    """{login: weight} from "login:weight,login:weight"; ServiceError naming the bad entry."""
-    weights = {}
-    for entry in (e.strip() for e in (text or "").split(",")):
-        if not entry:
-            continue
-        login, sep, raw = entry.partition(":")
-        try:
-            weight = float(raw)
-        except ValueError:
-            weight = -1.0
-        if not sep or not login.strip() or not weight >= 0 or weight == float("inf"):
-            raise ServiceError(f"QADESK_REVIEWER_WEIGHTS: {entry!r} is not login:weight with a weight of 0 or more")
-        weights[login.strip()] = weight
-    return weights
-
-
 def settings() -> SamplingSettings:
-    config = current_app.config
+    config = instance_settings()
     try:
-        return SamplingSettings(quota_per_agent=int(config.get("QADESK_SAMPLE_QUOTA", 5)),
-                                random_share=float(config.get("QADESK_SAMPLE_RANDOM_SHARE", 0.5)))
+        return SamplingSettings(quota_per_agent=config.sample_quota, random_share=config.sample_random_share)
     except (SamplingError, ValueError) as exc:
         raise ServiceError(f"sampling settings (QADESK_SAMPLE_QUOTA, QADESK_SAMPLE_RANDOM_SHARE): {exc}") from None
 

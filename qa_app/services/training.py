@@ -7,6 +7,7 @@ from typing import Iterable, Mapping, Optional
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Course, Evaluation, QuizAttempt, TrainingRule, User
 from qa_app.services import NotFound, ServiceError, audit
+from qa_app.settings import settings as instance_settings
 from training import catalog, due, quiz, rules
 
 OPEN = ("assigned", "overdue")
@@ -212,10 +213,12 @@ def get_course(code: str) -> Course:
     return row
 
 
-def assign_course(actor: Optional[User], agent_login: str, course_code: str, due_days: int,
+def assign_course(actor: Optional[User], agent_login: str, course_code: str, due_days: Optional[int] = None,
                   reason: str = "", now: Optional[datetime] = None) -> Assignment:
-    """A lead (or admin) assigns a course by hand; refused when the agent already has it open."""
+    """A lead (or admin) assigns a course by hand, due in `due_days` (default QADESK_TRAINING_DUE_DAYS)
+    days; refused when the agent already has it open."""
     from qa_app.services import users
+    due_days = instance_settings().training_due_days if due_days is None else due_days
     now = now or datetime.now(timezone.utc)
     agent = users.get_user(agent_login)
     if agent.role != "agent":

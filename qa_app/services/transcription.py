@@ -13,6 +13,7 @@ from flask import current_app
 from qa_app.extensions import db
 from qa_app.models import Conversation, Job
 from qa_app.services import jobs
+from qa_app.settings import settings as instance_settings
 
 KIND = "transcribe"
 _transcriber = None  # one per process: the Whisper model loads once
@@ -20,16 +21,13 @@ _transcriber = None  # one per process: the Whisper model loads once
 
 def default_stereo_map() -> tuple[str, str]:
     """The instance's stereo channel map (QADESK_STEREO_MAP, "agent,customer" by default)."""
-    value = current_app.config.get("QADESK_STEREO_MAP", "agent,customer")
-    left, right = (p.strip() for p in value.split(","))
-    return left, right
+    return instance_settings().stereo_map
 
 
 def redaction_config():
-    """PII redaction settings of the instance (QADESK_REDACTION mapping; on by default)."""
-    from transcripts.pii import DEFAULT, RedactionConfig
-    settings = current_app.config.get("QADESK_REDACTION")
-    return RedactionConfig.from_mapping(settings) if settings else DEFAULT
+    """PII redaction of the instance: everything (the default), or None when QADESK_REDACTION is off."""
+    from transcripts.pii import DEFAULT
+    return DEFAULT if instance_settings().redaction else None
 
 
 def audio_dir() -> Path:
@@ -112,8 +110,8 @@ def transcriber():
     """The process's Whisper transcriber built from the instance settings (loaded on first use)."""
     global _transcriber
     if _transcriber is None:
-        from transcripts.audio import FasterWhisperTranscriber, WhisperSettings
-        _transcriber = FasterWhisperTranscriber(WhisperSettings.from_mapping(current_app.config))
+        from transcripts.audio import FasterWhisperTranscriber
+        _transcriber = FasterWhisperTranscriber(instance_settings().whisper())
     return _transcriber
 
 
@@ -141,13 +139,13 @@ def transcribe_job(payload: dict, engine=None) -> dict:
 
 def _apply_retention(path: Path) -> None:
     """Retention 0 days deletes the audio once transcribed; otherwise purge_audio removes it later."""
-    if int(current_app.config.get("QADESK_AUDIO_RETENTION_DAYS", 30)) == 0:
+    if instance_settings().audio_retention_days == 0:
         path.unlink(missing_ok=True)
 
 
 def purge_audio(now: Optional[datetime] = None) -> int:
     """Delete stored recordings older than the retention period; returns how many were deleted."""
-    days = int(current_app.config.get("QADESK_AUDIO_RETENTION_DAYS", 30))
+    days = instance_settings().audio_retention_days
     cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     deleted = 0
     for f in audio_dir().iterdir():

@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from flask import current_app
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import selectinload
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion, User
 from qa_app.services import ServiceError, scorecards
+from qa_app.settings import settings as instance_settings
 from scoring.formula import total_score
 from scoring.result import CriterionResult
 from scoring.scorecard import Scorecard
@@ -56,8 +56,8 @@ class VersionTrust:
 
 def settings() -> tuple[float, int]:
     """(minimum kappa, minimum reviews) from QADESK_TRUST_MIN_KAPPA and QADESK_TRUST_MIN_REVIEWS."""
-    config = current_app.config
-    return float(config.get("QADESK_TRUST_MIN_KAPPA", 0.6)), int(config.get("QADESK_TRUST_MIN_REVIEWS", 30))
+    config = instance_settings()
+    return config.trust_min_kappa, config.trust_min_reviews
 
 
 def paired_results(version_id: int) -> dict[str, dict[int, tuple[str, str]]]:

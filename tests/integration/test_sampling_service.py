@@ -113,7 +113,7 @@ def test_a_week_without_conversations_has_no_picks(week):
     ("QADESK_REVIEWER_WEIGHTS", "r1:-1", "'r1:-1' is not login:weight"),
     ("QADESK_REVIEWER_WEIGHTS", "r1:lots", "'r1:lots' is not login:weight"),
     ("QADESK_SAMPLE_QUOTA", "five", "QADESK_SAMPLE_QUOTA"),
-    ("QADESK_SAMPLE_RANDOM_SHARE", "2", "random_share: must be between 0 and 1"),
+    ("QADESK_SAMPLE_RANDOM_SHARE", "2", "QADESK_SAMPLE_RANDOM_SHARE=.2. .test configuration.: must be a number from 0 to 1"),
 ])
 def test_bad_sampling_settings_are_refused_naming_the_setting(week, app, setting, value, message):
     app.config[setting] = value
