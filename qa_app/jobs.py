@@ -50,6 +50,11 @@ def _sample_week(payload: dict) -> dict:
     return {"week": week, "picks": len(result.picks), "created": result.created}
 
 
+def _close_calibration(payload: dict) -> dict:
+    from qa_app.services import calibration_sessions
+    return {"closed": calibration_sessions.close_overdue()}
+
+
 DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
                   lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
@@ -57,6 +62,8 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
                   lambda now: f"purge_audio:{now.date().isoformat()}", _purge_audio),
     JobDefinition("sample", "Build reviewer queues from the week just ended (weekly, first tick of the week)",
                   _previous_week_key, _sample_week),
+    JobDefinition("close_calibration", "Store the closure of calibration sessions past their deadline (daily)",
+                  lambda now: f"close_calibration:{now.date().isoformat()}", _close_calibration),
 )
 STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker died, the scheduler runs it
 

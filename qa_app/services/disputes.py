@@ -6,15 +6,16 @@ from typing import Iterable, Mapping, Optional
 
 from sqlalchemy import or_
 
+from qa_app.permissions import can, roles_with
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Dispute, Evaluation, User
-from qa_app.services import NotFound, ServiceError, audit, conversations, review, training
-from qa_app.services.scoring import make_final, new_evaluation
+from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, training
 from qa_app.settings import settings as instance_settings
 from training import disputes as rules
 from training.periods import PeriodError, parse_period
 
-ANY_DISPUTE_ROLES = ("lead", "admin")  # besides the assignee, these may resolve disputes they can see
+ANY_DISPUTE_ROLES = roles_with("resolve_any_dispute")  # besides the assignee, these resolve disputes they see
 
 
 def window_days() -> int:
@@ -23,7 +24,7 @@ def window_days() -> int:
 
 
 def _now(now: Optional[datetime]) -> datetime:
-    return now or datetime.now(timezone.utc)
+    return clock.or_now(now)
 
 
 def refusal(user: User, ev: Evaluation, now: Optional[datetime] = None) -> Optional[str]:
@@ -80,7 +81,7 @@ def _resolver_for(ev: Evaluation) -> Optional[int]:
     agent = ev.conversation.agent
     loads = dict(db.session.execute(db.select(Dispute.assignee_id, db.func.count(Dispute.id))
                                     .where(Dispute.status == "open").group_by(Dispute.assignee_id)).all())
-    people = db.session.scalars(db.select(User).where(User.role.in_(rules.RESOLVER_ROLES),
+    people = db.session.scalars(db.select(User).where(User.role.in_(roles_with("resolve_assigned_disputes")),
                                                       User.active.is_(True)))
     candidates = [rules.ResolverCandidate(u.id, u.role, _coverage(u, agent.team_id), loads.get(u.id, 0))
                   for u in people]
@@ -98,9 +99,9 @@ def _coverage(user: User, team_id: Optional[int]) -> str:
 def visibility_filter(user: User):
     """Disputes `user` may see: agents their own, reviewers those assigned to them, leads also the
     disputes on conversations they may see, admins all; HR none."""
-    if user.role == "admin":
+    if can(user, "sees_everything"):
         return db.true()
-    if user.role == "agent":
+    if can(user, "own_data_only"):
         return Dispute.agent_id == user.id
     if user.role == "reviewer":
         return Dispute.assignee_id == user.id
@@ -166,13 +167,14 @@ def resolve_dispute(user: User, dispute_id: int, outcome: str, reason: str,
     except rules.DisputeRuleError as exc:
         raise ServiceError(str(exc)) from exc
     before, at = _dispute_summary(dispute), _now(now)
-    if changed:
-        dispute.resulting_evaluation_id = _republish(user, base, result, at).id
-    dispute.status, dispute.outcome_reason, dispute.resolved_at = status, reason.strip(), at
-    dispute.assignee_id = user.id  # the resolver, so statistics credit who decided
-    audit.record(user, "dispute_resolve", "dispute", dispute.id, before=before,
-                 after=_dispute_summary(dispute)).at = at
-    db.session.commit()
+    with review.saving_final(base.conversation_id, base.id):
+        if changed:
+            dispute.resulting_evaluation_id = _republish(user, base, result, at).id
+        dispute.status, dispute.outcome_reason, dispute.resolved_at = status, reason.strip(), at
+        dispute.assignee_id = user.id  # the resolver, so statistics credit who decided
+        audit.record(user, "dispute_resolve", "dispute", dispute.id, before=before,
+                     after=_dispute_summary(dispute)).at = at
+        db.session.commit()
     return dispute
 
 
@@ -182,18 +184,11 @@ def _republish(user: User, base: Evaluation, result, at: datetime) -> Evaluation
         raise ServiceError("the disputed evaluation is no longer the final one (the conversation was "
                            "evaluated again); reject this dispute with a reason, the agent may dispute the new one")
     conv = base.conversation
-    ev = new_evaluation(conv, base.scorecard_version, result, kind="human", reviewer=user, based_on=base, now=at)
-    ev.source = "dispute"
-    make_final(ev)
-    audit.record(user, "dispute", "conversation", conv.id, before=_evaluation_summary(base),
-                 after=_evaluation_summary(ev)).at = at
+    ev = evaluations.publish_final(conv, base.scorecard_version, result, kind="human", action="dispute",
+                                   actor=user, based_on=base, source="dispute", now=at,
+                                   expected_final_id=base.id)
     training.apply_rules([conv.id], at)
     return ev
-
-
-def _evaluation_summary(ev: Evaluation) -> dict:
-    return {"evaluation": ev.id, "kind": ev.kind, "source": ev.source, "score": ev.score,
-            "auto_fail": ev.auto_fail, "criteria": {c.criterion_id: c.result for c in ev.criteria}}
 
 
 def _dispute_summary(d: Dispute) -> dict:
@@ -202,7 +197,7 @@ def _dispute_summary(d: Dispute) -> dict:
 
 
 def stats(period_label: Optional[str] = None) -> tuple[Optional[str], rules.DisputeStats]:
-    """Dispute statistics over all disputes, or those opened in a period ("2026-11", "2026-Q4", "2026").
+    """Dispute statistics over all disputes, or those about conversations of a period ("2026-11", "2026-Q4", "2026").
 
     Returns the normalised period label (None for all time) and the statistics.
     """
@@ -212,8 +207,12 @@ def stats(period_label: Optional[str] = None) -> tuple[Optional[str], rules.Disp
             period = parse_period(period_label)
         except PeriodError as exc:
             raise ServiceError(str(exc)) from exc
-    rows = db.session.execute(db.select(Dispute.status, Dispute.created_at, Dispute.resolved_at, User.login)
+    # a dispute counts in the period of the conversation it is about, like the evaluation it contests
+    rows = db.session.execute(db.select(Dispute.status, Dispute.created_at, Dispute.resolved_at, User.login,
+                                        Conversation.started_at)
+                              .join(Evaluation, Dispute.evaluation_id == Evaluation.id)
+                              .join(Conversation, Evaluation.conversation_id == Conversation.id)
                               .outerjoin(User, Dispute.assignee_id == User.id)).all()
     records = [rules.ResolvedDispute(status=s, created_at=c, resolved_at=r, resolver=login if s != "open" else None)
-               for s, c, r, login in rows if period is None or period.contains(c)]
+               for s, c, r, login, started in rows if period is None or period.contains(started)]
     return (period.label if period else None), rules.dispute_stats(records)
