@@ -47,7 +47,7 @@ def run(n: int, redact: bool = True) -> dict:
         subprocess.run(qadesk + ["init"], env=env, check=True, capture_output=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t0 = time.perf_counter()
-        flags = [] if redact else ["--no-redact"]
+        flags = ["--create-agents"] + ([] if redact else ["--no-redact"])
         out = subprocess.run(qadesk + ["ingest", str(data), "--json", *flags], env=env, check=True,
                              capture_output=True, text=True)
         seconds = time.perf_counter() - t0

@@ -5,7 +5,7 @@ from typing import Iterable, Mapping, Optional, Union
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, MultipleFileField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, MultipleFileField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional as Blank
 
 from qa_app.models import ROLES
@@ -31,6 +31,8 @@ class UploadForm(FlaskForm):
     channel = SelectField(_l("Channel"), choices=[("", _l("as in the file")), ("chat", "chat"), ("call", "call"),
                                                   ("email", "email"), ("social", "social")],
                           validators=[Blank()])
+    create_agents = BooleanField(_l("Create agents whose login is not known yet (otherwise such "
+                                    "records are refused, so a typo does not create an agent)"))
 
     def chosen_files(self) -> list:
         """The uploaded files that have a name (browsers send one empty part when none is chosen)."""

@@ -28,7 +28,7 @@ def ingest_and_score(records: list[dict]) -> list[int]:
     """Ingest the records as one NDJSON upload and score them; their conversation ids in order."""
     from qa_app.services import ingest, scoring
     text = "\n".join(json.dumps(r) for r in records)
-    summary = ingest.ingest_text(text, "week.ndjson")
+    summary = ingest.ingest_text(text, "week.ndjson", ingest.IngestOptions(create_agents=True))
     assert not summary.errors, summary.errors
     scoring.score_pending(conversation_ids=summary.conversation_ids)
     return list(summary.conversation_ids)

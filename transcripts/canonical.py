@@ -18,7 +18,7 @@ from transcripts.records import LANGUAGES, MAX_METADATA_DEPTH, TURN_SPEAKERS, co
 __all__ = [
     "FORMATS", "LANGUAGES", "MAX_LINE_BYTES", "MAX_METADATA_DEPTH", "TURN_SPEAKERS", "ParseError",
     "RecordError", "RecordInvalid", "conversation_from_dict", "format_for", "iter_records",
-    "parse_text",
+    "iter_located", "parse_text", "parse_text_located",
 ]
 
 FORMATS = ("json", "ndjson", "jsonl")
@@ -31,6 +31,7 @@ _SKIP_SPACE = re.compile(r"[ \t\r\n]*")
 _DECODER = json.JSONDecoder()
 
 Item = Union[Conversation, RecordError]
+Located = tuple[str, Item]  # ("file:line" where the record starts, the item)
 
 
 def format_for(name: str) -> str:
@@ -60,6 +61,11 @@ def iter_records(path: Union[str, os.PathLike], fmt: Optional[str] = None) -> It
     Duplicate ids are not checked. Raises ParseError at call time for an unsupported extension
     or fmt, or a path that is not a regular file, and while iterating if the file cannot be read.
     """
+    return (item for _where, item in iter_located(path, fmt))
+
+
+def iter_located(path: Union[str, os.PathLike], fmt: Optional[str] = None) -> Iterator[Located]:
+    """iter_records, each item with the "file:line" where its record starts."""
     source = os.fspath(path)
     fmt = format_for(source) if fmt is None else _checked_format(fmt, source)
     file_path = Path(path)
@@ -77,6 +83,11 @@ def parse_text(text: Union[str, bytes], source_name: str, fmt: str) -> Iterator[
     format_for to get it from a file name); `source_name` stands for the file name in sources.
     Raises ParseError for any other fmt.
     """
+    return (item for _where, item in parse_text_located(text, source_name, fmt))
+
+
+def parse_text_located(text: Union[str, bytes], source_name: str, fmt: str) -> Iterator[Located]:
+    """parse_text, each item with the "name:line" where its record starts."""
     fmt = _checked_format(fmt, source_name)
     # surrogatepass: a str with lone surrogates then fails to decode on its line, as a file would
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
@@ -90,7 +101,7 @@ def _checked_format(fmt: str, source: str) -> str:
     return "ndjson" if fmt == "jsonl" else fmt
 
 
-def _read_file(path: Path, source: str, fmt: str) -> Iterator[Item]:
+def _read_file(path: Path, source: str, fmt: str) -> Iterator[Located]:
     try:
         with path.open("rb") as stream:
             yield from _parse_stream(stream, source, fmt)
@@ -98,17 +109,17 @@ def _read_file(path: Path, source: str, fmt: str) -> Iterator[Item]:
         raise ParseError(source, f"cannot read file: {exc.strerror or exc}") from exc
 
 
-def _parse_stream(stream: BinaryIO, source: str, fmt: str) -> Iterator[Item]:
+def _parse_stream(stream: BinaryIO, source: str, fmt: str) -> Iterator[Located]:
     if fmt == "json":
         return _json_document(stream.read(), source)
     return _ndjson(stream, source)
 
 
-def _ndjson(stream: BinaryIO, source: str) -> Iterator[Item]:
+def _ndjson(stream: BinaryIO, source: str) -> Iterator[Located]:
     for number, raw in numbered_lines(stream):
         item = item_from_line(number, raw, source)
         if item is not None:
-            yield item
+            yield f"{source}:{number}", item
 
 
 def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, Optional[bytes]]]:
@@ -175,7 +186,12 @@ def _utf8_problem(exc: UnicodeDecodeError, position_in_line: int) -> str:
     return f"not valid UTF-8: byte 0x{bad:02x} at byte {position_in_line + 1} of the line"
 
 
-def _json_document(data: bytes, source: str) -> Iterator[Item]:
+def _json_document(data: bytes, source: str) -> Iterator[Located]:
+    for item in _json_items(data, source):
+        yield (item.source, item) if isinstance(item, RecordError) else item
+
+
+def _json_items(data: bytes, source: str) -> Iterator[Union[RecordError, Located]]:
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:
@@ -195,7 +211,7 @@ def _json_document(data: bytes, source: str) -> Iterator[Item]:
         return
     for index, (line, value) in enumerate(elements):
         try:
-            yield conversation_from_dict(value)
+            yield f"{source}:{line}", conversation_from_dict(value)
         except RecordInvalid as exc:
             yield RecordError(f"{source}:{line}", _indexed(exc, index) if is_array else str(exc))
 

@@ -10,12 +10,13 @@ from transcripts import canonical
 from transcripts.assembly import (Item, check_default_speaker, numbered_lines, open_text,
                                   speaker_map, text_stream)
 from transcripts.csv_format import column_names, parse_csv
-from transcripts.errors import ParseError
+from transcripts.errors import ParseError, RecordError
 from transcripts.model import CHANNELS
 from transcripts.subtitles import parse_srt, parse_vtt
 from transcripts.text_format import parse_plain_text
 
-__all__ = ["EXTENSIONS", "FORMATS", "OPTIONS", "format_of", "parse_file", "parse_text_as"]
+__all__ = ["EXTENSIONS", "FORMATS", "OPTIONS", "format_of", "parse_file", "parse_file_located",
+           "parse_text_as", "parse_text_located"]
 
 EXTENSIONS = {".json": "json", ".ndjson": "ndjson", ".jsonl": "jsonl", ".csv": "csv",
               ".txt": "txt", ".vtt": "vtt", ".srt": "srt"}
@@ -31,6 +32,7 @@ _CANONICAL = ("json", "ndjson", "jsonl")
 _ONE_CONVERSATION = ("txt", "vtt", "srt")
 
 Parser = Callable[[TextIO], Iterator[Item]]
+Located = canonical.Located
 
 
 def format_of(name: str) -> str:
@@ -104,6 +106,33 @@ def parse_text_as(
         return canonical.parse_text(text, source_name, fmt)
     parse = _parser(fmt, source_name, external_id, agent, channel, options)
     return parse(text_stream(text, newline="" if fmt == "csv" else None))
+
+
+def parse_file_located(path: Union[str, os.PathLike], fmt: str = "auto", **kwargs) -> Iterator[Located]:
+    """parse_file, each item with where its record starts (see `_located`)."""
+    source = os.fspath(path)
+    resolved = _resolve(fmt, source)
+    if resolved in _CANONICAL:
+        _check_options(resolved, kwargs.get("options"), source)
+        return canonical.iter_located(path, resolved)
+    return _located(parse_file(path, resolved, **kwargs), source, resolved)
+
+
+def parse_text_located(text: Union[str, bytes], source_name: str, fmt: str = "auto",
+                       **kwargs) -> Iterator[Located]:
+    """parse_text_as, each item with where its record starts (see `_located`)."""
+    resolved = _resolve(fmt, source_name)
+    if resolved in _CANONICAL:
+        _check_options(resolved, kwargs.get("options"), source_name)
+        return canonical.parse_text_located(text, source_name, resolved)
+    return _located(parse_text_as(text, source_name, resolved, **kwargs), source_name, resolved)
+
+
+def _located(items: Iterator[Item], source: str, fmt: str) -> Iterator[Located]:
+    """A RecordError at its own source; a txt/vtt/srt conversation at "file:1" (the file is one
+    conversation); a CSV conversation at the file, as its rows may be anywhere in it."""
+    where = source if fmt == "csv" else f"{source}:1"
+    return ((item.source if isinstance(item, RecordError) else where, item) for item in items)
 
 
 def _resolve(fmt: str, source: str) -> str:

@@ -11,8 +11,8 @@ from typing import Optional
 from transcripts.errors import RecordInvalid
 from transcripts.model import CHANNELS, Conversation, Turn
 
-__all__ = ["LANGUAGES", "MAX_METADATA_DEPTH", "TURN_SPEAKERS", "RecordInvalid", "check_field",
-           "conversation_from_dict"]
+__all__ = ["LANGUAGES", "MAX_METADATA_DEPTH", "RESERVED_KEYS", "TURN_SPEAKERS", "RecordInvalid",
+           "check_field", "conversation_from_dict"]
 
 TURN_SPEAKERS = ("agent", "customer", "bot", "system")
 LANGUAGES = ("en", "zh")
@@ -21,6 +21,8 @@ MAX_METADATA_DEPTH = 100
 _KNOWN_KEYS = frozenset(
     {"id", "channel", "agent", "started_at", "language", "queue", "customer", "csat", "turns"}
 )
+# Keys the product itself writes about stored files: input never names a file on the server.
+RESERVED_KEYS = frozenset({"audio_file", "audio_sha256"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
@@ -43,7 +45,8 @@ def conversation_from_dict(obj: object, *, require_timing: bool = True) -> Conve
     and `at` (a timestamp) or `start` and `end` (seconds from call start, 0 <= start <= end),
     or both. Timestamps are ISO-8601 "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]"; one without a
     UTC offset is taken to be UTC. Unknown top-level keys are kept in `metadata` (must be
-    JSON values, copied); unknown keys inside a turn are dropped, as Turn has no place for them.
+    JSON values, copied), except the RESERVED_KEYS, which are refused; unknown keys inside a
+    turn are dropped, as Turn has no place for them.
     `language` is not guessed here: absent stays None. With require_timing=False a turn may
     have neither `at` nor `start`/`end` (for transcripts that carry no times, e.g. plain text).
     """
@@ -247,6 +250,9 @@ def _metadata(record: Mapping) -> dict[str, object]:
     for key, value in record.items():
         if not isinstance(key, str):
             raise RecordInvalid("", f"keys must be strings, not {_show(key)}")
+        if key in RESERVED_KEYS:
+            raise RecordInvalid(key, "reserved: QA Desk names the recordings it stores itself; "
+                                     "remove this field")
         if key not in _KNOWN_KEYS:
             path = _key_path("", key)
             extra[_checked_string(key, path)] = _json_copy(value, path, 1)

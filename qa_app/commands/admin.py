@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from qa_app.cli import emit, fail
+from qa_app.commands.common import emit, fail
 from qa_app.services import ServiceError
 
 

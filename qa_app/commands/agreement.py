@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from qa_app.cli import emit, fail
+from qa_app.commands.common import emit, fail
 
 LEVEL_CHOICES = click.Choice(["nominal", "ordinal", "interval", "ratio"])
 LABELS = {"percent_agreement": "percent agreement", "krippendorff_alpha": "Krippendorff's alpha",

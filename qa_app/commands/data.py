@@ -1,12 +1,16 @@
 """qadesk ingest / score / show."""
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 
 import click
 
-from qa_app.cli import emit, fail, progress_bar
-from qa_app.services import NotFound
+from qa_app.commands.common import emit, fail, progress_bar
+from qa_app.services import NotFound, conversations, scoring, transcription
+from qa_app.services import ingest as service
 
 
 def register(main: click.Group) -> None:
@@ -36,29 +40,37 @@ def _stereo_map(ctx, param, value: str | None):
 @click.option("--channel", default=None, type=click.Choice(["chat", "call", "email", "social"]))
 @click.option("--stereo-map", default=None, callback=_stereo_map, metavar="LEFT,RIGHT",
               help="Speakers of a stereo call's channels (default agent,customer).")
+@click.option("--create-agents", is_flag=True,
+              help="Create agents for logins not known yet (otherwise their records fail, naming the login).")
 @click.option("--no-redact", is_flag=True, help="Store text without PII redaction (not recommended).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def ingest(obj, paths, fmt, agent, channel, stereo_map, no_redact, as_json: bool) -> None:
+def ingest(obj, paths, fmt, agent, channel, stereo_map, create_agents, no_redact, as_json: bool) -> None:
     """Ingest conversation files: canonical JSON/NDJSON, CSV, plain text, WebVTT, SRT, or call audio.
 
     Directories are searched recursively. Audio is transcribed (in this process, with a progress
-    bar on a terminal). Exit status 0 when nothing failed, 1 otherwise.
+    bar on a terminal). A record whose id is stored with different content is a conflict and is
+    not stored. Exit status 0 when nothing failed or conflicted, 1 otherwise.
     """
-    from qa_app.services import ingest as service, transcription
     with obj.app.app_context():
         options = service.IngestOptions(fmt=fmt, agent=agent, channel=channel,
                                         stereo_map=stereo_map or transcription.default_stereo_map(),
-                                        redaction=None if no_redact else transcription.redaction_config())
+                                        redaction=None if no_redact else transcription.redaction_config(),
+                                        create_agents=create_agents)
         with progress_bar(None, "ingest", as_json) as tick:
             summary = service.ingest_paths(paths, options, progress=tick)
         if summary.job_ids:
             with progress_bar(len(summary.job_ids), "transcribe", as_json) as tick:
                 transcription.run_jobs(summary.job_ids, summary, progress=tick)
-    lines = [f"ingested {summary.ingested}, duplicates {summary.duplicates}, failed {summary.failed}"]
+    emit(summary.as_dict(), as_json, _summary_text(summary))
+    sys.exit(0 if summary.ok else 1)
+
+
+def _summary_text(summary, prefix: str = "") -> str:
+    lines = [f"{prefix}ingested {summary.ingested}, duplicates {summary.duplicates}, "
+             f"conflicts {summary.conflicts}, failed {summary.failed}"]
     lines += [f"  {e['source']}: {e['error']}" for e in summary.errors]
-    emit(summary.as_dict(), as_json, "\n".join(lines))
-    sys.exit(1 if summary.failed else 0)
+    return "\n".join(lines)
 
 
 @click.command()
@@ -66,12 +78,54 @@ def ingest(obj, paths, fmt, agent, channel, stereo_map, no_redact, as_json: bool
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def score(obj, rescore_all: bool, as_json: bool) -> None:
-    """Auto-score conversations without an automatic evaluation under the active scorecard."""
-    from qa_app.services import scoring
-    with obj.app.app_context(), progress_bar(None, "score", as_json) as tick:
-        summary = scoring.score_pending(rescore_all=rescore_all, progress=tick)
+    """Auto-score conversations without an automatic evaluation under the active scorecard.
+
+    Work is committed every few hundred conversations, so the web app can save reviews meanwhile
+    and a run stopped with Ctrl-C keeps what it finished; run it again to score the rest.
+    """
+    summary = scoring.ScoreSummary()
+    try:
+        with obj.app.app_context():
+            with progress_bar(scoring.count_conversations(), "score", as_json) as tick, \
+                    _stop_on_ctrl_c(tick) as progress:
+                scoring.score_pending(rescore_all=rescore_all, progress=progress, commit_batches=True,
+                                      summary=summary)
+    except KeyboardInterrupt:
+        rest = ("`qadesk score --all` rescores every conversation again" if rescore_all
+                else "run `qadesk score` again to score the rest")
+        click.echo(f"stopped: kept {summary.scored} scored conversations; {rest}", err=True)
+        sys.exit(130)
     emit(summary.as_dict(), as_json, f"scored {summary.scored}"
          + (f" ({summary.no_scorecard} without a matching scorecard)" if summary.no_scorecard else ""))
+
+
+@contextmanager
+def _stop_on_ctrl_c(tick):
+    """A progress callback that raises KeyboardInterrupt at the next conversation after Ctrl-C.
+
+    Python may deliver a signal's KeyboardInterrupt inside a finaliser, which swallows it; the flag
+    makes the stop certain and puts it between conversations. A second Ctrl-C interrupts at once.
+    """
+    pressed = []
+
+    def on_ctrl_c(signum, frame):
+        pressed.append(signum)
+        signal.signal(signal.SIGINT, previous)
+
+    def progress(n: int) -> None:
+        if tick:
+            tick(n)
+        if pressed:
+            raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield tick
+        return
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield progress
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @click.command()
@@ -80,7 +134,6 @@ def score(obj, rescore_all: bool, as_json: bool) -> None:
 @click.pass_obj
 def show(obj, external_id: str, as_json: bool) -> None:
     """Show a conversation with its turns and evaluations."""
-    from qa_app.services import conversations
     with obj.app.app_context():
         try:
             doc = conversations.conversation_document(conversations.by_external_id(external_id))
@@ -107,14 +160,11 @@ def _as_text(doc: dict) -> str:
 @click.pass_obj
 def transcribe(obj, retry_failed: bool, as_json: bool) -> None:
     """Run queued transcription jobs (and, with --retry-failed, the failed ones) now."""
-    from qa_app.services import ingest as service, transcription
     with obj.app.app_context():
         ids = transcription.pending_job_ids(include_failed=retry_failed)
         summary = service.IngestSummary()
         with progress_bar(len(ids), "transcribe", as_json) as tick:
             transcription.run_jobs(ids, summary, progress=tick)
     doc = {"jobs": len(ids), **summary.as_dict()}
-    lines = [f"jobs {len(ids)}: ingested {summary.ingested}, duplicates {summary.duplicates}, failed {summary.failed}"]
-    lines += [f"  {e['source']}: {e['error']}" for e in summary.errors]
-    emit(doc, as_json, "\n".join(lines))
-    sys.exit(1 if summary.failed else 0)
+    emit(doc, as_json, _summary_text(summary, f"jobs {len(ids)}: "))
+    sys.exit(0 if summary.ok else 1)

@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from qa_app.cli import emit, fail
+from qa_app.commands.common import emit, fail
 from qa_app.services import ServiceError
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)

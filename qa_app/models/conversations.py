@@ -24,6 +24,10 @@ class Conversation(db.Model):
     csat: Mapped[Optional[int]]
     source: Mapped[Optional[str]] = mapped_column(String(500))
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    # SHA-256 of the conversation as read (transcripts.fingerprint): same id, other hash = a conflict.
+    content_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    # SHA-256 of the call recording the conversation was transcribed from (its stored file's name).
+    audio_sha256: Mapped[Optional[str]] = mapped_column(String(64))
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agent: Mapped[User] = relationship()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from qa_app.extensions import db
+from qa_app.services.conversation_store import AgentResolver, Incoming, store_batch
 from qa_app.settings import settings as instance_settings
 from transcripts import bulk as pure
 from transcripts.canonical import numbered_lines
@@ -36,11 +37,12 @@ def ingest_ndjson(path: Path, summary, options, progress: Optional[Callable[[int
 
     Workers are spawned (not forked) so they never inherit this process's database connections;
     at most two chunks per worker are in flight, which bounds memory whatever the file size.
+    A long run: each chunk is committed once stored, so a stopped run keeps what it finished
+    (and running it again counts those as duplicates).
     """
-    from qa_app.services.ingest import store_batch
     source, workers = str(path), max(1, (os.cpu_count() or 2))
     context = multiprocessing.get_context("spawn")
-    agents: dict[str, int] = {}
+    agents = AgentResolver(options)
     try:
         stream = path.open("rb")
     except OSError as exc:
@@ -61,9 +63,10 @@ def ingest_ndjson(path: Path, summary, options, progress: Optional[Callable[[int
                 if packed[0] == "error":
                     summary.fail(item.source, item.message)
                 else:
-                    batch.append(item)
+                    where, sha = pure.origin(packed)
+                    batch.append(Incoming(where, item, sha, prepared=True))
             if batch:
-                store_batch(batch, summary, source, options, agents, prepared=True)
+                store_batch(batch, summary, source, options, agents)
                 db.session.commit()
                 if progress:
                     progress(len(batch))

@@ -5,6 +5,7 @@ from typing import Optional
 
 from sqlalchemy import or_
 
+from qa_app.permissions import can
 from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, User
 from qa_app.models.base import as_utc
@@ -29,17 +30,29 @@ def visibility_filter(user: User):
     (all teams when they cover none), plus agents in no team so nothing goes unreviewed;
     HR sees no transcripts, only reports.
     """
-    if user.role == "admin":
+    if can(user, "sees_everything"):
         return db.true()
-    if user.role == "agent":
+    if can(user, "own_data_only"):
         return Conversation.agent_id == user.id
-    if user.role in ("reviewer", "lead"):
+    if can(user, "sees_covered_teams"):
         teams = user.covered_team_ids()
         if not teams:
             return db.true()
         agents = db.select(User.id).where(or_(User.team_id.in_(teams), User.team_id.is_(None)))
         return Conversation.agent_id.in_(agents)
     return db.false()
+
+
+def covers_agent(user: User, agent: User) -> bool:
+    """Whether `user` may see (and so file) conversations of `agent`: visibility_filter's rule."""
+    if can(user, "sees_everything"):
+        return True
+    if can(user, "own_data_only"):
+        return agent.id == user.id
+    if can(user, "sees_covered_teams"):
+        teams = user.covered_team_ids()
+        return not teams or agent.team_id is None or agent.team_id in teams
+    return False
 
 
 def get_visible(user: User, conversation_id: int) -> Conversation:

@@ -1,58 +1,40 @@
-"""Ingestion: parsed conversations are redacted, measured and stored in bulk; duplicates and bad
-records are counted and never half-stored. Audio files become transcription jobs."""
+"""Ingestion use cases: files from the shell, uploads from the web page, records from the API.
+
+Parsed conversations are redacted, measured and stored in bulk (services.conversation_store);
+duplicates, conflicts and bad records are counted and reported per record, never half-stored.
+Audio files become transcription jobs (services.transcription). Uploads and API requests are
+stored and scored with one commit, so a failure leaves nothing behind.
+
+Imports go one way: ingest -> bulk, transcription -> conversation_store.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Optional
+from typing import Callable, Iterable, Iterator, Optional
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from qa_app.extensions import db
-from qa_app.models import Conversation, Turn
-from qa_app.services import users
-from transcripts import formats, model, preparation, records
+from qa_app.services import ServiceError, bulk, scoring, transcription
+from qa_app.services.conversation_store import (BATCH, Incoming, IngestOptions, IngestSummary,
+                                                incoming, insert_many, store_batch, store_items)
+from transcripts import formats, records
 from transcripts.errors import ParseError, RecordError, RecordInvalid
-from transcripts.pii import DEFAULT as DEFAULT_REDACTION, RedactionConfig
+from transcripts.fingerprint import content_hash
 
-BATCH = 1000  # conversations per bulk insert: bounded memory, few round trips
-AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".ogg", ".flac")
+__all__ = ["AUDIO_SUFFIXES", "BATCH", "IngestOptions", "IngestSummary", "StoreFailed", "Upload",
+           "expand_paths", "ingest_api_items", "ingest_dicts", "ingest_paths", "ingest_text",
+           "ingest_upload", "ingest_uploads", "insert_many", "is_audio", "store_batch", "store_items"]
+
+log = logging.getLogger(__name__)
+AUDIO_SUFFIXES = transcription.AUDIO_SUFFIXES
 TEXT_SUFFIXES = tuple(formats.EXTENSIONS)
 
 
-@dataclass(frozen=True)
-class IngestOptions:
-    """How to read files: format, the agent and channel for files that do not name them,
-    the stereo channel map for calls, per-format parser options, and PII redaction (None = off)."""
-
-    fmt: str = "auto"
-    agent: Optional[str] = None
-    channel: Optional[str] = None
-    stereo_map: tuple[str, str] = ("agent", "customer")
-    format_options: Mapping[str, object] = field(default_factory=dict)
-    redaction: Optional[RedactionConfig] = DEFAULT_REDACTION
-
-
-@dataclass
-class IngestSummary:
-    """What an ingest run did; `errors` lists {"source": "file:line", "error": "..."}."""
-
-    ingested: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    queued: int = 0
-    errors: list[dict] = field(default_factory=list)
-    conversation_ids: list[int] = field(default_factory=list)
-    job_ids: list[int] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        doc = {"ingested": self.ingested, "duplicates": self.duplicates, "failed": self.failed,
-               "errors": self.errors}
-        if self.queued:
-            doc["transcription_jobs"] = self.queued
-        return doc
-
-    def fail(self, source: str, message: str) -> None:
-        self.failed += 1
-        self.errors.append({"source": source, "error": message})
+class StoreFailed(ServiceError):
+    """The database refused the write; the whole request was rolled back."""
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -73,8 +55,11 @@ def is_audio(path: Path, fmt: str = "auto") -> bool:
 
 def ingest_paths(paths: Iterable[str | Path], options: IngestOptions = IngestOptions(),
                  progress: Optional[Callable[[int], None]] = None) -> IngestSummary:
-    """Ingest transcript files; audio files are queued as transcription jobs (see services.transcription)."""
-    from qa_app.services import bulk, transcription
+    """Ingest transcript files (the shell); audio files are queued as transcription jobs.
+
+    A long run: each batch is committed once stored, so a stopped run keeps what it finished
+    and running it again counts that as duplicates. A file that cannot be read stores nothing.
+    """
     summary = IngestSummary()
     for path in expand_paths(paths):
         if is_audio(path, options.fmt):
@@ -84,35 +69,29 @@ def ingest_paths(paths: Iterable[str | Path], options: IngestOptions = IngestOpt
             if bulk.worth_parallel(path, options.fmt):
                 bulk.ingest_ndjson(path, summary, options, progress)
                 continue
-            items = formats.parse_file(path, options.fmt, agent=options.agent, channel=options.channel,
-                                       options=options.format_options or None)
-            store_items(items, summary, str(path), options, progress)
+            located = formats.parse_file_located(path, options.fmt, agent=options.agent, channel=options.channel,
+                                                 options=options.format_options or None)
+            store_items(incoming(located), summary, str(path), options, progress, after_batch=db.session.commit)
         except (ParseError, OSError) as exc:
             db.session.rollback()
             summary.fail(getattr(exc, "source", str(path)), getattr(exc, "message", str(exc)))
+        db.session.commit()
     return summary
 
 
 def ingest_text(text: str | bytes, filename: str, options: IngestOptions = IngestOptions()) -> IngestSummary:
-    """Ingest uploaded content (the web form); the file name decides the format unless options.fmt does.
+    """Ingest one uploaded text file and commit (no scoring; see ingest_uploads for the web page).
 
     Raw bytes are best: a line that is not UTF-8 is then reported on its own line.
     """
-    summary = IngestSummary()
-    try:
-        items = formats.parse_text_as(text, filename, options.fmt, agent=options.agent,
-                                      channel=options.channel, options=options.format_options or None)
-        store_items(items, summary, f"upload:{filename}", options, None)
-    except ParseError as exc:
-        db.session.rollback()
-        summary.fail(exc.source, exc.message)
+    summary = _stage_text(text, filename, options)
+    db.session.commit()
     return summary
 
 
 def ingest_upload(data: bytes, filename: str, options: IngestOptions = IngestOptions()) -> IngestSummary:
-    """One uploaded file: a recording is queued for transcription, anything else ingested now."""
+    """One uploaded file, committed: a recording is queued for transcription, anything else ingested now."""
     if is_audio(Path(filename), options.fmt):
-        from qa_app.services import transcription
         summary = IngestSummary()
         transcription.queue_bytes(data, filename, options, summary)
         return summary
@@ -120,126 +99,111 @@ def ingest_upload(data: bytes, filename: str, options: IngestOptions = IngestOpt
 
 
 def ingest_dicts(objects: Iterable[object], source: str, options: IngestOptions = IngestOptions()) -> IngestSummary:
-    """Ingest already-decoded canonical objects (e.g. generated data); errors cite `source#index`."""
+    """Ingest already-decoded canonical objects (e.g. generated data) and commit; errors cite `source#index`."""
     summary = IngestSummary()
-    store_items(_from_dicts(objects, source), summary, source, options, None)
+    store_items(_from_dicts(objects, source), summary, source, options)
+    db.session.commit()
     return summary
 
 
-def ingest_api_items(items: list, options: IngestOptions = IngestOptions()) -> list[dict]:
-    """One result per item of an API request: {"index", "id", "status": ingested|duplicate|error, ...}."""
-    results = []
-    for i, obj in enumerate(items):
-        summary = IngestSummary()
-        store_items(_from_dicts([obj], f"item[{i}]"), summary, "api", options, None)
-        ext = obj.get("id") if isinstance(obj, dict) else None
-        if summary.failed:
-            results.append({"index": i, "id": ext, "status": "error", "error": summary.errors[0]["error"]})
-        elif summary.duplicates:
-            results.append({"index": i, "id": ext, "status": "duplicate"})
-        else:
-            results.append({"index": i, "id": ext, "status": "ingested", "conversation": summary.conversation_ids[0]})
-    return results
+@dataclass
+class Upload:
+    """What the upload page shows: each file's summary and the scoring of the new conversations."""
+
+    files: list[tuple[str, IngestSummary]]
+    scored: Optional[scoring.ScoreSummary]
+
+    @property
+    def errors(self) -> list[dict]:
+        return [e for _name, summary in self.files for e in summary.errors]
+
+    @property
+    def job_ids(self) -> list[int]:
+        return [j for _name, summary in self.files for j in summary.job_ids]
 
 
-def _from_dicts(objects: Iterable[object], source: str) -> Iterator:
-    for i, obj in enumerate(objects):
-        try:
-            yield records.conversation_from_dict(obj)
-        except RecordInvalid as exc:
-            yield RecordError(f"{source}#{i}" if not source.startswith("item[") else source, str(exc))
+def ingest_uploads(files: list[tuple[str, bytes]], options: IngestOptions) -> Upload:
+    """The upload page's use case: every transcript file is stored and the new conversations
+    scored with one commit; then each recording is queued (its own unit: a job per recording).
 
-
-def store_items(items: Iterable, summary: IngestSummary, source: str, options: IngestOptions,
-                progress: Optional[Callable[[int], None]]) -> None:
-    """Store good conversations in batches and record bad ones; commits each batch."""
-    batch: list[model.Conversation] = []
-    agents: dict[str, int] = {}
-    for item in items:
-        if isinstance(item, RecordError):
-            summary.fail(item.source, item.message)
-            continue
-        batch.append(item)
-        if len(batch) >= BATCH:
-            _flush(batch, summary, source, options, agents, progress)
-            batch = []
-    _flush(batch, summary, source, options, agents, progress)
-
-
-def _flush(batch, summary, source, options, agents, progress) -> None:
-    if batch:
-        store_batch(batch, summary, source, options, agents)
-        db.session.commit()
-        if progress:
-            progress(len(batch))
-
-
-def prepare(conv: model.Conversation, options: IngestOptions) -> model.Conversation:
-    """Redact PII (the original never reaches the database), detect the language, add metrics."""
-    return preparation.prepare(conv, options.redaction)
-
-
-def store_batch(batch: list[model.Conversation], summary: IngestSummary, source: str,
-                options: IngestOptions, agents: dict[str, int], prepared: bool = False) -> None:
-    """Insert the batch's new conversations and their turns with two bulk statements.
-
-    `prepared` says the conversations were already redacted and measured (by bulk workers)."""
-    ids = [c.external_id for c in batch]
-    existing = set(db.session.scalars(db.select(Conversation.external_id).where(Conversation.external_id.in_(ids))))
-    fresh: list[model.Conversation] = []
-    for conv in batch:
-        if conv.external_id in existing:
-            summary.duplicates += 1
-        else:
-            existing.add(conv.external_id)
-            fresh.append(conv if prepared else prepare(conv, options))
-    if not fresh:
-        return
-    rows = [_conversation_row(c, source, _agent_id(c.agent, agents)) for c in fresh]
-    # Core inserts on the tables (not ORM objects): one executemany each, which keeps bulk
-    # ingest fast; RETURNING in parameter order gives the new ids for the turns.
-    conv_table, turn_table = Conversation.__table__, Turn.__table__
-    stored = db.session.execute(conv_table.insert().returning(conv_table.c.id, sort_by_parameter_order=True), rows)
-    new_ids = [r[0] for r in stored]
-    turns = [{"conversation_id": cid, "idx": i, "speaker": t.speaker, "text": t.text, "at": t.at,
-              "start": t.start, "end": t.end} for cid, c in zip(new_ids, fresh) for i, t in enumerate(c.turns)]
-    if turns:
-        insert_many(turn_table, turns)
-    summary.ingested += len(new_ids)
-    summary.conversation_ids.extend(new_ids)
-
-
-def insert_many(table, rows: list[dict]) -> None:
-    """INSERT many rows through the driver's executemany, with SQLAlchemy's own type conversions.
-
-    Turns are the bulk of an ingest (20 rows a conversation); SQLAlchemy's per-row statement
-    handling costs more than the database itself there, so the column values are converted with
-    the columns' bind processors once and passed to the driver in one call.
+    Raises StoreFailed (nothing stored) when the database refuses the write.
     """
-    connection = db.session.connection()
-    dialect = connection.dialect
-    compiled = table.insert().values({c: None for c in rows[0]}).compile(dialect=dialect)
-    names = compiled.positiontup if compiled.positional else list(compiled.params)
-    convert = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names}
-    if compiled.positional:
-        params = [tuple(_bound(convert[n], row[n]) for n in names) for row in rows]
+    def stage():
+        return [(name, None if is_audio(Path(name), options.fmt) else _stage_text(data, name, options))
+                for name, data in files]
+    staged, scored = _atomically(stage)
+    results = []
+    for (name, summary), (_name, data) in zip(staged, files):
+        if summary is None:
+            summary = IngestSummary()
+            transcription.queue_bytes(data, name, options, summary)
+        results.append((name, summary))
+    return Upload(results, scored)
+
+
+def ingest_api_items(items: list, options: IngestOptions = IngestOptions()) -> list[dict]:
+    """The API's use case: one result per item {"index", "id", "status": ingested | duplicate |
+    conflict | error, ...}; what was stored is scored, all with one commit.
+
+    Raises StoreFailed (nothing stored) when the database refuses the write."""
+    results, _scored = _atomically(lambda: [_api_item(i, obj, options) for i, obj in enumerate(items)])
+    return [doc for doc, _summary in results]
+
+
+def _api_item(i: int, obj: object, options: IngestOptions) -> tuple[dict, IngestSummary]:
+    summary = IngestSummary()
+    store_items(_from_dicts([obj], f"item[{i}]"), summary, "api", options)
+    ext = obj.get("id") if isinstance(obj, dict) else None
+    doc = {"index": i, "id": ext}
+    if summary.failed or summary.conflicts:
+        doc.update(status="conflict" if summary.conflicts else "error", error=summary.errors[0]["error"])
+    elif summary.duplicates:
+        doc.update(status="duplicate")
     else:
-        params = [{n: _bound(convert[n], row[n]) for n in names} for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
+        doc.update(status="ingested", conversation=summary.conversation_ids[0])
+    return doc, summary
 
 
-def _bound(processor, value):
-    return processor(value) if processor is not None and value is not None else value
+def _atomically(stage: Callable[[], list[tuple[object, Optional[IngestSummary]]]]):
+    """(stage's results, the scoring of what they stored): the staged rows and their evaluations
+    are committed together by score_pending's single commit; on any error nothing is kept."""
+    try:
+        results = stage()
+        new_ids = [cid for _r, summary in results if summary for cid in summary.conversation_ids]
+        scored = scoring.score_pending(conversation_ids=new_ids) if new_ids else None
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.exception("ingest rolled back")
+        raise StoreFailed("the conversations could not be stored (database error: "
+                          f"{type(getattr(exc, 'orig', exc)).__name__}); nothing was stored, try again") from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return results, scored
 
 
-def _agent_id(login: str, cache: dict[str, int]) -> int:
-    if login not in cache:
-        cache[login] = users.ensure_agent(login).id
-    return cache[login]
+def _stage_text(text: str | bytes, filename: str, options: IngestOptions) -> IngestSummary:
+    """Parse one uploaded file whole, then store its records (no commit). A file that cannot be
+    parsed at all stores none of its records."""
+    summary = IngestSummary()
+    try:
+        items = list(incoming(formats.parse_text_located(
+            text, filename, options.fmt, agent=options.agent, channel=options.channel,
+            options=options.format_options or None)))
+    except ParseError as exc:
+        summary.fail(exc.source, exc.message)
+        return summary
+    store_items(items, summary, f"upload:{filename}", options)
+    return summary
 
 
-def _conversation_row(c: model.Conversation, source: str, agent_id: int) -> dict:
-    started = c.started_at or next((t.at for t in c.turns if t.at is not None), None)
-    return {"external_id": c.external_id, "channel": c.channel, "agent_id": agent_id, "started_at": started,
-            "language": c.language, "queue": c.queue, "customer": c.customer, "csat": c.csat,
-            "source": source, "meta": dict(c.metadata)}
+def _from_dicts(objects: Iterable[object], source: str) -> Iterator[Incoming | RecordError]:
+    for i, obj in enumerate(objects):
+        where = source if source.startswith("item[") else f"{source}#{i}"
+        try:
+            conv = records.conversation_from_dict(obj)
+        except RecordInvalid as exc:
+            yield RecordError(where, str(exc))
+        else:
+            yield Incoming(where, conv, content_hash(conv))

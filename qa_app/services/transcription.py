@@ -1,39 +1,55 @@
 """Call audio: queue a transcription job per recording, run jobs (CLI, worker pool or scheduler),
-store the transcript like any other conversation, and keep or delete the audio per retention."""
+store the transcript like any other conversation, and keep or delete the audio per retention.
+
+Recordings are stored under the instance's audio folder by content hash; a conversation names
+its recording only by that hash (never by a file name taken from input)."""
 from __future__ import annotations
 
 import hashlib
-import shutil
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
 from flask import current_app
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Job
-from qa_app.services import jobs
+from qa_app.services import jobs, scoring
+from qa_app.services.conversation_store import AgentResolver, Incoming, IngestOptions, IngestSummary, store_batch
 from qa_app.settings import settings as instance_settings
+from transcripts.fingerprint import content_hash
+from transcripts.pii import DEFAULT as DEFAULT_REDACTION, RedactionConfig
 
 KIND = "transcribe"
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".ogg", ".flac")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _transcriber = None  # one per process: the Whisper model loads once
 
 
 def default_stereo_map() -> tuple[str, str]:
     """The instance's stereo channel map (QADESK_STEREO_MAP, "agent,customer" by default)."""
-    return instance_settings().stereo_map
+    return tuple(instance_settings().stereo_map)
 
 
-def redaction_config():
-    """PII redaction of the instance: everything (the default), or None when QADESK_REDACTION is off."""
-    from transcripts.pii import DEFAULT
-    return DEFAULT if instance_settings().redaction else None
+def redaction_config() -> Optional[RedactionConfig]:
+    """PII redaction of the instance (QADESK_REDACTION: on by default; None when off)."""
+    return DEFAULT_REDACTION if instance_settings().redaction else None
 
 
 def audio_dir() -> Path:
     folder = Path(current_app.instance_path) / "audio"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def stored_audio(name: str) -> Optional[Path]:
+    """The stored recording file `name` if it exists inside the audio folder, else None
+    (whatever `name` holds: "..", an absolute path or a link never leads out of the folder)."""
+    folder = audio_dir().resolve()
+    path = (folder / name).resolve()
+    return path if path.is_relative_to(folder) and path.is_file() else None
 
 
 def queue_file(path: Path, options, summary) -> Optional[Job]:
@@ -47,20 +63,31 @@ def queue_file(path: Path, options, summary) -> Optional[Job]:
 
 
 def queue_bytes(data: bytes, source: str, options, summary) -> Optional[Job]:
-    """Queue recorded audio given as bytes (an upload); `source` is its file name or path."""
+    """Queue recorded audio given as bytes (an upload); `source` is its file name or path.
+
+    The agent is checked now (known, or to be created on request; covered by the uploader), so
+    a recording that could not be filed is refused before it is stored."""
     if not data:
         summary.fail(source, "the audio file is empty")
+        return None
+    if not options.agent:
+        summary.fail(source, "no agent login given for this recording (use --agent)")
+        return None
+    refusal = AgentResolver(options).check(options.agent)
+    if refusal:
+        summary.fail(source, refusal)
         return None
     sha = hashlib.sha256(data).hexdigest()
     if _known_audio(sha):
         summary.duplicates += 1
         return None
-    stored = audio_dir() / f"{sha}{Path(source).suffix.lower()}"
+    suffix = Path(source).suffix.lower()
+    stored = audio_dir() / f"{sha}{suffix if suffix in AUDIO_SUFFIXES else ''}"
     if not stored.exists():
         stored.write_bytes(data)
     payload = {"audio": stored.name, "source": source, "external_id": Path(source).stem, "sha256": sha,
                "agent": options.agent, "stereo_map": list(options.stereo_map),
-               "redact": options.redaction is not None}
+               "redact": options.redaction is not None, "create_agents": options.create_agents}
     job, created = jobs.enqueue(KIND, f"{KIND}:{sha}", payload)
     summary.queued += 1
     summary.job_ids.append(job.id)
@@ -116,24 +143,30 @@ def transcriber():
 
 
 def transcribe_job(payload: dict, engine=None) -> dict:
-    """Transcribe one recording and store it; raises with a clear reason when the audio is bad."""
-    from qa_app.services import ingest
-    from transcripts.audio import PipelineOptions, to_conversation, transcribe_call
-    path = audio_dir() / payload["audio"]
+    """Transcribe one recording, then store and score it with one commit (score_pending's), so
+    a failure at any step stores nothing and the job can run again; raises with a clear reason
+    when the audio is bad or the conversation cannot be filed."""
+    from transcripts.audio import PipelineOptions, to_conversation, transcribe_call  # loads Whisper's stack
+    path = stored_audio(payload["audio"])
+    if path is None:
+        raise ValueError("the recording is no longer stored (purged by the retention period)")
     if not payload.get("agent"):
         raise ValueError("no agent login given for this recording (use --agent)")
     transcript = transcribe_call(path, engine or transcriber(),
                                  PipelineOptions(stereo_map=tuple(payload["stereo_map"])))
-    conversation = to_conversation(transcript, payload["external_id"], payload["agent"],
-                                   metadata={"audio_file": payload["audio"], "audio_sha256": payload["sha256"]})
-    options = ingest.IngestOptions(redaction=redaction_config() if payload.get("redact", True) else None)
-    summary = ingest.IngestSummary()
-    ingest.store_items([conversation], summary, payload["source"], options, None)
-    _apply_retention(path)
+    conversation = to_conversation(transcript, payload["external_id"], payload["agent"])
+    options = IngestOptions(redaction=redaction_config() if payload.get("redact", True) else None,
+                            create_agents=bool(payload.get("create_agents")))
+    summary = IngestSummary()
+    store_batch([Incoming(payload["source"], conversation, content_hash(conversation))], summary,
+                payload["source"], options, AgentResolver(options), audio_sha256=payload["sha256"])
+    if summary.errors:
+        raise ValueError(summary.errors[0]["error"])
     if summary.duplicates:
+        db.session.commit()
         return {"duplicate": True}
-    from qa_app.services import scoring
-    scoring.score_pending(conversation_ids=summary.conversation_ids)
+    scoring.score_pending(conversation_ids=summary.conversation_ids)  # commits the conversation too
+    _apply_retention(path)
     return {"conversation": summary.conversation_ids[0], "turns": len(conversation.turns)}
 
 
@@ -146,7 +179,7 @@ def _apply_retention(path: Path) -> None:
 def purge_audio(now: Optional[datetime] = None) -> int:
     """Delete stored recordings older than the retention period; returns how many were deleted."""
     days = instance_settings().audio_retention_days
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    cutoff = clock.or_now(now) - timedelta(days=days)
     deleted = 0
     for f in audio_dir().iterdir():
         if datetime.fromtimestamp(f.stat().st_mtime, timezone.utc) < cutoff:
@@ -156,7 +189,9 @@ def purge_audio(now: Optional[datetime] = None) -> int:
 
 
 def audio_path_for(conv: Conversation) -> Optional[Path]:
-    """The stored recording of a call, if it is still kept."""
-    name = (conv.meta or {}).get("audio_file")
-    path = audio_dir() / name if name else None
-    return path if path and path.exists() else None
+    """The stored recording of a call, if it is still kept: found by the conversation's audio
+    hash, inside the audio folder only."""
+    sha = conv.audio_sha256
+    if not sha or not _SHA256.fullmatch(sha):
+        return None
+    return next(filter(None, (stored_audio(f"{sha}{suffix}") for suffix in AUDIO_SUFFIXES + ("",))), None)

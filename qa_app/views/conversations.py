@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from qa_app.forms import CsrfForm, UploadForm
 from qa_app import workers
-from qa_app.services import NotFound, ServiceError, conversations, dashboard, ingest, review, scoring, transcription
+from qa_app.services import NotFound, ServiceError, conversations, dashboard, ingest, review, transcription
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
+from qa_app.permissions import roles_with
 from qa_app.views.security import roles_required
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
@@ -39,7 +40,7 @@ def detail(conversation_id: int):
 
 
 @bp.route("/<int:conversation_id>/acknowledge", methods=["POST"])
-@roles_required("agent")
+@roles_required(*roles_with("acknowledge"))
 def acknowledge(conversation_id: int):
     """The conversation's agent acknowledges the final evaluation the page showed them."""
     raw = (request.form.get("evaluation_id") or "").strip()
@@ -94,24 +95,26 @@ def evidence_turns(evaluation) -> dict[int, list[str]]:
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("conversations/upload.html", form=form, jobs=transcription.recent_jobs()), \
-            (400 if form.errors else 200)
+        return _upload_page(form), (400 if form.errors else 200)
     files = form.chosen_files()
     if not files:
         form.files.errors = [_("Choose at least one file.")]
-        return render_template("conversations/upload.html", form=form, jobs=transcription.recent_jobs()), 400
+        return _upload_page(form), 400
     options = ingest.IngestOptions(agent=(form.agent.data or "").strip() or None,
                                    channel=form.channel.data or None,
                                    stereo_map=transcription.default_stereo_map(),
-                                   redaction=transcription.redaction_config())
+                                   redaction=transcription.redaction_config(),
+                                   create_agents=bool(form.create_agents.data), uploader_id=current_user.id)
     # The raw bytes go to the parser so a line that is not UTF-8 is reported on its own line.
-    results = [(name, ingest.ingest_upload(data, name, options)) for name, data in
-               ((_base_name(f.filename), f.read()) for f in files)]
-    new_ids = [cid for _name, summary in results for cid in summary.conversation_ids]
-    scored = scoring.score_pending(conversation_ids=new_ids) if new_ids else None
-    job_ids = [j for _name, summary in results for j in summary.job_ids]
-    if job_ids:
-        workers.submit_transcriptions(current_app._get_current_object(), job_ids)
-    return render_template("conversations/upload.html", form=UploadForm(formdata=None),
-                           results=results, scored=scored, jobs=transcription.recent_jobs(),
-                           errors=[e for _name, summary in results for e in summary.errors])
+    try:
+        done = ingest.ingest_uploads([(_base_name(f.filename), f.read()) for f in files], options)
+    except ingest.StoreFailed as exc:
+        form.files.errors = [_("Nothing was stored: %(reason)s", reason=str(exc))]
+        return _upload_page(form), 503
+    if done.job_ids:
+        workers.submit_transcriptions(current_app._get_current_object(), done.job_ids)
+    return _upload_page(UploadForm(formdata=None), results=done.files, scored=done.scored, errors=done.errors)
+
+
+def _upload_page(form, **shown):
+    return render_template("conversations/upload.html", form=form, jobs=transcription.recent_jobs(), **shown)

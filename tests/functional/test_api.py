@@ -13,7 +13,8 @@ def _items():
 
 
 @pytest.fixture
-def token(cli, fake_sentiment):
+def token(cli, make_user, fake_sentiment):
+    make_user("sam.new", "agent")  # the agent of the fixture records
     result = cli("token", "create", "admin", "--name", "crm export", "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)["token"]

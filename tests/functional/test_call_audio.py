@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def _ingest(cli, *args):
-    result = cli("ingest", *args, "--json")
+    result = cli("ingest", *args, "--create-agents", "--json")
     return result, json.loads(result.stdout)
 
 
@@ -129,7 +129,8 @@ def test_a_recording_uploaded_in_the_browser_is_transcribed_in_the_background(ap
     make_user("rev.upload", "reviewer")
     auth.login("rev.upload", PASSWORD)
     with open(AUDIO / "call_stereo.ogg", "rb") as fh:
-        page = client.post("/conversations/upload", data={"files": [(fh, "call_stereo.ogg")], "agent": "ann.web"},
+        page = client.post("/conversations/upload", data={"files": [(fh, "call_stereo.ogg")], "agent": "ann.web",
+                                                         "create_agents": "y"},
                            content_type="multipart/form-data")
     assert page.status_code == 200 and b"call_stereo.ogg" in page.data
     deadline = time.monotonic() + 120

@@ -14,14 +14,14 @@ def _json(result):
 
 
 def test_ingest_reports_counts_and_is_idempotent(cli):
-    first = _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
-    assert first == {"ingested": 2, "duplicates": 0, "failed": 0, "errors": []}
-    again = _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
-    assert again == {"ingested": 0, "duplicates": 2, "failed": 0, "errors": []}
+    first = _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
+    assert first == {"ingested": 2, "duplicates": 0, "conflicts": 0, "failed": 0, "errors": []}
+    again = _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
+    assert again == {"ingested": 0, "duplicates": 2, "conflicts": 0, "failed": 0, "errors": []}
 
 
 def test_malformed_records_are_reported_by_line_and_good_ones_stored(cli):
-    result = cli("ingest", str(FIXTURES / "malformed.ndjson"), "--json")
+    result = cli("ingest", str(FIXTURES / "malformed.ndjson"), "--create-agents", "--json")
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     assert summary["ingested"] == 2 and summary["failed"] == 3
@@ -35,7 +35,7 @@ def test_malformed_records_are_reported_by_line_and_good_ones_stored(cli):
 
 
 def test_the_whole_loop_from_ingest_to_appraisal(cli):
-    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
     assert _json(cli("score", "--json"))["scored"] == 2
     good, bad = _json(cli("show", "t-good-1", "--json")), _json(cli("show", "t-bad-1", "--json"))
     (good_ev,), (bad_ev,) = good["evaluations"], bad["evaluations"]
@@ -55,7 +55,7 @@ def test_the_whole_loop_from_ingest_to_appraisal(cli):
 
 
 def test_score_twice_scores_nothing_new_and_all_rescores(cli):
-    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
     assert _json(cli("score", "--json"))["scored"] == 2
     assert _json(cli("score", "--json"))["scored"] == 0
     assert _json(cli("score", "--all", "--json"))["scored"] == 2
@@ -71,7 +71,7 @@ def test_show_of_an_unknown_id_exits_1_with_a_message(cli):
 
 
 def test_appraisal_csv_to_a_file(cli, tmp_path):
-    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
     _json(cli("score", "--json"))
     out = tmp_path / "appraisal.csv"
     assert cli("report", "appraisal", "--period", "2026-Q4", "--format", "csv", "-o", str(out)).exit_code == 0

@@ -44,7 +44,7 @@ BAD_ERRORS = ["sections[0].criteria[0].check.within_first_agent_turns: must be a
 
 
 def test_list_shows_each_scorecard_with_its_scope_versions_and_evaluations(cli, fake_sentiment):
-    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
     _json(cli("score", "--json"))
     rows = {r["name"]: r for r in _json(cli("scorecard", "list", "--json"))}
     assert sorted(rows) == ["ecommerce-aftersales-zh", "ecommerce-chat-en", "general-en"]
@@ -138,7 +138,7 @@ def test_an_invalid_import_exits_1_and_stores_nothing(cli, tmp_path):
 
 
 def test_preview_compares_the_draft_with_the_active_version_without_storing(cli, tmp_path, fake_sentiment):
-    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--json"))
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
     _json(cli("score", "--json"))
     card = shipped_scorecard_texts()["ecommerce-chat-en"].replace(
         "weight: 15\n        critical: true", "weight: 15\n        critical: false")

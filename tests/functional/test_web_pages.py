@@ -10,9 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, FROZEN_AT
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = FROZEN_AT  # these tests run on the frozen clock (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 RUDE = [("customer", "My parcel is late, this is ridiculous."), ("agent", "Calm down, that's not my problem."),
         ("customer", "Unacceptable.")]
 POLITE = [("customer", "Hello, where is my order?"),
@@ -29,7 +30,8 @@ def chat(external_id: str, agent: str, lines, language: str = "en") -> dict:
 def store(*records, score: bool = True) -> list[int]:
     """Ingest the records as one NDJSON upload (and score them); their conversation ids."""
     from qa_app.services import ingest, scoring
-    summary = ingest.ingest_text("".join(json.dumps(r) + "\n" for r in records), "seed.ndjson")
+    summary = ingest.ingest_text("".join(json.dumps(r) + "\n" for r in records), "seed.ndjson",
+                                 ingest.IngestOptions(create_agents=True))
     if score:
         scoring.score_pending(conversation_ids=summary.conversation_ids)
     return summary.conversation_ids
@@ -77,9 +79,9 @@ def test_upload_counts_duplicates_and_scores_only_new_conversations(reviewer):
     first = text_of(upload(reviewer, ("a.ndjson", body)))
     assert "Scored: 1." in first
     again = upload(reviewer, ("a.ndjson", body), ("b.jsonl", body))
-    cells = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>\d+</td></tr>",
+    cells = re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td><td>\d+</td></tr>",
                        text_of(again))
-    assert cells == [("a.ndjson", "0", "1", "0"), ("b.jsonl", "0", "1", "0")]
+    assert cells == [("a.ndjson", "0", "1", "0", "0"), ("b.jsonl", "0", "1", "0", "0")]
     assert "Scored:" not in text_of(again)
 
 
@@ -163,8 +165,12 @@ def test_agreeing_with_every_criterion_keeps_the_score_and_leaves_the_queue(revi
 
 
 def test_nobody_reviews_their_own_conversation(client, auth, make_user, fake_sentiment):
-    make_user("lead1", "lead")
-    [conv_id] = store(chat("own-1", "lead1", RUDE))
+    from qa_app.extensions import db
+    from qa_app.models import User
+    make_user("lead1", "agent")
+    [conv_id] = store(chat("own-1", "lead1", RUDE))  # taken while an agent, then promoted to lead
+    db.session.execute(db.update(User).where(User.login == "lead1").values(role="lead"))
+    db.session.commit()
     auth.login("lead1", PASSWORD)
     response = client.post(f"/review/{conv_id}", data={})
     assert response.status_code == 400

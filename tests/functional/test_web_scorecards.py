@@ -97,7 +97,7 @@ def test_the_editor_of_an_unknown_scorecard_is_404(admin):
 
 
 def test_preview_shows_the_distribution_against_the_active_version(admin, fake_sentiment):
-    assert ingest.ingest_paths([str(FIXTURES / "new_agent.ndjson")]).failed == 0
+    assert ingest.ingest_paths([str(FIXTURES / "new_agent.ndjson")], ingest.IngestOptions(create_agents=True)).failed == 0
     lenient = editor_text(admin, "ecommerce-chat-en").replace("critical: true", "critical: false")
     draft = scorecards.create_version(lenient, expected_name="ecommerce-chat-en")
     page = text_of(admin.get(f"/admin/scorecards/{draft.id}?n=10"))

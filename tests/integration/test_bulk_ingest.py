@@ -27,7 +27,7 @@ def sample(tmp_path):
 def _run(path, parallel: bool, monkeypatch):
     monkeypatch.setattr(bulk, "PARALLEL_MIN_BYTES", 0 if parallel else 10**12)
     monkeypatch.setattr(bulk, "CHUNK_LINES", 2)  # several chunks, so order across workers matters
-    return ingest.ingest_paths([path])
+    return ingest.ingest_paths([path], ingest.IngestOptions(create_agents=True))
 
 
 def test_worker_processes_give_the_same_summary_and_rows_as_one_process(app, sample, monkeypatch, tmp_path):

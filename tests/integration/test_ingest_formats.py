@@ -14,8 +14,8 @@ def _all_text() -> str:
 
 
 def test_a_chinese_plain_text_call_is_stored_redacted_with_its_language(app):
-    summary = ingest.ingest_paths([FORMATS / "refund_call.txt"], ingest.IngestOptions(agent="li.txt"))
-    assert summary.as_dict() == {"ingested": 1, "duplicates": 0, "failed": 0, "errors": []}
+    summary = ingest.ingest_paths([FORMATS / "refund_call.txt"], ingest.IngestOptions(agent="li.txt", create_agents=True))
+    assert summary.as_dict() == {"ingested": 1, "duplicates": 0, "conflicts": 0, "failed": 0, "errors": []}
     row = conversations.by_external_id("refund_call")
     assert row.language == "zh" and row.agent.login == "li.txt"
     assert [t.speaker for t in row.turns] == ["customer", "agent", "customer", "agent", "customer"]
@@ -27,7 +27,7 @@ def test_a_chinese_plain_text_call_is_stored_redacted_with_its_language(app):
 
 
 def test_a_csv_export_stores_good_conversations_and_reports_the_bad_row(app):
-    summary = ingest.ingest_paths([FORMATS / "chats.csv"])
+    summary = ingest.ingest_paths([FORMATS / "chats.csv"], ingest.IngestOptions(create_agents=True))
     assert summary.ingested == 1 and summary.failed == 1
     assert summary.errors[0]["source"].endswith("chats.csv:7")
     assert "speaker" in summary.errors[0]["error"]
@@ -37,7 +37,7 @@ def test_a_csv_export_stores_good_conversations_and_reports_the_bad_row(app):
 
 
 def test_webvtt_subtitles_become_a_call_with_times(app):
-    summary = ingest.ingest_paths([FORMATS / "support.vtt"], ingest.IngestOptions(agent="sam.vtt"))
+    summary = ingest.ingest_paths([FORMATS / "support.vtt"], ingest.IngestOptions(agent="sam.vtt", create_agents=True))
     assert summary.ingested == 1
     row = conversations.by_external_id("support")
     assert row.channel == "call" and row.turns[1].start == 3.5 and row.turns[1].speaker == "agent"
@@ -52,7 +52,7 @@ def test_a_transcript_without_an_agent_is_refused_by_name(app):
 
 
 def test_redaction_can_be_switched_off(app):
-    ingest.ingest_paths([FORMATS / "refund_call.txt"], ingest.IngestOptions(agent="li.txt", redaction=None))
+    ingest.ingest_paths([FORMATS / "refund_call.txt"], ingest.IngestOptions(agent="li.txt", redaction=None, create_agents=True))
     assert "13812345678" in _all_text()
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from qa_app import clock
 from qa_app import jobs as job_table
 from qa_app.models import Assignment
 from qa_app.services import jobs
@@ -51,12 +52,12 @@ def test_a_tick_without_the_lease_runs_nothing(app):
 def test_the_daily_job_marks_past_due_assignments_overdue(app, fake_sentiment):
     from qa_app.services import ingest, scoring
     from tests.conftest import FIXTURES
-    ingest.ingest_paths([FIXTURES / "new_agent.ndjson"])
+    ingest.ingest_paths([FIXTURES / "new_agent.ndjson"], ingest.IngestOptions(create_agents=True))
     scoring.score_pending()
     from qa_app.extensions import db
     rows = db.session.scalars(db.select(Assignment)).all()
     assert rows and {a.status for a in rows} == {"assigned"}
-    rows[0].due_at = datetime.now(timezone.utc) - timedelta(days=1)
+    rows[0].due_at = clock.now() - timedelta(days=1)
     db.session.commit()
     assert job_table.tick(app, "me") is True
     assert {a.id for a in rows if a.status == "overdue"} == {rows[0].id}

@@ -27,7 +27,7 @@ def test_an_instance_made_at_the_first_migration_upgrades_with_its_data(tmp_path
             "INSERT INTO user (login, name, role, active, created_at) VALUES ('old.agent', 'Old', 'agent', 1, '2026-01-01')"))
         db.session.commit()
         upgrade(directory=directory)
-        summary = ingest.ingest_paths([FIXTURES / "new_agent.ndjson"])
+        summary = ingest.ingest_paths([FIXTURES / "new_agent.ndjson"], ingest.IngestOptions(create_agents=True))
         assert summary.ingested == 2
         assert db.session.execute(db.text("SELECT login FROM user WHERE login = 'old.agent'")).scalar() == "old.agent"
         db.session.remove()

@@ -11,7 +11,7 @@ from tests.conftest import FIXTURES
 
 @pytest.fixture
 def scored(app, fake_sentiment, make_user):
-    ingest.ingest_paths([FIXTURES / "new_agent.ndjson"])
+    ingest.ingest_paths([FIXTURES / "new_agent.ndjson"], ingest.IngestOptions(create_agents=True))
     scoring.score_pending()
     return make_user("rev", "reviewer")
 

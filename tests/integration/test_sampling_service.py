@@ -54,9 +54,13 @@ def test_risk_picks_store_every_reason_and_random_picks_say_random(week, app):
 
 
 def test_nobody_is_given_their_own_conversations(app, fake_sentiment, make_user):
-    make_user("r1", "reviewer")
+    from qa_app.extensions import db
+    from qa_app.models import User
+    make_user("r1", "agent")
     make_user("r2", "reviewer")
-    seed_week(agents=("r1", "a1"))  # r1 also took chats this week
+    seed_week(agents=("r1", "a1"))  # r1 took chats this week as an agent, then became a reviewer
+    db.session.execute(db.update(User).where(User.login == "r1").values(role="reviewer"))
+    db.session.commit()
     picks = sampling.sample_week("2026-W47").picks
     assert {p.conversation.agent.login for p in picks} == {"r1", "a1"}
     assert all(p.reviewer.login != p.conversation.agent.login for p in picks)

@@ -39,7 +39,7 @@ def record(external_id: str, lines, channel: str = "chat", queue: str = "returns
 
 
 def store(*records) -> None:
-    summary = ingest.ingest_dicts(list(records), "test")
+    summary = ingest.ingest_dicts(list(records), "test", ingest.IngestOptions(create_agents=True))
     assert summary.failed == 0, summary.errors
 
 

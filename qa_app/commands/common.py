@@ -1,0 +1,97 @@
+"""What every `qadesk` command shares: the instance context, output, failures, progress bars and
+logging. Commands import this module; qa_app.cli imports the commands (imports go one way)."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from qa_app import create_app
+
+LOG_FILE = "qadesk.log"
+_installed: list[logging.Handler] = []  # the handlers this process's last command installed
+_installed_level: list[int] = []  # the root logger's level before them
+
+
+class Context:
+    """Holds the instance folder and builds the app once, when a command first needs it.
+
+    Logs (with tracebacks) go to <instance>/qadesk.log; on the terminal only with --debug."""
+
+    def __init__(self, instance: Optional[str], debug: bool = False):
+        self.instance = instance
+        self.debug = debug
+        self._app = None
+        configure_logging(None, debug)
+
+    @property
+    def app(self):
+        if self._app is None:
+            self._app = create_app(instance_path=self.instance)
+            configure_logging(Path(self._app.instance_path) / LOG_FILE, self.debug)
+        return self._app
+
+
+def configure_logging(log_file: Optional[Path], debug: bool) -> None:
+    """Log records go to `log_file` (when known) and, with `debug`, to stderr with tracebacks.
+
+    Installing a handler also stops Python printing unhandled log records (and their
+    tracebacks) on stderr by itself, so an expected failure shows only its one-line summary."""
+    reset_logging()
+    root = logging.getLogger()
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers: list[logging.Handler] = [logging.NullHandler()]
+    if log_file is not None:
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8", delay=True))
+        except OSError:
+            pass  # a read-only instance still runs; --debug still shows everything
+    if debug:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+        _installed.append(handler)
+    _installed_level.append(root.level)
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+
+
+def reset_logging() -> None:
+    """Remove the handlers configure_logging installed (when a command ends)."""
+    root = logging.getLogger()
+    for handler in _installed:
+        root.removeHandler(handler)
+        handler.close()
+    _installed.clear()
+    if _installed_level:
+        root.setLevel(_installed_level[0])
+        _installed_level.clear()
+
+
+def emit(data, as_json: bool, text: str | None = None) -> None:
+    """One JSON document on stdout with --json, else the human text."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif text is not None:
+        click.echo(text)
+
+
+@contextmanager
+def progress_bar(total: Optional[int], desc: str, quiet: bool):
+    """A tqdm bar on a terminal; nothing when quiet or when stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+    with tqdm(total=total, desc=desc, unit="conv", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def fail(message: str) -> None:
+    raise click.ClickException(message)
