@@ -27,7 +27,6 @@ LEADS = roles_with("manage_calibration")
 RATER_ROLES = roles_with("rate_calibration")
 AUTOMATIC = "automatic"  # the automatic scorer's rater name in results
 POINTS = {"pass": 1.0, "fail": 0.0, "na": None}
-JOB_KIND = "close_calibration"
 
 
 class NotAllowed(ServiceError):
