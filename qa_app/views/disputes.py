@@ -5,15 +5,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from qa_app.permissions import roles_with
 from qa_app.forms import REVIEW_CHOICES, CsrfForm, review_decisions, review_field
 from qa_app.services import NotFound, ServiceError, conversations, disputes, review
+from qa_app.services.evaluations import Conflict
 from qa_app.views.conversations import audio_url, evidence_turns
 from qa_app.views.navigation import TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
 
 bp = Blueprint("disputes", __name__, url_prefix="/disputes")
 
-STATS_READERS = ("lead", "admin")
+STATS_READERS = roles_with("read_dispute_stats")
 STATUSES = ("open", "accepted", "partly_accepted", "rejected")
 OUTCOMES = ("accept", "partly_accept", "reject")
 
@@ -69,7 +71,7 @@ def detail(dispute_id: int):
     dispute = disputes.get_dispute(current_user, dispute_id)
     can_resolve = dispute.status == "open" and disputes.may_resolve(current_user, dispute)
     base = dispute.evaluation
-    form, error = CsrfForm(), None
+    form, error, status = CsrfForm(), None, 400
     if request.method == "POST":
         if not can_resolve:
             abort(403)
@@ -81,7 +83,7 @@ def detail(dispute_id: int):
             except NotFound:
                 raise
             except ServiceError as exc:  # shown above the form; the resolver's entries are kept
-                error = str(exc)
+                error, status = str(exc), (409 if isinstance(exc, Conflict) else 400)
             else:
                 flash(_("Dispute resolved."), "success")
                 return redirect(url_for("disputes.detail", dispute_id=dispute.id))
@@ -92,7 +94,7 @@ def detail(dispute_id: int):
                            current=conversations.final_evaluation(conv.id), can_resolve=can_resolve,
                            form=form, error=error, entered=request.form, choices=REVIEW_CHOICES,
                            outcomes=OUTCOMES, field=review_field, evidence_turns=evidence_turns(base),
-                           audio_url=audio_url(conv)), 400 if error else 200
+                           audio_url=audio_url(conv)), status if error else 200
 
 
 @bp.route("/stats")
