@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from qa_app.extensions import db
 from qa_app.services import ServiceError, bulk, scoring, transcription
@@ -166,12 +166,16 @@ def _api_item(i: int, obj: object, options: IngestOptions) -> tuple[dict, Ingest
 
 def _atomically(stage: Callable[[], list[tuple[object, Optional[IngestSummary]]]]):
     """(stage's results, the scoring of what they stored): the staged rows and their evaluations
-    are committed together by score_pending's single commit; on any error nothing is kept."""
+    are committed together by score_pending's single commit; on any error nothing is kept (a
+    busy database's OperationalError goes on to the app's retry page, others become StoreFailed)."""
     try:
         results = stage()
         new_ids = [cid for _r, summary in results if summary for cid in summary.conversation_ids]
         scored = scoring.score_pending(conversation_ids=new_ids) if new_ids else None
         db.session.commit()
+    except OperationalError:  # busy or locked: the app's busy page (views.errors) says to retry
+        db.session.rollback()
+        raise
     except SQLAlchemyError as exc:
         db.session.rollback()
         log.exception("ingest rolled back")
