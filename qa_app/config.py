@@ -188,7 +188,8 @@ SPECS: tuple[Spec, ...] = (
          "Password `qadesk init` gives the admin user it creates; empty: generated and printed once.",
          password, secret=True),
     Spec("training_due_days", "QADESK_TRAINING_DUE_DAYS", "integer", 14, "a whole number from 1 to 365",
-         "Days an agent has to complete a course assigned by hand (rules carry their own due days).",
+         "Days an agent has to complete a course: the shipped training rules stored by `qadesk init` "
+         "(compliance courses in half that) and courses assigned by hand.",
          whole(1, 365)),
     Spec("dispute_days", "QADESK_DISPUTE_DAYS", "integer", 7, "a whole number from 1 to 365",
          "Days after an evaluation within which its agent may dispute it.", whole(1, 365)),

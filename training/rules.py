@@ -149,26 +149,30 @@ def decide(
     return list(chosen.values())
 
 
-def default_rules(languages: Sequence[str] = ("en", "zh")) -> tuple[TrainingRule, ...]:
+def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -> tuple[TrainingRule, ...]:
     """The shipped rule set, per language: basics below 70, compliance on any critical failure,
     empathy when the empathy criterion fails, and after-sales (三查三核) when sancha_sanhe fails.
+
+    Courses are due in `due_days` (the instance's QADESK_TRAINING_DUE_DAYS); compliance courses,
+    which follow a critical failure, in half that time (at least a day).
 
     Single missed greetings or closings assign nothing on their own: one slip is coaching, and
     a pattern of them pulls the score under 70, which assigns the basics course anyway.
     """
     rules: list[TrainingRule] = []
+    days, urgent = due_days, max(1, due_days // 2)
     for lang in languages:
         rules += [
-            TrainingRule(f"basics-{lang}", "Score below 70", "score_below", f"qa-basics-{lang}", 14,
+            TrainingRule(f"basics-{lang}", "Score below 70", "score_below", f"qa-basics-{lang}", days,
                          threshold=BASICS_THRESHOLD, language=lang),
-            TrainingRule(f"compliance-{lang}", "Critical failure", "critical_failure", f"compliance-{lang}", 7,
+            TrainingRule(f"compliance-{lang}", "Critical failure", "critical_failure", f"compliance-{lang}", urgent,
                          language=lang),
-            TrainingRule(f"forbidden-{lang}", "Forbidden phrase used", "criterion_failed", f"compliance-{lang}", 7,
+            TrainingRule(f"forbidden-{lang}", "Forbidden phrase used", "criterion_failed", f"compliance-{lang}", urgent,
                          criterion_id="forbidden_phrases", language=lang),
-            TrainingRule(f"empathy-{lang}", "Empathy missing", "criterion_failed", f"empathy-{lang}", 14,
+            TrainingRule(f"empathy-{lang}", "Empathy missing", "criterion_failed", f"empathy-{lang}", days,
                          criterion_id="empathy", language=lang),
             TrainingRule(f"aftersales-{lang}", "Order, logistics and problem not verified", "criterion_failed",
-                         f"aftersales-{lang}", 14, criterion_id="sancha_sanhe", language=lang),
+                         f"aftersales-{lang}", days, criterion_id="sancha_sanhe", language=lang),
         ]
     return tuple(rules)
 

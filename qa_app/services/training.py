@@ -4,8 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Iterable, Mapping, Optional
 
+from sqlalchemy.orm import joinedload
+
+from qa_app.permissions import can
+from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import Assignment, Conversation, Course, Evaluation, QuizAttempt, TrainingRule, User
+from qa_app.models import (Assignment, Conversation, Course, CriterionScore, Evaluation, QuizAttempt, TrainingRule,
+                           User)
 from qa_app.services import NotFound, ServiceError, audit
 from qa_app.settings import settings as instance_settings
 from training import catalog, due, quiz, rules
@@ -32,7 +37,7 @@ def ensure_rules() -> int:
     """Store the default training rules when the instance has none."""
     if db.session.scalar(db.select(TrainingRule.id).limit(1)):
         return 0
-    defaults = rules.default_rules()
+    defaults = rules.default_rules(due_days=instance_settings().training_due_days)
     for r in defaults:
         db.session.add(TrainingRule(code=r.id, name=r.name, kind=r.kind, threshold=r.threshold,
                                     criterion_id=r.criterion_id, language=r.language,
@@ -51,8 +56,7 @@ def list_rules() -> list[TrainingRule]:
     return list(db.session.scalars(db.select(TrainingRule).order_by(TrainingRule.id)))
 
 
-def _facts(conv: Conversation, ev: Evaluation) -> rules.EvaluationFacts:
-    failed = tuple(c.criterion_id for c in ev.criteria if c.result == "fail")
+def _facts(conv: Conversation, ev: Evaluation, failed: tuple[str, ...]) -> rules.EvaluationFacts:
     return rules.EvaluationFacts(conversation_id=conv.id, agent=conv.agent.login, language=conv.language,
                                  score=ev.score, auto_fail=ev.auto_fail, failed_criteria=failed,
                                  external_id=conv.external_id)
@@ -65,24 +69,38 @@ def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None)
     created for a conversation whose final evaluation no longer fires is cancelled
     (a reviewer raised the score), and the cancellation is audited.
     """
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     ids = list(conversation_ids)
     if not ids:
         return []
     active, courses, created = active_rules(), _courses_by_code(), []
-    pairs = db.session.execute(db.select(Conversation, Evaluation).join(
+    pairs = list(db.session.execute(db.select(Conversation, Evaluation).join(
         Evaluation, Evaluation.conversation_id == Conversation.id).where(
-        Conversation.id.in_(ids), Evaluation.is_final.is_(True)))
+        Conversation.id.in_(ids), Evaluation.is_final.is_(True)).order_by(Conversation.id).options(
+        joinedload(Conversation.agent))))
+    failed, open_now = _failed_criteria([ev.id for _, ev in pairs]), _OpenAssignments([conv for conv, _ in pairs])
     for conv, ev in pairs:
-        decisions = rules.decide(_facts(conv, ev), active)
-        wanted = {d.course_code for d in decisions}
-        _cancel_unwanted(conv, wanted)
+        decisions = rules.decide(_facts(conv, ev, failed.get(ev.id, ())), active)
+        open_now.cancel_unwanted(conv, {d.course_code for d in decisions})
         for d in decisions:
             course = courses.get(d.course_code)
-            if course is None or _has_open(conv.agent_id, course.id):
+            if course is None or open_now.has(conv.agent_id, course.id):
                 continue
             created.append(_assign(conv, ev, course, d, now))
+            open_now.add(conv.agent_id, course.id)
+    _audit_assigned(created)
     return created
+
+
+def _failed_criteria(evaluation_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The failed criterion ids of each evaluation, in scorecard order (one query, no ORM rows)."""
+    failed: dict[int, list[str]] = {}
+    for ev_id, criterion_id in db.session.execute(
+            db.select(CriterionScore.evaluation_id, CriterionScore.criterion_id).where(
+                CriterionScore.evaluation_id.in_(evaluation_ids), CriterionScore.result == "fail")
+            .order_by(CriterionScore.evaluation_id, CriterionScore.position)):
+        failed.setdefault(ev_id, []).append(criterion_id)
+    return {ev_id: tuple(ids) for ev_id, ids in failed.items()}
 
 
 def _courses_by_code() -> dict[str, Course]:
@@ -95,25 +113,53 @@ def _has_open(agent_id: int, course_id: int) -> bool:
         Assignment.status.in_(OPEN))) is not None
 
 
+class _OpenAssignments:
+    """The open assignments that apply_rules' decisions depend on, read with two queries for the
+    whole batch and kept up to date as it cancels and assigns (no query per conversation)."""
+
+    def __init__(self, convs: list[Conversation]):
+        from collections import Counter, defaultdict
+        self.by_conversation: dict[int, list[Assignment]] = defaultdict(list)
+        for a in db.session.scalars(db.select(Assignment).where(
+                Assignment.conversation_id.in_([c.id for c in convs]), Assignment.status.in_(OPEN))
+                .order_by(Assignment.id).options(joinedload(Assignment.course))):
+            self.by_conversation[a.conversation_id].append(a)
+        self.count = Counter(dict(((agent, course), n) for agent, course, n in db.session.execute(
+            db.select(Assignment.agent_id, Assignment.course_id, db.func.count()).where(
+                Assignment.agent_id.in_({c.agent_id for c in convs}), Assignment.status.in_(OPEN))
+            .group_by(Assignment.agent_id, Assignment.course_id))))
+
+    def has(self, agent_id: int, course_id: int) -> bool:
+        return self.count[(agent_id, course_id)] > 0
+
+    def add(self, agent_id: int, course_id: int) -> None:
+        self.count[(agent_id, course_id)] += 1
+
+    def cancel_unwanted(self, conv: Conversation, wanted: set[str]) -> None:
+        for a in self.by_conversation.get(conv.id, ()):
+            if a.status in OPEN and a.course.code not in wanted:
+                audit.record(None, "cancel", "assignment", a.id, before={"status": a.status},
+                             after={"status": "cancelled", "why": "final evaluation no longer triggers the course"})
+                a.status = "cancelled"
+                self.count[(a.agent_id, a.course_id)] -= 1
+
+
 def _assign(conv: Conversation, ev: Evaluation, course: Course, d: rules.AssignmentDecision,
             now: datetime) -> Assignment:
     a = Assignment(agent_id=conv.agent_id, course_id=course.id, evaluation_id=ev.id,
                    conversation_id=conv.id, rule_code=d.rule_id, reason=d.reason, status="assigned",
                    assigned_at=now, due_at=due.due_date(now, d.due_days))
     db.session.add(a)
-    db.session.flush()
-    audit.record(None, "assign", "assignment", a.id, after={"agent": conv.agent.login,
-                                                            "course": course.code, "reason": d.reason})
     return a
 
 
-def _cancel_unwanted(conv: Conversation, wanted: set[str]) -> None:
-    open_rows = db.session.scalars(db.select(Assignment).join(Course).where(
-        Assignment.conversation_id == conv.id, Assignment.status.in_(OPEN), Course.code.not_in(wanted)))
-    for a in open_rows:
-        audit.record(None, "cancel", "assignment", a.id, before={"status": a.status},
-                     after={"status": "cancelled", "why": "final evaluation no longer triggers the course"})
-        a.status = "cancelled"
+def _audit_assigned(created: list[Assignment]) -> None:
+    """One flush gives every new assignment its id; then each is audited."""
+    if created:
+        db.session.flush()
+    audit.record_many([{"at": clock.now(), "actor": None, "action": "assign", "entity": "assignment",
+                        "entity_id": a.id, "after": {"agent": a.agent.login, "course": a.course.code,
+                                                     "reason": a.reason}} for a in created])
 
 
 def visible_assignments(user: User, agent_login: Optional[str] = None,
@@ -122,9 +168,9 @@ def visible_assignments(user: User, agent_login: Optional[str] = None,
     conversations); HR and admins everyone's. Optionally one agent's or one status."""
     from sqlalchemy import or_
     query = db.select(Assignment).join(User, Assignment.agent_id == User.id)
-    if user.role == "agent":
+    if can(user, "own_data_only"):
         query = query.where(Assignment.agent_id == user.id)
-    elif user.role in ("reviewer", "lead") and user.covered_team_ids():
+    elif can(user, "sees_covered_teams") and user.covered_team_ids():
         query = query.where(or_(User.team_id.in_(user.covered_team_ids()), User.team_id.is_(None)))
     if agent_login:
         query = query.where(User.login == agent_login)
@@ -142,9 +188,9 @@ def get_assignment_for(user: User, assignment_id: int) -> Assignment:
 
 
 def _may_see(user: User, a: Assignment) -> bool:
-    if user.role == "agent":
+    if can(user, "own_data_only"):
         return a.agent_id == user.id
-    if user.role in ("reviewer", "lead"):
+    if can(user, "sees_covered_teams"):
         teams = user.covered_team_ids()
         return not teams or a.agent.team_id is None or a.agent.team_id in teams
     return True
@@ -167,7 +213,7 @@ def course_quiz(course: Course) -> quiz.Quiz:
 def submit_quiz(user: User, assignment_id: int, answers: Mapping[str, Optional[int]],
                 now: Optional[datetime] = None) -> tuple[QuizAttempt, quiz.QuizResult]:
     """Grade the agent's answers; a pass completes the assignment. Only the assigned agent may answer."""
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     a = get_assignment_for(user, assignment_id)
     if a.agent_id != user.id:
         raise ServiceError("only the assigned agent can take this quiz")
@@ -191,7 +237,7 @@ def submit_quiz(user: User, assignment_id: int, answers: Mapping[str, Optional[i
 
 def mark_overdue(now: Optional[datetime] = None) -> int:
     """Assignments past their due date and not completed become overdue; returns how many changed."""
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     rows = db.session.scalars(db.select(Assignment).where(Assignment.status == "assigned"))
     changed = 0
     for a in rows:
@@ -219,7 +265,7 @@ def assign_course(actor: Optional[User], agent_login: str, course_code: str, due
     days; refused when the agent already has it open."""
     from qa_app.services import users
     due_days = instance_settings().training_due_days if due_days is None else due_days
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     agent = users.get_user(agent_login)
     if agent.role != "agent":
         raise ServiceError(f"{agent_login} is not an agent")

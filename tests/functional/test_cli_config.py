@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from click.testing import CliRunner
+
 from tests.conftest import PASSWORD, ROOT
 
 STEREO_ERROR = "Error: QADESK_STEREO_MAP='agent' (environment variable): must be agent,customer or customer,agent"
@@ -160,3 +162,24 @@ def test_the_training_due_days_setting_sets_the_due_date_of_a_course_assigned_by
         db.session.remove()
         db.engine.dispose()
     assert as_utc(due_at) == assigned + timedelta(days=days)
+
+
+@pytest.mark.parametrize("env, basics, compliance", [(None, 14, 7), ("28", 28, 14)])
+def test_qadesk_init_stores_the_shipped_rules_with_the_training_due_days_setting(tmp_path, monkeypatch, env,
+                                                                                 basics, compliance):
+    from qa_app.cli import main
+    if env:
+        monkeypatch.setenv("QADESK_TRAINING_DUE_DAYS", env)
+    monkeypatch.setenv("QADESK_ADMIN_PASSWORD", PASSWORD)
+    folder = tmp_path / "fresh"
+    result = CliRunner().invoke(main, ["--instance", str(folder), "init"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    from qa_app import create_app
+    from qa_app.extensions import db
+    from qa_app.models import TrainingRule
+    app = create_app({"TESTING": True}, instance_path=str(folder))
+    with app.app_context():
+        rules = {r.code: r.due_days for r in db.session.scalars(db.select(TrainingRule))}
+        db.session.remove()
+        db.engine.dispose()
+    assert rules["basics-en"] == basics and rules["compliance-zh"] == compliance

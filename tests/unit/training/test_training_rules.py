@@ -213,3 +213,10 @@ def test_parse_rules_reports_the_item_at_fault(items, message):
 def test_parse_rules_keeps_the_order_of_the_list():
     second = {**GOOD, "id": "crit", "kind": "critical_failure", "threshold": None, "course_code": "compliance-en"}
     assert [r.id for r in parse_rules([GOOD, second])] == ["low", "crit"]
+
+
+def test_the_shipped_rules_take_the_instances_due_period_and_compliance_gets_half():
+    from training.rules import default_rules
+    due = {r.id: r.due_days for r in default_rules(("en",), due_days=21)}
+    assert due == {"basics-en": 21, "compliance-en": 10, "forbidden-en": 10, "empathy-en": 21, "aftersales-en": 21}
+    assert {r.due_days for r in default_rules(("zh",), due_days=1)} == {1}
