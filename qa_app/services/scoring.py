@@ -58,8 +58,9 @@ def score_pending(rescore_all: bool = False, sentiment=None,
     once at the end (callers that store the conversations in the same use case rely on it); with
     `commit_batches` (long jobs) each batch is committed as soon as it is stored, so the write lock
     is held for a moment per batch and a stopped run keeps what it finished (the next run skips
-    it). `progress(n)` is called as conversations are looked at; `summary`, when given, is filled
-    in as batches are stored. `now` dates the evaluations and assignments (the demo loader
+    it). `progress(n)` is called as conversations are looked at (it may raise KeyboardInterrupt to
+    stop the run); `summary`, when given, is filled in as batches are stored (committed, with
+    `commit_batches`). `now` dates the evaluations and assignments (the demo loader
     replays history with it).
     """
     sentiment = sentiment or default_sentiment()
@@ -77,9 +78,8 @@ def score_pending(rescore_all: bool = False, sentiment=None,
             summary.no_scorecard += skipped
         db.session.commit()
     except BaseException:
-        db.session.rollback()  # the unfinished batch (or, without batch commits, the whole run)
-        if not commit_batches:
-            summary.scored = summary.no_scorecard = 0
+        if commit_batches:  # the unfinished batch; otherwise the transaction is the caller's
+            db.session.rollback()
         raise
     return summary
 
