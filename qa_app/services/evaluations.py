@@ -66,23 +66,26 @@ def _criterion_values(result: EvaluationResult) -> list[dict]:
              "explanation": c.explanation, "comment": c.comment} for i, c in enumerate(result.criteria)]
 
 
-def take_over_final(conversation_id: int, expected_final_id: Optional[int]) -> None:
-    """Unmark the conversation's current final evaluation, atomically.
+def take_over_final(conversation_id: int, expected_final_id: Optional[int]) -> Optional[int]:
+    """Unmark the conversation's current final evaluation, atomically; returns its id (None when
+    nothing was final).
 
     With `expected_final_id`, the UPDATE only matches while that evaluation is still final; if
     another save got there first (even a moment ago, in another process), nothing matches and
     Conflict is raised, so the caller's transaction stores nothing. The database serialises the
-    two UPDATEs (SQLite's write lock, PostgreSQL's row lock), which makes the check atomic.
+    two UPDATEs (SQLite's write lock, PostgreSQL's row lock), which makes the check atomic, and
+    RETURNING names the row the UPDATE itself changed, so no earlier read can be stale.
     """
     query = db.update(Evaluation).where(Evaluation.conversation_id == conversation_id,
                                         Evaluation.is_final.is_(True))
     if expected_final_id is not None:
         query = query.where(Evaluation.id == expected_final_id)
     # synchronize_session=False: the session-wide scan would cost O(objects in session) per call
-    changed = db.session.execute(query.values(is_final=False),
-                                 execution_options={"synchronize_session": False}).rowcount
-    if expected_final_id is not None and changed != 1:
+    changed = db.session.execute(query.values(is_final=False).returning(Evaluation.id),
+                                 execution_options={"synchronize_session": False}).scalars().all()
+    if expected_final_id is not None and len(changed) != 1:
         raise _conflict(conversation_id)
+    return changed[0] if changed else None
 
 
 def _conflict(conversation_id: int) -> Conflict:
@@ -123,8 +126,8 @@ def publish_final(conv: Conversation, version: ScorecardVersion, result: Evaluat
     rules are the caller's: they run once per use case over every conversation it touched.
     Nothing is committed.
     """
-    previous = _current_final(conv.id)
-    take_over_final(conv.id, expected_final_id)
+    previous_id = take_over_final(conv.id, expected_final_id)
+    previous = db.session.get(Evaluation, previous_id) if previous_id is not None else None
     if previous is not None:
         set_committed_value(previous, "is_final", False)
     ev = new_evaluation(conv, version, result, kind=kind, reviewer=actor, based_on=based_on,
@@ -135,11 +138,6 @@ def publish_final(conv: Conversation, version: ScorecardVersion, result: Evaluat
                              after={**summary(ev), **(audit_extra or {})})
         entry.at = clock.or_now(now)
     return ev
-
-
-def _current_final(conversation_id: int) -> Optional[Evaluation]:
-    return db.session.scalar(db.select(Evaluation).where(
-        Evaluation.conversation_id == conversation_id, Evaluation.is_final.is_(True)))
 
 
 def store_automatic(items: Sequence[tuple[Conversation, ScorecardVersion, EvaluationResult]],
