@@ -11,6 +11,7 @@ from typing import Callable
 
 from flask import Flask
 
+from qa_app import clock
 from qa_app.settings import settings as instance_settings
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker d
 def run_due(now: datetime | None = None) -> list[str]:
     """Enqueue and run every definition whose run for `now` has not happened yet; returns their keys."""
     from qa_app.services import jobs
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     ran = []
     for definition in DEFINITIONS:
         job, created = jobs.enqueue(definition.kind, definition.key(now))
@@ -100,7 +101,7 @@ def tick(app: Flask, holder: str) -> bool:
 def run_stale_transcriptions(now: datetime | None = None) -> int:
     """Transcription jobs left queued (their web process stopped) are run by the scheduler."""
     from qa_app.services import ingest, jobs, transcription
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     stale = [j.id for j in jobs.by_kind(transcription.KIND, ("queued",)) if j.created_at < now - STALE_QUEUED]
     if stale:
         transcription.run_jobs(stale, ingest.IngestSummary())
@@ -118,7 +119,7 @@ def start_scheduler(app: Flask, blocking: bool = False):
     holder = holder_id()
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=timezone.utc)
     scheduler.add_job(tick, "interval", seconds=instance_settings(app).scheduler_tick_seconds,
-                      args=(app, holder), next_run_time=datetime.now(timezone.utc),
+                      args=(app, holder), next_run_time=clock.now(),
                       max_instances=1, coalesce=True, id="qadesk-tick")
     log.info("scheduler %s starting", holder)
     scheduler.start()

@@ -9,10 +9,11 @@ from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from qa_app import permissions
 from qa_app.extensions import db
 from qa_app.models.base import utcnow
 
-ROLES = ("admin", "reviewer", "lead", "agent", "hr")
+ROLES = permissions.ROLES
 
 # Which teams a reviewer or lead covers (agents belong to exactly one team instead).
 team_coverage = Table(
@@ -56,6 +57,6 @@ class User(UserMixin, db.Model):
     def covered_team_ids(self) -> set[int]:
         """Teams whose conversations this user may see (agents: none; they see their own)."""
         ids = {t.id for t in self.covers}
-        if self.role in ("reviewer", "lead") and self.team_id:
+        if permissions.can(self.role, "sees_covered_teams") and self.team_id:
             ids.add(self.team_id)
         return ids

@@ -1,11 +1,12 @@
 """Read-only queries for the web pages: each role's home page figures and list-page look-ups."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Iterable, Optional
 
 from sqlalchemy import func
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Evaluation, Job, User
 from qa_app.models.base import as_utc
@@ -41,7 +42,7 @@ def open_assignments(user: User) -> list[Assignment]:
 def needs_reminder(assignments: Iterable[Assignment], now: Optional[datetime] = None,
                    within: timedelta = REMIND_WITHIN) -> list[Assignment]:
     """Open assignments that are overdue or due within `within` of `now` (the reminder banner)."""
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     return [a for a in assignments
             if a.status in training.OPEN and (a.status == "overdue" or as_utc(a.due_at) <= now + within)]
 

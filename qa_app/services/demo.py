@@ -5,6 +5,7 @@ import heapq
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
 from qa_app.services import ServiceError, conversations, ingest, jobs, review, scoring, training, users
@@ -19,7 +20,7 @@ def load_demo(today: Optional[date] = None, sentiment=None) -> dict:
     returns the first run's summary.
     """
     from qa_app.demo import DEMO_PASSWORD, build_demo
-    today = today or datetime.now(timezone.utc).date()
+    today = today or clock.today()
     job, created = jobs.enqueue("demo", DEMO_JOB, {"today": today.isoformat()})
     if not created and job.status == "done":
         return dict(job.result, already_loaded=True)

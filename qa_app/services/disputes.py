@@ -1,7 +1,7 @@
 """Disputes: an agent contests a final evaluation; a lead or another reviewer accepts, partly accepts or rejects it."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterable, Mapping, Optional
 
 from sqlalchemy import or_

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import logging
 import traceback
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Optional
 
 from sqlalchemy.exc import IntegrityError
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Job, SchedulerLease
 from qa_app.models.base import as_utc, utcnow
@@ -47,7 +48,7 @@ def acquire_lease(name: str, holder: str, ttl_seconds: int, now: Optional[dateti
     A single conditional UPDATE (or the INSERT of the first row) is atomic in every database,
     so two processes can never both believe they hold it.
     """
-    now = now or datetime.now(timezone.utc)
+    now = clock.or_now(now)
     expires = now + timedelta(seconds=ttl_seconds)
     stmt = (db.update(SchedulerLease).where(SchedulerLease.name == name)
             .where((SchedulerLease.holder == holder) | (SchedulerLease.expires_at < now))

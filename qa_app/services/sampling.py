@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, ReviewPick, User
 from qa_app.models.base import as_utc
@@ -40,11 +41,11 @@ def _midnight(day: date) -> datetime:
 
 
 def current_week(now: Optional[datetime] = None) -> str:
-    return week_of((now or datetime.now(timezone.utc)).date())
+    return week_of(clock.or_now(now).date())
 
 
 def previous_week(now: Optional[datetime] = None) -> str:
-    return week_of((now or datetime.now(timezone.utc)).date() - timedelta(days=7))
+    return week_of(clock.or_now(now).date() - timedelta(days=7))
 
 
 def sample_week(week: str, actor: Optional[User] = None, seed: Optional[int] = None) -> WeekSample:

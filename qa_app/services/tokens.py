@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
 from typing import Optional
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import ApiToken, User
 from qa_app.services import NotFound, audit, users
@@ -37,7 +37,7 @@ def authenticate(token: str) -> Optional[User]:
                                                       ApiToken.revoked.is_(False)))
     if row is None or not row.user.active:
         return None
-    row.last_used_at = datetime.now(timezone.utc)
+    row.last_used_at = clock.now()
     db.session.commit()
     return row.user
 

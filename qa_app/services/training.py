@@ -1,7 +1,7 @@
 """Training: courses and rules in the database, assignments from final evaluations, quizzes, overdue marking."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterable, Mapping, Optional
 
 from sqlalchemy.orm import joinedload

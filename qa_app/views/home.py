@@ -6,7 +6,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import yaml
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import get_locale, gettext as _, refresh
 from flask_login import current_user
 from markupsafe import Markup

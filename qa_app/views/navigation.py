@@ -1,19 +1,19 @@
 """Who may use which page (role sets shared by the routes) and the navigation bar built from them."""
 from __future__ import annotations
 
+from qa_app.permissions import roles_with
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from qa_app.views.security import ANY_ROLE
-
-ADMIN = ("admin",)
-REVIEWERS = ("reviewer", "lead", "admin")
-TRANSCRIPT_READERS = ("agent", "reviewer", "lead", "admin")  # HR sees reports, never transcripts
-REPORT_READERS = ("hr", "lead", "admin")
-TRAINING_READERS = ANY_ROLE
-QUIZ_TAKERS = ("agent",)
-AUDIT_READERS = ("admin", "lead")
+# role sets of the routes, read from the one permission table (qa_app/permissions.py)
+ADMIN = roles_with("administer")
+REVIEWERS = roles_with("review")
+TRANSCRIPT_READERS = roles_with("read_transcripts")  # HR sees reports, never transcripts
+REPORT_READERS = roles_with("read_reports")
+TRAINING_READERS = roles_with("read_training")
+QUIZ_TAKERS = roles_with("take_quizzes")
+AUDIT_READERS = roles_with("read_audit")
 
 # (endpoint, label, label for agents, other endpoints of the same section); a link shows
 # when the user's role may open its endpoint.

@@ -1,10 +1,10 @@
 """HR's appraisal report: a table for a month, quarter or year, and the same as a CSV download."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, render_template, request
 
+from qa_app import clock
 from qa_app.services import ServiceError, reports
 from qa_app.views.navigation import REPORT_READERS
 from qa_app.views.security import roles_required
@@ -15,7 +15,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def _period() -> str:
     """The period asked for, else the current month (UTC)."""
     asked = request.args.get("period")
-    return asked.strip() if asked is not None else datetime.now(timezone.utc).strftime("%Y-%m")
+    return asked.strip() if asked is not None else clock.now().strftime("%Y-%m")
 
 
 @bp.route("/appraisal")

@@ -1,6 +1,7 @@
 """Role checks for views: every route states which roles may use it."""
 from __future__ import annotations
 
+from qa_app.permissions import roles_with
 from functools import wraps
 
 from flask import abort
@@ -21,4 +22,4 @@ def roles_required(*roles: str):
     return decorate
 
 
-ANY_ROLE = ("admin", "reviewer", "lead", "agent", "hr")
+ANY_ROLE = roles_with("use_app")

@@ -102,8 +102,6 @@ def test_the_daily_purge_removes_recordings_past_retention(app):
 
 
 def test_card_and_email_read_out_in_a_call_are_redacted_before_storage(cli):
-    from qa_app.extensions import db
-    from qa_app.models import Turn
     _ingest(cli, str(AUDIO / "pii_call.ogg"), "--agent", "ann.call")
     shown = json.loads(cli("show", "pii_call", "--json").stdout)
     text = " ".join(t["text"] for t in shown["turns"])

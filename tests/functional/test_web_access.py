@@ -3,19 +3,23 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
+
+from qa_app import clock, permissions
+from qa_app.permissions import roles_with
 
 from tests.conftest import PASSWORD
 
 UNGUARDED = {"auth.login", "auth.logout", "static"}
-ROLES = ("admin", "reviewer", "lead", "agent", "hr")
-EVERYONE = set(ROLES)
-READERS = {"admin", "reviewer", "lead", "agent"}
-REVIEWERS = {"admin", "reviewer", "lead"}
-REPORTS = {"admin", "lead", "hr"}
-ADMIN = {"admin"}
+# the role sets come from the one permission table; tests/unit/test_permissions.py pins the table
+ROLES = permissions.ROLES
+EVERYONE = set(roles_with("use_app"))
+READERS = set(roles_with("read_transcripts"))
+REVIEWERS = set(roles_with("review"))
+REPORTS = set(roles_with("read_reports"))
+ADMIN = set(roles_with("administer"))
 
 # (GET url with {conv}/{assignment} placeholders, roles that may open it)
 PAGES = [
@@ -26,10 +30,10 @@ PAGES = [
     ("/review/", REVIEWERS),
     ("/review/{conv}", REVIEWERS),
     ("/calibration/", REVIEWERS),
-    ("/calibration/new", {"admin", "lead"}),
+    ("/calibration/new", set(roles_with("manage_calibration"))),
     ("/calibration/trend", REVIEWERS),
-    ("/training/", EVERYONE),
-    ("/training/{assignment}", EVERYONE),
+    ("/training/", set(roles_with("read_training"))),
+    ("/training/{assignment}", set(roles_with("read_training"))),
     ("/reports/appraisal", REPORTS),
     ("/reports/appraisal.csv", REPORTS),
     ("/trust/", REVIEWERS),
@@ -39,9 +43,9 @@ PAGES = [
     ("/admin/scorecards/{card}/new", ADMIN),
     ("/admin/rules", ADMIN),
     ("/admin/jobs", ADMIN),
-    ("/admin/audit", {"admin", "lead"}),
+    ("/admin/audit", set(roles_with("read_audit"))),
     ("/disputes/", READERS),
-    ("/disputes/stats", {"admin", "lead"}),
+    ("/disputes/stats", set(roles_with("read_dispute_stats"))),
 ]
 
 
@@ -54,7 +58,7 @@ TESTED_ELSEWHERE = {
 
 
 def record(external_id: str, agent: str) -> dict:
-    start = datetime.now(timezone.utc).replace(microsecond=0)
+    start = clock.now().replace(microsecond=0)
     lines = [("customer", "Where is my parcel? This is ridiculous."),
              ("agent", "That's not my problem."), ("customer", "Unacceptable.")]
     return {"id": external_id, "agent": agent, "language": "en", "started_at": start.isoformat(),

@@ -5,11 +5,14 @@ import csv
 import html
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from tests.conftest import PASSWORD
+import pytest
 
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+from tests.conftest import PASSWORD, FROZEN_AT
+
+NOW = FROZEN_AT  # these tests run on the frozen clock (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 BAD_CHAT = [
     ("customer", "My parcel still hasn't arrived, this is ridiculous."),

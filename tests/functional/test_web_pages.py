@@ -5,7 +5,7 @@ import html
 import io
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest

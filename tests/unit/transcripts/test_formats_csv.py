@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from transcripts.errors import ParseError, RecordError
+from transcripts.errors import ParseError
 from transcripts.formats import parse_file, parse_text_as
 from transcripts.model import Conversation, Turn
 
