@@ -217,6 +217,9 @@ SPECS: tuple[Spec, ...] = (
     Spec("parallel_min_bytes", "QADESK_PARALLEL_MIN_BYTES", "integer", 32 * 1024 * 1024,
          "a whole number of bytes from 0 to 10^15",
          "NDJSON files at least this large are parsed by one worker process per core.", whole(0, 10**15)),
+    Spec("scoring_workers", "QADESK_SCORING_WORKERS", "integer", lambda folder: os.cpu_count() or 1,
+         "a whole number from 0 to 256", "Worker processes `qadesk score` scores with when it has at least "
+         "1,000 conversations to look at; 0 scores in the command's own process.", whole(0, 256)),
     Spec("scheduler_tick_seconds", "QADESK_SCHEDULER_TICK_SECONDS", "integer", 60,
          "a whole number from 1 to 3600", "Seconds between scheduler beats (the lease lasts three).",
          whole(1, 3600)),

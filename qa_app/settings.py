@@ -61,6 +61,7 @@ class Settings:
     audio_retention_days: int
     redaction: bool
     parallel_min_bytes: int
+    scoring_workers: int
     scheduler_tick_seconds: int
     whisper_model: str
     whisper_compute_type: str

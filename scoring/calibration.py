@@ -71,7 +71,9 @@ class Calibration:
             total += weight * (features.get(name, mean) - mean) / scale
         lookup = self._term_weights
         if lookup:
-            total += sum(lookup.get(t, 0.0) for t in ngrams(text, self.unit, self.ngram_sizes))
+            # in sorted order: a set's order follows the process's hash seed, and so would the
+            # last bits of the sum (worker processes must give the same polarity as this one)
+            total += sum(lookup.get(t, 0.0) for t in sorted(ngrams(text, self.unit, self.ngram_sizes)))
         return total
 
     def polarity(self, features: Mapping[str, float], text: str) -> float:

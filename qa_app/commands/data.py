@@ -82,6 +82,7 @@ def score(obj, rescore_all: bool, as_json: bool) -> None:
 
     Work is committed every few hundred conversations, so the web app can save reviews meanwhile
     and a run stopped with Ctrl-C keeps what it finished; run it again to score the rest.
+    Large runs are scored by worker processes, one per CPU (setting QADESK_SCORING_WORKERS).
     """
     summary = scoring.ScoreSummary()
     try:
@@ -91,12 +92,18 @@ def score(obj, rescore_all: bool, as_json: bool) -> None:
                 scoring.score_pending(rescore_all=rescore_all, progress=progress, commit_batches=True,
                                       summary=summary)
     except KeyboardInterrupt:
-        rest = ("`qadesk score --all` rescores every conversation again" if rescore_all
-                else "run `qadesk score` again to score the rest")
-        click.echo(f"stopped: kept {summary.scored} scored conversations; {rest}", err=True)
+        click.echo(f"stopped: kept {summary.scored} scored conversations; {_rest(rescore_all)}", err=True)
         sys.exit(130)
+    except scoring.ScoringFailed as exc:  # the details are in the log (and on stderr with --debug)
+        click.echo(f"error: {exc}; kept {summary.scored} scored conversations; {_rest(rescore_all)}", err=True)
+        sys.exit(1)
     emit(summary.as_dict(), as_json, f"scored {summary.scored}"
          + (f" ({summary.no_scorecard} without a matching scorecard)" if summary.no_scorecard else ""))
+
+
+def _rest(rescore_all: bool) -> str:
+    return ("`qadesk score --all` rescores every conversation again" if rescore_all
+            else "run `qadesk score` again to score the rest")
 
 
 @contextmanager

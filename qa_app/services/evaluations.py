@@ -140,16 +140,16 @@ def publish_final(conv: Conversation, version: ScorecardVersion, result: Evaluat
     return ev
 
 
-def store_automatic(items: Sequence[tuple[Conversation, ScorecardVersion, EvaluationResult]],
-                    now: Optional[datetime] = None) -> None:
-    """A batch of automatic results, with a handful of statements whatever its size (no commit).
+def store_automatic(items: Sequence[tuple[int, int, EvaluationResult]], now: Optional[datetime] = None) -> None:
+    """A batch of automatic results, (conversation id, scorecard version id, result) each, with a
+    handful of statements whatever its size (no commit).
 
     Each becomes its conversation's final evaluation unless the conversation has a human one; a
     result that replaces a final evaluation is audited as a rescore by nobody, as publish_final
     does. The first statement takes the final flags over, so the write lock is held from there
     and the reads that decide (human evaluations, previous finals) see every committed review.
     """
-    ids = [conv.id for conv, _, _ in items]
+    ids = [conversation_id for conversation_id, _, _ in items]
     if not ids:
         return
     replaced = _take_over_auto_finals(ids)
@@ -159,8 +159,8 @@ def store_automatic(items: Sequence[tuple[Conversation, ScorecardVersion, Evalua
         db.select(Evaluation).where(Evaluation.id.in_(replaced)).options(selectinload(Evaluation.criteria)))}
     for ev in previous.values():
         set_committed_value(ev, "is_final", False)
-    rows = [_evaluation_values(conv.id, version.id, result, "auto", now, is_final=conv.id not in human)
-            for conv, version, result in items]
+    rows = [_evaluation_values(conversation_id, version_id, result, "auto", now, is_final=conversation_id not in human)
+            for conversation_id, version_id, result in items]
     db.session.execute(Evaluation.__table__.insert(), rows)
     new_ids = _newest_auto_ids(ids)
     criteria = [{**values, "evaluation_id": ev_id} for ev_id, (_, _, result) in zip(new_ids, items)

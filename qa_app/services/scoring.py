@@ -11,9 +11,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, ScorecardVersion, Turn
-from qa_app.services import conversations, evaluations, scorecards, training
-from scoring.engine import evaluate, select_scorecard
+from qa_app.services import evaluations, scorecards, scoring_pool, training
+from qa_app.services import sentiment as sentiment_service
+from qa_app.services.scoring_pool import Scored, ScoringFailed, score_chunk  # noqa: F401 (ScoringFailed: for callers)
+from qa_app.settings import settings as instance_settings
 from scoring.result import EvaluationResult
+from scoring.sentiment import DefaultSentiment
 
 _default_sentiment = None
 _stamp = None
@@ -23,10 +26,9 @@ def default_sentiment():
     """One analyser per process (its engines load once), rebuilt when the instance's stored
     calibration changes, so `qadesk sentiment fit` takes effect without a restart."""
     global _default_sentiment, _stamp
-    from qa_app.services import sentiment
-    stamp = sentiment.calibration_stamp()
+    stamp = sentiment_service.calibration_stamp()
     if _default_sentiment is None or stamp != _stamp:
-        _default_sentiment, _stamp = sentiment.product_sentiment(), stamp
+        _default_sentiment, _stamp = sentiment_service.product_sentiment(), stamp
     return _default_sentiment
 
 
@@ -49,7 +51,8 @@ def score_pending(rescore_all: bool = False, sentiment=None,
                   progress: Optional[Callable[[int], None]] = None,
                   conversation_ids: Optional[Iterable[int]] = None,
                   now: Optional[datetime] = None, commit_batches: bool = False,
-                  summary: Optional[ScoreSummary] = None, batch_size: int = BATCH) -> ScoreSummary:
+                  summary: Optional[ScoreSummary] = None, batch_size: int = BATCH,
+                  workers: Optional[int] = None) -> ScoreSummary:
     """Auto-score conversations lacking an automatic evaluation under their active scorecard.
 
     With `rescore_all`, every conversation gets a new automatic evaluation (old ones are kept).
@@ -62,20 +65,37 @@ def score_pending(rescore_all: bool = False, sentiment=None,
     stop the run); `summary`, when given, is filled in as batches are stored (committed, with
     `commit_batches`). `now` dates the evaluations and assignments (the demo loader
     replays history with it).
+
+    Large runs are scored by worker processes (scoring_pool; the rows stored are the same):
+    `workers` None follows the QADESK_SCORING_WORKERS setting for runs of at least
+    scoring_pool.MIN_CONVERSATIONS, 0 scores in this process, n > 0 uses n workers whatever the
+    size. A given `sentiment` (or a replaced default one) is always used in this process.
     """
-    sentiment = sentiment or default_sentiment()
+    ids = None if conversation_ids is None else sorted(set(conversation_ids))
     versions = scorecards.active_versions()
-    cards, row_of = [card for _, card in versions], {card.name: row for row, card in versions}
+    cards, version_of = tuple(card for _, card in versions), {card.name: row.id for row, card in versions}
     summary = summary if summary is not None else ScoreSummary()
+    pool_size = _pool_size(workers, sentiment, ids)
+    sentiment = sentiment or default_sentiment()
+
+    def keep(chunk_ids: list[int], scored: list[Scored], skipped: int) -> None:
+        if pool_size:  # scored in a worker: unless another run stored some of them meanwhile
+            done = _auto_pairs(chunk_ids, rescore_all)
+            scored = [s for s in scored if (s.conversation_id, s.version_id) not in done]
+        _keep(scored, skipped, now, commit_batches, summary)
+
     try:
-        for chunk in _chunks(conversation_ids, batch_size):
-            done = set() if rescore_all else _auto_pairs([conv.id for conv in chunk])
-            scored, skipped = _score_chunk(chunk, cards, row_of, done, sentiment, progress)
-            _store_chunk(scored, now)
-            if commit_batches:
-                db.session.commit()
-            summary.scored += len(scored)
-            summary.no_scorecard += skipped
+        if pool_size:
+            setup = scoring_pool.Setup(db.engine.url.render_as_string(hide_password=False), cards, version_of,
+                                       sentiment_service.load_calibrations(), rescore_all)
+            scoring_pool.run(setup, _id_chunks(ids, batch_size), pool_size, keep, progress)
+        else:
+            for chunk in _chunks(ids, batch_size):
+                chunk_ids = [conv.id for conv in chunk]
+                scored, skipped = score_chunk(chunk, cards, version_of, _auto_pairs(chunk_ids, rescore_all),
+                                              sentiment, progress)
+                keep(chunk_ids, scored, skipped)
+                _sync_loaded(chunk, scored)
         db.session.commit()
     except BaseException:
         if commit_batches:  # the unfinished batch; otherwise the transaction is the caller's
@@ -84,28 +104,29 @@ def score_pending(rescore_all: bool = False, sentiment=None,
     return summary
 
 
-def _score_chunk(chunk, cards, row_of, done, sentiment, progress):
-    """(conversation, version, result) for each conversation of the chunk to score (pure work,
-    no writes), and how many had no matching scorecard."""
-    scored, skipped = [], 0
-    for conv in chunk:
-        domain = conversations.to_domain(conv)
-        card = select_scorecard(domain, cards)
-        if card is None:
-            skipped += 1
-        elif (conv.id, row_of[card.name].id) not in done:
-            scored.append((conv, row_of[card.name], evaluate(domain, card, sentiment)))
-        if progress:
-            progress(1)
-    return scored, skipped
+def _pool_size(workers: Optional[int], sentiment, ids: Optional[list[int]]) -> int:
+    """How many worker processes this run uses (0: this process scores)."""
+    if sentiment is not None or type(default_sentiment()) is not DefaultSentiment:
+        return 0  # an analyser given or swapped in exists only in this process
+    if workers is not None:
+        return workers
+    chosen = instance_settings().scoring_workers
+    if chosen and count_conversations(ids) >= scoring_pool.MIN_CONVERSATIONS:
+        return chosen
+    return 0
 
 
-def _store_chunk(scored, now: Optional[datetime]) -> None:
-    if not scored:
-        return
-    evaluations.store_automatic(scored, now)
-    store_sentiments([(conv, result.turn_sentiment) for conv, _, result in scored])
-    training.apply_rules([conv.id for conv, _, _ in scored], now)
+def _keep(scored: list[Scored], skipped: int, now: Optional[datetime], commit: bool,
+          summary: ScoreSummary) -> None:
+    """Store one batch (and commit it, for long jobs), then count it."""
+    if scored:
+        evaluations.store_automatic([(s.conversation_id, s.version_id, s.result) for s in scored], now)
+        _write_sentiments(scored)
+        training.apply_rules([s.conversation_id for s in scored], now)
+    if commit:
+        db.session.commit()
+    summary.scored += len(scored)
+    summary.no_scorecard += skipped
 
 
 def count_conversations(conversation_ids: Optional[Iterable[int]] = None) -> int:
@@ -115,40 +136,57 @@ def count_conversations(conversation_ids: Optional[Iterable[int]] = None) -> int
     return db.session.scalar(db.select(db.func.count(Conversation.id)))
 
 
-def store_sentiments(items: list[tuple[Conversation, dict[int, float]]]) -> None:
-    """Per-turn polarity on the turns; start, end and lowest customer sentiment on the conversation.
-
-    Written with one executemany per table; the loaded objects get the same values as committed
-    state, so nothing in the session is left stale or dirty.
-    """
-    turn_rows, conv_rows = [], []
-    for conv, polarity in items:
-        for turn in conv.turns:
-            if turn.idx in polarity:
-                turn_rows.append({"row_id": turn.id, "value": polarity[turn.idx]})
-                set_committed_value(turn, "sentiment", polarity[turn.idx])
-        customer = [polarity[t.idx] for t in conv.turns if t.speaker == "customer" and t.idx in polarity]
-        if customer:
-            meta = {**(conv.meta or {}), "sentiment": {"start": customer[0], "end": customer[-1],
-                                                       "min": min(customer)}}
-            conv_rows.append({"row_id": conv.id, "value": meta})
-            set_committed_value(conv, "meta", meta)
+def _write_sentiments(scored: list[Scored]) -> None:
+    """Per-turn polarity on the turns and the sentiment summary on the conversations: one
+    executemany per table."""
+    turn_rows = [{"row_id": turn_id, "value": value} for s in scored for turn_id, value in s.turn_sentiment]
+    conv_rows = [{"row_id": s.conversation_id, "value": s.meta} for s in scored if s.meta is not None]
     for table, column, rows in ((Turn.__table__, "sentiment", turn_rows), (Conversation.__table__, "meta", conv_rows)):
         if rows:
             db.session.execute(table.update().where(table.c.id == bindparam("row_id"))
                                .values({column: bindparam("value")}), rows)
 
 
-def store_sentiment(conv: Conversation, polarity: dict[int, float]) -> None:
-    """store_sentiments for one conversation."""
-    store_sentiments([(conv, polarity)])
+def _sync_loaded(chunk: list[Conversation], scored: list[Scored]) -> None:
+    """The loaded objects get the stored sentiment as committed state, so nothing in the session
+    is left stale or dirty (callers that stored the conversations keep using them)."""
+    by_id = {s.conversation_id: s for s in scored}
+    for conv in chunk:
+        done = by_id.get(conv.id)
+        if done is None:
+            continue
+        polarity = done.result.turn_sentiment
+        for turn in conv.turns:
+            if turn.idx in polarity:
+                set_committed_value(turn, "sentiment", polarity[turn.idx])
+        if done.meta is not None:
+            set_committed_value(conv, "meta", done.meta)
 
 
-def _auto_pairs(ids: list[int]) -> set[tuple[int, int]]:
-    """(conversation, scorecard version) of the automatic evaluations of these conversations."""
+def _auto_pairs(ids: list[int], rescore_all: bool = False) -> set[tuple[int, int]]:
+    """(conversation, scorecard version) of the automatic evaluations of these conversations
+    (none with `rescore_all`: everything is scored again)."""
+    if rescore_all:
+        return set()
     rows = db.session.execute(db.select(Evaluation.conversation_id, Evaluation.scorecard_version_id)
                               .where(Evaluation.kind == "auto", Evaluation.conversation_id.in_(ids)))
     return {(c, v) for c, v in rows}
+
+
+def _id_chunks(ids: Optional[Iterable[int]], size: int):
+    """The conversation ids of a run, in order, `size` at a time (ids only: the workers load the rows)."""
+    if ids is not None:
+        wanted = sorted(set(ids))
+        yield from (wanted[i:i + size] for i in range(0, len(wanted), size))
+        return
+    last = 0
+    while True:
+        chunk = list(db.session.scalars(db.select(Conversation.id).where(Conversation.id > last)
+                                        .order_by(Conversation.id).limit(size)))
+        if not chunk:
+            return
+        last = chunk[-1]
+        yield chunk
 
 
 def _chunks(ids: Optional[Iterable[int]], size: int):
@@ -179,4 +217,4 @@ def store_auto(conv: Conversation, version: ScorecardVersion, result: Evaluation
                now: Optional[datetime] = None) -> None:
     """Store one automatic result (see evaluations.store_automatic): final unless a human
     evaluation exists; replacing a final evaluation is audited as a rescore."""
-    evaluations.store_automatic([(conv, version, result)], now)
+    evaluations.store_automatic([(conv.id, version.id, result)], now)
