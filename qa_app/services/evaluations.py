@@ -6,6 +6,7 @@ and the same training-rule run, and no two people's concurrent saves can both be
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional, Sequence
 
@@ -47,23 +48,52 @@ def new_evaluation(conv: Conversation, version: ScorecardVersion, result: Evalua
     return ev
 
 
+@dataclass(frozen=True)
+class StoredResult:
+    """An EvaluationResult as its rows hold it: the evaluation's columns and one tuple of
+    CRITERION_COLUMNS per criterion. Plain values, cheap to send from a scoring worker process."""
+
+    score: float
+    auto_fail: bool
+    fail_reasons: tuple[str, ...]
+    section_scores: dict
+    criteria: tuple[tuple, ...]
+
+
+CRITERION_COLUMNS = ("position", "criterion_id", "section_id", "result", "score", "weight", "critical", "evidence",
+                     "explanation", "comment")
+EVALUATION_COLUMNS = ("conversation_id", "scorecard_version_id", "kind", "score", "auto_fail", "fail_reasons",
+                      "section_scores", "reviewer_id", "based_on_id", "source", "is_final", "created_at")
+
+
+def stored_result(result: EvaluationResult) -> StoredResult:
+    """The column values of `result`; fail_reasons are always recomputed from the criteria, so they
+    have one format whoever decided."""
+    criteria = tuple((i, c.criterion_id, c.section_id, c.result, c.score, c.weight, c.critical,
+                      [{"turn": e.turn, "text": e.text} for e in c.evidence], c.explanation, c.comment)
+                     for i, c in enumerate(result.criteria))
+    return StoredResult(result.score, result.auto_fail, tuple(fail_reasons(result.criteria)),
+                        dict(result.section_scores), criteria)
+
+
 def _evaluation_values(conversation_id: int, version_id: int, result: EvaluationResult, kind: str,
                        now: Optional[datetime], source: str = "", reviewer_id: Optional[int] = None,
                        based_on_id: Optional[int] = None, is_final: bool = False) -> dict:
     """The column values of an evaluation row for `result` (one format for every path)."""
-    return {"conversation_id": conversation_id, "scorecard_version_id": version_id, "kind": kind,
-            "score": result.score, "auto_fail": result.auto_fail,
-            "fail_reasons": list(fail_reasons(result.criteria)),
-            "section_scores": dict(result.section_scores), "reviewer_id": reviewer_id,
-            "based_on_id": based_on_id, "source": source, "is_final": is_final,
-            "created_at": clock.or_now(now)}
+    return dict(zip(EVALUATION_COLUMNS, _evaluation_row(conversation_id, version_id, stored_result(result), kind,
+                                                        clock.or_now(now), source, reviewer_id, based_on_id,
+                                                        is_final)))
+
+
+def _evaluation_row(conversation_id: int, version_id: int, stored: StoredResult, kind: str, at: datetime,
+                    source: str = "", reviewer_id: Optional[int] = None, based_on_id: Optional[int] = None,
+                    is_final: bool = False) -> tuple:
+    return (conversation_id, version_id, kind, stored.score, stored.auto_fail, list(stored.fail_reasons),
+            dict(stored.section_scores), reviewer_id, based_on_id, source, is_final, at)
 
 
 def _criterion_values(result: EvaluationResult) -> list[dict]:
-    return [{"position": i, "criterion_id": c.criterion_id, "section_id": c.section_id, "result": c.result,
-             "score": c.score, "weight": c.weight, "critical": c.critical,
-             "evidence": [{"turn": e.turn, "text": e.text} for e in c.evidence],
-             "explanation": c.explanation, "comment": c.comment} for i, c in enumerate(result.criteria)]
+    return [dict(zip(CRITERION_COLUMNS, row)) for row in stored_result(result).criteria]
 
 
 def take_over_final(conversation_id: int, expected_final_id: Optional[int]) -> Optional[int]:
@@ -140,9 +170,9 @@ def publish_final(conv: Conversation, version: ScorecardVersion, result: Evaluat
     return ev
 
 
-def store_automatic(items: Sequence[tuple[int, int, EvaluationResult]], now: Optional[datetime] = None) -> None:
-    """A batch of automatic results, (conversation id, scorecard version id, result) each, with a
-    handful of statements whatever its size (no commit).
+def store_automatic(items: Sequence[tuple[int, int, StoredResult]], now: Optional[datetime] = None) -> None:
+    """A batch of automatic results, (conversation id, scorecard version id, stored_result) each,
+    with a handful of statements whatever its size (no commit).
 
     Each becomes its conversation's final evaluation unless the conversation has a human one; a
     result that replaces a final evaluation is audited as a rescore by nobody, as publish_final
@@ -159,17 +189,32 @@ def store_automatic(items: Sequence[tuple[int, int, EvaluationResult]], now: Opt
         db.select(Evaluation).where(Evaluation.id.in_(replaced)).options(selectinload(Evaluation.criteria)))}
     for ev in previous.values():
         set_committed_value(ev, "is_final", False)
-    rows = [_evaluation_values(conversation_id, version_id, result, "auto", now, is_final=conversation_id not in human)
-            for conversation_id, version_id, result in items]
-    db.session.execute(Evaluation.__table__.insert(), rows)
+    at = clock.or_now(now)
+    execute_rows(Evaluation.__table__.insert(), EVALUATION_COLUMNS,
+                 [_evaluation_row(conversation_id, version_id, stored, "auto", at, is_final=conversation_id not in human)
+                  for conversation_id, version_id, stored in items])
     new_ids = _newest_auto_ids(ids)
-    criteria = [{**values, "evaluation_id": ev_id} for ev_id, (_, _, result) in zip(new_ids, items)
-                for values in _criterion_values(result)]
-    if criteria:
-        db.session.execute(CriterionScore.__table__.insert(), criteria)
-    audits = [_rescore_entry(previous[row["conversation_id"]], ev_id, row, result, now)
-              for ev_id, row, (_, _, result) in zip(new_ids, rows, items) if row["conversation_id"] in previous]
-    audit.record_many(audits)
+    execute_rows(CriterionScore.__table__.insert(), ("evaluation_id", *CRITERION_COLUMNS),
+                 [(ev_id, *row) for ev_id, (_, _, stored) in zip(new_ids, items) for row in stored.criteria])
+    audit.record_many([_rescore_entry(previous[conversation_id], ev_id, conversation_id, stored, at)
+                       for ev_id, (conversation_id, _, stored) in zip(new_ids, items) if conversation_id in previous])
+
+
+def execute_rows(statement, keys: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Run `statement` for each row (a tuple of the `keys` parameters) with one executemany of the
+    driver. The per-value conversions SQLAlchemy would make (JSON, datetimes) are made here in one
+    loop, and its other per-row work is skipped: a batch of 500 conversations has ~10,000 criteria."""
+    if not rows:
+        return
+    conn = db.session.connection()
+    dialect = conn.dialect
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    names = compiled.positiontup if compiled.positional else list(compiled.binds)
+    where = [keys.index(name) for name in names]
+    convert = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    pairs = list(zip(where, convert))
+    values = [tuple(f(row[i]) if f else row[i] for i, f in pairs) for row in rows]
+    conn.exec_driver_sql(compiled.string, values if compiled.positional else [dict(zip(names, v)) for v in values])
 
 
 def _newest_auto_ids(ids: list[int]) -> list[int]:
@@ -191,10 +236,9 @@ def _take_over_auto_finals(ids: list[int]) -> list[int]:
     return list(db.session.execute(query, execution_options={"synchronize_session": False}).scalars())
 
 
-def _rescore_entry(previous: Evaluation, ev_id: int, row: dict, result: EvaluationResult,
-                   now: Optional[datetime]) -> dict:
+def _rescore_entry(previous: Evaluation, ev_id: int, conversation_id: int, stored: StoredResult,
+                   at: datetime) -> dict:
     """The audit row publish_final writes when automatic scoring replaces a final evaluation."""
-    after = _summary(ev_id, "auto", row["source"], row["score"], row["auto_fail"],
-                     [(c.criterion_id, c.result) for c in result.criteria])
-    return {"at": clock.or_now(now), "actor": None, "action": "rescore", "entity": "conversation",
-            "entity_id": row["conversation_id"], "before": summary(previous), "after": after}
+    after = _summary(ev_id, "auto", "", stored.score, stored.auto_fail, [(row[1], row[3]) for row in stored.criteria])
+    return {"at": at, "actor": None, "action": "rescore", "entity": "conversation",
+            "entity_id": conversation_id, "before": summary(previous), "after": after}

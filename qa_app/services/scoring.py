@@ -139,12 +139,12 @@ def count_conversations(conversation_ids: Optional[Iterable[int]] = None) -> int
 def _write_sentiments(scored: list[Scored]) -> None:
     """Per-turn polarity on the turns and the sentiment summary on the conversations: one
     executemany per table."""
-    turn_rows = [{"row_id": turn_id, "value": value} for s in scored for turn_id, value in s.turn_sentiment]
-    conv_rows = [{"row_id": s.conversation_id, "value": s.meta} for s in scored if s.meta is not None]
-    for table, column, rows in ((Turn.__table__, "sentiment", turn_rows), (Conversation.__table__, "meta", conv_rows)):
-        if rows:
-            db.session.execute(table.update().where(table.c.id == bindparam("row_id"))
-                               .values({column: bindparam("value")}), rows)
+    for table, column, rows in (
+            (Turn.__table__, "sentiment", [(v, t) for s in scored for t, v in s.turn_sentiment]),
+            (Conversation.__table__, "meta", [(s.meta, s.conversation_id) for s in scored if s.meta is not None])):
+        evaluations.execute_rows(table.update().where(table.c.id == bindparam("row_id"))
+                                 .values({column: bindparam("value", type_=table.c[column].type)}),
+                                 ("value", "row_id"), rows)
 
 
 def _sync_loaded(chunk: list[Conversation], scored: list[Scored]) -> None:
@@ -155,10 +155,10 @@ def _sync_loaded(chunk: list[Conversation], scored: list[Scored]) -> None:
         done = by_id.get(conv.id)
         if done is None:
             continue
-        polarity = done.result.turn_sentiment
+        polarity = dict(done.turn_sentiment)
         for turn in conv.turns:
-            if turn.idx in polarity:
-                set_committed_value(turn, "sentiment", polarity[turn.idx])
+            if turn.id in polarity:
+                set_committed_value(turn, "sentiment", polarity[turn.id])
         if done.meta is not None:
             set_committed_value(conv, "meta", done.meta)
 
@@ -217,4 +217,4 @@ def store_auto(conv: Conversation, version: ScorecardVersion, result: Evaluation
                now: Optional[datetime] = None) -> None:
     """Store one automatic result (see evaluations.store_automatic): final unless a human
     evaluation exists; replacing a final evaluation is audited as a rescore."""
-    evaluations.store_automatic([(conv.id, version.id, result)], now)
+    evaluations.store_automatic([(conv.id, version.id, evaluations.stored_result(result))], now)

@@ -26,9 +26,9 @@ from sqlalchemy import create_engine, event, select
 
 from qa_app.models import Conversation, Evaluation, Turn, User
 from qa_app.services import ServiceError, conversations
+from qa_app.services.evaluations import StoredResult, stored_result
 from scoring.calibration import Calibration
 from scoring.engine import evaluate, select_scorecard
-from scoring.result import EvaluationResult
 from scoring.scorecard import Scorecard
 from scoring.sentiment import DefaultSentiment
 
@@ -51,7 +51,7 @@ class Scored:
 
     conversation_id: int
     version_id: int
-    result: EvaluationResult
+    result: StoredResult
     turn_sentiment: tuple[tuple[int, float], ...]
     meta: Optional[dict]
 
@@ -70,7 +70,7 @@ def score_chunk(chunk, cards: Sequence[Scorecard], version_of: Mapping[str, int]
             skipped += 1
         elif (conv.id, version_of[card.name]) not in done:
             result = evaluate(domain, card, sentiment)
-            scored.append(Scored(conv.id, version_of[card.name], result,
+            scored.append(Scored(conv.id, version_of[card.name], stored_result(result),
                                  *sentiment_rows(conv, result.turn_sentiment)))
         if progress:
             progress(1)
