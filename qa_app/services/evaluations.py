@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 from sqlalchemy.orm import selectinload
@@ -66,14 +67,25 @@ EVALUATION_COLUMNS = ("conversation_id", "scorecard_version_id", "kind", "score"
                       "section_scores", "reviewer_id", "based_on_id", "source", "is_final", "created_at")
 
 
-def stored_result(result: EvaluationResult) -> StoredResult:
+def stored_result(result: EvaluationResult, dialect=None) -> StoredResult:
     """The column values of `result`; fail_reasons are always recomputed from the criteria, so they
-    have one format whoever decided."""
+    have one format whoever decided. With a database `dialect`, the criterion tuples hold what its
+    driver takes (JSON as text...), converted where the result was scored (see store_automatic)."""
     criteria = tuple((i, c.criterion_id, c.section_id, c.result, c.score, c.weight, c.critical,
                       [{"turn": e.turn, "text": e.text} for e in c.evidence], c.explanation, c.comment)
                      for i, c in enumerate(result.criteria))
+    if dialect is not None:
+        convert = _criterion_converters(dialect)
+        criteria = tuple(tuple(f(v) if f else v for f, v in zip(convert, row)) for row in criteria)
     return StoredResult(result.score, result.auto_fail, tuple(fail_reasons(result.criteria)),
                         dict(result.section_scores), criteria)
+
+
+@lru_cache(maxsize=4)
+def _criterion_converters(dialect) -> list:
+    """The driver conversion of each criterion column (None: the value goes as it is)."""
+    table = CriterionScore.__table__
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in CRITERION_COLUMNS]
 
 
 def _evaluation_values(conversation_id: int, version_id: int, result: EvaluationResult, kind: str,
@@ -171,8 +183,8 @@ def publish_final(conv: Conversation, version: ScorecardVersion, result: Evaluat
 
 
 def store_automatic(items: Sequence[tuple[int, int, StoredResult]], now: Optional[datetime] = None) -> None:
-    """A batch of automatic results, (conversation id, scorecard version id, stored_result) each,
-    with a handful of statements whatever its size (no commit).
+    """A batch of automatic results, (conversation id, scorecard version id, stored_result(result,
+    dialect)) each, with a handful of statements whatever its size (no commit).
 
     Each becomes its conversation's final evaluation unless the conversation has a human one; a
     result that replaces a final evaluation is audited as a rescore by nobody, as publish_final
@@ -195,25 +207,29 @@ def store_automatic(items: Sequence[tuple[int, int, StoredResult]], now: Optiona
                   for conversation_id, version_id, stored in items])
     new_ids = _newest_auto_ids(ids)
     execute_rows(CriterionScore.__table__.insert(), ("evaluation_id", *CRITERION_COLUMNS),
-                 [(ev_id, *row) for ev_id, (_, _, stored) in zip(new_ids, items) for row in stored.criteria])
+                 [(ev_id, *row) for ev_id, (_, _, stored) in zip(new_ids, items) for row in stored.criteria],
+                 converted=True)
     audit.record_many([_rescore_entry(previous[conversation_id], ev_id, conversation_id, stored, at)
                        for ev_id, (conversation_id, _, stored) in zip(new_ids, items) if conversation_id in previous])
 
 
-def execute_rows(statement, keys: Sequence[str], rows: Sequence[tuple]) -> None:
+def execute_rows(statement, keys: Sequence[str], rows: Sequence[tuple], converted: bool = False) -> None:
     """Run `statement` for each row (a tuple of the `keys` parameters) with one executemany of the
     driver. The per-value conversions SQLAlchemy would make (JSON, datetimes) are made here in one
-    loop, and its other per-row work is skipped: a batch of 500 conversations has ~10,000 criteria."""
+    loop (or were made already: `converted`), and its other per-row work is skipped: a batch of 500
+    conversations has ~6,000 criteria."""
     if not rows:
         return
     conn = db.session.connection()
     dialect = conn.dialect
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-    names = compiled.positiontup if compiled.positional else list(compiled.binds)
+    names = list(compiled.positiontup if compiled.positional else compiled.binds)
     where = [keys.index(name) for name in names]
-    convert = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    pairs = list(zip(where, convert))
-    values = [tuple(f(row[i]) if f else row[i] for i, f in pairs) for row in rows]
+    if converted:
+        values = rows if where == list(range(len(keys))) else [tuple(row[i] for i in where) for row in rows]
+    else:
+        pairs = list(zip(where, [compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]))
+        values = [tuple(f(row[i]) if f else row[i] for i, f in pairs) for row in rows]
     conn.exec_driver_sql(compiled.string, values if compiled.positional else [dict(zip(names, v)) for v in values])
 
 

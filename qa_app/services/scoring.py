@@ -93,7 +93,7 @@ def score_pending(rescore_all: bool = False, sentiment=None,
             for chunk in _chunks(ids, batch_size):
                 chunk_ids = [conv.id for conv in chunk]
                 scored, skipped = score_chunk(chunk, cards, version_of, _auto_pairs(chunk_ids, rescore_all),
-                                              sentiment, progress)
+                                              sentiment, db.session.connection().dialect, progress)
                 keep(chunk_ids, scored, skipped)
                 _sync_loaded(chunk, scored)
         db.session.commit()
@@ -217,4 +217,5 @@ def store_auto(conv: Conversation, version: ScorecardVersion, result: Evaluation
                now: Optional[datetime] = None) -> None:
     """Store one automatic result (see evaluations.store_automatic): final unless a human
     evaluation exists; replacing a final evaluation is audited as a rescore."""
-    evaluations.store_automatic([(conv.id, version.id, evaluations.stored_result(result))], now)
+    stored = evaluations.stored_result(result, db.session.connection().dialect)
+    evaluations.store_automatic([(conv.id, version.id, stored)], now)

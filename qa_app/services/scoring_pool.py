@@ -57,11 +57,12 @@ class Scored:
 
 
 def score_chunk(chunk, cards: Sequence[Scorecard], version_of: Mapping[str, int], done: set[tuple[int, int]],
-                sentiment, progress: Optional[Callable[[int], None]] = None) -> tuple[list[Scored], int]:
+                sentiment, dialect, progress: Optional[Callable[[int], None]] = None) -> tuple[list[Scored], int]:
     """What storing needs for each conversation of the chunk still to score, and how many had no
     matching scorecard. `chunk` holds conversation rows or anything with their attributes
     (workers pass plain rows); `version_of` maps a scorecard name to its version's id, `done`
-    holds the (conversation, version) pairs already scored."""
+    holds the (conversation, version) pairs already scored; criterion rows are made ready for the
+    database `dialect`."""
     scored, skipped = [], 0
     for conv in chunk:
         domain = conversations.to_domain(conv)
@@ -70,7 +71,7 @@ def score_chunk(chunk, cards: Sequence[Scorecard], version_of: Mapping[str, int]
             skipped += 1
         elif (conv.id, version_of[card.name]) not in done:
             result = evaluate(domain, card, sentiment)
-            scored.append(Scored(conv.id, version_of[card.name], stored_result(result),
+            scored.append(Scored(conv.id, version_of[card.name], stored_result(result, dialect),
                                  *sentiment_rows(conv, result.turn_sentiment)))
         if progress:
             progress(1)
@@ -110,7 +111,7 @@ def run(setup: Setup, chunks: Iterable[list[int]], workers: int, keep: Keep,
     A worker's exception or death raises ScoringFailed naming the chunk; chunks kept before stay."""
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start, initargs=(setup,))
-    chunks, pending, finished = iter(chunks), deque(), False
+    chunks, pending = iter(chunks), deque()
     try:
         with _ctrl_c_held():  # workers start with Ctrl-C blocked, then ignore it: it is this process's
             _fill(pool, pending, chunks, 2 * workers)
@@ -121,9 +122,8 @@ def run(setup: Setup, chunks: Iterable[list[int]], workers: int, keep: Keep,
                 progress(len(ids))
             keep(ids, scored, skipped)
             _fill(pool, pending, chunks, 2 * workers)
-        finished = True
-    finally:
-        pool.shutdown(wait=finished, cancel_futures=True)
+    finally:  # on a stop, the chunks not started are dropped and the workers finish the one in hand
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _fill(pool: ProcessPoolExecutor, pending: deque, chunks: Iterator[list[int]], limit: int) -> None:
@@ -206,7 +206,8 @@ class _Worker:
             done = set() if self.setup.rescore_all else set(conn.execute(
                 select(Evaluation.conversation_id, Evaluation.scorecard_version_id).where(
                     Evaluation.kind == "auto", Evaluation.conversation_id.in_(ids))).tuples())
-        return score_chunk(chunk, self.setup.cards, self.setup.version_of, done, self.sentiment)
+        return score_chunk(chunk, self.setup.cards, self.setup.version_of, done, self.sentiment,
+                           self.engine.dialect)
 
 
 def _read_only_sqlite(dbapi_connection, _record) -> None:
