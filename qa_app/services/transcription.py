@@ -6,6 +6,7 @@ its recording only by that hash (never by a file name taken from input)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -85,6 +86,7 @@ def queue_bytes(data: bytes, source: str, options, summary) -> Optional[Job]:
     stored = audio_dir() / f"{sha}{suffix if suffix in AUDIO_SUFFIXES else ''}"
     if not stored.exists():
         stored.write_bytes(data)
+        _stamp(stored)
     payload = {"audio": stored.name, "source": source, "external_id": Path(source).stem, "sha256": sha,
                "agent": options.agent, "stereo_map": list(options.stereo_map),
                "redact": options.redaction is not None, "create_agents": options.create_agents}
@@ -168,6 +170,13 @@ def transcribe_job(payload: dict, engine=None) -> dict:
     scoring.score_pending(conversation_ids=summary.conversation_ids)  # commits the conversation too
     _apply_retention(path)
     return {"conversation": summary.conversation_ids[0], "turns": len(conversation.turns)}
+
+
+def _stamp(path: Path) -> None:
+    """Date a stored recording by the product's clock, not the file system's: retention
+    (purge_audio) then counts days on the same clock as everything else."""
+    moment = clock.now().timestamp()
+    os.utime(path, (moment, moment))
 
 
 def _apply_retention(path: Path) -> None:

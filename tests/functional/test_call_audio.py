@@ -89,16 +89,33 @@ def test_with_zero_retention_the_recording_is_deleted_once_transcribed(cli, inst
 
 def test_the_daily_purge_removes_recordings_past_retention(app):
     import os
-    import time
+    from qa_app import clock
     from qa_app.services import transcription
     folder = transcription.audio_dir()
     old, new = folder / "old.ogg", folder / "new.ogg"
     old.write_bytes(b"x")
     new.write_bytes(b"y")
-    past = time.time() - 40 * 86400
-    os.utime(old, (past, past))
+    now = clock.now().timestamp()  # file times on the product's clock, as stored recordings get them
+    os.utime(old, (now - 40 * 86400, now - 40 * 86400))
+    os.utime(new, (now, now))
     assert transcription.purge_audio() == 1  # default retention is 30 days
     assert not old.exists() and new.exists()
+
+
+def test_a_stored_recording_is_dated_by_the_products_clock_so_retention_uses_it(app, frozen_clock):
+    import os
+    from datetime import datetime, timezone
+    from qa_app.services import ingest, transcription
+    frozen_clock.move_to(datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc))
+    summary = ingest.IngestSummary()
+    options = ingest.IngestOptions(agent="emma.jones", create_agents=True)
+    transcription.queue_bytes(b"not really audio", "call.ogg", options, summary)
+    stored = next(transcription.audio_dir().iterdir())
+    assert int(os.stat(stored).st_mtime) == int(datetime(2026, 10, 1, 12, 0, tzinfo=timezone.utc).timestamp())
+    frozen_clock.move_to(datetime(2026, 10, 20, tzinfo=timezone.utc))
+    assert transcription.purge_audio() == 0
+    frozen_clock.move_to(datetime(2026, 11, 1, tzinfo=timezone.utc))
+    assert transcription.purge_audio() == 1 and not stored.exists()
 
 
 def test_card_and_email_read_out_in_a_call_are_redacted_before_storage(cli):
