@@ -95,7 +95,8 @@ def score_pending(rescore_all: bool = False, sentiment=None,
                 scored, skipped = score_chunk(chunk, cards, version_of, _auto_pairs(chunk_ids, rescore_all),
                                               sentiment, db.session.connection().dialect, progress)
                 keep(chunk_ids, scored, skipped)
-                _sync_loaded(chunk, scored)
+                if not commit_batches:  # a batch commit expired them: syncing would reload each one
+                    _sync_loaded(chunk, scored)
         db.session.commit()
     except BaseException:
         if commit_batches:  # the unfinished batch; otherwise the transaction is the caller's
