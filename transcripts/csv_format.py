@@ -78,12 +78,29 @@ def parse_csv(
     Raises ParseError (while iterating) for an empty file, a missing column (named), bad
     options or text the csv module cannot read (e.g. a field over its size limit).
     """
+    for _, item in parse_csv_located(stream, source, agent=agent, channel=channel, columns=columns,
+                                     speakers=speakers, time_format=time_format, delimiter=delimiter,
+                                     contiguous=contiguous):
+        yield item
+
+
+def parse_csv_located(stream: TextIO, source: str, *, agent: Optional[str] = None,
+                      channel: Optional[str] = None, columns: Optional[Mapping[str, str]] = None,
+                      speakers: Optional[Mapping[str, str]] = None, time_format: Optional[str] = None,
+                      delimiter: str = ",", contiguous: bool = False) -> Iterator[tuple[str, Item]]:
+    """parse_csv, each item with where it starts: a conversation at "source:line" of its first
+    row (so a conflict or a failure of the whole conversation can name it), a RecordError at its
+    own source."""
     names = speaker_map(speakers, source)
     reader = _reader(stream, source, delimiter)
     layout = _layout(reader, source, columns, names, time_format)
     groups = _contiguous_groups if contiguous else _all_groups
     for slot in groups(_rows(reader, source), layout):
-        yield slot if isinstance(slot, RecordError) else _finish(slot, layout, agent, channel)
+        if isinstance(slot, RecordError):
+            yield slot.source, slot
+        else:
+            item = _finish(slot, layout, agent, channel)
+            yield (item.source if isinstance(item, RecordError) else f"{source}:{slot.line}"), item
 
 
 def _reader(stream: TextIO, source: str, delimiter: object):

@@ -9,7 +9,7 @@ from typing import Callable, Iterator, Optional, TextIO, Union
 from transcripts import canonical
 from transcripts.assembly import (Item, check_default_speaker, numbered_lines, open_text,
                                   speaker_map, text_stream)
-from transcripts.csv_format import column_names, parse_csv
+from transcripts.csv_format import column_names, parse_csv_located
 from transcripts.errors import ParseError, RecordError
 from transcripts.model import CHANNELS
 from transcripts.subtitles import parse_srt, parse_vtt
@@ -31,8 +31,8 @@ OPTIONS: Mapping[str, tuple[str, ...]] = {
 _CANONICAL = ("json", "ndjson", "jsonl")
 _ONE_CONVERSATION = ("txt", "vtt", "srt")
 
-Parser = Callable[[TextIO], Iterator[Item]]
 Located = canonical.Located
+Parser = Callable[[TextIO], Iterator[Located]]
 
 
 def format_of(name: str) -> str:
@@ -78,11 +78,7 @@ def parse_file(
     if fmt in _CANONICAL:
         _check_options(fmt, options, source)
         return canonical.iter_records(path, fmt)
-    parse = _parser(fmt, source, external_id, agent, channel, options)
-    file_path = Path(path)
-    if not file_path.is_file():
-        raise ParseError(source, "not a regular file" if file_path.exists() else "no such file")
-    return _read_file(file_path, source, fmt, parse)
+    return _items(_located_file(path, source, fmt, external_id, agent, channel, options))
 
 
 def parse_text_as(
@@ -104,35 +100,50 @@ def parse_text_as(
     if fmt in _CANONICAL:
         _check_options(fmt, options, source_name)
         return canonical.parse_text(text, source_name, fmt)
-    parse = _parser(fmt, source_name, external_id, agent, channel, options)
-    return parse(text_stream(text, newline="" if fmt == "csv" else None))
+    return _items(_located_text(text, source_name, fmt, external_id, agent, channel, options))
 
 
-def parse_file_located(path: Union[str, os.PathLike], fmt: str = "auto", **kwargs) -> Iterator[Located]:
-    """parse_file, each item with where its record starts (see `_located`)."""
+def parse_file_located(path: Union[str, os.PathLike], fmt: str = "auto", *, external_id: Optional[str] = None,
+                       agent: Optional[str] = None, channel: Optional[str] = None,
+                       options: Optional[Mapping[str, object]] = None) -> Iterator[Located]:
+    """parse_file, each item with where its record starts: a canonical record at its line, a CSV
+    conversation at the line of its first row, a txt/vtt/srt conversation (the whole file) at
+    "file:1", a RecordError at its own source."""
     source = os.fspath(path)
     resolved = _resolve(fmt, source)
     if resolved in _CANONICAL:
-        _check_options(resolved, kwargs.get("options"), source)
+        _check_options(resolved, options, source)
         return canonical.iter_located(path, resolved)
-    return _located(parse_file(path, resolved, **kwargs), source, resolved)
+    return _located_file(path, source, resolved, external_id, agent, channel, options)
 
 
-def parse_text_located(text: Union[str, bytes], source_name: str, fmt: str = "auto",
-                       **kwargs) -> Iterator[Located]:
-    """parse_text_as, each item with where its record starts (see `_located`)."""
+def parse_text_located(text: Union[str, bytes], source_name: str, fmt: str = "auto", *,
+                       external_id: Optional[str] = None, agent: Optional[str] = None,
+                       channel: Optional[str] = None,
+                       options: Optional[Mapping[str, object]] = None) -> Iterator[Located]:
+    """parse_text_as, each item with where its record starts (as parse_file_located)."""
     resolved = _resolve(fmt, source_name)
     if resolved in _CANONICAL:
-        _check_options(resolved, kwargs.get("options"), source_name)
+        _check_options(resolved, options, source_name)
         return canonical.parse_text_located(text, source_name, resolved)
-    return _located(parse_text_as(text, source_name, resolved, **kwargs), source_name, resolved)
+    return _located_text(text, source_name, resolved, external_id, agent, channel, options)
 
 
-def _located(items: Iterator[Item], source: str, fmt: str) -> Iterator[Located]:
-    """A RecordError at its own source; a txt/vtt/srt conversation at "file:1" (the file is one
-    conversation); a CSV conversation at the file, as its rows may be anywhere in it."""
-    where = source if fmt == "csv" else f"{source}:1"
-    return ((item.source if isinstance(item, RecordError) else where, item) for item in items)
+def _located_file(path, source: str, fmt: str, external_id, agent, channel, options) -> Iterator[Located]:
+    parse = _parser(fmt, source, external_id, agent, channel, options)
+    file_path = Path(path)
+    if not file_path.is_file():
+        raise ParseError(source, "not a regular file" if file_path.exists() else "no such file")
+    return _read_file(file_path, source, fmt, parse)
+
+
+def _located_text(text, source: str, fmt: str, external_id, agent, channel, options) -> Iterator[Located]:
+    parse = _parser(fmt, source, external_id, agent, channel, options)
+    return parse(text_stream(text, newline="" if fmt == "csv" else None))
+
+
+def _items(located: Iterator[Located]) -> Iterator[Item]:
+    return (item for _, item in located)
 
 
 def _resolve(fmt: str, source: str) -> str:
@@ -145,7 +156,7 @@ def _resolve(fmt: str, source: str) -> str:
     return fmt.lower()
 
 
-def _read_file(path: Path, source: str, fmt: str, parse: Parser) -> Iterator[Item]:
+def _read_file(path: Path, source: str, fmt: str, parse: Parser) -> Iterator[Located]:
     try:
         with open_text(path, newline="" if fmt == "csv" else None) as stream:
             yield from parse(stream)
@@ -160,16 +171,22 @@ def _parser(fmt: str, source: str, external_id: Optional[str], agent: Optional[s
     if channel is not None and channel not in CHANNELS:
         raise ParseError(source, f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
     if fmt == "csv":
-        return lambda stream: parse_csv(stream, source, agent=agent, channel=channel, **given)
+        return lambda stream: parse_csv_located(stream, source, agent=agent, channel=channel, **given)
     if not isinstance(agent, str) or not agent.strip():
         raise ParseError(source, f"an agent login is required for {fmt} files, which do not name "
                                  "the agent")
     fields = {"external_id": PurePath(source).stem if external_id is None else external_id,
               "agent": agent, "channel": channel or ("chat" if fmt == "txt" else "call"), **given}
+    whole_file = f"{source}:1"  # the file is one conversation
     if fmt == "txt":
-        return lambda stream: parse_plain_text(numbered_lines(stream), source, **fields)
+        return lambda stream: _at(parse_plain_text(numbered_lines(stream), source, **fields), whole_file)
     parse_cues = parse_vtt if fmt == "vtt" else parse_srt
-    return lambda stream: parse_cues(numbered_lines(stream), source, **fields)
+    return lambda stream: _at(parse_cues(numbered_lines(stream), source, **fields), whole_file)
+
+
+def _at(items: Iterator[Item], where: str) -> Iterator[Located]:
+    """Each item located at `where`, a RecordError at its own source."""
+    return ((item.source if isinstance(item, RecordError) else where, item) for item in items)
 
 
 def _check_options(fmt: str, options: Optional[Mapping[str, object]], source: str) -> dict:

@@ -121,3 +121,23 @@ def test_a_conversation_stored_before_content_hashes_compares_by_its_turns(ann, 
     path.write_text(json.dumps(record("old-1", "Not refunded.")) + "\n")
     other = cli("ingest", str(path), "--json")
     assert other.exit_code == 1 and json.loads(other.stdout)["conflicts"] == 1
+
+
+CSV_HEADER = "conversation_id,agent,speaker,text,timestamp\n"
+
+
+def test_a_csv_conversation_in_conflict_is_reported_at_the_line_of_its_first_row(ann, cli, tmp_path):
+    first, second = tmp_path / "monday.csv", tmp_path / "tuesday.csv"
+    first.write_text(CSV_HEADER + "c-7,ann,customer,Where is my refund?,2026-11-04T08:00:00Z\n"
+                     "c-7,ann,agent,It was sent today.,2026-11-04T08:00:30Z\n")
+    second.write_text(CSV_HEADER + "c-8,ann,customer,Hello?,2026-11-04T09:00:00Z\n"
+                      "c-8,ann,agent,Hello there.,2026-11-04T09:00:10Z\n"
+                      "c-7,ann,customer,Where is my refund?,2026-11-04T08:00:00Z\n"
+                      "c-7,ann,agent,It was never sent.,2026-11-04T08:00:30Z\n")
+    assert cli("ingest", str(first), "--json").exit_code == 0
+    result = cli("ingest", str(second), "--json")
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert (summary["ingested"], summary["conflicts"]) == (1, 1)
+    assert [(e["source"], e["id"]) for e in summary["errors"]] == [(f"{second}:4", "c-7")]
+    assert turns_of("c-7")[1] == "It was sent today."
