@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from qa_app import clock
 from tests.conftest import FIXTURES, PASSWORD
 
 CARD = FIXTURES / "calibration"  # greeting, forbidden (critical), closing
@@ -21,7 +22,13 @@ RESULT_MARKERS = ("Agreement per criterion", "Krippendorff", "ICC(2,1)", "Alignm
 def open_session(app, make_user, fake_sentiment):
     """Session "Blind test" on cal-good and cal-bad by lead1, raters rev1 and rev2 (rev1 answered
     cal-good, rev2 answered cal-bad); lead2 and rev3 take no part."""
-    from qa_app.services import calibration_sessions, conversations, ingest, scorecards, scoring
+    from qa_app.services import (
+        calibration_sessions,
+        conversations,
+        ingest,
+        scorecards,
+        scoring,
+    )
     scorecards.create_version((CARD / "scorecard.yaml").read_text(encoding="utf-8"), activate=True)
     make_user("cal.agent", "agent")  # the agent of both conversations
     ingest.ingest_paths([CARD / "conversations.ndjson"])
@@ -32,7 +39,7 @@ def open_session(app, make_user, fake_sentiment):
     good = conversations.by_external_id("cal-good").id
     bad = conversations.by_external_id("cal-bad").id
     session = calibration_sessions.create_session(users["lead1"], "Blind test", [good, bad], ["rev1", "rev2"],
-                                         datetime.now(timezone.utc) + timedelta(days=1))
+                                         clock.now() + timedelta(days=1))
     calibration_sessions.submit_answers(users["rev1"], session.id, good, REV1_GOOD)
     calibration_sessions.submit_answers(users["rev2"], session.id, bad, REV2_BAD)
     return {"id": session.id, "good": good, "bad": bad}
@@ -163,7 +170,7 @@ def test_the_lead_creates_a_session_and_calibrates_through_the_web(client, auth,
     login(auth, "lead1")
     form = client.get("/calibration/new")
     assert form.status_code == 200 and "cal-good" in text_of(form)
-    deadline = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    deadline = (clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     refused = client.post("/calibration/new", data={"name": "Web", "deadline": deadline, "rater": ["rev1"],
                                                     "external_ids": "nope-1"})
     assert refused.status_code == 400 and "no conversation with id 'nope-1'" in text_of(refused)
@@ -189,7 +196,7 @@ def test_the_lead_creates_a_session_and_calibrates_through_the_web(client, auth,
 ])
 def test_bad_create_forms_are_refused_with_a_message(client, auth, open_session, field, value, message):
     login(auth, "lead1")
-    deadline = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    deadline = (clock.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     data = {"name": "X", "deadline": deadline, "rater": "rev1", "external_ids": "cal-good"} | {field: value}
     response = client.post("/calibration/new", data=data)
     assert response.status_code == 400 and message in text_of(response)

@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
+from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import Assignment, AuditEntry, CalibrationAnswer, CalibrationSession, Evaluation
+from qa_app.models import (
+    Assignment,
+    AuditEntry,
+    CalibrationAnswer,
+    CalibrationSession,
+    Evaluation,
+)
 from tests.conftest import FIXTURES, PASSWORD
 
 CARD = FIXTURES / "calibration"
@@ -16,14 +23,20 @@ TURN = "My order arrived damaged."  # a customer turn of both conversations
 
 
 def soon(hours: int = 24) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(hours=hours)
+    return clock.now() + timedelta(hours=hours)
 
 
 @pytest.fixture
 def shanghai(app, make_user, fake_sentiment):
     """Two sessions by sh.lead on Shanghai conversations (rater sh.rev): "Open one" and "Closed one".
     ldn.lead covers only London; sh.lead2 covers Shanghai but created neither."""
-    from qa_app.services import calibration_sessions, conversations, ingest, scorecards, scoring
+    from qa_app.services import (
+        calibration_sessions,
+        conversations,
+        ingest,
+        scorecards,
+        scoring,
+    )
     scorecards.create_version((CARD / "scorecard.yaml").read_text(encoding="utf-8"), activate=True)
     make_user("cal.agent", "agent", team="Shanghai")
     ingest.ingest_paths([CARD / "conversations.ndjson"])
@@ -113,7 +126,7 @@ def test_the_creator_closes_the_session_from_its_page(client, shanghai):
 
 def _pass_the_deadline(session_id: int) -> datetime:
     """Move the stored deadline into the past, as time passing would."""
-    deadline = datetime.now(timezone.utc) - timedelta(hours=1)
+    deadline = clock.now() - timedelta(hours=1)
     db.session.execute(db.update(CalibrationSession).where(CalibrationSession.id == session_id)
                        .values(deadline=deadline))
     db.session.commit()

@@ -1,14 +1,29 @@
 """Calibration respects team coverage: a lead who covers London neither sees nor changes a Shanghai session."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
+from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import Assignment, AuditEntry, CalibrationAnswer, CalibrationSession, Evaluation
-from qa_app.services import (NotFound, ServiceError, calibration_results, calibration_sessions, conversations, ingest,
-                             scorecards, scoring)
+from qa_app.models import (
+    Assignment,
+    AuditEntry,
+    CalibrationAnswer,
+    CalibrationSession,
+    Evaluation,
+)
+from qa_app.services import (
+    NotFound,
+    ServiceError,
+    calibration_results,
+    calibration_sessions,
+    conversations,
+    ingest,
+    scorecards,
+    scoring,
+)
 from tests.conftest import FIXTURES
 
 CARD = FIXTURES / "calibration"
@@ -16,7 +31,7 @@ GOOD = {"greeting": "pass", "forbidden": "pass", "closing": "pass"}
 
 
 def soon(hours: int = 24) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(hours=hours)
+    return clock.now() + timedelta(hours=hours)
 
 
 @pytest.fixture

@@ -5,10 +5,19 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import AuditEntry, CalibrationAnswer, CalibrationSession
-from qa_app.services import (NotFound, ServiceError, calibration_results, calibration_sessions, conversations, ingest,
-                             scorecards, scoring)
+from qa_app.services import (
+    NotFound,
+    ServiceError,
+    calibration_results,
+    calibration_sessions,
+    conversations,
+    ingest,
+    scorecards,
+    scoring,
+)
 from qa_app.services.calibration_results import alignment_trend, results, trend_for
 from tests.conftest import FIXTURES
 
@@ -21,7 +30,7 @@ BAD_REV2 = BAD | {"forbidden": "pass"}                               # 20 of 40 
 
 
 def soon(hours: int = 24) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(hours=hours)
+    return clock.now() + timedelta(hours=hours)
 
 
 @pytest.fixture

@@ -6,16 +6,25 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, AuditEntry, Dispute, Evaluation
-from qa_app.services import NotFound, ServiceError, conversations, disputes, ingest, review, scoring
+from qa_app.services import (
+    NotFound,
+    ServiceError,
+    conversations,
+    disputes,
+    ingest,
+    review,
+    scoring,
+)
 
 RUDE = [("customer", "Where is my parcel? This is ridiculous."), ("agent", "That's not my problem."),
         ("customer", "Unacceptable.")]
 
 
 def conversation_record(external_id: str, agent: str) -> dict:
-    start = datetime.now(timezone.utc).replace(microsecond=0)
+    start = clock.now().replace(microsecond=0)
     return {"id": external_id, "agent": agent, "language": "en", "started_at": start.isoformat(),
             "turns": [{"speaker": s, "text": t, "at": (start + timedelta(seconds=20 * i)).isoformat()}
                       for i, (s, t) in enumerate(RUDE)]}

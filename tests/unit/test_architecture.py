@@ -44,6 +44,15 @@ def test_only_the_clock_module_reads_the_wall_clock():
     assert offenders == [], "use qa_app.clock (the shell) or a `now` parameter (the core):\n" + "\n".join(offenders)
 
 
+def test_tests_read_the_time_through_the_product_clock_too():
+    """So that the frozen clock and faketime move a test's "now" and the product's together."""
+    offenders = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+                 for p in sorted((ROOT / "tests").rglob("*.py")) if p.name != "test_architecture.py"
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if WALL_CLOCK.search(line)]
+    assert offenders == [], "\n".join(offenders)
+
+
 @pytest.mark.parametrize("layer", LAYERS[:-1])
 def test_each_core_package_imports_only_the_packages_below_it(layer):
     allowed = set(LAYERS[:LAYERS.index(layer) + 1])
