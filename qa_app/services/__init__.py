@@ -7,3 +7,10 @@ class ServiceError(Exception):
 
 class NotFound(ServiceError):
     """The thing does not exist, or the user may not see it (both answer 404)."""
+
+
+def database_busy(exc: BaseException) -> bool:
+    """Whether a database error is SQLite's "database is locked" / "database is busy": another
+    process held the write lock past the busy timeout (the one test of it, for services and views)."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in message or "database is busy" in message

@@ -126,11 +126,12 @@ def take_over_final(conversation_id: int, expected_final_id: Optional[int]) -> O
     changed = db.session.execute(query.values(is_final=False).returning(Evaluation.id),
                                  execution_options={"synchronize_session": False}).scalars().all()
     if expected_final_id is not None and len(changed) != 1:
-        raise _conflict(conversation_id)
+        raise current_conflict(conversation_id)
     return changed[0] if changed else None
 
 
-def _conflict(conversation_id: int) -> Conflict:
+def current_conflict(conversation_id: int) -> Conflict:
+    """The Conflict to raise when a save lost the race: it names who saved the final evaluation now."""
     current = db.session.scalar(db.select(Evaluation).where(
         Evaluation.conversation_id == conversation_id, Evaluation.is_final.is_(True)))
     if current is None:

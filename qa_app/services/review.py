@@ -13,7 +13,8 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, User
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, sampling, training
+from qa_app.services import (NotFound, ServiceError, audit, conversations, database_busy, evaluations, sampling,
+                             training)
 from qa_app.services.evaluations import Conflict
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, Evidence, EvaluationResult
@@ -104,14 +105,14 @@ def saving_final(conversation_id: int, base_id: Optional[int]) -> Iterator[None]
         db.session.rollback()
         if "uq_evaluation_one_final" not in str(exc.orig) and "evaluation.conversation_id" not in str(exc.orig):
             raise
-        raise evaluations._conflict(conversation_id) from exc
+        raise evaluations.current_conflict(conversation_id) from exc
     except OperationalError as exc:
         db.session.rollback()
-        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+        if not database_busy(exc):
             raise
         current = conversations.final_evaluation(conversation_id)
         if current is not None and current.id != base_id:
-            raise evaluations._conflict(conversation_id) from exc
+            raise evaluations.current_conflict(conversation_id) from exc
         raise Busy() from exc
 
 
@@ -134,7 +135,7 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
     if base is None:
         raise NotFound("this conversation has not been scored yet")
     if based_on_id is not None and base.id != based_on_id:
-        raise evaluations._conflict(conv.id)
+        raise evaluations.current_conflict(conv.id)
     result = rescored(base, decisions)
     with saving_final(conv.id, base.id):
         ev = evaluations.publish_final(conv, base.scorecard_version, result, kind="human", action="review",

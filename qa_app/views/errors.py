@@ -10,18 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 
 from qa_app.extensions import db
+from qa_app.services import database_busy as is_busy
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 NOT_KEPT = ("csrf_token", "password", "secret", "token")  # never echoed back into a page
-
-
-def is_busy(exc: BaseException) -> bool:
-    """SQLite's "database is locked" / "database is busy" (another process holds the write lock)."""
-    message = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in message or "database is busy" in message
 
 
 @bp.app_errorhandler(OperationalError)
