@@ -29,8 +29,10 @@ from qa_app.services import ServiceError, conversations
 from qa_app.services.evaluations import StoredResult, stored_result
 from scoring.calibration import Calibration
 from scoring.engine import evaluate, select_scorecard
+from scoring.mood import customer_mood
 from scoring.scorecard import Scorecard
 from scoring.sentiment import DefaultSentiment
+from transcripts.model import Conversation as DomainConversation
 
 log = logging.getLogger(__name__)
 
@@ -72,21 +74,21 @@ def score_chunk(chunk, cards: Sequence[Scorecard], version_of: Mapping[str, int]
         elif (conv.id, version_of[card.name]) not in done:
             result = evaluate(domain, card, sentiment)
             scored.append(Scored(conv.id, version_of[card.name], stored_result(result, dialect),
-                                 *sentiment_rows(conv, result.turn_sentiment)))
+                                 *sentiment_rows(conv, domain, result.turn_sentiment)))
         if progress:
             progress(1)
     return scored, skipped
 
 
-def sentiment_rows(conv, polarity: Mapping[int, float]) -> tuple[tuple[tuple[int, float], ...], Optional[dict]]:
-    """(turn id, polarity) of the conversation's scored turns, and its metadata with the start, end
-    and lowest customer sentiment (None when no customer turn was scored)."""
+def sentiment_rows(conv, domain: DomainConversation,
+                   polarity: Mapping[int, float]) -> tuple[tuple[tuple[int, float], ...], Optional[dict]]:
+    """(turn id, polarity) of the conversation's scored turns, and its metadata with the customer's
+    mood (scoring.mood: start, end, lowest and the end's label; None when no customer turn was scored)."""
     turns = tuple((turn.id, polarity[turn.idx]) for turn in conv.turns if turn.idx in polarity)
-    customer = [polarity[t.idx] for t in conv.turns if t.speaker == "customer" and t.idx in polarity]
-    if not customer:
+    mood = customer_mood(domain, polarity)
+    if mood is None:
         return turns, None
-    return turns, {**(conv.meta or {}), "sentiment": {"start": customer[0], "end": customer[-1],
-                                                      "min": min(customer)}}
+    return turns, {**(conv.meta or {}), "sentiment": mood.as_meta()}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from qa_app.extensions import db
 from qa_app.models import Assignment, AuditEntry, Conversation, CriterionScore, Evaluation, Turn
 from qa_app.services import conversations, evaluations, ingest, review, scorecards, scoring, training
 from scoring.engine import evaluate, select_scorecard
+from scoring.mood import customer_mood
 from tests.fakes import FakeSentiment
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
@@ -59,10 +60,9 @@ def score_one_by_one(sentiment, rescore_all: bool = False, now: datetime = NOW) 
         for turn in conv.turns:
             if turn.idx in polarity:
                 turn.sentiment = polarity[turn.idx]
-        customer = [polarity[t.idx] for t in conv.turns if t.speaker == "customer" and t.idx in polarity]
-        if customer:
-            conv.meta = {**(conv.meta or {}), "sentiment": {"start": customer[0], "end": customer[-1],
-                                                             "min": min(customer)}}
+        mood = customer_mood(conversations.to_domain(conv), polarity)
+        if mood is not None:
+            conv.meta = {**(conv.meta or {}), "sentiment": mood.as_meta()}
         training.apply_rules([conv.id], now)
     db.session.commit()
 
