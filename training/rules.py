@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -90,6 +91,7 @@ def _is_score(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100
 
 
+@lru_cache(maxsize=256)  # a scoring batch asks this for every rule of every conversation
 def _primary_language(code: Optional[str]) -> Optional[str]:
     """'zh-CN' and 'zh_Hans' both match a rule for 'zh'."""
     if not code:

@@ -42,6 +42,8 @@ def detect_language(texts: Iterable[str], default: Optional[str] = "en") -> Opti
         if size >= SAMPLE_CHARACTERS:
             break
     joined = "\n".join(sample)[:SAMPLE_CHARACTERS]
+    if joined.isascii():  # no Han character: the same answer as below without counting letters
+        return "en" if _LATIN.search(joined) else default
     han, latin = len(_HAN.findall(joined)), _word_letters(joined)
     if han == 0 and latin == 0 and not _LATIN.search(joined):
         return default

@@ -56,10 +56,11 @@ def list_rules() -> list[TrainingRule]:
     return list(db.session.scalars(db.select(TrainingRule).order_by(TrainingRule.id)))
 
 
-def _facts(conv: Conversation, ev: Evaluation, failed: tuple[str, ...]) -> rules.EvaluationFacts:
-    return rules.EvaluationFacts(conversation_id=conv.id, agent=conv.agent.login, language=conv.language,
-                                 score=ev.score, auto_fail=ev.auto_fail, failed_criteria=failed,
-                                 external_id=conv.external_id)
+def _facts(row, failed: tuple[str, ...]) -> rules.EvaluationFacts:
+    """`row` is one row of apply_rules' query: a conversation's columns and its final evaluation's."""
+    return rules.EvaluationFacts(conversation_id=row.id, agent=row.agent_login, language=row.language,
+                                 score=row.score, auto_fail=row.auto_fail, failed_criteria=failed,
+                                 external_id=row.external_id)
 
 
 def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None) -> list[Assignment]:
@@ -74,20 +75,26 @@ def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None)
     if not ids:
         return []
     active, courses, created = active_rules(), _courses_by_code(), []
-    pairs = list(db.session.execute(db.select(Conversation, Evaluation).join(
-        Evaluation, Evaluation.conversation_id == Conversation.id).where(
-        Conversation.id.in_(ids), Evaluation.is_final.is_(True)).order_by(Conversation.id).options(
-        joinedload(Conversation.agent))))
-    failed, open_now = _failed_criteria([ev.id for _, ev in pairs]), _OpenAssignments([conv for conv, _ in pairs])
-    for conv, ev in pairs:
-        decisions = rules.decide(_facts(conv, ev, failed.get(ev.id, ())), active)
-        open_now.cancel_unwanted(conv, {d.course_code for d in decisions})
+    # Plain rows, not ORM objects: a scoring batch passes thousands of conversations and loading
+    # them (with their agents) as objects cost more than deciding their rules.
+    finals = list(db.session.execute(
+        db.select(Conversation.id, Conversation.agent_id, Conversation.language, Conversation.external_id,
+                  User.login.label("agent_login"), Evaluation.id.label("evaluation_id"), Evaluation.score,
+                  Evaluation.auto_fail)
+        .join(Evaluation, Evaluation.conversation_id == Conversation.id)
+        .join(User, User.id == Conversation.agent_id)
+        .where(Conversation.id.in_(ids), Evaluation.is_final.is_(True)).order_by(Conversation.id)))
+    failed = _failed_criteria([row.evaluation_id for row in finals])
+    open_now = _OpenAssignments(finals)
+    for row in finals:
+        decisions = rules.decide(_facts(row, failed.get(row.evaluation_id, ())), active)
+        open_now.cancel_unwanted(row, {d.course_code for d in decisions})
         for d in decisions:
             course = courses.get(d.course_code)
-            if course is None or open_now.has(conv.agent_id, course.id):
+            if course is None or open_now.has(row.agent_id, course.id):
                 continue
-            created.append(_assign(conv, ev, course, d, now))
-            open_now.add(conv.agent_id, course.id)
+            created.append(_assign(row, course, d, now))
+            open_now.add(row.agent_id, course.id)
     _audit_assigned(created)
     return created
 
@@ -117,7 +124,8 @@ class _OpenAssignments:
     """The open assignments that apply_rules' decisions depend on, read with two queries for the
     whole batch and kept up to date as it cancels and assigns (no query per conversation)."""
 
-    def __init__(self, convs: list[Conversation]):
+    def __init__(self, convs) -> None:
+        """`convs`: anything with the conversations' `id` and `agent_id` (apply_rules passes rows)."""
         from collections import Counter, defaultdict
         self.by_conversation: dict[int, list[Assignment]] = defaultdict(list)
         for a in db.session.scalars(db.select(Assignment).where(
@@ -135,7 +143,7 @@ class _OpenAssignments:
     def add(self, agent_id: int, course_id: int) -> None:
         self.count[(agent_id, course_id)] += 1
 
-    def cancel_unwanted(self, conv: Conversation, wanted: set[str]) -> None:
+    def cancel_unwanted(self, conv, wanted: set[str]) -> None:
         for a in self.by_conversation.get(conv.id, ()):
             if a.status in OPEN and a.course.code not in wanted:
                 audit.record(None, "cancel", "assignment", a.id, before={"status": a.status},
@@ -144,10 +152,9 @@ class _OpenAssignments:
                 self.count[(a.agent_id, a.course_id)] -= 1
 
 
-def _assign(conv: Conversation, ev: Evaluation, course: Course, d: rules.AssignmentDecision,
-            now: datetime) -> Assignment:
-    a = Assignment(agent_id=conv.agent_id, course_id=course.id, evaluation_id=ev.id,
-                   conversation_id=conv.id, rule_code=d.rule_id, reason=d.reason, status="assigned",
+def _assign(row, course: Course, d: rules.AssignmentDecision, now: datetime) -> Assignment:
+    a = Assignment(agent_id=row.agent_id, course_id=course.id, evaluation_id=row.evaluation_id,
+                   conversation_id=row.id, rule_code=d.rule_id, reason=d.reason, status="assigned",
                    assigned_at=now, due_at=due.due_date(now, d.due_days))
     db.session.add(a)
     return a
