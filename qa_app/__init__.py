@@ -8,11 +8,10 @@ from flask_login import current_user
 
 from qa_app import settings as instance_settings
 from qa_app.config import flask_config, instance_dir
-from qa_app.extensions import babel, csrf, db, login_manager, migrate
+from qa_app.extensions import babel, csrf, db, login_manager
 
 ROOT = Path(__file__).resolve().parent
 TEMPLATES = ROOT.parent / "templates"
-MIGRATIONS = ROOT / "migrations"
 
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
@@ -41,7 +40,6 @@ def _init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _tune_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -1,7 +1,8 @@
 """Flask extensions, created unbound and attached to the app in create_app (flaskr style)."""
+from pathlib import Path
+
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -28,7 +29,20 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def migration_config(app):
+    """Flask-Migrate's configuration of `app` (its `directory`, `db`), set up on first use.
+
+    Importing Flask-Migrate imports Alembic, about a second that every CLI command and every
+    scoring worker would otherwise pay; only schema upgrades (and Alembic's env.py) need it.
+    """
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    return app.extensions["migrate"]

@@ -6,7 +6,7 @@ from typing import Optional
 
 from flask import current_app
 
-from qa_app.extensions import db
+from qa_app.extensions import db, migration_config
 from qa_app.services import scorecards, training, users
 from qa_app.settings import settings as instance_settings
 
@@ -23,7 +23,7 @@ class InitResult:
 def upgrade_schema() -> None:
     """Apply every Alembic migration up to head (creates the schema on an empty database)."""
     from flask_migrate import upgrade
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    upgrade(directory=migration_config(current_app).directory)
 
 
 def init_instance(admin_password: Optional[str] = None) -> InitResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_migrate import downgrade, upgrade
 
 from qa_app import create_app
-from qa_app.extensions import db
+from qa_app.extensions import db, migration_config
 from qa_app.services import ingest
 from tests.conftest import FIXTURES
 
@@ -19,7 +19,7 @@ def test_the_migrations_at_head_match_the_models(app):
 
 def test_an_instance_made_at_the_first_migration_upgrades_with_its_data(tmp_path):
     app = create_app({"TESTING": True}, instance_path=str(tmp_path / "old"))
-    directory = app.extensions["migrate"].directory
+    directory = migration_config(app).directory
     with app.app_context():
         upgrade(directory=directory)
         downgrade(directory=directory, revision="168a6d304ecb")  # back to the first schema

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from qa_app.extensions import db
+from qa_app.extensions import db, migration_config
 from qa_app.models import AuditEntry, Evaluation
 from qa_app.services import conversations, ingest, review, scoring
 from tests.conftest import FIXTURES
@@ -78,7 +78,7 @@ def test_upgrading_an_instance_with_two_finals_keeps_the_newest_final(tmp_path, 
     from qa_app import create_app
     from qa_app.services import instance
     app = create_app({"TESTING": True}, instance_path=str(tmp_path / "old"))
-    directory = app.extensions["migrate"].directory
+    directory = migration_config(app).directory
     with app.app_context():
         instance.init_instance(admin_password="secret-pass-1")
         downgrade(directory=directory, revision="a7c3e9d41b20")  # before the unique index
