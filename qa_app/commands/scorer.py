@@ -26,6 +26,10 @@ def scorer() -> None:
 @click.option("--in-place", is_flag=True,
               help="Use the current instance (conversations already there are matched by id, not duplicated) "
                    "instead of a scratch instance with the shipped scorecards.")
+@click.option("--scorecards", "which", type=click.Choice(["shipped", "instance"]), default="shipped",
+              show_default=True,
+              help="Scratch instance only: score with the shipped scorecards or with copies of this instance's "
+                   "active ones (nothing is stored in this instance either way).")
 @click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="YAML or JSON file mapping label criteria to scorecard criterion ids (replaces the default).")
 @click.option("--format", "fmt", default="auto", show_default=True, type=click.Choice(FORMAT_CHOICES))
@@ -37,7 +41,7 @@ def scorer() -> None:
               help="Verdict 'good' from this score when no criterion failed.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document (see docs/scorecards.md).")
 @click.pass_obj
-def evaluate(obj, conversations, labels: str, in_place: bool, mapping_file: Optional[str], fmt: str,
+def evaluate(obj, conversations, labels: str, in_place: bool, which: str, mapping_file: Optional[str], fmt: str,
              create_agents: bool, bad_below: float, good_from: float, as_json: bool) -> None:
     """Ingest CONVERSATIONS (files or folders, any format `qadesk ingest` reads), score them with the
     active scorecards and compare with LABELS (JSON {conversation id: label}, as in the qa_dev set).
@@ -53,7 +57,8 @@ def evaluate(obj, conversations, labels: str, in_place: bool, mapping_file: Opti
         mapping = scorer_eval.read_mapping(mapping_file) if mapping_file else dict(scorer_eval.DEFAULT_MAPPING)
         labelled = scorer_eval.read_labels(labels, mapping)
         options = scorer_eval.EvalOptions(in_place=in_place, mapping=mapping, fmt=fmt, create_agents=create_agents,
-                                          thresholds=Thresholds(bad_below, good_from))
+                                          thresholds=Thresholds(bad_below, good_from),
+                                          scorecards=_instance_scorecards(obj) if which == "instance" and not in_place else None)
         bars = lambda desc, total: progress_bar(total, desc, as_json)  # noqa: E731
         if in_place:
             with obj.app.app_context():
@@ -63,6 +68,12 @@ def evaluate(obj, conversations, labels: str, in_place: bool, mapping_file: Opti
     except ServiceError as exc:
         fail(str(exc))
     emit(result.as_dict(), as_json, as_text(result.as_dict()))
+
+
+def _instance_scorecards(obj) -> tuple[str, ...]:
+    from qa_app.services import scorer_eval
+    with obj.app.app_context():
+        return scorer_eval.active_definitions()
 
 
 def _share(value: Optional[float]) -> str:
@@ -75,9 +86,10 @@ def _number(value: Optional[float]) -> str:
 
 def as_text(doc: dict) -> str:
     """The human report of a `scorer eval` document (the --json one)."""
-    where = "this instance" if doc["in_place"] else "a scratch instance"
+    where = {"in_place": "in this instance", "instance_copy": "in a scratch instance with this instance's scorecards",
+             "shipped": "in a scratch instance with the shipped scorecards"}[doc["scorecards"]]
     lines = [f"compared {doc['compared']} of {doc['labels']} labelled conversations "
-             f"({doc['conversations']} conversations, scored in {where})"]
+             f"({doc['conversations']} conversations, scored {where})"]
     lines += _missing_lines(doc)
     for name, group in doc["groups"].items():
         lines += ["", *_group_lines(name, group)]

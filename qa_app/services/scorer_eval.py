@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, ContextManager, Iterable, Mapping, Optional, Sequence
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, ScorecardVersion
-from qa_app.services import ServiceError, ingest, instance, scoring, transcription
+from qa_app.services import ServiceError, ingest, instance, scorecards, scoring, transcription
 from scoring.result import CriterionResult, Evidence
 from scoring.validity import Case, Product, Thresholds, ValidityReport, compare
 from scoring.validity_labels import DEFAULT_MAPPING, Label, LabelsError, parse_labels, parse_mapping
@@ -39,9 +40,11 @@ class BadLabels(ServiceError):
 class EvalOptions:
     """How to measure: in the current instance or a scratch one, the label -> scorecard criteria
     mapping, the verdict thresholds, the conversations' format and (in place) whether unknown agent
-    logins become agents (a scratch instance always creates them)."""
+    logins become agents (a scratch instance always creates them). `scorecards`: YAML definitions
+    that a scratch instance scores with instead of the shipped scorecards (see active_definitions)."""
 
     in_place: bool = False
+    scorecards: Optional[tuple[str, ...]] = None
     mapping: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_MAPPING))
     thresholds: Thresholds = Thresholds()
     fmt: str = "auto"
@@ -65,7 +68,8 @@ class EvalResult:
     ingest: Mapping[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"in_place": self.options.in_place, "conversations": self.conversations, "labels": self.labels,
+        source = "in_place" if self.options.in_place else "instance_copy" if self.options.scorecards else "shipped"
+        return {"in_place": self.options.in_place, "scorecards": source, "conversations": self.conversations, "labels": self.labels,
                 "compared": self.compared,
                 "labels_without_conversation": list(self.labels_without_conversation),
                 "conversations_without_label": list(self.conversations_without_label),
@@ -111,7 +115,7 @@ def evaluate(paths: Sequence[str | Path], labels: Mapping[str, Label], options: 
     its own app on a scratch instance and removes it afterwards."""
     if options.in_place:
         return _evaluate_here(paths, labels, options, progress)
-    with scratch_app() as app, app.app_context():
+    with scratch_app(options.scorecards) as app, app.app_context():
         try:
             return _evaluate_here(paths, labels, options, progress)
         finally:
@@ -119,19 +123,42 @@ def evaluate(paths: Sequence[str | Path], labels: Mapping[str, Label], options: 
             db.engine.dispose()  # release the SQLite file before its folder is deleted
 
 
+def active_definitions() -> tuple[str, ...]:
+    """The YAML of every active scorecard of the current instance, so that a scratch run measures
+    this instance's scorecards without storing anything in it."""
+    try:
+        found = tuple(scorecards.definition_yaml(row) for row, _card in scorecards.active_versions())
+    except OperationalError:
+        raise ServiceError("this instance has no scorecards yet (run `qadesk init`)") from None
+    if not found:
+        raise ServiceError("this instance has no active scorecard")
+    return found
+
+
 @contextmanager
-def scratch_app():
+def scratch_app(definitions: Optional[Sequence[str]] = None):
     """An app on a new instance in a temporary folder, initialised like `qadesk init`; the folder
     is deleted on exit. Its database is always that folder's SQLite file, whatever the environment
-    says (QADESK_DATABASE_URL must never point a scratch run at a real database)."""
+    says (QADESK_DATABASE_URL must never point a scratch run at a real database). With
+    `definitions`, exactly those scorecards are active (the shipped ones are deactivated)."""
     from qa_app import create_app
     with tempfile.TemporaryDirectory(prefix="qadesk-scorer-eval-") as folder:
         database = f"sqlite:///{Path(folder) / 'qadesk.db'}"
         app = create_app({"QADESK_DATABASE_URL": database}, instance_path=folder)
         with app.app_context():
             instance.init_instance(admin_password=secrets.token_urlsafe(16))
+            if definitions:
+                _use_only(definitions)
             db.session.remove()
         yield app
+
+
+def _use_only(definitions: Sequence[str]) -> None:
+    names = {scorecards.create_version(text, activate=True, commit=False).name for text in definitions}
+    for row, _card in scorecards.active_versions():
+        if row.name not in names:
+            row.active = False
+    db.session.commit()
 
 
 def _evaluate_here(paths, labels: Mapping[str, Label], options: EvalOptions, progress: Progress) -> EvalResult:
