@@ -1,8 +1,9 @@
 """Scoring work without writes, here or in worker processes: `qadesk score` on every core.
 
 `score_chunk` turns loaded conversations into what storing needs (Scored), in this process or in
-a worker. For large runs, `run` spreads chunks of conversation ids over spawned worker processes
-(spawned, not forked, so they inherit no database connection): each opens its own read-only
+a worker. For large runs, `run` spreads chunks of conversation ids over worker processes forked
+from a fresh server process that has imported this module once (the "forkserver" start method;
+"spawn" where there is none), so they inherit no database connection: each opens its own read-only
 connection, builds the sentiment engines and reads the scorecards once, loads each chunk with
 plain Core selects (tuples, no ORM objects), converts it with conversations.to_domain and scores
 it with score_chunk. This process stores the chunks one at a time in id order as they come back,
@@ -111,7 +112,7 @@ def run(setup: Setup, chunks: Iterable[list[int]], workers: int, keep: Keep,
     stores each chunk here, in order. `progress(n)` is called with each chunk's size as it comes
     back, before it is stored (it may raise KeyboardInterrupt: that chunk is not stored).
     A worker's exception or death raises ScoringFailed naming the chunk; chunks kept before stay."""
-    context = multiprocessing.get_context("spawn")
+    context = _context()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start, initargs=(setup,))
     chunks, pending = iter(chunks), deque()
     try:
@@ -126,6 +127,17 @@ def run(setup: Setup, chunks: Iterable[list[int]], workers: int, keep: Keep,
             _fill(pool, pending, chunks, 2 * workers)
     finally:  # on a stop, the chunks not started are dropped and the workers finish the one in hand
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _context():
+    """Workers forked from a server process started clean (no connection, no thread of this
+    process), which imports this module and the sentiment engines once for every worker: two
+    spawned workers each paid that import, about a second of CPU."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "scoring.sentiment", "textblob.en", "vaderSentiment.vaderSentiment"])
+    return context
 
 
 def _fill(pool: ProcessPoolExecutor, pending: deque, chunks: Iterator[list[int]], limit: int) -> None:
