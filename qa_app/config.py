@@ -173,6 +173,14 @@ def language(value: Any) -> str | None:
         raise ValueError("") from None
 
 
+def models_by_language(value: Any) -> tuple[tuple[str, str], ...]:
+    """"en=tiny.en,*=base" (or a TOML table of language = model) as (language, model) pairs."""
+    from transcripts.audio.settings import parse_models
+    if not isinstance(value, (str, dict)):
+        raise ValueError("")
+    return parse_models(value)  # its ValueError says which entry is wrong
+
+
 def _compute_types() -> str:
     from transcripts.audio.settings import COMPUTE_TYPES
     return ", ".join(COMPUTE_TYPES)
@@ -224,8 +232,16 @@ SPECS: tuple[Spec, ...] = (
          "a whole number from 1 to 3600", "Seconds between scheduler beats (the lease lasts three).",
          whole(1, 3600)),
     Spec("whisper_model", "WHISPER_MODEL", "text", "",
-         "empty (the bundled tiny.en model), a local model directory or a model name in the local cache",
-         "Whisper model for call recordings; nothing is ever downloaded.", text),
+         "empty (the model per language), tiny.en or base (bundled), a local model directory or a model "
+         "name in the local cache",
+         "One Whisper model for every call recording; nothing is ever downloaded.", text),
+    Spec("whisper_model_by_language", "WHISPER_MODEL_BY_LANGUAGE", "language=model list", "en=tiny.en,*=base",
+         "language=model pairs separated by commas, the language a code such as en or zh or * (every other "
+         "language and calls of unknown language, required); a model as in WHISPER_MODEL, an English-only "
+         "one (name ending in .en) for en only",
+         "Whisper model per spoken language of a call when WHISPER_MODEL is empty; the model for * also "
+         "detects the language of calls whose language is not set.",
+         models_by_language, show=lambda pairs: ",".join(f"{k}={v}" for k, v in pairs)),
     Spec("whisper_compute_type", "WHISPER_COMPUTE_TYPE", "choice", "int8", "one of " + _compute_types(),
          "Numeric precision Whisper runs at.", compute_type),
     Spec("whisper_threads", "WHISPER_THREADS", "integer or empty", "auto",

@@ -64,17 +64,20 @@ class Settings:
     scoring_workers: int
     scheduler_tick_seconds: int
     whisper_model: str
+    whisper_model_by_language: tuple[tuple[str, str], ...]
     whisper_compute_type: str
     whisper_threads: Optional[int]
     whisper_language: Optional[str]
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def whisper(self):
-        """The Whisper engine settings (threads None: every core)."""
+        """The Whisper engine settings (threads None: every core); the bundled multilingual model
+        is assembled into the instance's `models` folder."""
         from transcripts.audio import WhisperSettings
         return WhisperSettings(model=self.whisper_model, compute_type=self.whisper_compute_type,
                                threads=self.whisper_threads or os.cpu_count() or 1,
-                               language=self.whisper_language)
+                               language=self.whisper_language, models=self.whisper_model_by_language,
+                               cache_dir=str(self.instance / "models"))
 
 
 def load(folder: Path, environ: Optional[Mapping[str, str]] = None,

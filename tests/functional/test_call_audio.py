@@ -1,4 +1,5 @@
-"""Call recordings through `qadesk ingest`: real Whisper (tiny.en) on the committed stereo fixture,
+"""Call recordings through `qadesk ingest`: real Whisper (base detects the language, tiny.en
+transcribes English) on the committed stereo fixture,
 speakers by channel, duplicates by content, bad audio failing its job with a reason, and playback
 only for those who may see the conversation."""
 from __future__ import annotations
@@ -31,6 +32,17 @@ def test_a_stereo_call_is_transcribed_with_each_line_on_its_speaker(cli):
     assert all(t["start"] is not None and t["end"] >= t["start"] for t in shown["turns"])
     assert shown["metadata"]["metrics"]["kind"] == "call"
     assert shown["evaluations"], "a transcribed call is scored at once"
+
+
+def test_the_language_of_a_call_is_detected_from_its_sound_and_stored_on_the_conversation(cli):
+    # WHISPER_LANGUAGE is auto: the multilingual base model detects the language, the English
+    # model then transcribes the English call
+    _ingest(cli, str(AUDIO / "call_stereo.ogg"), "--agent", "ann.call")
+    shown = json.loads(cli("show", "call_stereo", "--json").stdout)
+    assert shown["language"] == "en"
+    agent, customer = shown["metadata"]["audio"]["channels"]
+    assert agent["language"] == "en" and agent["language_probability"] >= 0.5 and agent["model"] == "tiny.en"
+    assert customer["language"] == "en" and customer["language_probability"] is None
 
 
 def test_the_same_recording_again_is_a_duplicate(cli):

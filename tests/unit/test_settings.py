@@ -86,6 +86,24 @@ def test_whisper_settings_become_the_engine_settings(tmp_path):
     assert (engine.model, engine.compute_type, engine.threads, engine.language) == ("/models/small", "float32", 3, "zh")
 
 
+def test_by_default_english_calls_get_tiny_en_and_the_others_the_bundled_base_assembled_in_the_instance(tmp_path):
+    s = load(tmp_path)
+    assert s.whisper_model_by_language == (("en", "tiny.en"), ("*", "base"))
+    engine = s.whisper()
+    assert (engine.model_for("en"), engine.model_for("zh"), engine.model_for(None)) == ("tiny.en", "base", "base")
+    assert engine.cache_dir == str(tmp_path / "models")
+
+
+def test_the_model_per_language_is_read_from_the_environment_or_a_toml_table(tmp_path):
+    s = load(tmp_path, env={"WHISPER_MODEL_BY_LANGUAGE": "en=tiny.en,zh=/opt/small,*=base"})
+    assert s.whisper().model_for("zh") == "/opt/small"
+    s = load(tmp_path, toml='whisper_model_by_language = { en = "tiny.en", "*" = "/opt/medium" }\n')
+    assert (s.whisper_model_by_language, s.origins["whisper_model_by_language"]) == (
+        (("en", "tiny.en"), ("*", "/opt/medium")), "file")
+    shown = {row["name"]: row["value"] for row in settings.describe(s)}
+    assert shown["WHISPER_MODEL_BY_LANGUAGE"] == "en=tiny.en,*=/opt/medium"
+
+
 BAD = [
     ("QADESK_STEREO_MAP", "agent", "agent,customer or customer,agent"),
     ("QADESK_STEREO_MAP", "agent,agent", "agent,customer or customer,agent"),
@@ -111,6 +129,8 @@ BAD = [
     ("WHISPER_COMPUTE_TYPE", "int4", "one of default, auto, int8"),
     ("WHISPER_THREADS", "0", "empty or auto (every core), or a whole number"),
     ("WHISPER_LANGUAGE", "english", "auto, or a language code"),
+    ("WHISPER_MODEL_BY_LANGUAGE", "en=tiny.en", "language=model pairs"),
+    ("WHISPER_MODEL_BY_LANGUAGE", "zh=tiny.en,*=base", "language=model pairs"),
 ]
 
 

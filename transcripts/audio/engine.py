@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Optional, Protocol
 from transcripts.audio.errors import ModelUnavailable
 from transcripts.audio.settings import WhisperSettings, resolve_model
 
+# Whisper's own threshold for trusting a language it detected: from this probability on, the
+# model for that language transcribes the call; below, the model for unknown languages does.
+DETECTION_CONFIDENCE = 0.5
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -35,10 +39,16 @@ class Segment:
 
 @dataclass(frozen=True)
 class ChannelText:
-    """What the engine heard on one channel: every segment it produced, and the language it used."""
+    """What the engine heard on one channel: every segment it produced, and the language it used.
+
+    `language_probability` is the engine's confidence in `language` when it detected it, None
+    when the language was given. `model` names the model that transcribed the channel.
+    """
 
     language: str
     segments: tuple[Segment, ...]
+    language_probability: Optional[float] = None
+    model: str = ""
 
 
 class Transcriber(Protocol):
@@ -53,51 +63,79 @@ class Transcriber(Protocol):
 
 
 class FasterWhisperTranscriber:
-    """faster-whisper on the CPU. The model is loaded on first use, once per instance; thread-safe."""
+    """faster-whisper on the CPU, with the model chosen per language (WhisperSettings.model_for).
+
+    Each model is loaded on first use, once per instance; thread-safe.
+
+    Spoken-language detection lives here, in the speech-to-text adapter: Whisper tells the
+    language from the sound of a channel (multilingual models only). It is not the product's
+    language detector for text (transcripts.language.detect_language), which reads characters.
+    """
 
     def __init__(self, settings: Optional[WhisperSettings] = None) -> None:
         self.settings = settings or WhisperSettings()
-        self._model = None
+        self._models: dict[str, object] = {}
         self._lock = threading.Lock()
 
-    def load(self):
-        """The loaded WhisperModel (loads it on the first call). Raises ModelUnavailable."""
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-            return self._model
+    def load(self, language: Optional[str] = None):
+        """The loaded WhisperModel for calls in `language` (None: the settings' language, else
+        unknown), loaded on the first call. Raises ModelUnavailable, also when that model is
+        English-only and another language is asked for."""
+        language = language or self.settings.language
+        name = self.settings.model_for(language)
+        with self._lock:  # also keeps two threads from assembling the bundled model at once
+            if name not in self._models:
+                self._models[name] = self._load(name)
+            model = self._models[name]
+        _check_language(model, name, language)
+        return model
 
-    def _load(self):
-        path = resolve_model(self.settings.model)
+    def _load(self, name: str):
+        path = resolve_model(name, self.settings.cache_dir)
         from faster_whisper import WhisperModel  # heavy: CTranslate2, ONNX runtime, tokenizers
 
         try:
-            model = WhisperModel(path, device="cpu", compute_type=self.settings.compute_type,
-                                 cpu_threads=self.settings.threads, local_files_only=True)
+            return WhisperModel(path, device="cpu", compute_type=self.settings.compute_type,
+                                cpu_threads=self.settings.threads, local_files_only=True)
         except (RuntimeError, ValueError, OSError) as error:
             raise ModelUnavailable(f"the Whisper model at {path} cannot be loaded: {error}") from error
-        _check_language(model, self.settings.language)
-        return model
 
     def transcribe(self, samples: "np.ndarray", language: Optional[str]) -> ChannelText:
         """Segments of one channel, decoded with VAD, word timestamps and no conditioning.
 
-        `language` overrides the settings' language. Raises ModelUnavailable when the model cannot
-        be loaded or is English-only and another language is asked for.
+        `language` overrides the settings' language. When neither gives one, the language is
+        detected first (detect) and the channel is transcribed by the model for that language,
+        or by the model for unknown languages when the detection is not confident. Raises
+        ModelUnavailable when a model cannot be loaded or is English-only and another language
+        is asked for.
         """
-        model = self.load()
         language = language or self.settings.language
-        _check_language(model, language)
+        probability, chosen = None, language
+        if language is None:
+            language, probability = self.detect(samples)
+            chosen = language if probability >= DETECTION_CONFIDENCE else None
+        model = self.load(chosen)
         segments, info = model.transcribe(samples, **whisper_options(language))
-        return ChannelText(info.language, tuple(_segment(s) for s in segments))
+        segments = tuple(_segment(s) for s in segments)  # the generator does the work
+        return ChannelText(info.language, segments, probability, self.settings.model_for(chosen))
+
+    def detect(self, samples: "np.ndarray") -> tuple[str, float]:
+        """The spoken language of one channel and Whisper's probability for it, by the model for
+        unknown languages, from the first 30 seconds of speech (VAD on)."""
+        model = self.load(None)
+        if not model.model.is_multilingual:
+            return "en", 1.0  # an English-only model hears everything as English
+        language, probability, _ = model.detect_language(samples, vad_filter=True)
+        return language, round(float(probability), 3)
 
 
-def _check_language(model, language: Optional[str]) -> None:
+def _check_language(model, name: str, language: Optional[str]) -> None:
     # faster-whisper would only log a warning and transcribe Chinese speech as English gibberish.
     if language not in (None, "en") and not model.model.is_multilingual:
         raise ModelUnavailable(
-            f"language {language!r} was asked for but the Whisper model is English-only; set "
-            f"WHISPER_MODEL to a multilingual model directory (see transcripts.audio.settings)")
+            f"language {language!r} was asked for but the Whisper model {name!r} is English-only; "
+            f"choose a multilingual model such as base for it in WHISPER_MODEL_BY_LANGUAGE or "
+            f"WHISPER_MODEL (see transcripts.audio.settings)")
 
 
 def whisper_options(language: Optional[str]) -> dict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from transcripts.audio.decode import DecodedAudio, load_audio
-from transcripts.audio.engine import ChannelText, Transcriber
+from transcripts.audio.engine import DETECTION_CONFIDENCE, ChannelText, Transcriber
 from transcripts.audio.result import ChannelStats, Transcript
 from transcripts.audio.segments import is_hallucination, merge_channels, split_at_pauses
 from transcripts.model import SPEAKERS, Turn
@@ -22,7 +22,8 @@ class PipelineOptions:
     `stereo_map` names the speakers of the left and right channel. `pause_split` is the longest
     pause in seconds inside one turn. A segment is dropped when its no-speech probability is above
     `no_speech_threshold` and its average log probability below `logprob_threshold`.
-    `language` None uses the transcriber's setting (detection by default).
+    `language` None uses the transcriber's setting (detection by default): the first channel with
+    speech whose language Whisper detects confidently sets the language of the other channel.
     """
 
     stereo_map: tuple[str, str] = ("agent", "customer")
@@ -62,15 +63,27 @@ def transcribe_audio(audio: DecodedAudio, transcriber: Transcriber,
     """
     layout = _layout(audio, options)
     channel_turns, stats = [], []
+    language = options.language
     for name, speaker, samples in layout:
-        heard = transcriber.transcribe(samples, options.language)
+        heard = transcriber.transcribe(samples, language)
         turns, channel_stats = _channel(heard, name, speaker, options)
         channel_turns.append(turns)
         stats.append(channel_stats)
+        language = language or _call_language(heard, turns)
     turns = merge_channels(channel_turns, options.pause_split)
     return Transcript(source=audio.source, turns=turns, language=_main_language(stats),
                       duration=audio.duration, mono=len(layout) == 1,
                       dropped_segments=sum(s.dropped_segments for s in stats), channel_stats=tuple(stats))
+
+
+def _call_language(heard: ChannelText, turns: list[Turn]) -> Optional[str]:
+    """The language Whisper detected on a channel with speech, for the call's other channel.
+
+    Both sides of a call speak one language, and a few short answers ("好的", "ok") are too
+    little for Whisper to tell; so the first channel that says something confidently decides.
+    """
+    confident = heard.language_probability is not None and heard.language_probability >= DETECTION_CONFIDENCE
+    return heard.language if turns and confident else None
 
 
 def _layout(audio: DecodedAudio, options: PipelineOptions) -> list[tuple[str, str, object]]:
@@ -90,7 +103,8 @@ def _channel(heard: ChannelText, name: str, speaker: str,
     turns = [turn for segment in kept for turn in split_at_pauses(segment, speaker, options.pause_split)]
     stats = ChannelStats(channel=name, speaker=speaker, language=heard.language,
                          segments=len(heard.segments), dropped_segments=len(heard.segments) - len(kept),
-                         turns=len(turns), speech_seconds=sum(t.end - t.start for t in turns))
+                         turns=len(turns), speech_seconds=sum(t.end - t.start for t in turns),
+                         language_probability=heard.language_probability, model=heard.model)
     return turns, stats
 
 

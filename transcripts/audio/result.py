@@ -20,9 +20,12 @@ class ChannelStats:
     dropped_segments: int
     turns: int  # speech runs kept after splitting at pauses, before the channels were merged
     speech_seconds: float
+    language_probability: Optional[float] = None  # Whisper's confidence when it detected the language
+    model: str = ""  # the Whisper model that transcribed the channel
 
     def as_dict(self) -> dict:
         return {"channel": self.channel, "speaker": self.speaker, "language": self.language,
+                "language_probability": self.language_probability, "model": self.model,
                 "segments": self.segments, "dropped_segments": self.dropped_segments,
                 "turns": self.turns, "speech_seconds": round(self.speech_seconds, 3)}
 

@@ -167,10 +167,39 @@ def test_to_conversation_builds_a_call_with_the_turns_language_and_audio_statist
     assert conversation.metadata["audio"] == {
         "source": "call.wav", "duration": 10.0, "mono": False, "dropped_segments": 0,
         "channels": [
-            {"channel": "left", "speaker": "agent", "language": "en", "segments": 1,
-             "dropped_segments": 0, "turns": 1, "speech_seconds": 2.0},
-            {"channel": "right", "speaker": "customer", "language": "en", "segments": 1,
-             "dropped_segments": 0, "turns": 1, "speech_seconds": 2.0}]}
+            {"channel": "left", "speaker": "agent", "language": "en", "language_probability": None, "model": "",
+             "segments": 1, "dropped_segments": 0, "turns": 1, "speech_seconds": 2.0},
+            {"channel": "right", "speaker": "customer", "language": "en", "language_probability": None,
+             "model": "", "segments": 1, "dropped_segments": 0, "turns": 1, "speech_seconds": 2.0}]}
+
+
+def test_a_language_detected_with_confidence_on_the_first_channel_is_the_language_of_the_other():
+    left = ChannelText("zh", (seg("您好 请问 有什么 可以 帮您", 0.0, 2.0),), language_probability=0.91, model="base")
+    right = ChannelText("zh", (seg("好的", 2.5, 3.0),), model="base")
+    engine = ScriptedTranscriber(left, right)
+    transcript = transcribe_audio(stereo(), engine)
+    assert [language for _, language in engine.calls] == [None, "zh"]
+    assert transcript.language == "zh"
+    channels = transcript.metadata()["channels"]
+    assert [(c["language"], c["language_probability"], c["model"]) for c in channels] == [
+        ("zh", 0.91, "base"), ("zh", None, "base")]
+
+
+@pytest.mark.parametrize("first", [
+    ChannelText("ja", (seg("hai", 0.0, 1.0),), language_probability=0.31),  # not confident
+    ChannelText("en", (), language_probability=0.97),  # confident, but the channel said nothing
+    ChannelText("en", (seg("hello", 0.0, 1.0),)),  # the language was given, not detected
+])
+def test_an_unsure_or_silent_detection_leaves_the_other_channel_to_detect_its_own(first):
+    engine = ScriptedTranscriber(first, RIGHT)
+    transcribe_audio(stereo(), engine)
+    assert [language for _, language in engine.calls] == [None, None]
+
+
+def test_a_language_given_in_the_options_reaches_every_channel_unchanged():
+    engine = ScriptedTranscriber(ChannelText("en", (seg("hello", 0.0, 1.0),), language_probability=0.99), RIGHT)
+    transcribe_audio(stereo(), engine, PipelineOptions(language="zh"))
+    assert [language for _, language in engine.calls] == ["zh", "zh"]
 
 
 @pytest.mark.parametrize("external_id, agent, field", [("", "ann", "external_id"), ("c1", "", "agent")])

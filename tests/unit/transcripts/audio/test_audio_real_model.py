@@ -30,8 +30,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def transcriber():
-    """One real engine for the module, as the app keeps one per process."""
-    return FasterWhisperTranscriber(WhisperSettings.from_mapping({"WHISPER_THREADS": "2"}))
+    """One real tiny.en engine for the module (for every language, so nothing detects), as the app
+    keeps one per process; the multilingual model is tested in test_audio_base_model.py."""
+    return FasterWhisperTranscriber(WhisperSettings.from_mapping({"WHISPER_THREADS": "2", "WHISPER_MODEL": "tiny.en"}))
 
 
 def words(text: str) -> set[str]:
@@ -86,8 +87,8 @@ def test_the_mono_call_is_transcribed_with_unknown_speakers_and_the_mono_flag(tr
 
 
 def test_an_english_only_model_refuses_chinese_instead_of_guessing(transcriber):
-    chinese = FasterWhisperTranscriber(WhisperSettings(threads=1, language="zh"))
-    with pytest.raises(ModelUnavailable, match="English-only"):
+    chinese = FasterWhisperTranscriber(WhisperSettings(model="tiny.en", threads=1, language="zh"))
+    with pytest.raises(ModelUnavailable, match="model 'tiny.en' is English-only"):
         chinese.load()
     with pytest.raises(ModelUnavailable, match="English-only"):
         transcribe_call(FIXTURES / "call_mono.ogg", transcriber, PipelineOptions(language="zh"))

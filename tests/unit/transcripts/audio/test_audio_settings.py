@@ -9,6 +9,7 @@ import pytest
 from transcripts.audio import FasterWhisperTranscriber, ModelUnavailable, WhisperSettings, resolve_model
 from transcripts.audio import settings as settings_module
 from transcripts.audio.engine import whisper_options
+from transcripts.audio.settings import parse_models
 
 
 def test_an_empty_mapping_gives_the_defaults():
@@ -112,3 +113,50 @@ def test_the_engine_options_keep_the_guards_on():
     assert options["vad_filter"] is True and options["condition_on_previous_text"] is False
     assert options["word_timestamps"] is True and options["language"] == "en"
     assert options["no_speech_threshold"] is None  # the pipeline drops and counts instead
+
+
+@pytest.mark.parametrize("language, model", [("en", "tiny.en"), ("zh", "base"), (None, "base"), ("fr", "base")])
+def test_by_default_english_calls_get_tiny_en_and_chinese_or_unknown_ones_the_multilingual_base(language, model):
+    assert WhisperSettings().model_for(language) == model
+
+
+def test_one_whisper_model_set_for_every_call_wins_over_the_model_per_language():
+    assert {WhisperSettings(model="/models/small").model_for(lang) for lang in ("en", "zh", None)} == {"/models/small"}
+
+
+def test_the_model_per_language_is_read_from_its_key():
+    settings = WhisperSettings.from_mapping({"WHISPER_MODEL_BY_LANGUAGE": " EN = tiny.en , zh=/models/small, *=base "})
+    assert settings.models == (("en", "tiny.en"), ("zh", "/models/small"), ("*", "base"))
+    assert (settings.model_for("zh"), settings.model_for("ja"), settings.model_for(None)) == (
+        "/models/small", "base", "base")
+
+
+@pytest.mark.parametrize("value, error", [
+    ("en=tiny.en", "an entry \\*=model is needed"),
+    ("en=tiny.en,*=tiny.en", "'tiny.en' understands English only and cannot serve language '\\*'"),
+    ("zh=base.en,*=base", "'base.en' understands English only"),
+    ("english=tiny.en,*=base", "'english=tiny.en' is not language=model"),
+    ("en=,*=base", "is not language=model"),
+    ("tiny.en", "is not language=model"),
+    ("*=base,*=tiny", "language '\\*' is given twice"),
+])
+def test_a_bad_model_per_language_is_refused_naming_the_key_and_the_entry(value, error):
+    with pytest.raises(ValueError, match=f"^WHISPER_MODEL_BY_LANGUAGE: .*{error}"):
+        WhisperSettings.from_mapping({"WHISPER_MODEL_BY_LANGUAGE": value})
+
+
+def test_the_model_per_language_may_be_a_mapping():
+    assert parse_models({"en": "tiny.en", "*": "base"}) == (("en", "tiny.en"), ("*", "base"))
+    assert parse_models(None) == (("en", "tiny.en"), ("*", "base"))
+
+
+def test_tiny_en_by_name_is_the_bundled_english_model():
+    assert resolve_model("tiny.en") == resolve_model("")
+
+
+def test_a_transcriber_loads_each_chosen_model_once_and_only_when_a_call_needs_it(tmp_path):
+    transcriber = FasterWhisperTranscriber(WhisperSettings(threads=1, models=(("*", "tiny.en"), ("zh", str(tmp_path)))))
+    english = transcriber.load("en")
+    assert transcriber.load(None) is english  # the same model name is loaded once
+    with pytest.raises(ModelUnavailable, match="missing model.bin"):
+        transcriber.load("zh")  # only now is the model for Chinese looked at
