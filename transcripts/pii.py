@@ -1,4 +1,5 @@
-"""PII redaction: cards, phones, e-mail addresses and Chinese resident IDs become typed placeholders."""
+"""PII redaction: cards, phones, e-mail addresses, Chinese resident IDs, passwords, PINs, card security
+codes and one-time codes become typed placeholders."""
 from __future__ import annotations
 
 import re
@@ -12,12 +13,16 @@ import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric
 
+from transcripts import secret_values
 from transcripts.model import Conversation
+from transcripts.spoken import count_digits as _count_digits, may_hold_spoken_number as _may_hold_spoken_number
+from transcripts.spoken import spoken_runs as _spoken_runs
 from transcripts.phones import find_phones as _find_phones  # a module global so tests can replace it
+from transcripts.secret_values import find_secrets as _find_secrets, may_hold_secret as _may_hold_secret
 # bench/pii.py times the matcher and clears the verdict cache under these names.
 from transcripts.phones import _run_verdict, find_phones_with_matcher as _find_phones_with_matcher  # noqa: F401
 
-KINDS = ("CARD", "PHONE", "EMAIL", "ID")
+KINDS = ("CARD", "PHONE", "EMAIL", "ID", *secret_values.KINDS)
 PLACEHOLDERS: Mapping[str, str] = MappingProxyType({kind: f"[{kind}]" for kind in KINDS})
 
 Span = tuple[int, int, str]  # (start, end, kind) in the text being redacted
@@ -34,6 +39,10 @@ class RedactionConfig:
     `card_context` (with `cards` on) replaces 12 to 19 digits, written or (with `spoken_digits`)
     spoken, right after a card keyword ("card number", "卡号") even when the checksum fails, unless
     an order, tracking or phone word is nearer to them.
+    `secrets` replaces a password, PIN, card security code (CVV) or one-time code right after the
+    word that names it ("my PIN is 4821", "验证码：482913"), spoken digits too with `spoken_digits`.
+    `secret_answers` (with `secrets` on; redact_conversation only) replaces a customer's reply that
+    is nothing but such a value right after an agent's turn that asks for one.
     """
 
     cards: bool = True
@@ -42,10 +51,13 @@ class RedactionConfig:
     ids: bool = True
     spoken_digits: bool = True
     card_context: bool = True
+    secrets: bool = True
+    secret_answers: bool = True
     phone_regions: tuple[str, ...] = ("CN", "US", "GB")
 
     def __post_init__(self) -> None:
-        for name in ("cards", "phones", "emails", "ids", "spoken_digits", "card_context"):
+        for name in ("cards", "phones", "emails", "ids", "spoken_digits", "card_context", "secrets",
+                     "secret_answers"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name}: must be true or false, got {getattr(self, name)!r}")
         regions = self.phone_regions
@@ -132,17 +144,40 @@ def _remember_clean(text: str, config: RedactionConfig) -> None:
 def redact_conversation(
     conversation: Conversation, config: RedactionConfig = DEFAULT
 ) -> tuple[Conversation, Mapping[str, int]]:
-    """Redact the text of every turn; counts are summed over the turns. Other fields are left alone."""
+    """Redact the text of every turn; counts are summed over the turns. Other fields are left alone.
+
+    With `secret_answers` and `secrets` on, a customer's (or unknown speaker's) turn that is nothing
+    but a value ("482913", "ok, it's 4821") after an agent's or bot's turn that asks for a password,
+    PIN, CVV or one-time code is redacted as that kind, until the next agent or bot turn.
+    """
     totals = dict.fromkeys(KINDS, 0)
-    turns = []
+    turns, asked = [], None
     for index, turn in enumerate(conversation.turns):
         if not isinstance(turn.text, str):
             raise TypeError(f"turns[{index}].text: must be a string, got {type(turn.text).__name__}")
         result = redact(turn.text, config)
+        if asked is not None and turn.speaker in _ANSWERING:
+            result = _redact_answer(result, asked, config.spoken_digits)
+        elif turn.speaker in _ASKING and config.secrets and config.secret_answers:
+            asked = secret_values.asked_for(_normalise(result.text))
         turns.append(turn if result.text == turn.text else replace(turn, text=result.text))
         for kind, count in result.counts.items():
             totals[kind] += count
     return replace(conversation, turns=tuple(turns)), MappingProxyType(totals)
+
+
+_ASKING = ("agent", "bot")
+_ANSWERING = ("customer", "unknown")
+
+
+def _redact_answer(result: RedactionResult, kind: str, spoken: bool) -> RedactionResult:
+    """`result` with the value replaced when its text is nothing but a value of `kind`."""
+    spans = secret_values.find_answer(_normalise(result.text), kind, spoken)
+    if not spans:
+        return result
+    counts = dict(result.counts)
+    counts[kind] += 1
+    return RedactionResult(_replace(result.text, spans), MappingProxyType(counts))
 
 
 @lru_cache(maxsize=64)
@@ -153,7 +188,8 @@ def _finders(config: RedactionConfig) -> tuple[Callable[[str], list[Span]], ...]
     # mangled card ("[CARD] seven") does not leave its last digits behind.
     # Each finder is skipped on text that cannot hold its kind (most turns hold no digit and no "@"):
     # an e-mail needs "@", an ID 17 digits, a card 13 (12 after a keyword); every phone candidate
-    # holds a digit.
+    # holds a digit. Secrets come last, so that a card or phone number typed after "password" keeps
+    # its own placeholder; their finder is skipped on text without any word that can name one.
     finders: list[Callable[[str], list[Span]]] = []
     if config.emails:
         finders.append(lambda text: _find_emails(text) if "@" in text else [])
@@ -169,6 +205,8 @@ def _finders(config: RedactionConfig) -> tuple[Callable[[str], list[Span]], ...]
                        if _may_hold_spoken_number(text) else [])
     if config.phones:
         finders.append(lambda text: _find_phones(text, config.phone_regions) if _ANY_DIGIT(text) else [])
+    if config.secrets:
+        finders.append(lambda text: _find_secrets(text, config.spoken_digits) if _may_hold_secret(text) else [])
     return tuple(finders)
 
 
@@ -202,13 +240,7 @@ class _FoldTable(dict):
 
 
 _FOLDED = _FoldTable()
-_DIGIT_CHARS = "0123456789"
 _ANY_DIGIT = re.compile(r"\d").search
-
-
-def _count_digits(text: str) -> int:
-    return sum(map(text.count, _DIGIT_CHARS))
-
 
 def _has_digits(text: str, at_least: int) -> bool:
     return _ANY_DIGIT(text) is not None and _count_digits(text) >= at_least
@@ -322,36 +354,6 @@ def _runs_forming_numbers(
 
 # --- numbers spoken as words ----------------------------------------------------------------
 
-_EN_DIGITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-              "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
-_ZH_DIGITS = {"零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-_REPEATS = {"double": 2, "triple": 3}
-_SPOKEN_TOKEN = re.compile(
-    r"(?P<en>\b(?:(?P<repeat>double|triple)[\s\-]+)?(?P<word>zero|oh|o|one|two|three|four|five|six"
-    r"|seven|eight|nine)\b)"
-    r"|(?P<zh>[零〇一幺二两三四五六七八九])"
-    r"|(?<![0-9A-Za-z])(?P<num>[0-9]+)(?![0-9A-Za-z])",
-    re.IGNORECASE,
-)
-# What may stand between two digits of one spoken number: spaces, commas, pauses, dashes.
-_SPOKEN_GAP = re.compile(r"[\s,，、.。\-]{0,3}")
-# Searched in lower-cased text: a case-sensitive search is four times faster than IGNORECASE.
-_SPOKEN_WORD = re.compile(
-    r"\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)\b|[零〇一幺二两三四五六七八九]")
-
-
-def _may_hold_spoken_number(text: str, at_least: int = 13) -> bool:
-    """False only if the spoken and written digits in the whole text come to fewer than `at_least`."""
-    folded = _fold_case(text)
-    words = len(_SPOKEN_WORD.findall(folded))
-    if not words:
-        return False
-    # A word gives one digit, or two or three after "double" or "triple".
-    most = words + folded.count("double") + 2 * folded.count("triple") + _count_digits(text)
-    return most >= at_least
-
-
 def _find_spoken(text: str, cards: bool, ids: bool) -> list[Span]:
     def classify(digits: str) -> str | None:
         if ids and _is_id(digits):
@@ -364,33 +366,6 @@ def _find_spoken(text: str, cards: bool, ids: bool) -> list[Span]:
         if any(spoken for _, _, _, spoken in run):
             spans += _runs_forming_numbers([piece[:3] for piece in run], classify)
     return spans
-
-
-def _spoken_runs(text: str) -> list[list[tuple[int, int, str, bool]]]:
-    """Runs of digit tokens (start, end, digits, spoken) separated only by short pauses."""
-    runs: list[list[tuple[int, int, str, bool]]] = []
-    for m in _SPOKEN_TOKEN.finditer(text):
-        token = (m.start(), m.end(), _token_digits(m), m.group("num") is None)
-        if runs and _SPOKEN_GAP.fullmatch(text, runs[-1][-1][1], m.start()):
-            runs[-1].append(token)
-        else:
-            runs.append([token])
-    return runs
-
-
-def _token_digits(m: re.Match[str]) -> str:
-    if m.group("num") is not None:
-        return m.group("num")
-    if m.group("zh") is not None:
-        return _ZH_DIGITS[m.group("zh")]
-    repeat = _REPEATS[_fold_case(m.group("repeat"))] if m.group("repeat") else 1
-    return _EN_DIGITS[_fold_case(m.group("word"))] * repeat
-
-
-def _fold_case(text: str) -> str:
-    """Lower case as IGNORECASE matches: "İ" and "ı" are the only characters it takes for a letter of
-    the digit words that lower() does not turn into that letter ("fıve" is "five")."""
-    return text.replace("İ", "i").replace("ı", "i").lower()
 
 
 # --- card numbers named as such -------------------------------------------------------------
@@ -407,7 +382,7 @@ _CONTEXT_WORD = re.compile(
     re.IGNORECASE,
 )
 _CARD_WINDOW = 40  # most characters between the keyword and the number
-_NUMBER_OR_PLACEHOLDER = re.compile(r"[0-9]|\[(?:CARD|PHONE|EMAIL|ID)\]")
+_NUMBER_OR_PLACEHOLDER = re.compile(r"[0-9]|\[(?:%s)\]" % "|".join(KINDS))
 _WITHIN_GROUP = re.compile(r"[\s\-]*")
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from phonenumbers.phonemetadata import PhoneMetadata
 from stdnum import luhn
 
-from transcripts import phones, pii
+from transcripts import phones, pii, secret_values
 from transcripts.model import Conversation, Turn
 from transcripts.pii import DEFAULT, KINDS, RedactionConfig, RedactionResult, redact, redact_conversation
 
@@ -204,7 +204,7 @@ def test_counts_are_kept_per_type():
     text = ("客户王芳, 电话 13812345678, 邮箱 wf@163.com, 身份证 360426199101010071, "
             "卡 4111 1111 1111 1111 和 5500-0000-0000-0004, 备用 +44 20 7946 0958, 订单号 20261102-58831")
     result = redact(text)
-    assert dict(result.counts) == {"CARD": 2, "PHONE": 2, "EMAIL": 1, "ID": 1}
+    assert dict(result.counts) == {**NO_COUNTS, "CARD": 2, "PHONE": 2, "EMAIL": 1, "ID": 1}
     assert result.total == 6
     assert result.text == ("客户王芳, 电话 [PHONE], 邮箱 [EMAIL], 身份证 [ID], "
                            "卡 [CARD] 和 [CARD], 备用 [PHONE], 订单号 20261102-58831")
@@ -306,7 +306,7 @@ def test_a_conversation_is_redacted_turn_by_turn_with_counts_summed():
     redacted, counts = redact_conversation(conversation, DEFAULT)
     assert [t.text for t in redacted.turns] == ["您好，请问有什么可以帮您？", "卡号 [CARD]，电话 [PHONE]",
                                                 "请再说一遍", "[CARD]"]
-    assert dict(counts) == {"CARD": 2, "PHONE": 1, "EMAIL": 0, "ID": 0}
+    assert dict(counts) == {**NO_COUNTS, "CARD": 2, "PHONE": 1}
     assert [t.speaker for t in redacted.turns] == [t.speaker for t in conversation.turns]
     assert (redacted.external_id, redacted.agent, redacted.channel) == ("c-1", "a.li", "call")
     assert conversation.turns[1].text == "卡号 4111 1111 1111 1111，电话 13812345678"  # the input is untouched
@@ -440,6 +440,8 @@ def _reference_redact(text: str, config: RedactionConfig = DEFAULT) -> tuple[str
         finders.append(lambda t: pii._find_spoken(t, config.cards, config.ids))
     if config.phones:
         finders.append(lambda t: phones.find_phones_with_matcher(t, config.phone_regions))
+    if config.secrets:
+        finders.append(lambda t: secret_values.find_secrets(t, config.spoken_digits))
     original, normalised, found = text, _reference_normalise(text), []
     for _ in range(len(text) + 1):
         found_this_round = len(found)
@@ -564,7 +566,7 @@ def test_the_digit_bound_allows_for_a_prefix_transform_that_adds_digits():
 
 
 @pytest.mark.parametrize("finder", ["_find_emails", "_find_ids", "_find_card_context", "_find_cards", "_find_spoken",
-                                    "_find_phones"])
+                                    "_find_phones", "_find_secrets"])
 @pytest.mark.parametrize("text", ["您好，很高兴为您服务", "Hello, thank you for contacting us, how can I help?",
                                   "I have two parcels, one arrived at four o'clock, the other one is late", ""])
 def test_a_turn_without_digits_or_at_sign_is_not_searched(monkeypatch, finder, text):
