@@ -38,16 +38,18 @@ def _model(params: Mapping, context: CheckContext) -> IntentModel:
     return given if given is not None else intent_model()
 
 
-def hits_of(conversation: Conversation, params: Mapping, context: CheckContext,
-            turns: list[int]) -> dict[int, dict[str, IntentHit]]:
-    """The intents of each of `turns`, read once per conversation and model (one batched call for
-    the turns not read yet)."""
+def hits_of(conversation: Conversation, params: Mapping, context: CheckContext, turns: list[int],
+            wanted: tuple[str, ...]) -> dict[int, dict[str, IntentHit]]:
+    """The `wanted` intents (at least) of each of `turns`, read once per conversation, model and
+    intent (one batched call for what is not read yet)."""
     model = _model(params, context)
     known = context.memo.setdefault(("intents", model.name, id(model)), {})
-    missing = [i for i in turns if i not in known]
+    missing = [i for i in turns if any((i, intent) not in known for intent in wanted)]
     if missing:
-        found = model.intents([context.normalised[i] for i in missing], context.language)
-        known.update(zip(missing, found))
+        found = model.intents([context.normalised[i] for i in missing], context.language, wanted)
+        for i, hits in zip(missing, found):
+            known[i] = {**known[i], **hits} if i in known else hits
+            known.update(((i, intent), True) for intent in wanted)
     return {i: known[i] for i in turns}
 
 
@@ -85,7 +87,7 @@ def _precondition(conversation: Conversation, params: Mapping, context: CheckCon
         return None
     customer = turns_of(conversation, context, "customer")
     if wanted:
-        hits = hits_of(conversation, params, context, customer)
+        hits = hits_of(conversation, params, context, customer, (str(wanted),))
         for i in customer:
             hit = _confident(hits[i], str(wanted), _limit(params))
             if hit is not None:
@@ -117,7 +119,7 @@ def intent_present(conversation: Conversation, params: Mapping[str, object], con
             return CheckOutcome.na(f"no {params.get('speaker', 'agent')} turn in {where}")
     elif not turns:
         return CheckOutcome.na(f"no {params.get('speaker', 'agent')} turn with text")
-    hits = hits_of(conversation, params, context, turns)
+    hits = hits_of(conversation, params, context, turns, (intent, *map(str, params.get("fails_with", ()))))
     found = [(i, h) for i in turns if (h := _confident(hits[i], intent, limit)) is not None]
     against = [(i, h) for i in turns for name in params.get("fails_with", ())
                if (h := _confident(hits[i], str(name), limit)) is not None]
@@ -141,7 +143,7 @@ def intent_absent(conversation: Conversation, params: Mapping[str, object], cont
     if not turns:
         return CheckOutcome.na(f"no {speaker} turn with text")
     limit, wanted = _limit(params), [str(x) for x in params["intents"]]
-    hits = hits_of(conversation, params, context, turns)
+    hits = hits_of(conversation, params, context, turns, tuple(wanted))
     found = []
     for i in turns:
         strongest = max((h for name in wanted if (h := _confident(hits[i], name, limit))),

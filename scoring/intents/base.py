@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Optional, Protocol, Sequence
+from typing import Callable, Iterable, Optional, Protocol, Sequence
 
 from scoring.text import has_cjk
 
@@ -16,9 +16,13 @@ AGENT_INTENTS = (
 CUSTOMER_INTENTS = ("escalation_request",)
 INTENTS = AGENT_INTENTS + CUSTOMER_INTENTS
 
-#: Intents that decide critical verdicts: a match inside a negation, a quotation or someone else's
-#: reported words ("I'm not saying it's your fault", "the driver said ...") never counts for them.
-OWN_WORDS_ONLY = frozenset({"blame", "abuse", "sarcasm", "promise", "review_for_reward"})
+#: Intents that count only in the speaker's own words: a match inside a negation, a quotation or
+#: someone else's reported words never counts. The ones that decide critical verdicts ("I'm not
+#: saying it's your fault", "the driver said it was your problem", "I can't guarantee Friday"), the
+#: rest of forbidden language (a quoted brush-off or curse is not the agent's), and an apology or an
+#: escalation offer that is refused ("I won't apologise", "I can't transfer you").
+OWN_WORDS_ONLY = frozenset({"blame", "abuse", "sarcasm", "promise", "review_for_reward", "dismissal", "profanity",
+                            "empathy", "escalation_offer"})
 
 
 @dataclass(frozen=True)
@@ -42,14 +46,17 @@ class IntentHit:
 class IntentModel(Protocol):
     """Anything that reads intents from normalised turn texts (scoring.text.normalise), in order.
 
-    `intents` returns one mapping per text: intent name -> IntentHit, holding only the intents found
-    (any confidence above 0). For intents in OWN_WORDS_ONLY a hit must come from the speaker's own
-    assertion (see `own_words`). `name` says which approach it is in explanations and benches.
+    `intents` returns one mapping per text: intent name -> IntentHit, holding the intents found (any
+    confidence above 0) among `wanted` (None: all of INTENTS; a model may read more than asked, and
+    callers look up only what they asked for). For intents in OWN_WORDS_ONLY a hit must come from
+    the speaker's own assertion (see `own_words`). `name` says which approach it is in explanations
+    and benches. The mappings are read, never changed, by callers (models may hand out cached ones).
     """
 
     name: str
 
-    def intents(self, texts: Sequence[str], language: str) -> list[dict[str, IntentHit]]: ...
+    def intents(self, texts: Sequence[str], language: str,
+                wanted: Optional[Iterable[str]] = None) -> list[dict[str, IntentHit]]: ...
 
 
 def family_of(text: str, language: str) -> str:

@@ -13,8 +13,14 @@ def _rules() -> IntentModel:
     return RuleIntents()
 
 
+def _linear() -> IntentModel:
+    from scoring.intents.linear import LinearIntents
+
+    return LinearIntents()
+
+
 #: Approaches by name; DEFAULT is the one the check types use unless another model is passed in.
-MODELS: Mapping[str, Callable[[], IntentModel]] = {"rules": _rules}
+MODELS: Mapping[str, Callable[[], IntentModel]] = {"rules": _rules, "linear": _linear}
 DEFAULT = "rules"
 
 

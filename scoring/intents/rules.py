@@ -7,15 +7,27 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from scoring.intents import rules_en, rules_zh
 from scoring.intents.base import INTENTS, OWN_WORDS_ONLY, IntentHit, family_of, own_words
+from scoring.intents.prefilter import Weight, by_length, necessary_literals, union
 
 _SLOT = re.compile(r"<([a-z0-9]+)>")
-# Latin rules match whole words: the text's start, a space or a CJK character on either side.
-_LEFT, _RIGHT = r"(?<![a-z0-9])", r"(?![a-z0-9])"
+# English rules match whole words: the text is matched with a space on either side, and each
+# pattern starts with a space and must end before one. A literal first character lets `re` skip
+# to the next space instead of trying every position (5 to 10 times faster than lookarounds).
+_PAD = " "
 RULE_SETS: Mapping[str, tuple[dict, dict]] = {"en": (rules_en.SLOTS, rules_en.RULES), "zh": (rules_zh.SLOTS, rules_zh.RULES)}
+
+
+def _padded(body: str) -> str:
+    """A rule for the padded text: its start and end anchors stand just inside the padding spaces."""
+    return _END.sub("(?= $)", _START.sub("(?<=^ )", body))
+
+
+_START = re.compile(r"(?<![\\\[])\^")
+_END = re.compile(r"(?<!\\)\$")
 
 
 def expand(pattern: str, slots: Mapping[str, str]) -> str:
@@ -31,57 +43,128 @@ def expand(pattern: str, slots: Mapping[str, str]) -> str:
 class _IntentRules:
     """One intent's rules of one language as a single regex; group `_rN` is rule N."""
 
-    def __init__(self, intent: str, family: str, rules: Sequence[tuple[float, str]], slots: Mapping[str, str]):
+    def __init__(self, intent: str, family: str, rules: Sequence[tuple[float, str]], slots: Mapping[str, str],
+                 weight: Weight = by_length):
         self.intent = intent
         self.confidences = tuple(c for c, _ in rules)
         self.names = tuple(f"{family}.{intent}.{n + 1}" for n in range(len(rules)))
-        # Longest-confidence first: at one position the strongest rule wins the alternation.
+        # Most confident first: at one position the strongest rule wins the alternation.
         order = sorted(range(len(rules)), key=lambda n: -rules[n][0])
-        edge = (_LEFT, _RIGHT) if family == "en" else ("", "")
-        joined = "|".join(f"(?P<_r{n}>{edge[0]}(?:{expand(rules[n][1], slots)}){edge[1]})" for n in order)
-        self.regex = re.compile(joined)
+        self.padded = family == "en"
+        bodies = [expand(rules[n][1], slots) for n in order]
+        if self.padded:
+            bodies = [_padded(b) for b in bodies]
+        joined = "|".join(f"(?P<_r{n}>{body})" for n, body in zip(order, bodies))
+        self.regex = re.compile(f" (?:{joined})(?= )" if self.padded else joined)
+        # Literals one of which every match holds: most turns hold none, and skip the regex.
+        self.literals = union(necessary_literals(expand(pattern, slots), weight) for _, pattern in rules)
 
     def best(self, text: str, family: str, own_only: bool) -> Optional[IntentHit]:
         """The most confident match (the first of equals); with `own_only`, only spans that are
         the speaker's own words (scoring.intents.base.own_words)."""
         best: Optional[IntentHit] = None
-        for m in self.regex.finditer(text):
-            if m.end() == m.start():
+        subject = f" {text} " if self.padded else text
+        for m in self.regex.finditer(subject):
+            start, end = (m.start(), m.end() - 1) if self.padded else (m.start(), m.end())
+            if end <= start:
                 continue
             n = int(m.lastgroup[2:])
             confidence = self.confidences[n]
             if best is not None and confidence <= best.confidence:
                 continue
-            if own_only and own_words(text, m.start(), m.end(), family) is not None:
+            if own_only and own_words(text, start, end, family) is not None:
                 continue
-            best = IntentHit(self.intent, confidence, m.start(), m.end(), m.group().strip(), self.names[n])
+            best = IntentHit(self.intent, confidence, start, end, text[start:end].strip(), self.names[n])
         return best
 
 
 @lru_cache(maxsize=2)
-def _compiled(family: str) -> tuple[_IntentRules, ...]:
+def _compiled(family: str) -> dict[str, _IntentRules]:
     slots, rules = RULE_SETS[family]
-    return tuple(_IntentRules(intent, family, rules[intent], slots) for intent in INTENTS if intent in rules)
+    weight = _commonness(family)
+    return {intent: _IntentRules(intent, family, rules[intent], slots, weight) for intent in INTENTS if intent in rules}
+
+
+def _commonness(family: str) -> Weight:
+    """How often a literal occurs in the shipped example turns (plus a little for short ones), so
+    the prefilter keeps literals that ordinary turns seldom hold ("else" rather than "is")."""
+    from scoring.intents.corpus import shipped_examples
+    from scoring.text import normalise
+
+    joined = "\n".join(f" {normalise(row.text)} " for row in shipped_examples(family))
+    share = 1.0 / max(1, joined.count("\n") + 1)
+
+    @lru_cache(maxsize=None)
+    def weight(literal: str) -> float:
+        return joined.count(literal) * share + 0.02 * by_length(literal)
+
+    return weight
+
+
+class _LiteralIndex:
+    """Which intents may match a text, from their rules' necessary literals (prefilter.py): a
+    literal of three or more characters is looked up by its first three among the text's
+    three-character substrings, then tested as a substring; shorter ones are tested directly.
+    Intents with a rule that has no necessary literal are always candidates."""
+
+    def __init__(self, compiled: Mapping[str, _IntentRules]) -> None:
+        self.always = frozenset(i for i, r in compiled.items() if r.literals is None or not all(x.strip() for x in r.literals))
+        self.by_key: dict[str, list[tuple[str, str]]] = {}
+        self.short: list[tuple[str, str]] = []
+        for intent, rules in compiled.items():
+            for literal in {x.strip() for x in rules.literals or ()}:
+                if len(literal) >= 3:
+                    self.by_key.setdefault(literal[:3], []).append((literal, intent))
+                elif literal:
+                    self.short.append((literal, intent))
+
+    def candidates(self, text: str) -> set[str]:
+        found = set(self.always)
+        found.update(intent for literal, intent in self.short if literal in text)
+        for key in {text[i:i + 3] for i in range(len(text) - 2)}.intersection(self.by_key):
+            for literal, intent in self.by_key[key]:
+                if intent not in found and literal in text:
+                    found.add(intent)
+        return found
+
+
+@lru_cache(maxsize=2)
+def _index(family: str) -> _LiteralIndex:
+    return _LiteralIndex(_compiled(family))
 
 
 class RuleIntents:
     """IntentModel of engineered rules: a text is read with the rules of its own script (see
-    base.family_of); confidence is the strongest matching rule's; deterministic, no training."""
+    base.family_of); confidence is the strongest matching rule's; deterministic, no training.
+    Only the `wanted` intents are read (all by default); each (text, intent) is read once per process
+    (bounded cache)."""
 
     name = "rules"
 
-    def intents(self, texts: Sequence[str], language: str) -> list[dict[str, IntentHit]]:
-        return [_read(text, family_of(text, language)) for text in texts]
+    def __init__(self, cache_size: int = 65536) -> None:
+        self._cache: dict[tuple[str, str], tuple[set[str], dict[str, IntentHit]]] = {}
+        self._cache_size = cache_size
 
+    def intents(self, texts: Sequence[str], language: str,
+                wanted: Optional[Iterable[str]] = None) -> list[dict[str, IntentHit]]:
+        wanted = INTENTS if wanted is None else tuple(wanted)
+        return [self._read(text, family_of(text, language), wanted) for text in texts]
 
-@lru_cache(maxsize=65536)
-def _read(text: str, family: str) -> dict[str, IntentHit]:
-    # Callers get the cached dict: IntentModel results are read, never changed.
-    found: dict[str, IntentHit] = {}
-    if not text:
+    def _read(self, text: str, family: str, wanted: tuple[str, ...]) -> dict[str, IntentHit]:
+        entry = self._cache.get((family, text))
+        if entry is None:
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            candidates = _index(family).candidates(text) if text else set()
+            entry = self._cache[(family, text)] = (set(INTENTS) - candidates, {})
+        done, found = entry
+        compiled = _compiled(family)
+        for intent in wanted:
+            if intent not in done:
+                done.add(intent)
+                rules = compiled.get(intent)
+                hit = rules.best(text, family, intent in OWN_WORDS_ONLY) if rules is not None else None
+                if hit is not None:
+                    found[intent] = hit
+        # Callers get the cached dict, holding at least the wanted intents: results are read, never changed.
         return found
-    for rules in _compiled(family):
-        hit = rules.best(text, family, rules.intent in OWN_WORDS_ONLY)
-        if hit is not None:
-            found[rules.intent] = hit
-    return found

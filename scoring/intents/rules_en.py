@@ -39,10 +39,10 @@ SLOTS = {
             r"|100 percent|100 per cent|one hundred percent|a hundred percent|hundred percent|no doubt)",
     "good": r"(?:good|positive|great|nice|glowing|5 star|five star|5 stars|five stars|top|full|high|perfect"
             r"|excellent|favourable|favorable|amazing|lovely)",
-    "review": r"(?:review|reviews|rating|ratings|feedback|comment|stars|star|score)",
+    "review": r"(?:review|reviews|rating|ratings|feedback|comment|stars|star|score|marks|survey)",
     "reward": r"(?:refund|refunds|refunded|cash ?back|money back|voucher|discount|coupon|reward|credit|gift"
               r"|gift card|freebie|free|compensation|bonus|pay you|reimburse|rebate|partial refund|cash|money"
-              r"|points|extra)",
+              r"|points|extra|knock \w+ (?:percent |pounds |dollars )?off|percent off|off your next)",
     "day": r"(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this week"
            r"|next week|the weekend|by \w+)",
     "insult": r"(?:idiot|idiots|moron|morons|fool|clown|dummy|imbecile|muppet|loser|dimwit|halfwit|dumbass"
@@ -55,8 +55,9 @@ RULES: dict[str, list[tuple[float, str]]] = {
                r"|morning|afternoon|evening|yo|hii+|helo|hullo|ahoy|welcome|dear (?:customer|sir|madam))"),
         (0.9, r"(?:hi|hello|hey|hiya|heya|howdy|good (?:morning|afternoon|evening))(?: there| again| and welcome)?"),
         (0.9, r"thank(?:s| you|s so much| you so much)? for (?:calling|contacting|reaching out|getting in touch"
-              r"|your call|your message|messaging|chatting|writing in|writing|choosing|waiting|holding|your patience"
+              r"|your call|your message|messaging|chatting|writing in|writing|choosing"
               r"|ringing|dialling|dialing|getting back)"),
+        (0.55, r"thank(?:s| you|s so much| you so much)? for (?:waiting|holding|your patience|bearing with)"),
         (0.85, r"welcome (?:to|back)"),
         (0.8, r"(?:nice|lovely|great|good|glad|pleased) to (?:meet|hear from|speak with|speak to|talk to|chat with) <you>"),
         (0.75, r"(?:my name is|my names|you(?:re| are) (?:speaking|chatting|talking) (?:to|with)|this is \w+"
@@ -70,8 +71,17 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.7, r"(?:so|really|very|terribly|truly|awfully) sorry"),
         (0.6, r"sorry"),
         (0.85, r"(?:apologi[sz]e|apologies|my apologies|our apologies|apology)"),
-        (0.85, r"(?:i|we) <adv>(?:understand|get|see|can see|can imagine|can only imagine|hear you|appreciate"
-               r"|know|realise|realize|recognise|recognize) (?:how|why|that|your|the|this|what|you|it)"),
+        (0.85, r"(?:i|we) <adv>(?:understand|can imagine|can only imagine|hear you|appreciate|realise|realize"
+               r"|recognise|recognize) (?:how|why|that|your|the|this|what|you|it)"),
+        (0.85, r"(?:i|we) <adv>(?:can )?(?:see|get|know) (?:how|why) (?:\w+ ){0,3}(?:frustrat\w*|annoy\w*|upset\w*"
+               r"|stress\w*|worr\w*|disappoint\w*|important|hard|difficult|inconvenient|concern\w*|angry|unhappy"
+               r"|fed up|awful|confus\w*)"),
+        (0.8, r"(?:i|we) <adv>get (?:it|that|why)|(?:that|it|this) would (?:annoy|upset|frustrate|bother|worry|"
+              r"anger) me too|(?:id|i would|anyone would|anybody would) be (?:upset|annoyed|frustrated|angry"
+              r"|worried|fed up|livid|disappointed|cross) too"),
+        (0.8, r"(?:sounds|seems|looks) like (?:a |such a |an )?(?:nightmare|pain|hassle|real pain|awful|horrible"
+              r"|terrible|frustrating|stressful)"),
+        (0.6, r"^(?:oh no|oh dear|oh gosh|ugh)"),
         (0.8, r"(?:i|we) <adv>(?:understand|get it|hear you|feel for you|sympathi[sz]e|empathi[sz]e)"),
         (0.85, r"(?:that|this|it|which) (?:must|would|has to|can|does|will|might) (?:be|have been|sound|feel|get)"
                r" <adv><upset>"),
@@ -94,16 +104,20 @@ RULES: dict[str, list[tuple[float, str]]] = {
     ],
     "blame": [
         (0.9, r"<its> (?:all |entirely |totally |completely )?(?:on )?<your> (?:own )?<fault>"),
-        (0.9, r"<your> (?:own )?fault"),
+        (0.9, r"<your> (?:own )?fault|<your> (?:own )?(?:mistake|error|doing)(?: not (?:ours|mine|us))?$"),
         (0.85, r"<its> (?:on you|down to you|your own doing|user error|customer error|because of you|thanks to you)"),
         (0.85, r"<you> (?:should|shouldve|should have|ought to|oughta|needed to|were supposed to|had to)"
-               r" (?:have )?(?:read|checked|known|looked|paid attention|followed|measured|noticed|double checked"
-               r"|been more careful|been careful|listened|thought|asked before|bothered)"),
-        (0.8, r"(?:if|had) <you> (?:had )?(?:read|checked|listened|followed|looked|paid attention|bothered|measured)"
-              r"(?: properly| carefully| the)?"),
+               r" (?:have )?(?:read|checked|check|known|know|looked|look|paid attention|pay attention|followed|follow"
+               r"|measured|measure|noticed|double checked|been more careful|been careful|listened|thought|asked before"
+               r"|bothered)"),
+        (0.8, r"(?:if|had) (?:youd|you had|<you>) (?:had )?(?:read|checked|listened|followed|looked|paid attention"
+              r"|bothered|measured)(?: properly| carefully| the)?"),
+        (0.8, r"<you> (?:must have|mustve|must of|clearly|obviously|probably) (?:dropped|broken|damaged|misused|sat on"
+              r"|washed|mishandled|broke|ruined|forced|overloaded)"),
+        (0.8, r"<you> (?:never|didnt|did not) (?:even )?(?:bother|bothered) to"),
         (0.8, r"<you> (?:didnt|did not|never|failed to|forgot to|couldnt be bothered to|didnt bother to)"
               r" (?:read|check|follow|listen|pay attention|look at|measure|bother)"),
-        (0.75, r"<you> (?:broke|damaged|ruined|messed up|screwed up|misused|mishandled) (?:it|the|your|this)"),
+        (0.75, r"<you> (?:clearly |obviously )?(?:broke|damaged|ruined|messed up|screwed up|misused|mishandled) (?:it|the|your|this)"),
         (0.7, r"<you> (?:entered|typed|put|gave|selected|chose|picked|ordered|used|wrote|filled in) (?:in )?"
               r"(?:the |a |an |it )?wrong"),
         (0.8, r"(?:only|just) (?:have|got) (?:yourself|urself) to blame|blame (?:yourself|urself)"),
@@ -118,19 +132,23 @@ RULES: dict[str, list[tuple[float, str]]] = {
               r"|for real|illiterate|serious)"),
         (0.9, r"(?:stupid|dumb|idiot|annoying|useless|pathetic|ignorant|clueless) (?:customer|customers|person|people"
               r"|woman|man|question|questions)"),
-        (0.85, r"(?:learn (?:how )?to read|(?:cant|can not|cannot) (?:you|u) read|do (?:you|u) even (?:read|listen"
+        (0.85, r"can (?:you|u) not (?:read|see|hear|understand|listen)|<youre> (?:a |an |such a |so |just a |a total |a complete )"
+               r"?(?:joke|idiot|moron|clown|fool|pathetic|useless|stupid|dumb|thick|waste of)|(?:learn (?:how )?to read|(?:cant|can not|cannot) (?:you|u) read|do (?:you|u) even (?:read|listen"
                r"|understand)|use your (?:brain|head|eyes)|whats wrong with you|what is wrong with you)"),
         (0.85, r"(?:asshole|arsehole|bitch|bastard|dickhead|prick|wanker|twat|cunt|jerk)"),
         (0.75, r"(?:stop (?:whining|whinging|moaning|crying|complaining)|quit (?:whining|moaning|complaining))"),
     ],
     "profanity": [
         (0.9, r"(?:fuck|fucking|fucked|fucks|shit|shitty|bullshit|crap|crappy|damn|damned|goddamn|bloody hell"
-              r"|hell|wtf|ffs|bollocks|piss|pissed|arse|ass|asshole|bitch|bastard|dickhead|bugger|sod it)"),
+              r"|hell|wtf|ffs|bollocks|piss|pissed|arse|ass|asshole|bitch|bastard|dickhead|bugger|sod it|bloody)"),
     ],
     "sarcasm": [
         (0.8, r"(?:well done|nice going|nice one|good job|great job|bravo|genius|smart move|clever|way to go"
               r"|congrat(?:ulation)?s)(?! on (?:your|the) (?:new|purchase|order|wedding|baby))"
               r"(?: (?:there|you|genius|mate|buddy|champ|einstein|sherlock|on that|on not))?$"),
+        (0.8, r"(?:oh )?(?:brilliant|great|wonderful|fantastic|perfect|lovely|marvellous|super) (?:another|yet another"
+              r"|so you|you didnt|you did not|you broke|someone who)|congrat\w* (?:you|u) (?:found|managed|figured"
+              r"|worked out|finally|actually)"),
         (0.85, r"(?:what a (?:shocker|surprise)|big surprise|who would have (?:thought|guessed)|who knew"
                r"|shocking i know|color me surprised|colour me surprised)"),
         (0.75, r"(?:yeah|oh|ya) (?:right|sure)(?! away)|sure (?:you|u) (?:did|do|have|are|were|will)"),
@@ -154,10 +172,15 @@ RULES: dict[str, list[tuple[float, str]]] = {
               r"|department|business|fault|headache|look out|lookout)"),
         (0.9, r"(?:not|nothing) (?:to do with|on|down to) (?:us|me|our side|our end)|(?:not|isnt|wasnt) (?:our|my)"
               r" (?:problem|department|job|responsibility|concern)"),
-        (0.85, r"(?:take it up|sort it out|deal with it|sort that out|argue|talk|speak) with <courier>"
+        (0.85, r"(?:take it up|sort it out|deal with it|sort that out|argue|talk|speak) with (?:the |your )?<courier>"
                r"(?: yourself| directly| not us| instead)"),
-        (0.8, r"(?:ask|contact|call|ring|email|chase|try|complain to|go to|go and ask|talk to) <courier>"
+        (0.8, r"(?:ask|contact|call|ring|email|chase|try|complain to|go to|go and ask|talk to) (?:the |your )?<courier>"
               r"(?: yourself| instead| not us| about it yourself)"),
+        (0.75, r"<courier> (?:\w+ ){0,3}(?:we|i) (?:cant|cannot|can not|dont|do not|wont|will not) (?:help|do anything"
+               r"|deal)|(?:problem|issue|fault|job|responsibility) not (?:ours|mine|us)$|<its> <your> problem"),
+        (0.7, r"<its> (?:a |the )?<courier>s? (?:problem|issue|fault|responsibility|job|matter)|<its> their"
+              r" (?:warranty|problem|responsibility|job|fault|issue)|(?:we are|were|im|i am) not (?:responsible"
+              r"|liable|accountable)"),
         (0.55, r"(?:you (?:need|have|ll have|will have|must|gotta|should) to?|youll have to|just|go) (?:ask|contact"
                r"|call|ring|email|chase|complain to|go to|take it up with) (?:the )?<courier>"),
         (0.8, r"<its> between (?:you and|yourself and) (?:the )?<courier>|<its> (?:up to|for) (?:the )?<courier>"
@@ -167,7 +190,7 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:i|we) (?:cant|cannot|can not|wont|will not|dont|do not) (?:do anything|help you with that|"
               r"deal with (?:that|this)|handle that|be responsible|take responsibility|get involved)"),
         (0.7, r"out of (?:our|my) hands|(?:i|we) (?:dont|do not) (?:care|make the rules)|not my call"),
-        (0.85, r"(?:deal|live) with it|(?:take it|like it) or leave it|tough luck|too bad|hard luck|whatever"),
+        (0.85, r"(?:deal|live) with it|(?:take it|like it) or leave it|tough luck|too bad|hard luck|^whatever|whatever$"),
         (0.65, r"<its> (?:just )?(?:how it is|the way it is|how things are|life|policy end of)"),
         (0.7, r"(?:calm down|relax|chill|stop (?:shouting|yelling|overreacting))"),
         (0.75, r"(?:i|we) (?:already|have already) (?:told|answered|explained)(?: (?:you|that|this))?"
@@ -177,7 +200,9 @@ RULES: dict[str, list[tuple[float, str]]] = {
     "promise": [
         (0.9, r"(?:i|we) (?:can |will |do )?(?:personally )?(?:guarantee|promise|swear|assure you) (?:you |that )?"
               r"(?:it|you|the|your|this|that|they|refund|a |full|we|ill|its|itll|youll|delivery)"),
-        (0.85, r"(?:i|we) (?:can |do )?(?:personally )?(?:guarantee|promise)(?: you)?"),
+        (0.85, r"(?:i|we|ill|i will|well|we will) (?:can |do )?(?:personally )?(?:guarantee|promise)(?: you)?"),
+        (0.8, r"(?:without fail|for sure|guaranteed|definitely|certainly|absolutely|no doubt(?: about it)?)"
+              r" (?:itll|it will|youll|you will|it is going to|you are going to|it ll|you ll)"),
         (0.9, r"<sure> (?:sure|certain|guaranteed|that|it|you)"),
         (0.85, r"(?:100|one hundred|a hundred|hundred) (?:percent|per cent)|100 (?:sure|guaranteed|certain)"),
         (0.85, r"<youll> <sure> (?:get|be|have|receive|see)|<itll> <sure> <outcome>|<itll> <outcome> <sure>"),
@@ -189,7 +214,9 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:i|we) (?:can )?(?:assure|reassure) you (?:that )?"),
     ],
     "review_for_reward": [
-        (0.95, r"<good> (?:\w+ ){0,3}<review>(?: \w+){0,10} <reward>"),
+        (0.95, r"(?:<good> (?:\w+ ){0,3}<review>|(?:5|five) stars?)(?: \w+){0,10} <reward>"),
+        (0.9, r"<reward>(?: \w+){0,10} (?:if|when|once|after) you (?:leave|give|post|write|rate us|add|award)"
+              r" (?:us )?(?:a |an )?(?:5|five|full|top)(?: star| stars| marks)"),
         (0.95, r"<reward>(?: \w+){0,10} (?:for|if you|when you|once you|in exchange for|in return for|after you)"
                r"(?: \w+){0,6} <good> (?:\w+ ){0,2}<review>"),
         (0.9, r"(?:rate|rating|review|score) us (?:\w+ ){0,3}(?:5|five|highly|well|full marks|10|ten|top)"
@@ -214,7 +241,7 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:raise|raising|raised|log|logged|logging|file|filed|filing|lodge|lodged|open|opened|register"
                r"|registered|submit|submitted|put in) (?:a |the |an |your )?(?:formal )?complaint (?:for you|on your"
                r" behalf|with|about|against|to)"),
-        (0.7, r"(?:call|ring|phone) you back|(?:give|get) you a call|call you (?:on|tomorrow|today|later|within)"),
+        (0.6, r"(?:call|ring|phone) you back|(?:give|get) you a call|call you (?:on|tomorrow|today|later|within)"),
         (0.65, r"(?:speak|talk) (?:to|with) (?:my |a |the |our )?<staff>"),
     ],
     "escalation_refusal": [
@@ -234,13 +261,19 @@ RULES: dict[str, list[tuple[float, str]]] = {
               r" (?:yourself|on your own|online|on the|through the|via the|in the app)"),
         (0.85, r"complain (?:all you (?:want|like)|if you want|if you like)|go ahead and complain|complaining"
                r" (?:wont|will not|doesnt|does not) (?:help|change)"),
+        (0.8, r"(?:escalating|escalation|a manager|a supervisor|transferring|a transfer) (?:wont|will not|doesnt|does not"
+              r"|would not|wouldnt) (?:help|change|make)"),
         (0.7, r"(?:no one|nobody|no body) (?:else )?(?:will|can|is going to|would) (?:help|talk|speak|say)"),
         (0.6, r"(?:its|it is|thats|that is) (?:not|no) (?:necessary|needed|going to help)(?: to)? (?:escalate|"
               r"speak to a|get a)"),
         (0.55, r"(?:i|we) (?:dont|do not) (?:have|do) (?:managers|supervisors|escalations|transfers)"),
     ],
     "closing": [
-        (0.95, r"(?:is there |was there |are there )?(?:anything|something|any thing|anything at all) else"),
+        (0.95, r"(?:is there |was there |are there )?(?:anything|something|any thing|anything at all) (?:else|more"
+               r"|further)"),
+        (0.85, r"(?:has|have) (?:that|this|we|i) (?:resolved|solved|sorted|answered|fixed|covered|cleared)"),
+        (0.8, r"(?:ill|i will|we will|well|we ll|i shall) (?:send|drop|shoot) you (?:an? )?(?:email|e mail|text|message"
+              r"|update|note|line)"),
         (0.9, r"(?:can|could|may|shall) i (?:help|assist|do) (?:you )?(?:with )?(?:anything|something) (?:else|more)"),
         (0.85, r"what else can (?:i|we)|any (?:other|more|further) (?:questions|issues|problems|concerns|queries"
                r"|thing|things)|(?:other|more|further) (?:questions|issues|concerns|queries)(?: i can)"),
@@ -269,6 +302,8 @@ RULES: dict[str, list[tuple[float, str]]] = {
               r"(?:<staff>|someone (?:above|senior|higher|in charge|more senior|else|who can)|somebody (?:above"
               r"|senior|in charge|else)|person in charge|whoever is in charge|real person|human)"),
         (0.7, r"(?:where is|wheres|who is|whos) (?:your|the) <staff>|<staff> (?:please|now|immediately|right now)"),
+        (0.9, r"(?:someone|somebody|anyone|anybody) (?:above|senior to|higher than|more senior than|over) (?:you|u)"
+              r"|(?:who is|whos|who s|someone|somebody|person|whoever is) in charge"),
         (0.55, r"<staff>"),
         (0.85, r"(?:i want to|i will|ill|im going to|i am going to|i wish to|id like to|i would like to|i need to"
                r"|how (?:do|can) i|where (?:do|can) i|i am|im|let me|gonna|going to) (?:make |file |lodge |raise"

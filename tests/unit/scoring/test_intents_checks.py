@@ -134,20 +134,20 @@ class FixedModel:
     def __init__(self):
         self.calls = 0
 
-    def intents(self, texts, language):
+    def intents(self, texts, language, wanted=None):
         self.calls += 1
         return [{"closing": IntentHit("closing", 0.7, 0, len(t), t, "fixed")} if t else {} for t in texts]
 
 
 def test_the_checks_read_the_model_put_in_the_context_once_per_conversation():
-    c = conv(("a", "zzz"), ("a", "qqq"))
+    c = conv(("a", "first words"), ("a", "last words"))
     spec = CheckSpec("intent_present", freeze({"intent": "closing", "within_last_agent_turns": 1}))
     model = FixedModel()
     context = use_intent_model(prepare_context(c, [spec], None, "en"), model)
     run = get_check("intent_present").run
     first, again = run(c, spec.params, context), run(c, spec.params, context)
     assert first.result == again.result == "pass"
-    assert first.explanation == 'closing intent (0.70) in turn 2: "qqq"'
+    assert first.explanation == 'closing intent (0.70) in turn 2: "last words"'
     assert model.calls == 1
 
 
