@@ -220,7 +220,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("audio_retention_days", "QADESK_AUDIO_RETENTION_DAYS", "integer", 30, "a whole number from 0 to 3650",
          "Days a recording is kept after transcription; 0 deletes it once transcribed.", whole(0, 3650)),
     Spec("redaction", "QADESK_REDACTION", "on/off", True, "on or off (also true/false, yes/no, 1/0)",
-         "PII redaction (cards, phones, e-mails, ID numbers) of everything ingested; off is not recommended.",
+         "PII redaction (cards, phones, e-mails, ID numbers, passwords, PINs, CVVs, one-time codes) of "
+         "everything ingested; off is not recommended.",
          switch),
     Spec("parallel_min_bytes", "QADESK_PARALLEL_MIN_BYTES", "integer", 32 * 1024 * 1024,
          "a whole number of bytes from 0 to 10^15",
