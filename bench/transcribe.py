@@ -1,13 +1,18 @@
-"""Speech-to-text figures: pipeline overhead, stereo vs mono cost, and word error rate on jfk.wav.
+"""Speech-to-text figures: pipeline overhead, stereo vs mono cost, WER on jfk.wav, and the real-time
+factor of each bundled model.
 
 Targets (issue #3), on the committed stereo call tests/fixtures/audio/call_stereo.ogg:
   whole pipeline <= 1.10 x calling faster-whisper directly on each channel (same options);
   stereo, each channel with VAD <= 1.25 x transcribing the mono mix of the same call;
   WER of ../shared/data/audio/jfk.wav against jfk.txt <= 5 % (case and punctuation normalised;
   skipped with a message when ../shared/data is absent).
-Prints figures and ratios, asserts nothing. Uses WHISPER_* from the environment (default: the
-bundled tiny.en, int8, all cores).
-Run: .venv/bin/python bench/transcribe.py [--runs 5]
+Real-time factor (issue #9: processing seconds per second of audio, lower is faster) of tiny.en
+and the multilingual base on the same audio with the language set, and of the default for calls
+of unknown language (base detects, then the model for the detected language transcribes).
+Prints figures and ratios, asserts nothing. Uses WHISPER_COMPUTE_TYPE and WHISPER_THREADS from the
+environment (default int8, all cores); the overhead figures run the model WHISPER_MODEL names
+(default tiny.en) with the language WHISPER_LANGUAGE names (default en), so no detection is in them.
+Run: .venv/bin/python bench/transcribe.py [--runs 5] [--rtf-only]
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # run as a script, this folder would come first; the repository root must
 
-from transcripts.audio import FasterWhisperTranscriber, WhisperSettings, transcribe_call
+from transcripts.audio import FasterWhisperTranscriber, PipelineOptions, WhisperSettings, load_audio, transcribe_call
 from transcripts.audio.engine import whisper_options
 
 STEREO = ROOT / "tests" / "fixtures" / "audio" / "call_stereo.ogg"
@@ -55,12 +60,12 @@ def ratio(label: str, measured: tuple[float, float], base: tuple[float, float], 
     print(f"  {label}: wall {measured[0] / base[0]:.2f}, cpu {measured[1] / base[1]:.2f} (target <= {target:.2f})")
 
 
-def direct_per_channel(model) -> None:
+def direct_per_channel(model, language) -> None:
     """What the pipeline replaces: decode both channels, run faster-whisper on each, read every segment."""
     from faster_whisper import decode_audio
 
     for channel in decode_audio(str(STEREO), split_stereo=True):
-        segments, _ = model.transcribe(channel, **whisper_options(None))
+        segments, _ = model.transcribe(channel, **whisper_options(language))
         list(segments)
 
 
@@ -90,18 +95,46 @@ def wer_jfk(transcriber) -> None:
     print(f"WER jfk.wav: {rate:.1%} (target <= 5 %)\n  heard: {hypothesis}")
 
 
+def real_time_factors(settings: WhisperSettings, runs: int) -> None:
+    """Median seconds of processing per second of audio, per model, on every audio file at hand."""
+    files = [STEREO, MONO] + ([JFK / "jfk.wav"] if (JFK / "jfk.wav").is_file() else [])
+    engines = {"tiny.en, language en": (WhisperSettings(**{**vars(settings), "model": "tiny.en"}), "en"),
+               "base, language en": (WhisperSettings(**{**vars(settings), "model": "base"}), "en"),
+               "base, language zh": (WhisperSettings(**{**vars(settings), "model": "base"}), "zh"),
+               "default, language unknown": (WhisperSettings(**{**vars(settings), "model": ""}), None)}
+    transcribers = {name: (FasterWhisperTranscriber(engine), language) for name, (engine, language) in engines.items()}
+    for transcriber, language in transcribers.values():  # model loading and assembly are not timed
+        transcriber.load(language), transcriber.load("en")
+    print(f"\nreal-time factor (processing s / audio s; median of {runs} runs; lower is faster)")
+    for path in files:
+        seconds = load_audio(path).duration
+        works = {name: (lambda t=t, lang=lang: transcribe_call(path, t, PipelineOptions(language=lang)))
+                 for name, (t, lang) in transcribers.items()}
+        figures = timed(works, runs)
+        cells = "   ".join(f"{name} {wall / seconds:.3f} (cpu {cpu / seconds:.3f})"
+                           for name, (wall, cpu) in figures.items())
+        print(f"  {path.name} ({seconds:.1f} s): {cells}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rtf-only", action="store_true", help="only the real-time factor of each model")
     args = parser.parse_args()
-    settings = WhisperSettings.from_mapping(os.environ)
+    settings = WhisperSettings.from_mapping({"WHISPER_MODEL": "tiny.en", "WHISPER_LANGUAGE": "en", **os.environ})
+    print(f"{settings.compute_type}, {settings.threads} threads, median of {args.runs} runs")
+    if not args.rtf_only:
+        overheads(settings, args.runs)
+    real_time_factors(settings, args.runs)
+
+
+def overheads(settings: WhisperSettings, runs: int) -> None:
     transcriber = FasterWhisperTranscriber(settings)
     model = transcriber.load()
-    print(f"model {settings.model or 'bundled tiny.en'}, {settings.compute_type}, {settings.threads} threads, "
-          f"median of {args.runs} runs")
+    print(f"model {settings.model}, language {settings.language or 'detected'}")
     figures = timed({"stereo": lambda: transcribe_call(STEREO, transcriber),
-                     "direct": lambda: direct_per_channel(model),
-                     "mono": lambda: transcribe_call(MONO, transcriber)}, args.runs)
+                     "direct": lambda: direct_per_channel(model, settings.language),
+                     "mono": lambda: transcribe_call(MONO, transcriber)}, runs)
     stereo, direct, mono = figures["stereo"], figures["direct"], figures["mono"]
     show("pipeline, stereo call", stereo)
     show("faster-whisper on each channel", direct)

@@ -127,6 +127,7 @@ def _assemble(model: SplitModel, sources: list[Path], target: Path) -> None:
                 f"{' '.join(sorted({e.distribution for e in model.halves}))})")
         for source in files:
             shutil.copyfile(source, scratch / source.name)
+        scratch.chmod(0o755)  # mkdtemp makes it private; other service accounts may read models too
         _publish(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)  # gone already when it was renamed into place

