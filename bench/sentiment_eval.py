@@ -1,15 +1,19 @@
-"""Sentiment accuracy on the shared labelled data: shipped defaults (cross-validated) and after `sentiment fit`.
+"""Sentiment accuracy on the shared labelled data, the dialogue-aware end mood, and the speed of each path.
 
-Targets (issue #4): English Pearson r with the human score >= 0.65 by default and >= 0.70 on a
-held-out half after fitting on the other half; Chinese accuracy >= 0.75 by default and >= 0.85 after.
-The shipped English model is fitted on this very file, so its score here is in-sample: the
-default's figure that counts is the cross-validated one (same procedure, scored on unseen folds).
-Run: .venv/bin/python bench/sentiment_eval.py [--zh-n 6000] [--folds 5] [--write-default]
+Targets (issue #9): Chinese accuracy >= 0.85 on review domains not in training (leave-one-category-
+out on the shopping reviews: train on 8 categories, test on the 9th), neutral service questions not
+read strongly negative; English Pearson r >= 0.80 on short informal texts and >= 0.60 on formal prose
+(only review snippets are here: measured cross-validated, see the note it prints); the end mood
+agreeing with a reviewer's positive/neutral/negative on ../shared/data/qa_dev.
+The shipped English model is fitted on the snippets file, so its score there is in-sample: the
+figure that counts is the cross-validated one (same procedure, scored on unseen folds).
+Run: .venv/bin/python bench/sentiment_eval.py [--zh-n 3000] [--folds 5] [--no-loco] [--write-default]
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 import sys
 import time
@@ -19,15 +23,48 @@ from pathlib import Path
 # the `scoring` package; the repository root must come first instead.
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
+sys.path.insert(1, str(ROOT / "bench"))  # for train_sentiment_zh, after the root
 
-from scoring.calibration import BASE, FitOptions, evaluate, fit_calibration, pearson_r, split_half  # noqa: E402
-from scoring.sentiment import (FEATURES, FIT_OPTIONS, chinese_featurizer, english_featurizer,  # noqa: E402
-                               shipped_calibration)
+from scoring.calibration import BASE, FitOptions, accuracy, evaluate, fit_calibration, pearson_r, split_half  # noqa: E402
+from scoring.mood import customer_mood, mood_label  # noqa: E402
+from scoring.sentiment import (FEATURES, FIT_OPTIONS, TEXTBLOB_FEATURES, DefaultSentiment,  # noqa: E402
+                               featurizer_for, shipped_calibration)
+from transcripts.model import Conversation, Turn  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "sentiment"
 EN_FILE, ZH_FILE = DATA / "en_amazon_review_snippets.tsv", DATA / "zh_online_shopping_10_cats.csv"
+QA_DEV = ROOT.parent / "shared" / "data" / "qa_dev"
 DEFAULT_EN = ROOT / "scoring" / "calibrations" / "en.json"
 SEED = 7
+#: Neutral service turns, worded apart from the training additions (scoring/calibrations/zh_service_neutral.txt).
+NEUTRAL = {
+    "zh": ["退款申请提交之后多久能到", "麻烦问下包裹现在到哪了", "这单能不能换个大号", "我要退款", "请问什么时候发货",
+           "可以退款吗", "我想把收货人改成我同事", "订单尾号是3321，帮我看下物流", "退货的话运费怎么算",
+           "发票可以开电子的吗", "明天下午能送到吗", "我想取消这个订单", "我要换货", "商品还没拆，可以退吗"],
+    "en": ["I want a refund", "When will my order ship?", "Can I return this?", "What is the status of order 4471?",
+           "I'd like to change the delivery address", "How long does the refund take?", "Please cancel my order",
+           "Do you have this in size 9?", "Can you send me a return label?", "My order number is 55120"],
+}
+#: Dialogue cases for the end mood: (language, turns as (speaker, text), expected label).
+MOOD_CASES = [
+    ("en", [("agent", "Is there anything else I can help you with?"), ("customer", "nope, all good")], "positive"),
+    ("en", [("agent", "Anything else today?"), ("customer", "No.")], "neutral"),
+    ("en", [("agent", "Can I help with anything else?"), ("customer", "no thanks")], "neutral"),
+    ("en", [("agent", "The refund is issued."), ("customer", "Great, thank you so much!")], "positive"),
+    ("en", [("agent", "It may take another week."), ("customer", "I've had it with this.")], "negative"),
+    ("en", [("agent", "We can only offer store credit."), ("customer", "Forget it, I'm done with you people.")], "negative"),
+    ("en", [("agent", "The replacement ships today."), ("customer", "I hope it actually arrives this time")], "negative"),
+    ("en", [("customer", "Perfect, that sorts it, thank you!"), ("agent", "You're welcome!"), ("customer", "bye")],
+     "positive"),
+    ("en", [("agent", "Your new order number is 5512."), ("customer", "ok")], "neutral"),
+    ("zh", [("agent", "请问还有其他问题吗？"), ("customer", "没有了")], "neutral"),
+    ("zh", [("agent", "还有什么可以帮您的吗？"), ("customer", "不用了，谢谢")], "neutral"),
+    ("zh", [("agent", "还有别的需要吗"), ("customer", "没有了，谢谢亲")], "positive"),
+    ("zh", [("agent", "退款已经原路退回了"), ("customer", "好的，太感谢了")], "positive"),
+    ("zh", [("agent", "这个只能等快递了"), ("customer", "算了，不想说了")], "negative"),
+    ("zh", [("agent", "我们会尽快处理"), ("customer", "我要退款")], "neutral"),
+    ("zh", [("agent", "已经帮您补发了"), ("customer", "希望这次别再寄错了")], "negative"),
+]
 
 
 def default_english_options() -> FitOptions:
@@ -54,7 +91,8 @@ def load_chinese(n: int) -> tuple[list[str], list[float]]:
     return [r["review"] for r in rows], [float(r["label"]) for r in rows]
 
 
-def cross_validated(texts, features, labels, options: FitOptions, folds: int, language: str) -> float:
+def cross_validated(texts, features, labels, options: FitOptions, folds: int, language: str,
+                    names=None) -> float:
     """The metric of predictions each made by a model fitted without its own fold."""
     order = list(range(len(texts)))
     random.Random(SEED).shuffle(order)
@@ -63,7 +101,7 @@ def cross_validated(texts, features, labels, options: FitOptions, folds: int, la
         held = set(order[k::folds])
         train = [i for i in order if i not in held]
         model = fit_calibration(language, [features[i] for i in train], [texts[i] for i in train],
-                                [labels[i] for i in train], FEATURES[language], options)
+                                [labels[i] for i in train], names or FEATURES[language], options)
         for i in held:
             predicted[i] = model.polarity(features[i], texts[i])
     return evaluate(predicted, labels)[1]
@@ -87,20 +125,19 @@ def after_fit(texts, features, labels, language: str, folds: int) -> tuple[float
     For English, `sentiment fit` builds on the shipped model, which saw this whole file: here the
     base is instead the shipped procedure fitted on the training half alone (with out-of-fold base
     values on that half), so that nothing of the held-out half leaks into "before" or "after".
+    For Chinese the base is the shipped model, which saw these reviews: both figures are in-sample.
     """
     train, test = split_half(len(texts), seed=0)
     rows = [features[i] for i in train]
-    base = None
     if language == "en":
         base, inside = out_of_fold(texts, features, labels, train, default_english_options(), folds, language)
         rows = [{**features[i], BASE: inside[i]} for i in train]
-        before_model = base
     else:
-        before_model = shipped_calibration(language)
+        base = shipped_calibration(language)
     model = fit_calibration(language, rows, [texts[i] for i in train], [labels[i] for i in train],
                             FEATURES[language], FIT_OPTIONS[language], base=base)
     held = [labels[i] for i in test]
-    before = evaluate([before_model.polarity(features[i], texts[i]) for i in test], held)[1]
+    before = evaluate([base.polarity(features[i], texts[i]) for i in test], held)[1]
     after = evaluate([model.polarity(features[i], texts[i]) for i in test], held)[1]
     return before, after, len(train), len(test)
 
@@ -111,61 +148,137 @@ def report(name: str, value: float, target: float) -> bool:
     return ok
 
 
+def per_text_us(featurize, texts) -> float:
+    t0 = time.perf_counter()
+    for t in texts:
+        featurize(t)
+    return (time.perf_counter() - t0) / len(texts) * 1e6
+
+
 def english(folds: int, write_default: bool) -> bool:
     texts, labels = load_english()
-    t0 = time.perf_counter()
-    featurize = english_featurizer()
-    features = [featurize(t) for t in texts]
-    print(f"English: {len(texts)} review snippets, analysers {time.perf_counter() - t0:.1f} s")
+    everything = FEATURES["en"] + TEXTBLOB_FEATURES
+    features = [featurizer_for(everything)(t) for t in texts]
+    print(f"English: {len(texts)} review snippets")
     options = default_english_options()
     if write_default:
         model = fit_calibration("en", features, texts, labels, FEATURES["en"], options,
                                 note=f"bench/sentiment_eval.py --write-default on {EN_FILE.name}")
-        DEFAULT_EN.parent.mkdir(exist_ok=True)
         DEFAULT_EN.write_text(model.to_json() + "\n", encoding="utf-8")
         print(f"  wrote {DEFAULT_EN.relative_to(ROOT)} ({len(model.terms)} word weights)")
     column = {name: [f.get(name, 0.0) for f in features] for name in ("textblob", "vader_compound")}
-    blend = [0.4 * a + 0.6 * b for a, b in zip(column["textblob"], column["vader_compound"])]
     print(f"  TextBlob alone r = {pearson_r(column['textblob'], labels):.3f}; VADER alone "
-          f"{pearson_r(column['vader_compound'], labels):.3f}; old 0.4/0.6 blend {pearson_r(blend, labels):.3f}")
+          f"{pearson_r(column['vader_compound'], labels):.3f}")
     shipped = shipped_calibration("en")
     print(f"  shipped model on this file (in-sample, not a target): "
           f"r = {pearson_r([shipped.polarity(f, t) for f, t in zip(features, texts)], labels):.3f}")
-    ok = report(f"default, {folds}-fold cross-validated r",
-                cross_validated(texts, features, labels, options, folds, "en"), 0.65)
+    old = cross_validated(texts, features, labels, options, folds, "en", everything)
+    new = cross_validated(texts, features, labels, options, folds, "en")
+    sample = texts[:1000]
+    print(f"  before: TextBlob + VADER model, {folds}-fold cross-validated r = {old:.3f}, "
+          f"{per_text_us(featurizer_for(everything), sample):.0f} us a text")
+    ok = report(f"after: VADER-only model ({per_text_us(featurizer_for(FEATURES['en']), sample):.0f} us a text), "
+                f"{folds}-fold cross-validated r", new, 0.65)
+    print("  not measurable here: r on short informal texts (target >= 0.80) and on formal prose (>= 0.60);"
+          " these snippets are short product-review prose")
     before, after, n_train, n_test = after_fit(texts, features, labels, "en", folds)
     print(f"  sentiment fit on {n_train}, held-out {n_test}: "
           f"default procedure fitted on the same half r = {before:.3f}")
     return report("after fit, held-out half r", after, 0.70) and ok
 
 
-def chinese(n: int, folds: int) -> bool:
+def chinese(n: int, folds: int, loco: bool) -> bool:
+    ok = True
+    if loco:
+        import train_sentiment_zh as trainer  # bench/ was put on sys.path above
+        print("Chinese, leave-one-category-out (fitted on 8 categories, scored on the 9th):")
+        rows = trainer.leave_one_category_out(trainer.load_reviews(), 300)
+        trainer.print_loco(rows)
+        ok = sum(r[2] for r in rows) / len(rows) >= 0.85
     texts, labels = load_chinese(n)
+    shipped, snow = shipped_calibration("zh"), shipped_calibration("zh", "snownlp")
+    features = [{} for _ in texts]
+    print(f"Chinese: {len(texts)} shopping reviews (seeded sample; the shipped model saw them: in-sample)")
     t0 = time.perf_counter()
-    featurize = chinese_featurizer()
-    features = [featurize(t) for t in texts]
-    print(f"Chinese: {len(texts)} shopping reviews (seeded sample), SnowNLP {time.perf_counter() - t0:.1f} s")
-    shipped = shipped_calibration("zh")
-    default = evaluate([shipped.polarity(f, t) for f, t in zip(features, texts)], labels)[1]
-    ok = report("default (SnowNLP) accuracy", default, 0.75)
-    print(f"  fit procedure, {folds}-fold cross-validated accuracy: "
-          f"{cross_validated(texts, features, labels, FIT_OPTIONS['zh'], folds, 'zh'):.3f}")
+    ours = accuracy([shipped.polarity({}, t) for t in texts], labels)
+    ours_us = (time.perf_counter() - t0) / len(texts) * 1e6
+    print(f"  shipped n-gram model accuracy {ours:.3f} ({ours_us:.0f} us a review)")
+    sample = texts[:300]
+    snow_features = featurizer_for(["snownlp"])
+    snow_us = per_text_us(snow_features, sample)
+    print(f"  SnowNLP on the first {len(sample)}: accuracy "
+          f"{accuracy([snow.polarity(snow_features(t), t) for t in sample], labels[:len(sample)]):.3f} "
+          f"({snow_us:.0f} us a review)")
     before, after, n_train, n_test = after_fit(texts, features, labels, "zh", folds)
-    print(f"  sentiment fit on {n_train}, held-out {n_test}: before {before:.3f}")
-    return report("after fit, held-out half accuracy", after, 0.85) and ok
+    print(f"  sentiment fit on {n_train}, held-out {n_test}: before {before:.3f}, after {after:.3f} (in-sample base)")
+    return ok
+
+
+def neutral_service() -> None:
+    """How neutral service turns read: the share inside the neutral band and the lowest reading."""
+    engine = DefaultSentiment()
+    print("Neutral service turns (should read neutral, never strongly negative):")
+    for family, texts in NEUTRAL.items():
+        engines = [("shipped", engine)] + ([("SnowNLP", DefaultSentiment({"zh": shipped_calibration("zh", "snownlp")}))]
+                                           if family == "zh" else [])
+        for name, analyser in engines:
+            values = analyser.polarity(texts, family)
+            inside = sum(mood_label(v) == "neutral" for v in values)
+            worst = min(zip(values, texts))
+            print(f"  {family} {name}: {inside} of {len(texts)} in the neutral band, lowest {worst[0]:.2f} ({worst[1]})")
+
+
+def _conversation(cid: str, language: str, turns) -> Conversation:
+    return Conversation(cid, "agent", tuple(Turn(s, t) for s, t in turns), language=language)
+
+
+def _moods(conversation: Conversation, engine) -> tuple[str, str]:
+    """(label of the last customer turn's polarity alone, label of scoring.mood's dialogue reading)."""
+    idx = [i for i, t in conversation.customer_turns() if (t.text or "").strip()]
+    if not idx:
+        return "neutral", "neutral"
+    polarity = dict(zip(idx, engine.polarity([conversation.turns[i].text for i in idx], conversation.language)))
+    return mood_label(polarity[idx[-1]]), customer_mood(conversation, polarity).label
+
+
+def end_mood() -> None:
+    engine = DefaultSentiment()
+    cases = [(_conversation(f"case-{k}", lang, turns), want) for k, (lang, turns, want) in enumerate(MOOD_CASES)]
+    _print_mood("dialogue end-mood cases", cases, engine)
+    path = QA_DEV / "conversations.ndjson"
+    if not path.exists():
+        print(f"  {QA_DEV} not found: qa_dev end mood not measured (skipped)")
+        return
+    labels = json.loads((QA_DEV / "labels.json").read_text(encoding="utf-8"))
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for language in ("en", "zh"):
+        convs = [(_conversation(d["id"], language, [(t["speaker"], t["text"]) for t in d["turns"]]),
+                  labels[d["id"]]["criteria"]["customer_sentiment_end"]) for d in rows if d["language"] == language]
+        _print_mood(f"qa_dev {language} customer_sentiment_end", convs, engine)
+
+
+def _print_mood(name: str, cases, engine) -> None:
+    pairs = [(_moods(c, engine), want) for c, want in cases]
+    last = sum(got[0] == want for got, want in pairs)
+    dialogue = sum(got[1] == want for got, want in pairs)
+    print(f"  {name}: last turn alone {last} of {len(pairs)}, dialogue-aware end mood {dialogue} of {len(pairs)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--zh-n", type=int, default=6000, help="Chinese reviews sampled (SnowNLP takes ~7 ms each)")
+    parser.add_argument("--zh-n", type=int, default=3000, help="Chinese reviews sampled for the in-sample figures")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--no-loco", action="store_true", help="skip the leave-one-category-out Chinese figures")
     parser.add_argument("--write-default", action="store_true", help="refit scoring/calibrations/en.json first")
     args = parser.parse_args()
     if not EN_FILE.exists() or not ZH_FILE.exists():
         print(f"shared evaluation data not found under {DATA}: nothing to measure (skipped)")
         return
     ok = english(args.folds, args.write_default)
-    ok = chinese(args.zh_n, args.folds) and ok
+    ok = chinese(args.zh_n, args.folds, not args.no_loco) and ok
+    neutral_service()
+    print("End mood:")
+    end_mood()
     sys.exit(0 if ok else 1)
 
 

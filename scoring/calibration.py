@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 FORMAT_VERSION = 1
 UNITS = ("word", "char")
+LINKS = ("linear", "logistic")  # how the raw sum becomes a polarity: clipped as is, or 2 * sigmoid(raw) - 1
 BASE = "base"  # the feature holding the raw output of the calibration a fit builds on
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SPACE = re.compile(r"\s+")
@@ -23,7 +24,8 @@ class CalibrationError(ValueError):
 @dataclass(frozen=True)
 class Calibration:
     """polarity = clip(intercept + sum(weight_i * (feature_i - mean_i) / scale_i) + sum of the weights
-    of the distinct n-grams in the text, -1, 1).
+    of the distinct n-grams in the text, -1, 1); with `link` "logistic" (a logistic regression, such
+    as the shipped Chinese model) the raw sum is a log-odds and polarity = 2 * sigmoid(raw) - 1.
 
     `features` name analyser outputs (see scoring.sentiment.FEATURES); a feature missing from the
     mapping given to `raw` counts as its mean. N-grams are of words (lower-cased) or of characters
@@ -47,12 +49,15 @@ class Calibration:
     n_train: int = 0
     note: str = ""
     base: Optional["Calibration"] = None
+    link: str = "linear"
 
     def __post_init__(self) -> None:
         if not len(self.features) == len(self.means) == len(self.scales) == len(self.weights):
             raise CalibrationError("features, means, scales and weights must have the same length")
         if self.unit not in UNITS:
             raise CalibrationError(f"unit must be one of {', '.join(UNITS)}, not {self.unit!r}")
+        if self.link not in LINKS:
+            raise CalibrationError(f"link must be one of {', '.join(LINKS)}, not {self.link!r}")
         if any(s <= 0 for s in self.scales):
             raise CalibrationError("every scale must be positive")
         if not self.ngram_sizes or any(n < 1 for n in self.ngram_sizes):
@@ -73,13 +78,23 @@ class Calibration:
         if lookup:
             # in sorted order: a set's order follows the process's hash seed, and so would the
             # last bits of the sum (worker processes must give the same polarity as this one)
-            total += sum(lookup.get(t, 0.0) for t in sorted(ngrams(text, self.unit, self.ngram_sizes)))
+            weight_of = lookup.get
+            total += sum([weight_of(t, 0.0) for t in sorted(ngrams(text, self.unit, self.ngram_sizes))])
         return total
 
     def polarity(self, features: Mapping[str, float], text: str) -> float:
         """The polarity in -1..1 (NaN becomes 0)."""
         value = self.raw(features, text)
-        return 0.0 if math.isnan(value) else max(-1.0, min(1.0, value))
+        if math.isnan(value):
+            return 0.0
+        if self.link == "logistic":
+            return math.tanh(value / 2.0)  # = 2 * sigmoid(value) - 1, without overflow
+        return max(-1.0, min(1.0, value))
+
+    def needed_features(self) -> frozenset[str]:
+        """The analyser features this calibration (and its base) reads: the only ones worth computing."""
+        inner = self.base.needed_features() if self.base is not None else frozenset()
+        return inner | (frozenset(self.features) - {BASE})
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT_VERSION, "language": self.language, "features": list(self.features),
@@ -87,7 +102,7 @@ class Calibration:
                 "intercept": self.intercept, "unit": self.unit, "ngram_sizes": list(self.ngram_sizes),
                 "terms": dict(self.terms), "binary": self.binary, "label_low": self.label_low,
                 "label_high": self.label_high, "n_train": self.n_train, "note": self.note,
-                "base": None if self.base is None else self.base.to_dict()}
+                "base": None if self.base is None else self.base.to_dict(), "link": self.link}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=True)
@@ -118,7 +133,8 @@ def calibration_from_dict(data: Any, source: str = "calibration") -> Calibration
             binary=bool(data.get("binary", False)), label_low=_number(data.get("label_low", -1.0), "label_low", source),
             label_high=_number(data.get("label_high", 1.0), "label_high", source),
             n_train=int(data.get("n_train", 0)), note=str(data.get("note", "")),
-            base=None if data.get("base") is None else calibration_from_dict(data["base"], f"{source}: base"))
+            base=None if data.get("base") is None else calibration_from_dict(data["base"], f"{source}: base"),
+            link=str(data.get("link", "linear")))
     except CalibrationError as exc:
         raise CalibrationError(str(exc) if str(exc).startswith(source) else f"{source}: {exc}") from None
     except (TypeError, ValueError) as exc:
@@ -158,14 +174,15 @@ def _number(value: Any, name: str, source: str) -> float:
 
 def ngrams(text: str, unit: str, sizes: Sequence[int]) -> set[str]:
     """The distinct n-grams of `text`: lower-cased words joined by spaces, or characters without whitespace."""
-    if unit == "word":
-        items: Sequence[str] = _WORD.findall(text.lower())
-        joiner = " "
-    else:
-        items, joiner = _SPACE.sub("", text.lower()), ""
     out: set[str] = set()
-    for n in sizes:
-        out.update(joiner.join(items[i:i + n]) for i in range(len(items) - n + 1))
+    if unit == "word":
+        words = _WORD.findall(text.lower())
+        for n in sizes:
+            out.update(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+    else:  # a slice of the string is the n-gram itself (no join: scoring Chinese is mostly this loop)
+        chars = _SPACE.sub("", text.lower())
+        for n in sizes:
+            out.update(chars[i:i + n] for i in range(len(chars) - n + 1))
     return out
 
 

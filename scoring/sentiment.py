@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from importlib import resources
-from typing import Callable, Mapping, Optional, Protocol, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Protocol, Sequence
 
 from scoring.calibration import (Calibration, FitOptions, calibration_from_json, fit_calibration,
                                  identity_calibration)
@@ -33,20 +33,25 @@ def _clip(value: float) -> float:
 
 
 class DefaultSentiment:
-    """English: a calibrated linear model over TextBlob (pattern lexicon) and VADER readings plus
-    weights of sentiment-lexicon words; Chinese: SnowNLP as 2p - 1. Either can be replaced by a
-    calibration fitted on an organisation's labelled data.
+    """English: a calibrated linear model over VADER's readings plus weights of sentiment-lexicon words
+    (scoring/calibrations/en.json); Chinese: a logistic regression over character 1-3-grams trained on
+    shopping reviews and neutral service sentences (scoring/calibrations/zh.json). Either can be
+    replaced by a calibration fitted on an organisation's labelled data, or Chinese by SnowNLP
+    (`shipped_calibration("zh", "snownlp")`, the runner-up).
 
-    On 3,708 human-rated review snippets the English model's Pearson r is 0.69 cross-validated (TextBlob
-    alone 0.51, VADER alone 0.59, their former 0.4/0.6 blend 0.626); SnowNLP's accuracy on Chinese
-    shopping reviews is 0.84 (bench/sentiment_eval.py).
+    Figures (bench/sentiment_eval.py): English Pearson r 0.68 cross-validated on 3,708 human-rated
+    review snippets (VADER alone 0.59); Chinese accuracy 0.90 on shopping-review categories held out of
+    training (SnowNLP 0.84 on the same rows), at about 1/40 of SnowNLP's time per turn.
 
     `calibrations` maps "en"/"zh" to a Calibration (see scoring.calibration) that replaces the shipped
     one for that language. A text is scored by the engine of its own script: in a Chinese conversation
     a turn without any CJK character is scored as English, and in an English one a mostly-CJK turn
     as Chinese. Empty or blank texts score 0. Works offline: no engine here needs downloaded corpora.
-    Without the vaderSentiment package, the VADER readings count as their average.
+    Without the vaderSentiment package, the VADER readings count as their average. The last
+    CACHE_SIZE distinct texts are remembered per family ("ok", "thanks" recur across conversations).
     """
+
+    CACHE_SIZE = 4096
 
     def __init__(self, calibrations: Optional[Mapping[str, Calibration]] = None) -> None:
         self._calibrations = dict(calibrations or {})
@@ -54,16 +59,21 @@ class DefaultSentiment:
         if unknown:
             raise ValueError(f"calibrations are per language family (en, zh), not {sorted(unknown)}")
         self._scorers: dict[str, Scorer] = {}
+        self._cache: dict[tuple[str, str], float] = {}
 
     def polarity(self, texts: Sequence[str], language: str) -> list[float]:
-        """One polarity per text; identical texts in one call are scored once."""
+        """One polarity per text; a text seen recently (in this call or an earlier one) is not scored again."""
         family = language_family(language)
-        seen: dict[str, float] = {}
+        cache = self._cache
         out: list[float] = []
         for text in texts:
-            if text not in seen:
-                seen[text] = self._score(text or "", family)
-            out.append(seen[text])
+            key = (family, text or "")
+            value = cache.get(key)
+            if value is None:
+                if len(cache) >= self.CACHE_SIZE:
+                    cache.clear()  # simpler than LRU and as good for recurring short turns
+                value = cache[key] = self._score(text or "", family)
+            out.append(value)
         return out
 
     def _score(self, text: str, family: str) -> float:
@@ -85,59 +95,89 @@ class DefaultSentiment:
         return self._scorers[family]
 
 
-#: Analyser readings a calibration can weigh, per language family.
+#: Analyser readings a fit weighs, per language family (a calibration may name any of ANALYSER_FEATURES).
 FEATURES: dict[str, tuple[str, ...]] = {
-    "en": ("textblob", "textblob_subjectivity", "textblob_positive", "textblob_negative", "textblob_max",
-           "textblob_min", "vader_pos", "vader_neg", "vader_neu", "vader_compound"),
-    "zh": ("snownlp",),
+    "en": ("vader_pos", "vader_neg", "vader_neu", "vader_compound"),
+    "zh": (),  # the shipped Chinese model reads n-grams only
 }
+TEXTBLOB_FEATURES = ("textblob", "textblob_subjectivity", "textblob_positive", "textblob_negative", "textblob_max",
+                     "textblob_min")
+#: Every analyser reading a calibration can name (older calibrations weigh TextBlob's; SnowNLP's is "snownlp").
+ANALYSER_FEATURES = frozenset(FEATURES["en"] + TEXTBLOB_FEATURES + ("snownlp",))
+#: Chinese engines by name: the default n-gram model and the runner-up, SnowNLP (see docs/scorecards.md).
+CHINESE_ENGINES = ("ngram", "snownlp")
 Featurizer = Callable[[str], dict[str, float]]
 
 
-def english_featurizer() -> Featurizer:
-    """TextBlob's pattern lexicon (polarity, subjectivity, sums and extremes of its per-phrase
-    assessments) and VADER's pos/neg/neu/compound; VADER readings are left out without the package."""
-    from textblob.en import sentiment as pattern_sentiment  # the lexicon TextBlob's default analyzer uses
+def featurizer_for(names: Iterable[str]) -> Featurizer:
+    """A featurizer computing only the analysers behind `names`: TextBlob's pattern lexicon
+    (polarity, subjectivity, sums and extremes of its per-phrase assessments) for textblob*, VADER's
+    pos/neg/neu/compound for vader_*, SnowNLP's 2p - 1 for "snownlp". Each engine is imported only
+    when named; VADER readings are left out (count as their mean) without the vaderSentiment package."""
+    names = set(names)
+    parts = []
+    if names & set(TEXTBLOB_FEATURES):
+        parts.append(_textblob_features())
+    if any(n.startswith("vader_") for n in names):
+        vader = _vader()
+        if vader is not None:
+            parts.append(lambda text: {f"vader_{k}": v for k, v in vader(text).items()})
+    if "snownlp" in names:
+        from snownlp import sentiment as snow  # loads its model on import: keep it out of module import
+        parts.append(lambda text: {"snownlp": 2.0 * snow.classify(text) - 1.0})
+    if len(parts) == 1:
+        return parts[0]
+    return lambda text: {k: v for part in parts for k, v in part(text).items()}
 
-    try:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-        vader = SentimentIntensityAnalyzer().polarity_scores
-    except ImportError:
-        vader = None
+
+def _textblob_features() -> Featurizer:
+    from textblob.en import sentiment as pattern_sentiment  # the lexicon TextBlob's default analyzer uses
 
     def features(text: str) -> dict[str, float]:
         score = pattern_sentiment(text)
         phrases = [a[1] for a in score.assessments]
-        out = {"textblob": score[0], "textblob_subjectivity": score[1],
-               "textblob_positive": sum(p for p in phrases if p > 0),
-               "textblob_negative": sum(p for p in phrases if p < 0),
-               "textblob_max": max(phrases, default=0.0), "textblob_min": min(phrases, default=0.0)}
-        if vader is not None:
-            out.update({f"vader_{k}": v for k, v in vader(text).items()})
-        return out
+        return {"textblob": score[0], "textblob_subjectivity": score[1],
+                "textblob_positive": sum(p for p in phrases if p > 0),
+                "textblob_negative": sum(p for p in phrases if p < 0),
+                "textblob_max": max(phrases, default=0.0), "textblob_min": min(phrases, default=0.0)}
 
     return features
 
 
+def _vader() -> Optional[Callable[[str], dict[str, float]]]:
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        return None
+    return SentimentIntensityAnalyzer().polarity_scores
+
+
+def english_featurizer() -> Featurizer:
+    """The readings an English fit weighs: VADER's pos/neg/neu/compound."""
+    return featurizer_for(FEATURES["en"])
+
+
 def chinese_featurizer() -> Featurizer:
-    """SnowNLP's positive probability p, as 2p - 1."""
-    from snownlp import sentiment as snow  # loads its model on import: keep it out of module import
-
-    return lambda text: {"snownlp": 2.0 * snow.classify(text) - 1.0}
+    """The readings a Chinese fit weighs: none (the shipped model reads n-grams only)."""
+    return featurizer_for(FEATURES["zh"])
 
 
-def shipped_calibration(family: str) -> Calibration:
+def shipped_calibration(family: str, engine: str = "ngram") -> Calibration:
     """The default calibration of a language family: for English the model in
-    scoring/calibrations/en.json (see bench/sentiment_eval.py --write-default), for Chinese SnowNLP unchanged."""
+    scoring/calibrations/en.json (see bench/sentiment_eval.py --write-default), for Chinese the n-gram
+    model in scoring/calibrations/zh.json (bench/train_sentiment_zh.py --write) or, with `engine`
+    "snownlp", SnowNLP's reading unchanged (the runner-up)."""
     if family == "zh":
-        return identity_calibration("zh", "snownlp")
-    return _shipped_english()
+        if engine not in CHINESE_ENGINES:
+            raise ValueError(f"Chinese sentiment engine must be one of {', '.join(CHINESE_ENGINES)}, not {engine!r}")
+        return identity_calibration("zh", "snownlp") if engine == "snownlp" else _shipped("zh")
+    return _shipped("en")
 
 
-@lru_cache(maxsize=1)
-def _shipped_english() -> Calibration:
-    resource = resources.files("scoring").joinpath("calibrations", "en.json")
-    return calibration_from_json(resource.read_text(encoding="utf-8"), "scoring/calibrations/en.json")
+@lru_cache(maxsize=2)
+def _shipped(family: str) -> Calibration:
+    resource = resources.files("scoring").joinpath("calibrations", f"{family}.json")
+    return calibration_from_json(resource.read_text(encoding="utf-8"), f"scoring/calibrations/{family}.json")
 
 
 #: How `fit_language` fits each family: English word, Chinese character uni- and bigrams (penalties chosen by
@@ -149,9 +189,8 @@ FIT_OPTIONS: dict[str, FitOptions] = {
 
 
 def fit_base(family: str) -> Optional[Calibration]:
-    """What a fit builds on: the shipped English model (so small files refine it rather than replace
-    it); nothing for Chinese, whose shipped calibration is SnowNLP's reading, already a feature."""
-    return shipped_calibration("en") if family == "en" else None
+    """What a fit builds on: the shipped model of the family, so small files refine it rather than replace it."""
+    return shipped_calibration(family)
 
 
 def fit_language(language: str, texts: Sequence[str], labels: Sequence[float],
@@ -168,18 +207,24 @@ def fit_language(language: str, texts: Sequence[str], labels: Sequence[float],
                            fit_base(family))
 
 
+def calibrated_scorer(calibration: Calibration) -> Scorer:
+    """Polarity of one text under `calibration`, computing only the analyser features it reads."""
+    needed = calibration.needed_features()
+    unknown = needed - ANALYSER_FEATURES
+    if unknown:
+        raise ValueError(f"the {calibration.language} calibration names unknown features: {sorted(unknown)}")
+    if not needed:
+        return lambda text: calibration.polarity({}, text)
+    featurize = featurizer_for(needed)
+    return lambda text: calibration.polarity(featurize(text), text)
+
+
 def _english_scorer(calibration: Optional[Calibration]) -> Scorer:
-    chosen = calibration or shipped_calibration("en")
-    featurize = english_featurizer()
-    return lambda text: chosen.polarity(featurize(text), text)
+    return calibrated_scorer(calibration or shipped_calibration("en"))
 
 
 def _chinese_scorer(calibration: Optional[Calibration] = None) -> Scorer:
-    if calibration is None:
-        from snownlp import sentiment as snow  # loads its model on import: keep it out of module import
-        return lambda text: 2.0 * snow.classify(text) - 1.0
-    featurize = chinese_featurizer()
-    return lambda text: calibration.polarity(featurize(text), text)
+    return calibrated_scorer(calibration or shipped_calibration("zh"))
 
 
 class MappingSentiment:

@@ -13,8 +13,8 @@ from flask import current_app
 from qa_app.services import ServiceError
 from scoring.calibration import (Calibration, CalibrationError, calibration_from_json, evaluate, fit_calibration,
                                  split_half)
-from scoring.sentiment import (FEATURES, FIT_OPTIONS, DefaultSentiment, Featurizer, chinese_featurizer,
-                               english_featurizer, fit_base, language_family, shipped_calibration)
+from scoring.sentiment import (FEATURES, FIT_OPTIONS, DefaultSentiment, Featurizer, featurizer_for, fit_base,
+                               language_family, shipped_calibration)
 
 TEXT_COLUMNS = ("text", "review", "content", "sentence", "comment", "message")
 LABEL_COLUMNS = ("label", "score")
@@ -172,10 +172,11 @@ def fit_file(path: str, language: str, text_column: Optional[str] = None, label_
     if len(data.texts) < MIN_FIT_ROWS:
         raise ServiceError(f"{path}: at least {MIN_FIT_ROWS} labelled rows are needed to fit "
                            f"(half to fit, half held out), got {len(data.texts)}")
-    featurize = featurizer or (chinese_featurizer() if family == "zh" else english_featurizer())
+    current = load_calibrations().get(family) or shipped_calibration(family)
+    # what the fit weighs, and what the calibration in use reads (SnowNLP's reading, say) for "before"
+    featurize = featurizer or featurizer_for(set(FEATURES[family]) | current.needed_features())
     features = [featurize(t) for t in data.texts]
     train, test = split_half(len(data.texts), seed)
-    current = load_calibrations().get(family) or shipped_calibration(family)
     model = _fit(family, data, features, train, path)
     held_labels = [data.labels[i] for i in test]
     metric, before = evaluate([current.polarity(features[i], data.texts[i]) for i in test], held_labels)

@@ -13,6 +13,7 @@ from scoring.checks.base import (
     turn_name,
     turns_of,
 )
+from scoring.mood import END_WINDOW, customer_mood
 from transcripts.model import Conversation
 
 _POLARITY = p.number(-1.0, 1.0)
@@ -25,22 +26,25 @@ def _missing(context: CheckContext, turns: list[int]) -> list[int]:
 def customer_sentiment_end(
     conversation: Conversation, params: Mapping[str, object], context: CheckContext
 ) -> CheckOutcome:
-    """Pass when the polarity of the last customer turn with text is at least `min`."""
-    turns = turns_of(conversation, context, "customer")
+    """Pass when the customer's mood at the end is at least `min`: scoring.mood's reading of the last
+    customer turns in their dialogue, the very value the conversation's stored summary keeps."""
+    turns = _end_turns(conversation, params, context)
     if not turns:
         return CheckOutcome.na("no customer turn with text")
-    last = turns[-1]
-    if _missing(context, [last]):
-        return CheckOutcome.na(f"no sentiment score for {turn_name(last)}")
-    polarity, limit = context.polarity[last], float(params["min"])
-    reason = f"customer sentiment at the end is {polarity:.2f} (minimum {limit:.2f})"
-    if polarity >= limit:
-        return CheckOutcome.passed(reason, [evidence_of(conversation, last)])
-    return CheckOutcome.failed(reason, [evidence_of(conversation, last)])
+    if _missing(context, turns):
+        return CheckOutcome.na(f"no sentiment score for {turn_name(turns[-1])}")
+    mood = customer_mood(conversation, context.polarity)
+    limit = float(params["min"])
+    reason = f"customer sentiment at the end is {mood.end:.2f} (minimum {limit:.2f}): {mood.label}, {mood.why}"
+    evidence = [evidence_of(conversation, i) for i in mood.end_turns]
+    if mood.end >= limit:
+        return CheckOutcome.passed(reason, evidence)
+    return CheckOutcome.failed(reason, evidence)
 
 
-def _last_customer_turn(conversation: Conversation, params: Mapping, context: CheckContext) -> list[int]:
-    return turns_of(conversation, context, "customer")[-1:]
+def _end_turns(conversation: Conversation, params: Mapping, context: CheckContext) -> list[int]:
+    """The customer turns the end mood reads: the last END_WINDOW with text (as the engine scores them)."""
+    return [i for i, t in conversation.customer_turns() if (t.text or "").strip()][-END_WINDOW:]
 
 
 def _trend_turns(conversation: Conversation, params: Mapping, context: CheckContext) -> tuple[list[int], list[int]]:
@@ -94,8 +98,8 @@ CUSTOMER_SENTIMENT_END = CheckType(
     "customer_sentiment_end",
     customer_sentiment_end,
     p.schema({"min": _POLARITY}, required=("min",)),
-    _last_customer_turn,
-    "The customer's last turn has a polarity of at least `min` (-1..1).",
+    _end_turns,
+    "The customer's mood at the end (the last customer turns, read in their dialogue) is at least `min` (-1..1).",
 )
 
 SENTIMENT_NOT_WORSE = CheckType(

@@ -180,14 +180,35 @@ def test_fit_language_uses_the_family_s_options_and_the_given_featurizer():
     texts = ["很好", "不好", "非常好", "太差"] * 5
     labels = [1, 0, 1, 0] * 5
     model = fit_language("zh-CN", texts, labels, featurizer=fake_featurizer)
-    assert (model.language, model.unit, model.ngram_sizes, model.features) == ("zh", "char", (1, 2), ("snownlp",))
+    # the shipped Chinese model reads n-grams only: a fit weighs its output ("base") and n-grams
+    assert (model.language, model.unit, model.ngram_sizes, model.features) == ("zh", "char", (1, 2), ("base",))
+    assert model.base == shipped_calibration("zh")
     assert accuracy([model.polarity(fake_featurizer(t), t) for t in texts], labels) == 1.0
 
 
-def test_default_sentiment_uses_a_given_calibration_for_its_language(monkeypatch):
-    monkeypatch.setattr(sentiment_module, "chinese_featurizer", lambda: fake_featurizer)
-    flipped = Calibration("zh", ("snownlp",), (0.0,), (1.0,), (-1.0,))
+def test_default_sentiment_uses_a_given_calibration_for_its_language():
+    flipped = Calibration("zh", unit="char", terms=(("好", -0.5), ("差", 0.5)))
     assert DefaultSentiment({"zh": flipped}).polarity(["好的", "差"], "zh") == [-0.5, 0.5]
+
+
+def test_a_logistic_calibration_reads_its_sum_as_log_odds_and_round_trips_through_json():
+    model = Calibration("zh", unit="char", terms=(("好", 2.0),), link="logistic")
+    assert model.polarity({}, "好") == pytest.approx(2 / (1 + math.exp(-2.0)) - 1)
+    assert model.polarity({}, "嗯") == 0.0
+    assert calibration_from_json(model.to_json()) == model
+
+
+def test_a_calibration_with_an_unknown_link_is_refused_naming_the_field():
+    data = {**Calibration("zh").to_dict(), "link": "probit"}
+    with pytest.raises(CalibrationError, match="zh.json: link"):
+        calibration_from_dict(data, "zh.json")
+
+
+def test_a_calibration_reads_only_the_analysers_it_names():
+    stacked = Calibration("en", ("base", "vader_compound"), (0.0, 0.0), (1.0, 1.0), (1.0, 1.0),
+                          base=Calibration("en", ("textblob",), (0.0,), (1.0,), (1.0,)))
+    assert stacked.needed_features() == {"vader_compound", "textblob"}
+    assert Calibration("zh", unit="char", terms=(("好", 1.0),)).needed_features() == set()
 
 
 def test_calibrations_for_unknown_language_families_are_refused():
@@ -222,6 +243,6 @@ def test_a_damaged_base_is_refused_naming_it():
         calibration_from_dict(data, "stored.json")
 
 
-def test_an_english_fit_builds_on_the_shipped_model_and_a_chinese_one_on_nothing():
+def test_a_fit_builds_on_the_shipped_model_of_its_language():
     from scoring.sentiment import fit_base
-    assert fit_base("en") == shipped_calibration("en") and fit_base("zh") is None
+    assert fit_base("en") == shipped_calibration("en") and fit_base("zh") == shipped_calibration("zh")

@@ -84,7 +84,7 @@ END_CASES = [
     ("a negative last customer turn fails", conv(("c", "ok"), ("a", "bye"), ("c", "awful")),
      {"awful": -0.6}, "fail", 0.0, "customer sentiment at the end is -0.60 (minimum -0.05)", [2]),
     ("exactly the minimum passes", conv(("c", "meh")), {"meh": -0.05}, "pass", 1.0, "-0.05", [0]),
-    ("the last customer turn with text is used", conv(("c", "fine"), ("c", "")), {"fine": 0.5},
+    ("the last customer turn with text is used", conv(("c", "lovely"), ("c", "")), {"lovely": 0.5},
      "pass", 1.0, "0.50", [0]),
     ("no customer turn is not applicable", conv(("a", "hello")), {}, "na", None, "no customer turn with text", []),
     ("only empty customer turns is not applicable", conv(("c", " "), ("a", "hi")), {}, "na", None,
@@ -99,11 +99,18 @@ def test_customer_sentiment_end(case, conversation, polarity, result, score, exp
     assert_outcome(outcome, result, score, explanation, turns)
 
 
-def test_customer_sentiment_end_asks_the_analyzer_only_for_the_last_customer_turn():
+def test_customer_sentiment_end_asks_the_analyzer_only_for_the_last_few_customer_turns():
     sentiment = DictSentiment()
-    check(conv(("c", "one"), ("a", "two"), ("c", "three"), ("a", "four")), "customer_sentiment_end", sentiment,
-          language="zh", min=0.0)
-    assert sentiment.calls == [(["three"], "zh")]
+    turns = [("c", f"customer {k}") if k % 2 == 0 else ("a", f"agent {k}") for k in range(12)]
+    check(conv(*turns), "customer_sentiment_end", sentiment, language="zh", min=0.0)
+    assert sentiment.calls == [([f"customer {k}" for k in (4, 6, 8, 10)], "zh")]
+
+
+def test_customer_sentiment_end_reads_a_no_to_anything_else_as_not_negative():
+    conversation = conv(("c", "where is my parcel"), ("a", "Fixed. Anything else I can help with?"), ("c", "no"))
+    outcome = check(conversation, "customer_sentiment_end", DictSentiment({"no": -0.4, "where is my parcel": 0.0}),
+                    min=-0.05)
+    assert_outcome(outcome, "pass", 1.0, "neutral, bare decline last turn", [2])
 
 
 TREND_CASES = [

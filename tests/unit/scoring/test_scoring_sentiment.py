@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from scoring import sentiment as sentiment_module
+from scoring.calibration import Calibration
 from scoring.sentiment import DefaultSentiment, MappingSentiment, language_family
 
 DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "sentiment"
@@ -56,6 +57,14 @@ def test_identical_texts_in_one_call_are_scored_once(fakes):
     assert english.seen == ["good", "fine"]
 
 
+def test_a_text_seen_in_an_earlier_call_is_not_scored_again(fakes):
+    _, english, _ = fakes
+    analyzer = DefaultSentiment()
+    analyzer.polarity(["thanks"], "en")
+    analyzer.polarity(["thanks", "ok"], "en")
+    assert english.seen == ["thanks", "ok"]
+
+
 def test_each_engine_is_built_once_per_instance_and_only_when_needed(fakes):
     built, _, _ = fakes
     analyzer = DefaultSentiment()
@@ -89,6 +98,43 @@ def test_engine_values_are_clipped_and_nan_becomes_neutral(monkeypatch):
     values = iter([3.0, -2.0, math.nan])
     monkeypatch.setattr(sentiment_module, "_english_scorer", lambda weights: lambda text: next(values))
     assert DefaultSentiment().polarity(["a", "b", "c"], "en") == [1.0, -1.0, 0.0]
+
+
+@pytest.mark.parametrize("language, text, absent", [
+    ("en", "Thank you, that was helpful", ["textblob", "snownlp"]),
+    ("zh", "好的，谢谢", ["textblob", "snownlp", "vaderSentiment"]),
+])
+def test_the_default_engines_load_only_what_their_shipped_model_reads(language, text, absent):
+    code = (f"import sys; from scoring.sentiment import DefaultSentiment; DefaultSentiment().polarity([{text!r}], "
+            f"{language!r}); print(sorted(m for m in {absent!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_snownlp_stays_selectable_as_the_chinese_runner_up():
+    from snownlp import sentiment as snow
+    runner_up = DefaultSentiment({"zh": sentiment_module.shipped_calibration("zh", "snownlp")})
+    assert runner_up.polarity(["质量很好"], "zh") == [pytest.approx(2 * snow.classify("质量很好") - 1)]
+    with pytest.raises(ValueError, match="snownlp"):
+        sentiment_module.shipped_calibration("zh", "bert")
+
+
+def test_an_older_calibration_weighing_textblob_readings_still_scores():
+    older = Calibration("en", ("textblob",), (0.0,), (1.0,), (1.0,))
+    assert DefaultSentiment({"en": older}).polarity(["This is wonderful"], "en")[0] > 0.5
+
+
+def test_a_calibration_naming_an_unknown_analyser_is_refused():
+    with pytest.raises(ValueError, match="bert_score"):
+        DefaultSentiment({"en": Calibration("en", ("bert_score",), (0.0,), (1.0,), (1.0,))}).polarity(["hi"], "en")
+
+
+# Service questions and requests: reviews of returned goods are angry, a chat asking for a refund is not.
+# Worded apart from the sentences added to the model's training (scoring/calibrations/zh_service_neutral.txt).
+@pytest.mark.parametrize("text", ["我要退款", "请问什么时候发货", "可以退款吗", "退款申请提交以后几天到账",
+                                  "麻烦帮忙看下快递到哪儿了", "这个订单可以换成黑色的吗", "发票开个人的就行"])
+def test_neutral_chinese_service_turns_do_not_read_strongly_negative(text):
+    assert DefaultSentiment().polarity([text], "zh")[0] > -0.5
 
 
 def test_importing_the_scoring_core_loads_no_sentiment_engine():
@@ -131,8 +177,8 @@ def test_english_polarity_follows_human_ratings_of_review_snippets():
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
     predicted = DefaultSentiment().polarity([r["text"] for r in rows], "en")
-    # measured 0.626 (TextBlob alone 0.51, VADER alone 0.59, their mean 0.625)
-    assert pearson(predicted, [float(r["score"]) for r in rows]) >= 0.62
+    # in-sample 0.73 (the shipped model is fitted on this file; 0.68 cross-validated, VADER alone 0.59)
+    assert pearson(predicted, [float(r["score"]) for r in rows]) >= 0.65
 
 
 @pytest.mark.slow
@@ -144,4 +190,4 @@ def test_chinese_polarity_separates_positive_and_negative_shopping_reviews():
         rows = random.Random(7).sample(list(csv.DictReader(f)), 400)
     predicted = DefaultSentiment().polarity([r["review"] for r in rows], "zh")
     accuracy = sum((p > 0) == (r["label"] == "1") for p, r in zip(predicted, rows)) / len(rows)
-    assert accuracy >= 0.8  # measured 0.848 on a 2,000-row sample
+    assert accuracy >= 0.85  # in-sample (the shipped model is trained on this file); SnowNLP 0.85
