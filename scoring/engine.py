@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Iterable, Mapping, Optional, Sequence
 
 from scoring.checks import CheckContext, CheckOutcome, get_check
+from scoring.checks.preconditions import Gates, check_gates
+from scoring.checks.preconditions import split as split_gates
 from scoring.checks.registry import BUILTIN_CHECKS
 from scoring.formula import fail_reasons, total_score
 from scoring.result import CriterionResult, EvaluationResult
@@ -16,25 +19,50 @@ from transcripts.language import detect_language
 from transcripts.model import Conversation
 
 
-# Read-only dict views of check parameters by the id of the parameters object; each entry holds that
-# object, so its id cannot be reused while the entry exists. Bounded, as scorecards come and go.
-_VIEWS: dict[int, tuple[Mapping, Mapping]] = {}
+# Prepared parameters by the id of the parameters object; each entry holds that object, so its id
+# cannot be reused while the entry exists. Bounded, as scorecards come and go.
+_VIEWS: dict[int, tuple[Mapping, Mapping, Gates]] = {}
 _MAX_VIEWS = 4096
 
 
-def _params_for(check_type: str, params: Mapping) -> Mapping:
-    """The parameters a check reads: for a built-in check, a FrozenMap becomes a read-only view of a
-    plain dict. A built-in check looks up about ten absent keys per conversation, and a FrozenMap
-    answers each by raising and catching KeyError. Plugins get the FrozenMap itself (hashable, unlike
-    a view); other mappings pass as they are, as they may change between calls."""
-    if check_type not in BUILTIN_CHECKS or not isinstance(params, FrozenMap):
-        return params
+def _prepared(check_type: str, params: Mapping) -> tuple[Mapping, Gates]:
+    """(the parameters the check reads, its preconditions). Precondition keys (when_return_in_play...)
+    are taken out, so a check never sees them. For a built-in check a FrozenMap becomes a read-only
+    view of a plain dict: a built-in check looks up about ten absent keys per conversation, and a
+    FrozenMap answers each by raising and catching KeyError. Plugins get a FrozenMap (hashable,
+    unlike a view); other mappings are split afresh each time, as they may change between calls."""
+    if not isinstance(params, FrozenMap):
+        own, gates = split_gates(params)
+        return (params if not gates else own), gates
     entry = _VIEWS.get(id(params))
     if entry is None or entry[0] is not params:
         if len(_VIEWS) >= _MAX_VIEWS:
             _VIEWS.clear()
-        entry = _VIEWS[id(params)] = (params, MappingProxyType(dict(params)))
-    return entry[1]
+        own, gates = split_gates(params)
+        if check_type in BUILTIN_CHECKS:
+            view: Mapping = MappingProxyType(own)
+        else:
+            view = params if not gates else FrozenMap(own)
+        entry = _VIEWS[id(params)] = (params, view, gates)
+    return entry[1], entry[2]
+
+
+def _params_for(check_type: str, params: Mapping) -> Mapping:
+    """The parameters a check reads (see `_prepared`)."""
+    return _prepared(check_type, params)[0]
+
+
+def run_gated(conversation: Conversation, spec: CheckSpec, context: CheckContext) -> CheckOutcome:
+    """The spec's check, or N/A with the reason when one of its preconditions does not hold; when
+    they all hold, the check's explanation ends with what made the criterion apply."""
+    params, gates = _prepared(spec.type, spec.params)
+    if not gates:
+        return get_check(spec.type).run(conversation, params, context)
+    not_applying, applied = check_gates(conversation, gates, context)
+    if not_applying is not None:
+        return CheckOutcome.na(not_applying)
+    outcome = get_check(spec.type).run(conversation, params, context)
+    return replace(outcome, explanation=f"{outcome.explanation} ({applied})".strip())
 
 
 def prepare_context(
@@ -87,7 +115,7 @@ def evaluate(
     results = []
     for section, criterion in pairs:
         check = criterion.check
-        outcome = get_check(check.type).run(conversation, _params_for(check.type, check.params), context)
+        outcome = run_gated(conversation, check, context)
         results.append(
             CriterionResult(
                 criterion_id=criterion.id,
@@ -117,7 +145,7 @@ def run_check(
     """One check on its own (previews, tests): the same preparation as `evaluate`."""
     language = language or conversation.language or "en"
     context = prepare_context(conversation, [spec], sentiment, language)
-    return get_check(spec.type).run(conversation, spec.params, context)
+    return run_gated(conversation, spec, context)
 
 
 def _subtags(language: Optional[str]) -> tuple[str, ...]:

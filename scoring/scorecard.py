@@ -9,6 +9,8 @@ from typing import Iterator, Mapping, Optional
 import yaml
 
 from scoring.checks import UnknownCheckType, get_check
+from scoring.checks.preconditions import split as split_gates
+from scoring.checks.preconditions import validate as validate_gates
 from transcripts.model import CHANNELS
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -175,6 +177,9 @@ def _check(value: object, path: str, problems: _Problems) -> CheckSpec:
         return CheckSpec("", FrozenMap())
     kind = _string(data, "type", path, problems)
     params = {str(k): v for k, v in data.items() if k != "type"}
+    # Preconditions (when_return_in_play...) apply to any check type: the engine handles them.
+    own, gates = split_gates(params)
+    found = validate_gates(gates)
     if kind:
         try:
             check_type = get_check(kind)
@@ -182,11 +187,11 @@ def _check(value: object, path: str, problems: _Problems) -> CheckSpec:
             problems.add(_join(path, "type"), str(exc))
         else:
             try:
-                found = check_type.validate(params)
+                found += check_type.validate(own)
             except Exception as exc:  # a plugin validator must not hide the other problems
-                found = [("", f"validator of {kind!r} failed: {type(exc).__name__}: {exc}")]
-            for rel, message in found:
-                problems.add(f"{path}.{rel}" if rel else path, message)
+                found.append(("", f"validator of {kind!r} failed: {type(exc).__name__}: {exc}"))
+    for rel, message in found:
+        problems.add(f"{path}.{rel}" if rel else path, message)
     return CheckSpec(kind, freeze(params))
 
 

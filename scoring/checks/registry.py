@@ -7,7 +7,7 @@ from typing import Mapping
 
 from scoring.checks.base import CheckType
 from scoring.checks.calls import DEAD_AIR, HOLD_ETIQUETTE, OVERTALK, TALK_RATIO
-from scoring.checks.compliance import DATA_HANDLING, ESCALATION_OFFERED
+from scoring.checks.compliance import DATA_HANDLING, ESCALATION_OFFERED, STEPS_COVERED
 from scoring.checks.feelings import AGENT_NEVER_NEGATIVE, CUSTOMER_SENTIMENT_END, SENTIMENT_NOT_WORSE
 from scoring.checks.intents import INTENT_ABSENT, INTENT_PRESENT
 from scoring.checks.phrases import ORDERED_STEPS, PHRASES_ABSENT, PHRASES_PRESENT
@@ -24,6 +24,7 @@ BUILTIN_CHECKS: Mapping[str, CheckType] = {
         ORDERED_STEPS,
         DATA_HANDLING,
         ESCALATION_OFFERED,
+        STEPS_COVERED,
         SENTIMENT_NOT_WORSE,
         AGENT_NEVER_NEGATIVE,
         FIRST_RESPONSE_WITHIN,

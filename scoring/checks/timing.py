@@ -14,6 +14,34 @@ def _seconds(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def late_credit(waited: float, limit: float, until: Optional[float]) -> float:
+    """Credit 0..1 for a response after `waited` seconds against `limit`: 1 up to the limit; without
+    `until` (a multiple of the limit, above 1) nothing after it; with it, a straight line from 1 at
+    the limit down to 0 at `until` x limit. With until = 3 and a 30 s limit, 33 s earns 0.95, 60 s
+    0.5 and 90 s or more nothing. Rounded to 4 places, like every check score. The checks call a
+    late answer with at least PASS_FROM_CREDIT a pass (with this lower score), below it a fail."""
+    if waited <= limit:
+        return 1.0
+    if not until or until <= 1:
+        return 0.0
+    return round(max(0.0, 1.0 - (waited - limit) / (limit * (until - 1))), 4)
+
+
+# A late answer that still earns at least this much credit is a pass with a lower score: a few seconds
+# over the limit is a coaching point, not a failed criterion (which would stop the verdict being "good").
+PASS_FROM_CREDIT = 0.5
+
+
+def _late_outcome(reason: str, evidence: list, score: float) -> CheckOutcome:
+    if score >= PASS_FROM_CREDIT:
+        return CheckOutcome.passed(f"late but within the partial-credit band: {reason}", evidence, score)
+    return CheckOutcome.failed(reason, evidence, score)
+
+
+def _credit_note(score: float, until: Optional[float]) -> str:
+    return f"; partial credit {score:.2f} (none from {_seconds(float(until))} x the limit)" if until else ""
+
+
 def first_response_within(
     conversation: Conversation, params: Mapping[str, object], context: CheckContext
 ) -> CheckOutcome:
@@ -44,7 +72,11 @@ def first_response_within(
     limit = float(params["seconds"])
     reason = f"first response after {_seconds(waited)} s (limit {_seconds(limit)} s)"
     evidence = [evidence_of(conversation, first), evidence_of(conversation, reply)]
-    return CheckOutcome.passed(reason, evidence) if waited <= limit else CheckOutcome.failed(reason, evidence)
+    if waited <= limit:
+        return CheckOutcome.passed(reason, evidence)
+    until = params.get("partial_credit_until")
+    score = late_credit(waited, limit, until)
+    return _late_outcome(reason + _credit_note(score, until), evidence, score)
 
 
 def response_times(conversation: Conversation) -> list[tuple[int, int, float]]:
@@ -85,10 +117,16 @@ def response_times_within(
         return CheckOutcome.passed(f"all {plural(len(times), 'agent response')} within {_seconds(limit)} s "
                                    f"(slowest {_seconds(slowest)} s)")
     c, a, s = max(late, key=lambda item: item[2])
-    score = round((len(times) - len(late)) / len(times), 4)
+    until = params.get("partial_credit_until")
+    # Each response earns its credit (1 on time, partial when a little late): the score is their mean.
+    score = round(sum(late_credit(w, limit, until) for _, _, w in times) / len(times), 4)
     reason = (f"{len(times) - len(late)} of {plural(len(times), 'agent response')} within {_seconds(limit)} s; "
               f"slowest {_seconds(s)} s ({turn_name(a)} answering {turn_name(c)})")
-    return CheckOutcome.failed(reason, [evidence_of(conversation, i) for _, i, _ in late], score)
+    evidence = [evidence_of(conversation, i) for _, i, _ in late]
+    if not until:
+        return CheckOutcome.failed(reason, evidence, score)
+    reason += f"; credit {score:.2f} (late responses earn less, none from {_seconds(float(until))} x the limit)"
+    return _late_outcome(reason, evidence, score)
 
 
 DEFAULT_TICKET_LIMITS = {"accepted_at": 24, "first_handled_at": 48, "closed_at": 72}
@@ -179,11 +217,14 @@ def ticket_time_limits(
     return CheckOutcome.failed("late: " + "; ".join(late), evidence, score)
 
 
+_LIMIT = {"seconds": p.number(positive=True), "partial_credit_until": p.number(low=1.01)}
+
 FIRST_RESPONSE_WITHIN = CheckType(
     "first_response_within",
     first_response_within,
-    p.schema({"seconds": p.number(positive=True)}, required=("seconds",)),
-    description="Chat: the agent answers the customer's first message within `seconds`.",
+    p.schema(_LIMIT, required=("seconds",)),
+    description="Chat: the agent answers the customer's first message within `seconds`; a late answer "
+                "earns partial credit down to none at `partial_credit_until` x the limit.",
 )
 
 def _ticket_extra(params: Mapping[str, object]):
@@ -195,8 +236,9 @@ def _ticket_extra(params: Mapping[str, object]):
 RESPONSE_TIMES_WITHIN = CheckType(
     "response_times_within",
     response_times_within,
-    p.schema({"seconds": p.number(positive=True)}, required=("seconds",)),
-    description="Chat: every agent response comes within `seconds`; the score is the share on time.",
+    p.schema(_LIMIT, required=("seconds",)),
+    description="Chat: every agent response comes within `seconds`; the score is the mean credit of the "
+                "responses (1 on time, partial when late with `partial_credit_until`).",
 )
 
 TICKET_TIME_LIMITS = CheckType(

@@ -361,8 +361,13 @@ def test_automatic_scores_rank_each_team_s_agents_ten_points_apart(evaluations, 
 
 
 def test_the_evaluations_failing_on_a_forbidden_phrase_are_the_ones_holding_it(evaluations):
-    failed = {cid for cid, (_, e) in evaluations.items() if e.auto_fail}
-    assert failed == {cid for cid, (c, _) in evaluations.items() if has_forbidden(c)}
+    # Every forbidden phrase fails professional language or (review-for-refund) the prohibited promises;
+    # only those aimed at the customer (blame, review-for-refund) fail the whole evaluation.
+    failed = {cid for cid, (_, e) in evaluations.items() if e.auto_fail
+              or any(r.criterion_id == "forbidden_phrases" and r.result == "fail" for r in e.criteria)}
+    holding = {cid for cid, (c, _) in evaluations.items() if has_forbidden(c)}
+    assert failed == holding
+    assert set() < {cid for cid, (_, e) in evaluations.items() if e.auto_fail} < holding
 
 
 def test_every_review_override_contradicts_the_automatic_verdict(demo, evaluations):
@@ -372,10 +377,12 @@ def test_every_review_override_contradicts_the_automatic_verdict(demo, evaluatio
             assert automatic[criterion] != result, (review.external_id, criterion)
 
 
-def test_the_excellent_chinese_agent_passes_sancha_sanhe_every_time(evaluations):
-    results = [next(r.result for r in e.criteria if r.criterion_id == "sancha_sanhe")
+def test_the_excellent_chinese_agent_always_checks_order_logistics_and_problem(evaluations):
+    # 三查三核 also asks for the solution to be confirmed, which the demo's agents do not always do.
+    results = [next(r for r in e.criteria if r.criterion_id == "sancha_sanhe")
                for c, e in evaluations.values() if c["agent"] == "li.na"]
-    assert set(results) == {"pass"}
+    assert "pass" in {r.result for r in results}
+    assert all('missing: "confirm"' in r.explanation for r in results if r.result == "fail")
 
 
 # --- phrase pools -----------------------------------------------------------------------------

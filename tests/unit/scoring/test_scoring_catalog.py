@@ -7,7 +7,10 @@ from scoring.scorecard import load_scorecard_yaml
 from scoring_testkit import DictSentiment, conv
 
 SHARED_IDS = {"greeting": "opening", "empathy": "handling", "forbidden_phrases": "compliance",
-              "closing": "closing", "customer_sentiment_end": "closing"}
+              "closing": "closing", "customer_sentiment_end": "closing", "abuse_blame": "compliance",
+              "prohibited_promises": "compliance", "data_handling": "compliance", "escalation": "handling",
+              "resolution": "handling", "return_policy": "handling"}
+CRITICAL = {"abuse_blame", "prohibited_promises", "data_handling"}
 
 # The vocabulary both the scorecards and the demo data use (copied from the team's phrase list).
 VOCABULARY = {
@@ -19,17 +22,19 @@ VOCABULARY = {
         "upset": ["angry", "upset", "frustrated", "unacceptable", "terrible", "ridiculous", "worst",
                   "disappointed", "complaint", "still hasn't arrived"],
         "forbidden_phrases": ["not my problem", "not my job", "calm down", "it's your fault", "that's your fault",
-                              "you should have read", "I can't help you", "stupid", "leave us a five-star review"],
-        "closing": ["anything else", "is there anything else", "have a great day", "have a nice day",
-                    "glad I could help", "thank you for contacting"],
+                              "you should have read", "I can't help you", "stupid"],
+        "abuse_blame": ["it's your fault", "that's your fault", "you should have read", "you idiot"],
+        "closing": ["anything else", "is there anything else", "glad I could help", "does that help",
+                    "I'll follow up"],
     },
     "ecommerce-aftersales-zh": {
         "greeting": ["您好", "你好", "欢迎", "很高兴为您服务", "请问有什么可以帮", "我是客服"],
         "empathy": ["抱歉", "对不起", "理解您的心情", "非常理解", "给您带来不便", "实在不好意思", "让您久等了"],
         "upset": ["投诉", "生气", "太差", "失望", "怎么回事", "气死", "差评", "无法接受", "太慢", "还没到"],
         "forbidden_phrases": ["不是我的问题", "不关我的事", "你自己看", "你自己的问题", "爱买不买", "我也没办法",
-                              "听不懂吗", "好评返现"],
-        "closing": ["还有什么可以帮", "还有其他问题", "祝您生活愉快", "满意", "回访", "感谢您的耐心", "再见"],
+                              "听不懂吗"],
+        "abuse_blame": ["你自己的问题", "听不懂吗", "白痴"],
+        "closing": ["还有什么可以帮", "还有其他问题", "满意", "回访"],
     },
 }
 
@@ -51,15 +56,15 @@ def test_the_shipped_yaml_texts_are_keyed_by_scorecard_name():
 
 
 @pytest.mark.parametrize("name", sorted(VOCABULARY))
-def test_the_shared_criterion_ids_sit_in_their_sections_and_only_forbidden_phrases_is_critical(name):
+def test_the_shared_criterion_ids_sit_in_their_sections_and_only_abuse_promises_and_data_are_critical(name):
     found = {c.id: (s.id, c.critical) for s, c in shipped_scorecard(name).criteria()}
     for cid, section in SHARED_IDS.items():
-        assert found[cid] == (section, cid == "forbidden_phrases")
+        assert found[cid] == (section, cid in CRITICAL)
 
 
 def test_the_chinese_scorecard_adds_the_sancha_sanhe_steps():
     found = {c.id: (s.id, c.check.type) for s, c in shipped_scorecard("ecommerce-aftersales-zh").criteria()}
-    assert found["sancha_sanhe"] == ("handling", "ordered_steps")
+    assert found["sancha_sanhe"] == ("handling", "steps_covered")
 
 
 def test_an_unknown_shipped_scorecard_names_the_available_ones():
@@ -84,9 +89,15 @@ def test_every_closing_phrase_passes_the_closing(name, phrase):
 
 
 @pytest.mark.parametrize("name, phrase", vocabulary_cases("forbidden_phrases"))
-def test_every_forbidden_phrase_fails_the_whole_evaluation(name, phrase):
+def test_every_forbidden_phrase_fails_professional_language(name, phrase):
+    found, _ = results(conv(("c", "..."), ("a", f"Well, {phrase}.")), name)
+    assert found["forbidden_phrases"].result == "fail"
+
+
+@pytest.mark.parametrize("name, phrase", vocabulary_cases("abuse_blame"))
+def test_every_phrase_aimed_at_the_customer_fails_the_whole_evaluation(name, phrase):
     found, result = results(conv(("c", "..."), ("a", f"Well, {phrase}.")), name)
-    assert (found["forbidden_phrases"].result, result.score, result.auto_fail) == ("fail", 0.0, True)
+    assert (found["abuse_blame"].result, result.score, result.auto_fail) == ("fail", 0.0, True)
 
 
 @pytest.mark.parametrize("name, phrase", vocabulary_cases("upset"))
@@ -136,16 +147,26 @@ GOOD_ZH = conv(
 def test_a_good_chinese_after_sales_conversation_scores_full_marks():
     found, result = results(GOOD_ZH, "ecommerce-aftersales-zh", {"好的谢谢": 0.4})
     assert {cid: c.result for cid, c in found.items()} == {
-        "greeting": "pass", "empathy": "pass", "sancha_sanhe": "pass", "forbidden_phrases": "pass",
-        "closing": "pass", "customer_sentiment_end": "pass", "dead_air": "na", "hold_etiquette": "na"}
+        "greeting": "pass", "first_response": "na", "response_times": "na", "empathy": "pass", "resolution": "pass",
+        "sancha_sanhe": "pass", "return_policy": "na", "escalation": "na", "forbidden_phrases": "pass",
+        "abuse_blame": "pass", "prohibited_promises": "pass", "data_handling": "pass", "closing": "pass",
+        "customer_sentiment_end": "pass", "dead_air": "na", "hold_etiquette": "na"}
     assert result.score == 100.0
 
 
-def test_a_rude_english_conversation_fails_on_its_critical_criterion():
+def test_a_dismissive_english_conversation_fails_professional_language_without_an_auto_fail():
     rude = conv(("c", "My parcel still hasn't arrived, this is unacceptable"), ("a", "Not my problem."),
                 ("c", "Terrible service."))
     found, result = results(rude, "general-en", {"Terrible service.": -0.7})
-    assert (result.score, result.auto_fail) == (0.0, True)
+    assert result.score < 50 and not result.auto_fail
     assert {cid: c.result for cid, c in found.items()} == {
-        "greeting": "fail", "empathy": "fail", "forbidden_phrases": "fail", "closing": "fail",
-        "customer_sentiment_end": "fail", "dead_air": "na", "hold_etiquette": "na"}  # a chat: no call timings
+        "greeting": "fail", "first_response": "na", "response_times": "na", "empathy": "fail", "resolution": "fail",
+        "order_verification": "na", "return_policy": "na", "escalation": "na", "forbidden_phrases": "fail",
+        "abuse_blame": "pass", "prohibited_promises": "pass", "data_handling": "pass", "closing": "fail",
+        "customer_sentiment_end": "fail", "dead_air": "na", "hold_etiquette": "na"}  # a chat without times
+
+
+def test_a_blaming_english_conversation_fails_on_its_critical_criterion():
+    rude = conv(("c", "The shoes don't fit."), ("a", "Hello. That's your fault, you should have read the chart."))
+    found, result = results(rude, "general-en")
+    assert (found["abuse_blame"].result, result.score, result.auto_fail) == ("fail", 0.0, True)

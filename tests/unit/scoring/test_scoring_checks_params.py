@@ -47,7 +47,7 @@ BAD = [
     ("response_times_within", {}, ("seconds", "is required")),
     ("response_times_within", {"seconds": 0}, ("seconds", "must be a positive number")),
     ("response_times_within", {"seconds": 30, "max": 1},
-     ("max", "unknown parameter (expected one of: seconds)")),
+     ("max", "unknown parameter (expected one of: seconds, partial_credit_until)")),
     ("ticket_time_limits", {"limits": {"accepted_at": 0}}, ("limits.accepted_at", "must be a positive number")),
     ("ticket_time_limits", {"limits": {}}, ("limits", "must be a non-empty mapping")),
     ("ticket_time_limits", {"limits": [24, 48]}, ("limits", "must be a non-empty mapping")),

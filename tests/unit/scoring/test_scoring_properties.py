@@ -101,6 +101,13 @@ EVERY_CHECK = parse_scorecard({
             "type": "ticket_time_limits", "types": ["complaint", "投诉"],
             "limits": {"accepted_at": 24, "closed_at": 72}}},
         {"id": "ticket_default", "title": "t", "weight": 1, "check": {"type": "ticket_time_limits"}},
+        {"id": "covered", "title": "t", "weight": 1, "check": {
+            "type": "steps_covered", "in_order": True, "when_order_problem": True, "when_channel": ["chat"],
+            "steps": [{"name": "a", "phrases": ["订单"]}, {"name": "b", "phrases": ["物流"], "regexes": [r"\d+天"]}],
+            "confirm": {"agent": ["可以吗"], "customer_regexes": ["^好"], "refusals": ["不行"]}}},
+        {"id": "returns", "title": "t", "weight": 1, "check": {
+            "type": "steps_covered", "when_return_in_play": {"markers": ["return", "退货"], "unless": ["已寄回"]},
+            "when_escalation_requested": True, "steps": [{"name": "a", "phrases": ["label", "运费"]}]}},
     ]}],
 })
 SCORECARDS = shipped_scorecards() + [EVERY_CHECK]
