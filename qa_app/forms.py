@@ -1,7 +1,7 @@
 """Web forms (Flask-WTF, so every POST carries a CSRF token) and the readers of per-row form fields."""
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Optional, Union
+from typing import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -70,21 +70,3 @@ def review_decisions(formdata: Mapping[str, str], base: Mapping[str, str]) -> di
         comment = formdata.get(review_field(criterion_id, "comment")) or ""
         decisions[criterion_id] = {"result": current if choice == AGREE else choice, "comment": comment}
     return decisions
-
-
-def quiz_field(question_id: str) -> str:
-    return f"answer__{question_id}"
-
-
-def quiz_answers(formdata: Mapping[str, str],
-                 question_ids: Iterable[str]) -> dict[str, Optional[Union[int, str]]]:
-    """Answers for services.training.submit_quiz: the chosen option index, None when skipped.
-
-    A value that is not a whole number is passed on unchanged so the grader reports it
-    against its question rather than it being silently counted as unanswered.
-    """
-    answers: dict[str, Optional[Union[int, str]]] = {}
-    for qid in question_ids:
-        raw = (formdata.get(quiz_field(qid)) or "").strip()
-        answers[qid] = None if raw == "" else int(raw) if raw.isdigit() else raw
-    return answers

@@ -1,4 +1,8 @@
-"""The course catalogue: one YAML file per course in training/courses, validated on load."""
+"""The course catalogue: one YAML file per course in training/courses, validated on load.
+
+A course file has code, title, language, summary, topics, pass_mark, the reading as `body` (one
+page) or `modules` (a list of {title, body}), and `quiz` (see training.quiz_format).
+"""
 from __future__ import annotations
 
 import re
@@ -9,13 +13,13 @@ from typing import Any, Mapping
 
 import yaml
 
-from training.quiz import Question, Quiz, QuizError
+from training.quiz import Quiz, QuizError
+from training.quiz_format import quiz_from_mapping
 
 COURSE_PACKAGE = "training.courses"
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")
-_FIELDS = ("code", "title", "language", "summary", "topics", "pass_mark", "body", "quiz")
-_QUESTION_FIELDS = ("id", "prompt", "options", "answer", "explanation")
+_FIELDS = ("code", "title", "language", "summary", "topics", "pass_mark", "body", "modules", "quiz")
 
 
 class CourseError(ValueError):
@@ -27,17 +31,30 @@ class CourseNotFound(LookupError):
 
 
 @dataclass(frozen=True)
+class Module:
+    """One part of a course's reading, read in order: a title and a Markdown body."""
+
+    title: str
+    body_markdown: str
+
+
+@dataclass(frozen=True)
 class Course:
-    """A course: Markdown reading material plus a quiz passed at `pass_mark` percent."""
+    """A course: ordered modules of Markdown reading plus a quiz passed at `pass_mark` percent."""
 
     code: str
     title: str
     language: str
     summary: str
-    body_markdown: str
+    modules: tuple[Module, ...]
     pass_mark: int
     quiz: Quiz
     topics: tuple[str, ...]
+
+    @property
+    def body_markdown(self) -> str:
+        """All the reading as one text, modules in order (for searching a course's content)."""
+        return "\n\n".join(m.body_markdown for m in self.modules)
 
 
 def _text(data: Mapping[str, Any], key: str, where: str) -> str:
@@ -47,40 +64,35 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     return value.strip()
 
 
-def _question(data: Any, where: str) -> Question:
-    if not isinstance(data, Mapping):
-        raise CourseError(f"{where}: must be a mapping with {', '.join(_QUESTION_FIELDS)}")
-    unknown = sorted(str(k) for k in data if k not in _QUESTION_FIELDS)
-    if unknown:
-        raise CourseError(f"{where}.{unknown[0]}: unknown field")
-    options = data.get("options")
-    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
-        raise CourseError(f"{where}.options: must be a list of texts")
-    answer = data.get("answer")
-    if isinstance(answer, bool) or not isinstance(answer, int):
-        raise CourseError(f"{where}.answer: must be the 0-based index of the correct option")
-    explanation = data.get("explanation", "")
-    if not isinstance(explanation, str):
-        raise CourseError(f"{where}.explanation: must be a text")
-    try:
-        return Question(str(data.get("id") or ""), _text(data, "prompt", where + "."),
-                        tuple(o.strip() for o in options), answer, explanation.strip())
-    except QuizError as exc:
-        raise CourseError(f"{where}: {exc}") from None
+def _modules(data: Mapping[str, Any], title: str, where: str) -> tuple[Module, ...]:
+    """`modules` (a list of {title, body}) or, for a one-page course, `body` as its only module."""
+    if ("body" in data) == ("modules" in data):
+        raise CourseError(f"{where}body: give either body (one page) or modules (a list), not both or neither")
+    if "body" in data:
+        return (Module(title, _text(data, "body", where)),)
+    items = data["modules"]
+    if not isinstance(items, list) or not items:
+        raise CourseError(f"{where}modules: must be a non-empty list of modules with title and body")
+    modules = []
+    for i, item in enumerate(items):
+        at = f"{where}modules[{i}]."
+        if not isinstance(item, Mapping):
+            raise CourseError(f"{at[:-1]}: must be a mapping with title and body")
+        unknown = sorted(str(k) for k in item if k not in ("title", "body"))
+        if unknown:
+            raise CourseError(f"{at}{unknown[0]}: unknown field (known: title, body)")
+        modules.append(Module(_text(item, "title", at), _text(item, "body", at)))
+    return tuple(modules)
 
 
 def _quiz(data: Mapping[str, Any], where: str) -> Quiz:
     pass_mark = data.get("pass_mark")
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, int) or not 0 <= pass_mark <= 100:
         raise CourseError(f"{where}pass_mark: must be a whole percentage 0..100, not {pass_mark!r}")
-    items = data.get("quiz")
-    if not isinstance(items, list) or not items:
-        raise CourseError(f"{where}quiz: must be a non-empty list of questions")
-    questions = tuple(_question(item, f"{where}quiz[{i}]") for i, item in enumerate(items))
     try:
-        return Quiz(questions, pass_mark)
+        return quiz_from_mapping(data.get("quiz"), pass_mark, f"{where}quiz")
     except QuizError as exc:
-        raise CourseError(f"{where}quiz: {exc}") from None
+        raise CourseError(str(exc)) from None
 
 
 def _topics(data: Mapping[str, Any], where: str) -> tuple[str, ...]:
@@ -104,9 +116,10 @@ def parse_course(data: Any, source: str) -> Course:
     language = _text(data, "language", where)
     if not _LANGUAGE.match(language):
         raise CourseError(f"{where}language: {language!r} is not a language code such as 'en' or 'zh'")
+    title = _text(data, "title", where)
+    summary, modules = _text(data, "summary", where), _modules(data, title, where)
     quiz = _quiz(data, where)
-    return Course(code, _text(data, "title", where), language, _text(data, "summary", where),
-                  _text(data, "body", where), quiz.pass_mark, quiz, _topics(data, where))
+    return Course(code, title, language, summary, modules, quiz.pass_mark, quiz, _topics(data, where))
 
 
 def parse_course_yaml(text: str, source: str) -> Course:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_app.extensions import db
@@ -13,14 +13,34 @@ from qa_app.models.users import User
 
 
 class Course(db.Model):
+    """A course: ordered modules to read and a quiz (the pool of questions and its settings)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     language: Mapped[Optional[str]] = mapped_column(String(8))
     summary: Mapped[str] = mapped_column(Text, default="")
-    body: Mapped[str] = mapped_column(Text, default="")
     pass_mark: Mapped[int] = mapped_column(default=80)
-    quiz: Mapped[list] = mapped_column(JSON, default=list)  # [{id, prompt, options, answer}]
+    quiz: Mapped[list] = mapped_column(JSON, default=list)  # the pool: training.quiz_format question mappings
+    quiz_draw: Mapped[Optional[int]]  # questions drawn per attempt; None: all
+    quiz_shuffle: Mapped[bool] = mapped_column(default=True)
+    max_attempts: Mapped[Optional[int]]  # None: unlimited
+    time_limit_minutes: Mapped[Optional[int]]  # None: no limit
+
+    modules: Mapped[list["CourseModule"]] = relationship(order_by="CourseModule.position",
+                                                          cascade="all, delete-orphan")
+
+
+class CourseModule(db.Model):
+    """One module of a course, read in `position` order (1, 2, ...)."""
+
+    __table_args__ = (UniqueConstraint("course_id", "position", name="uq_course_module_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
 
 
 class TrainingRule(db.Model):
@@ -55,13 +75,41 @@ class Assignment(db.Model):
 
     agent: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
-    attempts: Mapped[list["QuizAttempt"]] = relationship(order_by="QuizAttempt.at", cascade="all, delete-orphan")
+    attempts: Mapped[list["QuizAttempt"]] = relationship(order_by="QuizAttempt.id", cascade="all, delete-orphan")
+    modules_read: Mapped[list["ModuleRead"]] = relationship(cascade="all, delete-orphan")
+
+
+class ModuleRead(db.Model):
+    """An agent read this module of the course of this assignment (the first time counts)."""
+
+    __table_args__ = (UniqueConstraint("assignment_id", "module_id", name="uq_module_read"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_module.id", ondelete="CASCADE"))
+    read_at: Mapped[datetime]
 
 
 class QuizAttempt(db.Model):
+    """One attempt at a course's quiz, kept for good.
+
+    `at` is when it started; `asked` (set then) holds the questions it asks, copied from the
+    course, each with the order its options are shown in: [{"question": {...}, "order": [...]}],
+    so grading and review read what the agent saw even after the course changes. An attempt
+    is open while `submitted_at` is None; `score` stays None until it is graded (and for a
+    late submission, which is refused and recorded with `late`). Attempts made before the
+    quiz had these fields have `asked` None.
+    """
+
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    score: Mapped[float]
-    passed: Mapped[bool]
+    score: Mapped[Optional[float]]
+    passed: Mapped[bool] = mapped_column(default=False)
+    seed: Mapped[Optional[int]]
+    asked: Mapped[Optional[list]] = mapped_column(JSON)
+    pass_mark: Mapped[Optional[int]]
+    deadline_at: Mapped[Optional[datetime]]
+    submitted_at: Mapped[Optional[datetime]]
+    late: Mapped[bool] = mapped_column(default=False)

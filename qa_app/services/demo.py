@@ -8,7 +8,9 @@ from typing import Optional
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
-from qa_app.services import ServiceError, conversations, ingest, jobs, review, scoring, training, users
+from qa_app.services import (ServiceError, conversations, course_store, coursework, ingest, jobs, review, scoring,
+                             training, users)
+from training.quiz import example_response
 
 DEMO_JOB = "demo:v1"
 
@@ -142,6 +144,7 @@ def _attempt(assignment_id: int, passed: bool, at: datetime) -> int:
     a = db.session.get(Assignment, assignment_id)
     if a.status not in training.OPEN:
         return 0
-    answers = {q["id"]: (q["answer"] if passed else (q["answer"] + 1) % len(q["options"])) for q in a.course.quiz}
-    training.submit_quiz(a.agent, a.id, answers, now=at)
+    attempt = coursework.start_quiz(a.agent, a.id, now=at, seed=a.id * 100 + len(a.attempts))
+    asked = course_store.attempt_quiz(attempt, a.course).quiz.questions
+    coursework.submit_quiz(a.agent, a.id, {q.id: example_response(q, passed) for q in asked}, now=at)
     return 1

@@ -2,35 +2,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Iterable, Mapping, Optional
+from typing import Iterable, Optional
 
 from sqlalchemy.orm import joinedload
 
 from qa_app.permissions import can
 from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import (Assignment, Conversation, Course, CriterionScore, Evaluation, QuizAttempt, TrainingRule,
-                           User)
-from qa_app.services import NotFound, ServiceError, audit
+from qa_app.models import (Assignment, Conversation, Course, CriterionScore, Evaluation, TrainingRule, User)
+from qa_app.services import NotFound, ServiceError, audit, course_store
 from qa_app.settings import settings as instance_settings
-from training import catalog, due, quiz, rules
+from training import due, rules
 
 OPEN = ("assigned", "overdue")
 
 
 def ensure_courses() -> int:
-    """Load the shipped course catalogue into the database (new codes added, existing updated)."""
-    changed = 0
-    for course in catalog.load_courses():
-        row = db.session.scalar(db.select(Course).where(Course.code == course.code)) or Course(code=course.code)
-        row.title, row.language, row.summary = course.title, course.language, course.summary
-        row.body, row.pass_mark = course.body_markdown, course.pass_mark
-        row.quiz = [{"id": q.id, "prompt": q.prompt, "options": list(q.options), "answer": q.answer,
-                     "explanation": q.explanation} for q in course.quiz.questions]
-        if row.id is None:
-            db.session.add(row)
-            changed += 1
-    return changed
+    """Load the shipped course catalogue into the database (new codes added, existing updated; no commit)."""
+    return course_store.sync_catalogue()
 
 
 def ensure_rules() -> int:
@@ -210,36 +199,7 @@ def assignment_document(a: Assignment) -> dict:
             "best_score": a.best_score}
 
 
-def course_quiz(course: Course) -> quiz.Quiz:
-    questions = tuple(quiz.Question(id=q["id"], prompt=q["prompt"], options=tuple(q["options"]),
-                                    answer=q["answer"], explanation=q.get("explanation", ""))
-                      for q in course.quiz)
-    return quiz.Quiz(questions=questions, pass_mark=course.pass_mark)
-
-
-def submit_quiz(user: User, assignment_id: int, answers: Mapping[str, Optional[int]],
-                now: Optional[datetime] = None) -> tuple[QuizAttempt, quiz.QuizResult]:
-    """Grade the agent's answers; a pass completes the assignment. Only the assigned agent may answer."""
-    now = clock.or_now(now)
-    a = get_assignment_for(user, assignment_id)
-    if a.agent_id != user.id:
-        raise ServiceError("only the assigned agent can take this quiz")
-    if a.status not in OPEN:
-        raise ServiceError(f"this assignment is {a.status}; the quiz is closed")
-    try:
-        result = quiz.grade(course_quiz(a.course), answers)
-    except quiz.QuizError as exc:
-        raise ServiceError(str(exc)) from exc
-    attempt = QuizAttempt(assignment_id=a.id, at=now, answers=dict(answers),
-                          score=result.score_percent, passed=result.passed)
-    db.session.add(attempt)
-    a.best_score = max(a.best_score or 0.0, result.score_percent)
-    if result.passed:
-        audit.record(user, "complete", "assignment", a.id, before={"status": a.status},
-                     after={"status": "completed", "score": result.score_percent})
-        a.status, a.completed_at = "completed", now
-    db.session.commit()
-    return attempt, result
+course_quiz = course_store.course_quiz  # reading modules and taking quizzes: services.coursework
 
 
 def mark_overdue(now: Optional[datetime] = None) -> int:

@@ -25,7 +25,7 @@ _LINKS = (
     ("conversations.index", _l("Conversations"), _l("My conversations"), ("conversations.detail",)),
     ("disputes.index", _l("Disputes"), None, ("disputes.detail", "disputes.stats")),
     ("conversations.upload", _l("Upload"), None, ()),
-    ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz")),
+    ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz", "training.attempt")),
     ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv",)),
     ("trust.index", _l("Trusted automation"), None, ()),
     ("admin.users_list", _l("Users"), None, ("admin.add_user",)),

@@ -1,12 +1,13 @@
-"""Training: an agent's own assignments or everyone's (overview), the course page and its quiz."""
+"""Training: an agent's own assignments or everyone's (overview), the course's modules, its quiz and past attempts."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
-from qa_app.forms import CsrfForm, quiz_answers, quiz_field
-from qa_app.services import NotFound, ServiceError, training
+from qa_app.forms import CsrfForm
+from qa_app.services import NotFound, ServiceError, course_store, coursework, training
+from qa_app.views import quiz_form
 from qa_app.views.navigation import QUIZ_TAKERS, TRAINING_READERS, TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
 
@@ -22,17 +23,29 @@ def index():
     agent = None if own else (request.args.get("agent") or "").strip() or None
     status = (request.args.get("status") or "").strip() or None
     rows = training.visible_assignments(current_user, agent_login=agent, status=status)
-    return render_template("training/list.html", rows=rows, own=own, agent=agent or "",
-                           status=status or "", statuses=STATUSES)
+    return render_template("training/list.html", rows=rows, own=own, agent=agent or "", status=status or "",
+                           statuses=STATUSES, progress=coursework.module_progress)
+
+
+def _shown_module(assignment, progress):
+    """The module asked for with ?module=N when it may be read (read already, or the next one), else the next."""
+    modules = assignment.course.modules
+    reachable = progress.next or len(modules)
+    wanted = request.args.get("module", type=int)
+    position = wanted if wanted and 1 <= wanted <= reachable else (progress.next or 1)
+    return modules[position - 1] if modules else None
 
 
 def _course_page(assignment, status: int = 200, **extra):
-    may_answer = assignment.agent_id == current_user.id and assignment.status in training.OPEN
+    progress = coursework.module_progress(assignment)
+    full = course_store.course_quiz(assignment.course)
     return render_template(
-        "training/course.html", a=assignment, course=assignment.course,
-        questions=assignment.course.quiz, may_answer=may_answer, field=quiz_field,
-        form=extra.pop("form", None) or CsrfForm(),
-        show_conversation=current_user.role in TRANSCRIPT_READERS, **extra), status
+        "training/course.html", a=assignment, course=assignment.course, progress=progress,
+        module=_shown_module(assignment, progress), quiz=full, open_attempt=course_store.open_attempt(assignment),
+        attempts_left=coursework.attempts_left(assignment),
+        may_answer=assignment.agent_id == current_user.id and assignment.status in training.OPEN,
+        form=extra.pop("form", None) or CsrfForm(), show_conversation=current_user.role in TRANSCRIPT_READERS,
+        **extra), status
 
 
 @bp.route("/<int:assignment_id>")
@@ -41,19 +54,91 @@ def course(assignment_id: int):
     return _course_page(training.get_assignment_for(current_user, assignment_id))
 
 
-@bp.route("/<int:assignment_id>/quiz", methods=["POST"])
+@bp.route("/<int:assignment_id>/modules/<int:position>/read", methods=["POST"])
 @roles_required(*QUIZ_TAKERS)
-def quiz(assignment_id: int):
+def module_read(assignment_id: int, position: int):
     a = training.get_assignment_for(current_user, assignment_id)
     form = CsrfForm()
     if not form.validate_on_submit():
         return _course_page(a, 400, form=form, error=_("The form expired; please submit it again."))
-    answers = quiz_answers(request.form, [q["id"] for q in a.course.quiz])
     try:
-        attempt, result = training.submit_quiz(current_user, a.id, answers)
+        following = coursework.read_module(current_user, a.id, position)
     except NotFound:
         raise
     except ServiceError as exc:
-        return _course_page(a, 400, form=form, error=str(exc), entered=request.form)
-    return render_template("training/result.html", a=a, course=a.course, attempt=attempt,
-                           result=result, answers=answers)
+        return _course_page(a, 400, form=form, error=str(exc))
+    if following is None:
+        return redirect(url_for("training.course", assignment_id=a.id, module=position, _anchor="quiz"))
+    return redirect(url_for("training.course", assignment_id=a.id, module=following))
+
+
+def _refusal(exc: ServiceError) -> str:
+    """The message for a refused quiz action, in the user's language where it is one of ours."""
+    if isinstance(exc, coursework.LateSubmission):
+        return _("Too late: the time limit ended at %(time)s. This attempt is recorded as late and was not graded.",
+                 time=format_datetime(exc.deadline, "short"))
+    if isinstance(exc, coursework.NoAttemptsLeft):
+        return _("No attempts left: this quiz allows %(n)d.", n=exc.allowed)
+    if isinstance(exc, coursework.StartFirst):
+        return _("Start the quiz first: its questions are drawn when an attempt starts.")
+    return str(exc)
+
+
+@bp.route("/<int:assignment_id>/quiz/start", methods=["POST"])
+@roles_required(*QUIZ_TAKERS)
+def quiz_start(assignment_id: int):
+    a = training.get_assignment_for(current_user, assignment_id)
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        return _course_page(a, 400, form=form, error=_("The form expired; please submit it again."))
+    try:
+        coursework.start_quiz(current_user, a.id)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        return _course_page(a, 400, form=form, error=_refusal(exc))
+    return redirect(url_for("training.quiz", assignment_id=a.id))
+
+
+def _quiz_page(a, attempt, status: int = 200, **extra):
+    asked = course_store.attempt_quiz(attempt, a.course)
+    return render_template("training/quiz.html", a=a, course=a.course, attempt=attempt, asked=asked,
+                           pairs=list(zip(asked.quiz.questions, asked.asked)), field=quiz_form.field, form=extra.pop("form", None) or CsrfForm(), **extra), status
+
+
+@bp.route("/<int:assignment_id>/quiz", methods=["GET", "POST"])
+@roles_required(*QUIZ_TAKERS)
+def quiz(assignment_id: int):
+    a = training.get_assignment_for(current_user, assignment_id)
+    attempt = course_store.open_attempt(a)
+    if request.method == "GET":
+        if attempt is None or a.agent_id != current_user.id:
+            return redirect(url_for("training.course", assignment_id=a.id, _anchor="quiz"))
+        return _quiz_page(a, attempt)
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        return _course_page(a, 400, form=form, error=_("The form expired; please submit it again."))
+    questions = (course_store.attempt_quiz(attempt, a.course) if attempt else
+                 course_store.AttemptQuiz(course_store.course_quiz(a.course), ())).quiz.questions
+    try:
+        attempt, result = coursework.submit_quiz(current_user, a.id, quiz_form.responses(request.form, questions))
+    except NotFound:
+        raise
+    except coursework.LateSubmission as exc:
+        return _course_page(a, 400, form=form, error=_refusal(exc))
+    except ServiceError as exc:
+        if attempt is None:
+            return _course_page(a, 400, form=form, error=_refusal(exc))
+        return _quiz_page(a, attempt, 400, form=form, error=_refusal(exc), entered=request.form)
+    feedback = coursework.attempt_feedback(current_user, a.id, attempt.id)[1]
+    return render_template("training/result.html", a=a, course=a.course, attempt=attempt, result=result,
+                           feedback=feedback, just_taken=True)
+
+
+@bp.route("/<int:assignment_id>/attempts/<int:attempt_id>")
+@roles_required(*TRAINING_READERS)
+def attempt(assignment_id: int, attempt_id: int):
+    a = training.get_assignment_for(current_user, assignment_id)
+    attempt, feedback = coursework.attempt_feedback(current_user, a.id, attempt_id)
+    return render_template("training/result.html", a=a, course=a.course, attempt=attempt, result=None,
+                           feedback=feedback, just_taken=False)

@@ -86,7 +86,9 @@ def test_upload_score_review_train_and_appraise_through_the_web(client, auth, ma
     course_page = text_of(client.get(f"/training/{assignment.id}"))
     assert "<h3>1. Forbidden phrases</h3>" in course_page
     questions = assignment.course.quiz
-    assert course_page.count('type="radio"') == sum(len(q["options"]) for q in questions)
+    client.post(f"/training/{assignment.id}/quiz/start", data={})
+    quiz_page = text_of(client.get(f"/training/{assignment.id}/quiz"))
+    assert quiz_page.count('type="radio"') == sum(len(q["options"]) for q in questions)
 
     # 5. A wrong attempt fails and names the wrong questions; the right answers pass.
     wrong = {f"answer__{q['id']}": str((q["answer"] + 1) % len(q["options"])) for q in questions}

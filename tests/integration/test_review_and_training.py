@@ -5,8 +5,9 @@ import pytest
 
 from qa_app.extensions import db
 from qa_app.models import Assignment, AuditEntry
-from qa_app.services import ServiceError, conversations, ingest, review, scoring, training
+from qa_app.services import ServiceError, conversations, course_store, coursework, ingest, review, scoring, training
 from tests.conftest import FIXTURES
+from training.quiz import example_response
 
 
 @pytest.fixture
@@ -74,28 +75,32 @@ def test_a_course_already_open_is_not_assigned_twice(scored):
     assert before == after
 
 
+def _answers(agent, a, right: bool) -> dict:
+    """Right (or wrong) answers to the questions of the agent's open attempt, started here."""
+    attempt = coursework.start_quiz(agent, a.id)
+    return {q.id: example_response(q, right) for q in course_store.attempt_quiz(attempt, a.course).quiz.questions}
+
+
 def test_passing_the_quiz_completes_the_assignment_and_failing_does_not(scored):
     from qa_app.services import users
     agent = users.get_user("sam.new")
     a = training.visible_assignments(agent)[0]
-    questions = a.course.quiz
-    wrong = {q["id"]: (q["answer"] + 1) % len(q["options"]) for q in questions}
-    _, result = training.submit_quiz(agent, a.id, wrong)
+    _, result = coursework.submit_quiz(agent, a.id, _answers(agent, a, right=False))
     assert not result.passed and a.status == "assigned"
-    right = {q["id"]: q["answer"] for q in questions}
-    _, result = training.submit_quiz(agent, a.id, right)
+    right = _answers(agent, a, right=True)
+    _, result = coursework.submit_quiz(agent, a.id, right)
     assert result.passed and a.status == "completed" and a.completed_at
     with pytest.raises(ServiceError, match="completed"):
-        training.submit_quiz(agent, a.id, right)
+        coursework.submit_quiz(agent, a.id, right)
 
 
 def test_only_the_assigned_agent_takes_the_quiz(scored, make_user):
     from qa_app.services import NotFound, users
     a = training.visible_assignments(users.get_user("sam.new"))[0]
     with pytest.raises(NotFound):
-        training.submit_quiz(make_user("other", "agent"), a.id, {})
+        coursework.submit_quiz(make_user("other", "agent"), a.id, {})
     with pytest.raises(ServiceError, match="only the assigned agent"):
-        training.submit_quiz(scored, a.id, {})
+        coursework.submit_quiz(scored, a.id, {})
 
 
 def test_rescoring_audits_the_change_of_final_score(scored):

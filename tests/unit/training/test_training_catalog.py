@@ -15,7 +15,7 @@ from training.catalog import (
     load_courses,
     parse_course_yaml,
 )
-from training.quiz import grade
+from training.quiz import example_response, grade
 
 REQUIRED = ["qa-basics-en", "compliance-en", "empathy-en", "qa-basics-zh", "compliance-zh", "empathy-zh",
             "aftersales-zh"]
@@ -32,11 +32,27 @@ def test_every_required_course_is_shipped():
 def test_each_course_has_substantial_reading_and_a_real_quiz(course):
     paragraphs = [p for p in course.body_markdown.split("\n\n") if p.strip() and not p.lstrip().startswith("#")]
     assert len(paragraphs) >= 8
-    assert len(course.quiz.questions) >= 5
-    assert all(len(q.options) >= 3 and q.explanation for q in course.quiz.questions)
+    assert len(course.quiz.questions) >= 5 and all(q.explanation for q in course.quiz.questions)
+    single = [q for q in course.quiz.questions if q.kind == "single"]
+    assert all(len(q.options) >= 3 for q in single)
     # Correct answers spread over positions, so guessing "always B" does not pass.
-    assert len({q.answer for q in course.quiz.questions}) >= 3
+    assert len({q.answer for q in single}) >= 3
     assert course.pass_mark == course.quiz.pass_mark and 50 <= course.pass_mark <= 100
+
+
+@pytest.mark.parametrize("code", ["empathy-en", "aftersales-zh"])
+def test_the_converted_courses_have_modules_and_a_pooled_quiz_of_several_question_types(code):
+    course = course_by_code(code)
+    assert len(course.modules) >= 3 and all(m.title and m.body_markdown for m in course.modules)
+    quiz = course.quiz
+    assert len({q.kind for q in quiz.questions}) >= 3
+    assert quiz.draw is not None and quiz.draw < len(quiz.questions) and quiz.shuffle
+    assert quiz.max_attempts and quiz.time_limit_minutes
+
+
+def test_a_one_page_course_is_read_as_one_module_titled_like_the_course():
+    course = course_by_code("compliance-en")
+    assert [m.title for m in course.modules] == [course.title]
 
 
 @pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
@@ -50,10 +66,10 @@ def test_a_course_is_written_in_its_own_language(course):
 
 @pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
 def test_all_correct_answers_pass_and_all_wrong_answers_fail(course):
-    right = {q.id: q.answer for q in course.quiz.questions}
-    wrong = {q.id: (q.answer + 1) % len(q.options) for q in course.quiz.questions}
+    right = {q.id: example_response(q, True) for q in course.quiz.questions}
+    wrong = {q.id: example_response(q, False) for q in course.quiz.questions}
     assert grade(course.quiz, right).passed
-    assert not grade(course.quiz, wrong).passed
+    assert grade(course.quiz, wrong).score_percent == 0.0
 
 
 @pytest.mark.parametrize(
@@ -124,7 +140,8 @@ def test_a_valid_course_file_parses():
         (with_changes(language="english"), r"^x\.yaml: language: 'english' is not a language code"),
         (with_changes(title=" "), r"^x\.yaml: title: must be a non-empty text"),
         (with_changes(summary=3), r"^x\.yaml: summary: must be a non-empty text"),
-        (with_changes(body=None), r"^x\.yaml: body: must be a non-empty text"),
+        (with_changes(body=None), r"^x\.yaml: body: give either body \(one page\) or modules"),
+        (with_changes(body=" "), r"^x\.yaml: body: must be a non-empty text"),
         (with_changes(topics="greeting"), r"^x\.yaml: topics: must be a non-empty list"),
         (with_changes(topics=[]), r"^x\.yaml: topics: must be a non-empty list"),
         (with_changes(pass_mark=120), r"^x\.yaml: pass_mark: must be a whole percentage 0\.\.100, not 120"),
