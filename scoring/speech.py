@@ -146,10 +146,10 @@ def _en_negation(tokens: list[str], after: list[str]) -> Optional[str]:
             return f"no {rest[0]}"
         if word not in _EN_NEGATIONS or (rest and rest[0] in _EN_ADDITIVE):
             continue
-        if k and tokens[k - 1] == "why":  # "why don't you calm down" is no negation
-            return None
         if word == "not" and k and tokens[k - 1] in _EN_AUXILIARIES:
             word = tokens[k - 1] + " not"
+        if "why" in tokens[max(0, k - 2):k]:  # "why don't you calm down" is no negation
+            return None
         if word.split()[0] in _EN_CAN_NOT | {"can", "could"} and ("how" in rest or "enough" in after):
             continue
         return word
@@ -157,10 +157,11 @@ def _en_negation(tokens: list[str], after: list[str]) -> Optional[str]:
 
 
 def _en_speaker_is_self(before: list[str]) -> Optional[bool]:
-    """Whose verb follows `before`: True for the speaker ("I said", "as the driver said"), False for
-    anyone else (also "I was told"), None when no subject is in sight."""
+    """Whose verb follows `before`: True for the speaker ("I said", "as the driver said", and a
+    request: "please say", "could you say"), False for anyone else (also "I was told"), None when no
+    subject is in sight."""
     words = [w for w in before[-5:] if w not in _EN_SKIP]
-    if "as" in before[-4:]:
+    if "as" in before[-4:] or "please" in before[-3:] or before[-2:-1] in (["can"], ["could"], ["would"]):
         return True
     if words and words[-1] in _EN_PASSIVE:
         return False
@@ -204,6 +205,7 @@ _ZH_OWN_OPINION = re.compile("我觉得|我认为|我想|我看|我个人|说实
 # Before 说: adverbs and "to you / to me" objects stripped, then 我/我们 means the speaker speaks.
 _ZH_TO_SOMEONE = re.compile("[跟和对给向同](?:您|你|大家|我们|我)$")
 _ZH_ADVERB = re.compile("(?:刚才|刚刚|已经|之前|早就|曾经|一直|也|都|就|刚|还|再)$")
+_ZH_REQUEST = re.compile("请|麻烦|可以|能否|能不能|需要|方便")
 _ZH_HEARSAY = ("听说", "据说", "据称", "告诉我", "告诉我们")
 _ZH_NEGATION_REACH = 5  # characters between the cue and the span, at most
 _ZH_REPORT_REACH = 14
@@ -243,7 +245,12 @@ def _zh_report(window: str) -> Optional[str]:
     for m in reversed(list(_ZH_SPEECH.finditer(window))):
         if _ZH_OWN_OPINION.search(window, m.end()):
             return None
-        if m.group() not in _ZH_HEARSAY and _zh_speaker_is_self(window[: m.start()]):
+        before = window[: m.start()]
+        if _ZH_REQUEST.search(before[-4:]):  # 请告诉我, 麻烦您说一下: the speaker asks
+            continue
+        if m.group().startswith("告诉") and (not before or before.endswith(("您", "你"))):
+            continue  # 您告诉我: asked of the customer, not hearsay
+        if m.group() not in _ZH_HEARSAY and _zh_speaker_is_self(before):
             continue
         return window[max(0, m.start() - 5): m.end()]
     return None

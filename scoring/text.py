@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
+from scoring.spelling import canonical
+
 # Han, kana, bopomofo, CJK symbols and compatibility ideographs: scripts written without spaces.
 _CJK_RANGES = (
     "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
@@ -41,7 +43,9 @@ _ASCII_TABLE = bytes(32 if _TABLE[c] == " " else c for c in range(128)) + bytes(
 
 
 def normalise(text: Optional[str]) -> str:
-    """NFKC (full-width to half-width), casefold, punctuation/symbols to spaces, collapsed whitespace.
+    """NFKC (full-width to half-width), casefold, "%" to " percent ", apostrophes deleted, other
+    punctuation/symbols to spaces, collapsed whitespace, then canonical spellings (scoring.spelling:
+    "hiiii" reads "hi", "pls" "please", "dont" "do not", "five" "5", 五星 "5星").
 
     Spaces between two CJK characters are removed, so "您 好" and "您好，" both read "您好".
     None and empty input give "".
@@ -49,13 +53,15 @@ def normalise(text: Optional[str]) -> str:
     if not text:
         return ""
     if text.isascii():  # NFKC leaves ASCII alone, casefold is lower there, and there is no CJK gap
+        text = text.replace("%", " percent ") if "%" in text else text
         folded = text.lower().encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETE).decode("ascii")
-        return " ".join(folded.split())
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
-    collapsed = " ".join(folded.split())
+        return canonical(" ".join(folded.split()))
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("%", " percent ") if "%" in text else text
+    collapsed = " ".join(text.casefold().translate(_TABLE).split())
     if " " in collapsed and _CJK_CHAR.search(collapsed):
         collapsed = _CJK_GAP.sub("", collapsed)
-    return collapsed
+    return canonical(collapsed)
 
 
 # Joins the texts of one conversation for `normalise_all`: a control character, so never part of a
@@ -63,6 +69,7 @@ def normalise(text: Optional[str]) -> str:
 _SEPARATOR = "\x00"
 _ASCII_BATCH_TABLE = b"\x00" + _ASCII_TABLE[1:]
 _SPACE_RUN = re.compile("  +")
+_PADDED_SEPARATOR = f" {_SEPARATOR} "
 
 
 def normalise_all(texts: Iterable[Optional[str]]) -> tuple[str, ...]:
@@ -72,10 +79,14 @@ def normalise_all(texts: Iterable[Optional[str]]) -> tuple[str, ...]:
     joined = _SEPARATOR.join(texts)
     if not texts or not joined.isascii() or joined.count(_SEPARATOR) != len(texts) - 1:
         return tuple(normalise(text) for text in texts)
+    joined = joined.replace("%", " percent ") if "%" in joined else joined
     folded = joined.lower().encode("ascii").translate(_ASCII_BATCH_TABLE, _ASCII_DELETE).decode("ascii")
     # The table turned all other ASCII whitespace into spaces; runs of them are rare, so look first.
     collapsed = _SPACE_RUN.sub(" ", folded) if "  " in folded else folded
-    return tuple(part.strip(" ") for part in collapsed.split(_SEPARATOR))
+    # Canonical spellings in one pass too: the separator stands as a word of its own, so that no
+    # rule reads across two texts.
+    spelled = canonical(collapsed.replace(_SEPARATOR, _PADDED_SEPARATOR))
+    return tuple(part.strip(" ") for part in spelled.split(_SEPARATOR))
 
 
 def has_cjk(text: str) -> bool:
@@ -93,9 +104,37 @@ class Match:
     text: str
 
 
-def _phrase_pattern(phrase: str) -> str:
+# Chinese phrases of three or more characters still match with up to two of these between two of
+# their characters: 核实订单 finds 核实一下订单, 给您带来不便 finds 给您带来了不便. Only particles,
+# "a bit", "again" and "you/for you"; never a negation, which would turn the meaning round.
+CJK_FILLERS = ("一下", "跟您", "为您", "帮您", "给您", "您的", "了", "的", "哦", "呢", "啊", "呀", "一", "下", "您", "再")
+_FILLER = "(?:" + "|".join(CJK_FILLERS) + "){0,2}"
+_DOUBLE_LETTER = re.compile(r"([a-z])\1")
+
+
+def _phrase_body(phrase: str) -> tuple[str, str]:
+    """(regex without edges, a literal every match contains, or "" when none) for one normalised phrase.
+
+    A double letter in a Latin word of four or more letters may be written once ("goooood" reads
+    "god" once elongations are folded; "sory", "helo" are common slips): "good" becomes go{1,2}d.
+    Shorter words stay exact, as "as"/"ass", "to"/"too" and "of"/"off" are different words. A
+    Chinese phrase of three or more characters allows fillers between its characters (CJK_FILLERS)."""
+    if len(phrase) >= 3 and all(_CJK_CHAR.match(c) for c in phrase):
+        return _FILLER.join(map(re.escape, phrase)), ""
+    words, needle = [], phrase
+    for word in phrase.split(" "):
+        double = _DOUBLE_LETTER.search(word) if len(word) >= 4 and word.isalpha() else None
+        if double is None:
+            words.append(re.escape(word))
+            continue
+        if needle is phrase:  # the phrase up to the first letter that may be single
+            needle = phrase[: len(" ".join(words + [""])) + double.start() + 1]
+        words.append(_DOUBLE_LETTER.sub(lambda m: re.escape(m.group(1)) + "{1,2}", word))
+    return re.escape(" ").join(words), needle
+
+
+def _phrase_pattern(phrase: str, body: str) -> str:
     """Regex for one normalised phrase: word boundaries only at Latin/digit edges, none at CJK edges."""
-    body = re.escape(phrase)
     left = "" if _CJK_CHAR.match(phrase[0]) else _LEFT_EDGE
     right = "" if _CJK_CHAR.match(phrase[-1]) else _RIGHT_EDGE
     return f"{left}{body}{right}"
@@ -112,12 +151,21 @@ class PhraseMatcher:
         labels: list[str] = []
         patterns: list[str] = []
         seen: set[str] = set()
+        bodies: list[str] = []
+        needles: set[str] = set()
+        tolerant: list[str] = []
         for phrase in phrases:
             norm = normalise(phrase)
             if norm and norm not in seen:
                 seen.add(norm)
                 labels.append(phrase)
-                patterns.append(_phrase_pattern(norm))
+                body, needle = _phrase_body(norm)
+                bodies.append(body)
+                if needle:
+                    needles.add(needle)
+                else:
+                    tolerant.append(body)
+                patterns.append(_phrase_pattern(norm, body))
         labels.extend(regexes)
         patterns.extend(f"(?:{r})" for r in regexes)
         self.labels: tuple[str, ...] = tuple(labels)
@@ -127,10 +175,12 @@ class PhraseMatcher:
         joined = "|".join(f"(?P<_q{i}>{patterns[i]})" for i in order)
         self._any = re.compile(joined) if patterns else None
         # The edge lookbehinds keep `re` from skipping ahead by first character, so `_any` scans text
-        # about 20 times slower than a bare alternation of the literals. Every match of `_any` starts
-        # with one of the literals, so without regexes that alternation finds where `_any` may match.
-        self._quick = re.compile("|".join(map(re.escape, sorted(seen)))) if seen and not regexes else None
-        self._literals = tuple(sorted(seen))
+        # about 20 times slower than a bare alternation of the phrases. Every match of `_any` starts
+        # with a match of one of the bare phrases, so without regexes that alternation finds where
+        # `_any` may match; and every match contains one of the needles (see _phrase_body).
+        self._quick = re.compile("|".join(sorted(bodies))) if seen and not regexes else None
+        self._literals = tuple(sorted(needles))
+        self._tolerant = re.compile("|".join(tolerant)) if tolerant else None
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -165,7 +215,14 @@ class PhraseMatcher:
         # Normalised texts and phrases hold no newline, so no literal is found across two texts;
         # over a long text, `in` per literal beats the alternation, which tries every likely start.
         joined = "\n".join(texts)
-        return any(literal in joined for literal in self._literals)
+        if any(literal in joined for literal in self._literals):
+            return True
+        return self._tolerant is not None and self._tolerant.search(joined) is not None
+
+    def find(self, label: str, text: str, pos: int = 0) -> Optional[Match]:
+        """The first match of the one phrase (or regex) `label` at or after `pos`, or None."""
+        m = self._each[self.labels.index(label)].search(text, pos)
+        return None if m is None else Match(label, m.start(), m.end(), m.group())
 
     def each(self, text: str) -> dict[str, Match]:
         """The first match of every phrase that occurs, keyed by phrase (for "all of" rules)."""
@@ -267,6 +324,14 @@ class FuzzyMatcher:
         if exact is not None or self.similarity >= 1.0:
             return exact
         return self._fuzzy(text, pos, self._targets)
+
+    def find(self, label: str, text: str, pos: int = 0) -> Optional[Match]:
+        """The first exact, else similar-enough, match of the one phrase `label` at or after `pos`."""
+        exact = self.exact.find(label, text, pos)
+        if exact is not None or self.similarity >= 1.0:
+            return exact
+        targets = [t for t in self._targets if t[0] == label]
+        return self._fuzzy(text, pos, targets) if targets else None
 
     def each(self, text: str) -> dict[str, Match]:
         """The first exact, else similar-enough, match of every phrase that occurs (regexes: exact)."""

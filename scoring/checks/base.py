@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Hashable, Iterable, Mapping, Optional
 
 from scoring.result import RESULTS, Evidence
+from scoring.speech import Layout, layout_of, own_words
+from scoring.text import Match
 from transcripts.model import Conversation
 
 Problems = list[tuple[str, str]]  # (parameter path relative to `check`, message)
@@ -125,3 +127,67 @@ def quoted(items: Iterable[str], limit: int = 3) -> str:
 def plural(count: int, noun: str) -> str:
     """'1 agent turn', '3 agent turns'."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def find_from(matcher, turns: list[int], context: CheckContext, cursor: tuple[int, int]):
+    """(position in `turns`, end offset) of the first match at or after `cursor` (a position in
+    `turns` and a character offset in that turn), else None: for steps that must come in order."""
+    position, offset = cursor
+    for k in range(position, len(turns)):
+        m = matcher.search(context.normalised[turns[k]], offset if k == position else 0)
+        if m is not None:
+            return k, m.end
+    return None
+
+
+# ---------------------------------------------------------------- the speaker's own words
+
+def turn_layout(conversation: Conversation, context: CheckContext, index: int) -> Layout:
+    """Clauses, sentences and quotations of one turn (scoring.speech.layout_of), once per conversation."""
+    return memoised(context, ("layout", index), lambda: layout_of(conversation.turns[index].text))
+
+
+def not_own(conversation: Conversation, context: CheckContext, index: int, match: Match) -> Optional[str]:
+    """Why `match` in turn `index` is not the speaker's own words (negated, quoted, reported), or None."""
+    text = context.normalised[index]
+    return own_words(text, match.start, match.end, context.language,
+                     layout=turn_layout(conversation, context, index))
+
+
+def own_search(matcher, conversation: Conversation, context: CheckContext, index: int, pos: int = 0,
+               ignored: Optional[list[str]] = None) -> Optional[Match]:
+    """The first match of `matcher` in turn `index`, at or after `pos`, that is the speaker's own
+    words; each match passed over is noted in `ignored` ('"phrase" in turn 3: negated by 'not'')."""
+    text = context.normalised[index]
+    while (m := matcher.search(text, pos)) is not None:
+        reason = not_own(conversation, context, index, m)
+        if reason is None:
+            return m
+        if ignored is not None:
+            ignored.append(f'"{m.phrase}" in {turn_name(index)}: {reason}')
+        pos = m.start + 1
+    return None
+
+
+def own_each(matcher, conversation: Conversation, context: CheckContext, index: int,
+             ignored: Optional[list[str]] = None) -> dict[str, Match]:
+    """Like `matcher.each`, keeping for every phrase its first match that is the speaker's own words."""
+    found = matcher.each(context.normalised[index])
+    for label, m in list(found.items()):
+        while m is not None and (reason := not_own(conversation, context, index, m)) is not None:
+            if ignored is not None:
+                ignored.append(f'"{label}" in {turn_name(index)}: {reason}')
+            m = matcher.find(label, context.normalised[index], m.start + 1)
+        if m is None:
+            del found[label]
+        else:
+            found[label] = m
+    return found
+
+
+def ignored_note(ignored: list[str], limit: int = 2) -> str:
+    """' (ignored: "x" in turn 2: negated by 'not')' for explanations, or '' when nothing was ignored."""
+    if not ignored:
+        return ""
+    more = f" and {len(ignored) - limit} more" if len(ignored) > limit else ""
+    return f" (ignored: {'; '.join(ignored[:limit])}{more})"

@@ -23,7 +23,7 @@ PROFANITY = {
 # continuations are listed.
 BLAMING = {
     "en": (
-        "it's your fault", "it is your fault", "that's your fault", "your own fault", "your problem",
+        "it's your fault", "that's your fault", "your own fault", "your problem",
         "not my problem", "not our problem", "not our fault", "you should have read",
         "you should have checked", "you should have known", "you should have looked",
         "you should have told us", "you should have ordered", "you should've read",
@@ -40,7 +40,7 @@ BLAMING = {
 PROHIBITED_PROMISES = {
     "en": (
         "i guarantee", "we guarantee", "guaranteed refund", "100% refund guaranteed", "refund guaranteed",
-        "i promise you a refund", "five-star review for a refund", "5-star review for a refund",
+        "i promise you a refund", "five-star review for a refund",
         "refund for a good review", "cashback for a good review",
         "cash back for a five-star review", "leave a good review and",
     ),

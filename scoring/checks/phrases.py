@@ -11,7 +11,11 @@ from scoring.checks.base import (
     CheckOutcome,
     CheckType,
     evidence_of,
+    find_from,
+    ignored_note,
     memoised,
+    own_each,
+    own_search,
     plural,
     quoted,
     turn_name,
@@ -98,24 +102,30 @@ def _present_sentiment_turns(conversation: Conversation, params: Mapping, contex
 
 
 def _present_in(conversation: Conversation, params: Mapping, context: CheckContext, turns: list[int], where: str):
+    """Pass when the phrases are in `turns` as the agent's own words: a negated, quoted or reported
+    phrase ("I won't apologise", "not sorry") does not count, and the explanation says so."""
     label = str(params.get("label", "required phrase"))
     matcher = matcher_for(params.get("phrases", ()), params.get("regexes", ()), _similarity(params))
+    ignored: list[str] = []
     if params.get("mode", "any") == "all":
         found: dict[str, int] = {}
         for i in turns:
-            for phrase in matcher.each(context.normalised[i]):
+            for phrase in own_each(matcher, conversation, context, i, ignored):
                 found.setdefault(phrase, i)
         missing = [x for x in matcher.labels if x not in found]
         evidence = [evidence_of(conversation, i) for i in sorted(set(found.values()))]
         score = round(len(found) / len(matcher), 4)
         if not missing:
             return CheckOutcome.passed(f"every {label} found in {where}", evidence)
-        return CheckOutcome.failed(f"{label} missing in {where}: {quoted(missing)}", evidence, score)
-    for i in turns:
-        m = matcher.search(context.normalised[i])
-        if m is not None:
-            return CheckOutcome.passed(f'{label} "{m.phrase}" in {turn_name(i)}', [evidence_of(conversation, i)])
-    return CheckOutcome.failed(f"no {label} in {where}")
+        return CheckOutcome.failed(f"{label} missing in {where}: {quoted(missing)}{ignored_note(ignored)}",
+                                   evidence, score)
+    texts = [context.normalised[i] for i in turns]
+    if matcher.may_occur(texts):
+        for i in turns:
+            m = own_search(matcher, conversation, context, i, ignored=ignored)
+            if m is not None:
+                return CheckOutcome.passed(f'{label} "{m.phrase}" in {turn_name(i)}', [evidence_of(conversation, i)])
+    return CheckOutcome.failed(f"no {label} in {where}{ignored_note(ignored)}")
 
 
 @mention_precondition
@@ -176,13 +186,14 @@ def phrases_absent(conversation: Conversation, params: Mapping[str, object], con
         return CheckOutcome.na(f"no {speaker} turn with text")
     phrases, group_of = _absent_phrases(params)
     matcher = matcher_for(phrases, params.get("regexes", ()), _similarity(params))
-    # Forbidden phrases are rare: one look over all the turns usually settles it.
+    # Forbidden phrases are rare: one look over all the turns usually settles it. A negated, quoted
+    # or reported phrase ("the courier said it's your problem") is not the speaker's: no failure.
     texts = [context.normalised[i] for i in turns]
-    hits = []
+    hits, ignored = [], []
     if matcher.may_occur(texts):
-        hits = [(i, m) for i, text in zip(turns, texts) if (m := matcher.search(text)) is not None]
+        hits = [(i, m) for i in turns if (m := own_search(matcher, conversation, context, i, ignored=ignored))]
     if not hits:
-        return CheckOutcome.passed(f"no {label} in {plural(len(turns), speaker + ' turn')}")
+        return CheckOutcome.passed(f"no {label} in {plural(len(turns), speaker + ' turn')}{ignored_note(ignored)}")
     first, m = hits[0]
     group = f" ({group_of[m.phrase].replace('_', ' ')})" if m.phrase in group_of else ""
     more = f" and {plural(len(hits) - 1, 'more turn')}" if len(hits) > 1 else ""
@@ -217,13 +228,7 @@ def ordered_steps(conversation: Conversation, params: Mapping[str, object], cont
 
 
 def _search_from(step: Mapping, turns: list[int], context: CheckContext, cursor: tuple[int, int]):
-    matcher = matcher_for(step.get("phrases", ()), step.get("regexes", ()))
-    position, offset = cursor
-    for k in range(position, len(turns)):
-        m = matcher.search(context.normalised[turns[k]], offset if k == position else 0)
-        if m is not None:
-            return k, m.end
-    return None
+    return find_from(matcher_for(step.get("phrases", ()), step.get("regexes", ())), turns, context, cursor)
 
 
 _SIMILARITY = p.number(0.5, 1.0)

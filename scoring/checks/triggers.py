@@ -13,6 +13,8 @@ from scoring.checks.base import (
     CheckOutcome,
     RunFn,
     evidence_of,
+    own_each,
+    own_search,
     plural,
     quoted,
     turn_name,
@@ -90,15 +92,17 @@ def _episodes(triggers: list[tuple[int, str]], agents: list[int]) -> list[tuple[
     return [(i, reason, k) for k, (i, reason) in sorted(episodes.items())]
 
 
-def _answer(matcher, window: list[int], context: CheckContext, every: bool) -> Optional[int]:
-    """The agent turn in `window` where the requirement is met (a phrase, or the last missing one)."""
+def _answer(matcher, conversation: Conversation, window: list[int], context: CheckContext,
+            every: bool) -> Optional[int]:
+    """The agent turn in `window` where the requirement is met (a phrase, or the last missing one),
+    counting only the agent's own words (not "I won't apologise")."""
     found: set[str] = set()
     for i in window:
         if not every:
-            if matcher.search(context.normalised[i]) is not None:
+            if own_search(matcher, conversation, context, i) is not None:
                 return i
             continue
-        found.update(matcher.each(context.normalised[i]))
+        found.update(own_each(matcher, conversation, context, i))
         if len(found) == len(matcher):
             return i
     return None
@@ -128,7 +132,7 @@ def answered_after(
     every = params.get("mode", "any") == "all"
     answered, missed = [], []
     for start, reason, k in episodes:
-        hit = _answer(matcher, agents[k:k + limit], context, every)
+        hit = _answer(matcher, conversation, agents[k:k + limit], context, every)
         (answered if hit is not None else missed).append((start, reason, hit))
     within = f"within {plural(limit, 'agent turn')}"
     evidence = sorted({x for s, _, h in answered + missed for x in (s, h) if x is not None})

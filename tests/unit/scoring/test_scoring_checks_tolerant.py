@@ -9,9 +9,9 @@ SHOP = ["thank you for calling bright shop"]
 FUZZY = [
     ("a misheard brand name matches", SHOP, 0.85, "Thank you for calling Brite Shop, how can I help?",
      "thank you for calling brite shop"),
-    ("a shortened word matches", SHOP, 0.85, "hi thank u for calling bright shop", "thank u for calling bright shop"),
+    ("a shortened word matches", SHOP, 0.85, "hi thank yu for calling bright shop", "thank yu for calling bright shop"),
     ("the window starts on the best word, not the first similar one", SHOP, 0.85,
-     "hello there thank u for calling bright shop", "thank u for calling bright shop"),
+     "hello there thank yu for calling bright shop", "thank yu for calling bright shop"),
     ("an exact phrase is found as usual", SHOP, 0.85, "yes, thank you for calling bright shop",
      "thank you for calling bright shop"),
     # Of the windows starting at one place the most similar wins: here the one without the wrong character.

@@ -19,6 +19,8 @@ NEVER = "(?!x)x"
 def _folded_ascii(char: str) -> str:
     if char in "'`":
         return ""
+    if char == "%":
+        return " percent "
     return " " if unicodedata.category(char)[0] in "PSZC" else char.lower()
 
 
@@ -39,9 +41,10 @@ def test_every_ascii_character_is_folded_as_the_normalise_contract_says(code):
         ["one\x00two", "three"],
         ["您 好，", "Hello there"],
         ["ｆｕｌｌ ｗｉｄｔｈ", "plain"],
+        ["Hiiii", "twenty", "five stars", "can", "not", "happy 2", "2 help", "I'm 100%"],
         ["x"],
     ],
-    ids=["none", "blank", "whitespace", "apostrophes", "nul-in-text", "mixed-cjk", "full-width", "one"],
+    ids=["none", "blank", "whitespace", "apostrophes", "nul-in-text", "mixed-cjk", "full-width", "spellings", "one"],
 )
 def test_normalise_all_gives_normalise_of_each_text(texts):
     assert normalise_all(texts) == tuple(normalise(t) for t in texts)
@@ -50,7 +53,7 @@ def test_normalise_all_gives_normalise_of_each_text(texts):
 @pytest.mark.parametrize("seed", range(5))
 def test_normalise_all_agrees_with_normalise_on_random_ascii_conversations(seed):
     rng = random.Random(seed)
-    alphabet = "ab Z,.'`!\t\n-_ 0"
+    alphabet = "ab Z,.'`!\t\n-_ 0%"
     for _ in range(300):
         texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(rng.randrange(6))]
         assert normalise_all(texts) == tuple(normalise(t) for t in texts)

@@ -50,9 +50,9 @@ def test_the_speakers_own_assertions_are_their_own_words(raw, phrase):
 
 NOT_OWN = [
     ("I am not saying it's your fault.", "it's your fault", "negated by 'am not'"),
-    ("I'm not saying that it is your fault at all.", "it is your fault", "negated by 'not'"),
+    ("I'm not saying that it is your fault at all.", "it is your fault", "negated by 'am not'"),
     ("I won't apologise.", "apologise", "negated by '" + normalise("won't") + "'"),
-    ("I'm not sorry.", "sorry", "negated by 'not'"),
+    ("I'm not sorry.", "sorry", "negated by 'am not'"),
     ("I can't guarantee a refund.", "guarantee", "negated by '" + normalise("can't") + "'"),
     ("I never said you should have read it.", "you should have read", "negated by 'never'"),
     ("No one is saying it's your fault.", "it's your fault", "negated by 'no one'"),
@@ -100,7 +100,7 @@ def test_the_layout_gives_clause_and_sentence_starts_and_quoted_spans_in_normali
     layout = layout_of(raw)
     assert [text[i:i + 5] for i in layout.clauses] == ["hi i ", "i che", "the c"]
     assert [text[i:i + 5] for i in layout.sentences] == ["hi i ", "the c"]
-    assert [text[a:b] for a, b in layout.quoted] == ["its your fault"]
+    assert [text[a:b] for a, b in layout.quoted] == ["it is your fault"]
 
 
 @pytest.mark.parametrize("raw", ["", None, "!!!", "“unclosed quote"])
