@@ -1,4 +1,5 @@
-"""Compliance checks: asking for sensitive payment/login data, offering escalation when asked."""
+"""Compliance checks: asking for sensitive payment/login data, offering escalation when asked, covering
+the required steps of a process (三查三核 and its confirmation, the elements of a return policy)."""
 from __future__ import annotations
 
 from typing import Mapping
@@ -12,9 +13,11 @@ from scoring.checks.base import (
     ignored_note,
     own_search,
     plural,
+    quoted,
     turn_name,
     turns_of,
 )
+from scoring.checks.preconditions import escalation_request
 from scoring.text import phrase_matcher
 from transcripts.model import Conversation
 
@@ -49,16 +52,15 @@ def data_handling(conversation: Conversation, params: Mapping[str, object], cont
 def escalation_offered(
     conversation: Conversation, params: Mapping[str, object], context: CheckContext
 ) -> CheckOutcome:
-    """When the customer asks for a supervisor/manager (a `requests` phrase), the agent must offer
-    escalation (an `offers` phrase) in the following agent turns (all of them, or the next N)."""
-    asked = phrase_matcher(params.get("requests", ()))
-    request = next(
-        ((i, m) for i in turns_of(conversation, context, "customer") if (m := asked.search(context.normalised[i]))),
-        None,
-    )
+    """When the customer asks for a supervisor, a manager or to complain (a `requests` phrase, or the
+    shipped ones of preconditions.escalation_request), an agent turn after it (all of them, or the next
+    `within_agent_turns`) must offer or arrange escalation (an `offers` phrase: a named person, a
+    callback, a transfer). Otherwise it fails, as refused when a `refusals` phrase was said ("managers
+    don't talk to customers"), else as ignored. N/A without a request an agent turn follows."""
+    request = escalation_request(conversation, context, tuple(params.get("requests", ())))
     if request is None:
         return CheckOutcome.na("the customer did not ask for escalation")
-    start, m = request
+    start, asked = request
     after = [i for i in turns_of(conversation, context, "agent") if i > start]
     if not after:
         return CheckOutcome.na(f"the customer asked for escalation ({turn_name(start)}) after the last agent turn")
@@ -71,8 +73,88 @@ def escalation_offered(
             evidence = [evidence_of(conversation, start), evidence_of(conversation, i)]
             return CheckOutcome.passed(f'escalation "{offer.phrase}" offered in {turn_name(i)}', evidence)
     where = f"the next {plural(len(window), 'agent turn')}" if limit else "any later agent turn"
-    reason = f'the customer asked ("{m.phrase}", {turn_name(start)}) but no escalation was offered in {where}'
-    return CheckOutcome.failed(reason, [evidence_of(conversation, start)])
+    refusals = phrase_matcher(params.get("refusals", ()))
+    refused = next(((i, m) for i in window if (m := refusals.search(context.normalised[i]))), None)
+    evidence = [evidence_of(conversation, start)]
+    if refused is not None:
+        evidence.append(evidence_of(conversation, refused[0]))
+        return CheckOutcome.failed(f'the customer asked ("{asked}", {turn_name(start)}) and the agent refused '
+                                   f'("{refused[1].phrase}", {turn_name(refused[0])})', evidence)
+    return CheckOutcome.failed(f'the customer asked ("{asked}", {turn_name(start)}) but no escalation was '
+                               f'offered in {where}', evidence)
+
+
+def _find_from(matcher, turns: list[int], context: CheckContext, cursor: tuple[int, int]):
+    """(position in `turns`, end offset) of the first match at or after `cursor`, else None."""
+    position, offset = cursor
+    for k in range(position, len(turns)):
+        m = matcher.search(context.normalised[turns[k]], offset if k == position else 0)
+        if m is not None:
+            return k, m.end
+    return None
+
+
+def _steps_found(params: Mapping, turns: list[int], context: CheckContext):
+    """([(step name, turn index)], [missing names], cursor after the last step found)."""
+    in_order = bool(params.get("in_order", False))
+    cursor, last = (0, 0), (0, 0)
+    found, missing = [], []
+    for step in params.get("steps", ()):
+        hit = _find_from(phrase_matcher(step.get("phrases", ()), step.get("regexes", ())), turns, context,
+                         cursor if in_order else (0, 0))
+        if hit is None:
+            missing.append(str(step["name"]))
+            continue
+        found.append((str(step["name"]), turns[hit[0]]))
+        cursor = hit
+        last = max(last, hit)
+    return found, missing, last
+
+
+def _confirmed(conversation: Conversation, confirm: Mapping, context: CheckContext, after: int):
+    """Turn index where the solution is confirmed after turn `after`: an agent turn asking the
+    customer to agree (`agent`), or a customer turn accepting (`customer`, without a `refusals`
+    phrase) after a later agent turn. None when neither happened."""
+    asks = phrase_matcher(confirm.get("agent", ()), confirm.get("agent_regexes", ()))
+    for i in turns_of(conversation, context, "agent"):
+        if i >= after and asks.search(context.normalised[i]) is not None:
+            return i
+    accepts = phrase_matcher(confirm.get("customer", ()), confirm.get("customer_regexes", ()))
+    refuses = phrase_matcher(confirm.get("refusals", ()))
+    proposed = next((i for i in turns_of(conversation, context, "agent") if i >= after), None)
+    for i in turns_of(conversation, context, "customer"):
+        text = context.normalised[i]
+        if proposed is not None and i > proposed and accepts.search(text) and not refuses.search(text):
+            return i
+    return None
+
+
+def steps_covered(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
+    """Every step (a named phrase group) occurs in the speaker's turns, in any order or, with
+    `in_order`, each after the previous one. With `confirm`, a last step "confirm" follows the others:
+    the agent asks whether the solution suits the customer, or the customer accepts it. Score = share
+    of the steps (confirm included) found; evidence: the turns where they were found."""
+    turns = turns_of(conversation, context, str(params.get("speaker", "agent")))
+    if not turns:
+        return CheckOutcome.na("no agent turn with text")
+    found, missing, last = _steps_found(params, turns, context)
+    total = len(params.get("steps", ()))
+    confirm = params.get("confirm")
+    if isinstance(confirm, Mapping):
+        total += 1
+        at = _confirmed(conversation, confirm, context, turns[last[0]] if found else 0)
+        if at is None:
+            missing.append("confirm")
+        else:
+            found.append(("confirm", at))
+    evidence = [evidence_of(conversation, i) for i in sorted({i for _, i in found})]
+    label = str(params.get("label", "steps"))
+    if not missing:
+        steps_at = ", ".join(f"{name} ({turn_name(i)})" for name, i in found)
+        return CheckOutcome.passed(f"{label}: all covered: {steps_at}", evidence)
+    order = " or out of order" if params.get("in_order") else ""
+    return CheckOutcome.failed(f"{label}: missing{order}: {quoted(missing, 5)}", evidence,
+                               round(len(found) / total, 4))
 
 
 DATA_HANDLING = CheckType(
@@ -89,8 +171,25 @@ ESCALATION_OFFERED = CheckType(
     "escalation_offered",
     escalation_offered,
     p.schema(
-        {"requests": p.phrases, "offers": p.phrases, "within_agent_turns": p.positive_int},
-        required=("requests", "offers"),
+        {"requests": p.phrases, "offers": p.phrases, "refusals": p.phrases, "within_agent_turns": p.positive_int},
+        required=("offers",),
     ),
-    description="When the customer asks for a supervisor or manager, the agent offers escalation.",
+    description="When the customer asks for a supervisor, a manager or to complain, the agent offers or "
+                "arranges escalation (a named person, a callback, a transfer).",
+)
+
+_STEP = p.record({"name": p.text, "phrases": p.phrases, "regexes": p.regexes}, required=("name", "phrases"))
+_CONFIRM = p.record(
+    {"agent": p.phrases, "agent_regexes": p.regexes, "customer": p.phrases, "customer_regexes": p.regexes,
+     "refusals": p.phrases},
+    any_of=("agent", "agent_regexes", "customer", "customer_regexes"),
+)
+
+STEPS_COVERED = CheckType(
+    "steps_covered",
+    steps_covered,
+    p.schema({"steps": p.list_of(_STEP), "in_order": p.boolean, "confirm": _CONFIRM, "label": p.text,
+              "speaker": p.choice("agent", "customer")}, required=("steps",)),
+    description="Every step (a group of phrases) is covered, in any order or in order, optionally followed "
+                "by the customer's agreement to the solution (三查三核, the elements of a return policy).",
 )
