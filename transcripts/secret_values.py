@@ -83,13 +83,17 @@ _SYMBOL = re.compile(r"[!@#$%^&*_+=~?]")
 
 def may_hold_secret(text: str) -> bool:
     """False only if the text holds no word that can name a secret."""
-    folded = fold_case(text)
-    return any(anchor in folded for anchor in _ANCHORS)
+    return any(map(_folded(text).__contains__, _ANCHORS))
+
+
+def _folded(text: str) -> str:
+    """Lower case as the keyword regex reads it ("İ" and "ı" are "i"), cheaply for the usual text."""
+    return text.lower() if text.isascii() or ("İ" not in text and "ı" not in text) else fold_case(text)
 
 
 def keywords(text: str) -> Iterator[re.Match[str]]:
     """The matches `_KEYWORD.finditer(text)` gives, tried only where an anchor is near."""
-    folded = fold_case(text)  # same case-insensitive reading as the regex; "İ" and "ı" are "i"
+    folded = _folded(text)
     anchors = _ANCHOR.finditer(folded) if len(folded) == len(text) else _ANCHOR_ANY_CASE.finditer(text)
     end = 0
     for anchor in anchors:
