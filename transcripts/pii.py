@@ -15,10 +15,10 @@ from stdnum.cn import ric
 
 from transcripts import secret_values
 from transcripts.model import Conversation
-from transcripts.spoken import count_digits as _count_digits, may_hold_spoken_number as _may_hold_spoken_number
-from transcripts.spoken import spoken_runs as _spoken_runs
 from transcripts.phones import find_phones as _find_phones  # a module global so tests can replace it
 from transcripts.secret_values import find_secrets as _find_secrets, may_hold_secret as _may_hold_secret
+from transcripts.spoken import count_digits as _count_digits, may_hold_spoken_number as _may_hold_spoken_number
+from transcripts.spoken import spoken_runs as _spoken_runs
 # bench/pii.py times the matcher and clears the verdict cache under these names.
 from transcripts.phones import _run_verdict, find_phones_with_matcher as _find_phones_with_matcher  # noqa: F401
 
@@ -382,7 +382,7 @@ _CONTEXT_WORD = re.compile(
     re.IGNORECASE,
 )
 _CARD_WINDOW = 40  # most characters between the keyword and the number
-_NUMBER_OR_PLACEHOLDER = re.compile(r"[0-9]|\[(?:%s)\]" % "|".join(KINDS))
+_NUMBER_OR_PLACEHOLDER = re.compile(r"[0-9]|\[(?:{})\]".format("|".join(KINDS)))
 _WITHIN_GROUP = re.compile(r"[\s\-]*")
 
 

@@ -10,7 +10,7 @@ alone, sorted and not overlapping; the words around them stay.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from transcripts.spoken import fold_case, spoken_runs
 
@@ -132,7 +132,7 @@ def find_secrets(text: str, spoken: bool) -> list[Span]:
     return spans
 
 
-def _value_at(text: str, start: int, kind: str, style: str, spoken: bool) -> Optional[tuple[int, int]]:
+def _value_at(text: str, start: int, kind: str, style: str, spoken: bool) -> tuple[int, int] | None:
     """(start, end) of a value of `kind` at `start` (inside its quotes if quoted), or None.
 
     `style` says what may be a value: "digits" only digits, "en" also a token that looks like a
@@ -157,7 +157,7 @@ def _digits_fit(value: str, kind: str) -> bool:
     return value.replace(" ", "").isdigit() and len(value.replace(" ", "")) in _DIGITS[kind]
 
 
-def _digits_end(text: str, start: int, kind: str, spoken: bool) -> Optional[int]:
+def _digits_end(text: str, start: int, kind: str, spoken: bool) -> int | None:
     """End of the longest run of digit groups at `start` whose length fits `kind` and that is not an
     amount, duration or date; digits read out as words count when `spoken`."""
     if spoken and _SPOKEN_START.match(text, start):
@@ -205,7 +205,8 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 # "the code on the parcel label", "the code of the coupon": a generic code named as something else's.
-_CODE_OF = re.compile(r"\s+(?:on|of|from|for|in|at)\s+(?:the|your|my|this|that)\s+(?P<noun>[a-z]+)", re.I)
+_CODE_OF = re.compile(r"\s+(?:on|of|from|for|in|at)\s+(?:the|your|my|this|that)\s+(?P<noun>[a-z]+)",
+                      re.IGNORECASE)
 _CODE_OF_SECRET = frozenset({"account", "app", "phone", "mobile", "text", "sms", "message", "email", "screen"})
 _LEAD = re.compile(
     r"(?:\s*(?:sure|ok(?:ay)?|yes|yeah|yep|yup|um+|uh+|erm?|hmm+|so|right|alright|here\s+(?:it\s+)?is|here"
@@ -227,7 +228,7 @@ _OTHER_THING = re.compile(
 )
 
 
-def asked_for(text: str) -> Optional[str]:
+def asked_for(text: str) -> str | None:
     """The kind of secret an agent's turn asks for, or None.
 
     The last clause that asks about something decides: it must name a secret that no negation
@@ -247,7 +248,7 @@ def asked_for(text: str) -> Optional[str]:
     return asked
 
 
-def _secret_named(clause: str) -> Optional[str]:
+def _secret_named(clause: str) -> str | None:
     for match in keywords(clause):
         if _NEGATION.search(clause, 0, match.start()):
             return None

@@ -4,11 +4,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transcripts import pii, secret_values
 from transcripts.model import Conversation, Turn
-from transcripts.pii import DEFAULT, KINDS, RedactionConfig, RedactionResult, redact, redact_conversation
+from transcripts.pii import (
+    DEFAULT,
+    KINDS,
+    RedactionConfig,
+    RedactionResult,
+    redact,
+    redact_conversation,
+)
 
 NO_COUNTS = dict.fromkeys(KINDS, 0)
 
