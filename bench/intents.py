@@ -92,7 +92,8 @@ def figures(rows, model) -> dict:
         out[language] = {}
         for name in CHECKS:
             a = agreement(pairs_for(name, part_rows, part_products), CLASSES.get(name, ("pass", "fail")))
-            out[language][name] = {"n": a.n, "accuracy": a.accuracy, "kappa": a.kappa.value}
+            out[language][name] = {"n": a.n, "accuracy": a.accuracy, "kappa": a.kappa.value,
+                                   "confusion": a.confusion.as_dict()}
     return out
 
 
@@ -148,7 +149,14 @@ def main(argv=None) -> int:
         for language, criteria in result["criteria"].items():
             cells = ", ".join(f"{c} {_f(v['accuracy'])}/{_f(v['kappa'])} (n {v['n']})" for c, v in criteria.items())
             print(f"  {language:>3} accuracy/kappa: {cells}")
+        print("  confusion (rows: label, columns: product), all: " + "; ".join(
+            f"{c} {_matrix(v['confusion'])}" for c, v in result["criteria"]["all"].items()))
     return 0
+
+
+def _matrix(confusion: dict) -> str:
+    classes = confusion["classes"]
+    return " ".join(f"{a}->{b} {n}" for a, row in zip(classes, confusion["counts"]) for b, n in zip(classes, row) if n)
 
 
 def _f(value) -> str:

@@ -167,7 +167,8 @@ def _upset_sentiment_turns(conversation: Conversation, params: Mapping, context:
 
 def _present_extra(params: Mapping[str, object]):
     problems = []
-    if params.get("speaker") == "customer" and ("within_first_agent_turns" in params or "within_last_agent_turns" in params):
+    windowed = "within_first_agent_turns" in params or "within_last_agent_turns" in params
+    if params.get("speaker") == "customer" and windowed:
         problems.append(("speaker", "must be agent with within_first_agent_turns or within_last_agent_turns"))
     return problems
 

@@ -59,7 +59,8 @@ RULES: dict[str, list[tuple[float, str]]] = {
               r"|ringing|dialling|dialing|getting back)"),
         (0.55, r"thank(?:s| you|s so much| you so much)? for (?:waiting|holding|your patience|bearing with)"),
         (0.85, r"welcome (?:to|back)"),
-        (0.8, r"(?:nice|lovely|great|good|glad|pleased) to (?:meet|hear from|speak with|speak to|talk to|chat with) <you>"),
+        (0.8, r"(?:nice|lovely|great|good|glad|pleased) to (?:meet|hear from|speak with|speak to|talk to"
+              r"|chat with) <you>"),
         (0.75, r"(?:my name is|my names|you(?:re| are) (?:speaking|chatting|talking) (?:to|with)|this is \w+"
                r" (?:from|at|with|speaking|here)|\w+ here from)"),
         (0.45, r"how (?:can|may|could) i (?:help|assist) <you>(?: today)?"),
@@ -117,12 +118,22 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.8, r"<you> (?:never|didnt|did not) (?:even )?(?:bother|bothered) to"),
         (0.8, r"<you> (?:didnt|did not|never|failed to|forgot to|couldnt be bothered to|didnt bother to)"
               r" (?:read|check|follow|listen|pay attention|look at|measure|bother)"),
-        (0.75, r"<you> (?:clearly |obviously )?(?:broke|damaged|ruined|messed up|screwed up|misused|mishandled) (?:it|the|your|this)"),
+        (0.75, r"<you> (?:clearly |obviously )?(?:broke|damaged|ruined|messed up|screwed up|misused"
+               r"|mishandled) (?:it|the|your|this)"),
         (0.7, r"<you> (?:entered|typed|put|gave|selected|chose|picked|ordered|used|wrote|filled in) (?:in )?"
               r"(?:the |a |an |it )?wrong"),
         (0.8, r"(?:only|just) (?:have|got) (?:yourself|urself) to blame|blame (?:yourself|urself)"),
         (0.75, r"(?:because|cause|cos|coz) <you> (?:didnt|did not|never|failed|forgot|couldnt|were too)"),
         (0.7, r"<youre> (?:the one|the reason|responsible|to blame|at fault)"),
+        (0.85, r"(?:the )?(?:problem|issue|mistake|error|fault) (?:is|was|lies|is all) (?:on|at|with) (?:your"
+               r"|ur) (?:end|side)"
+               r"|<its> (?:on|at) (?:your|ur) (?:end|side)|<you> (?:caused|created|did) (?:this|that|it)(?: yourself)?"
+               r"|<you> (?:messed|screwed|mucked|cocked) (?:it |this |that )?up"),
+        (0.8, r"(?:thats|that is) what happens when (?:you|u)|maybe next time (?:youll|you will|you ll) (?:read"
+              r"|check|listen"
+              r"|look|pay attention)|<its> because of (?:you|u)|<you> (?:obviously|clearly) (?:didnt|did not|cant"
+              r"|can not"
+              r"|never)"),
     ],
     "abuse": [
         (0.95, r"(?:fuck|f off|piss|screw|sod|bugger) (?:off|you|u|yourself)|(?:shut up|shut it|shut your"
@@ -132,8 +143,10 @@ RULES: dict[str, list[tuple[float, str]]] = {
               r"|for real|illiterate|serious)"),
         (0.9, r"(?:stupid|dumb|idiot|annoying|useless|pathetic|ignorant|clueless) (?:customer|customers|person|people"
               r"|woman|man|question|questions)"),
-        (0.85, r"can (?:you|u) not (?:read|see|hear|understand|listen)|<youre> (?:a |an |such a |so |just a |a total |a complete )"
-               r"?(?:joke|idiot|moron|clown|fool|pathetic|useless|stupid|dumb|thick|waste of)|(?:learn (?:how )?to read|(?:cant|can not|cannot) (?:you|u) read|do (?:you|u) even (?:read|listen"
+        (0.85, r"can (?:you|u) not (?:read|see|hear|understand|listen)|<youre> (?:a |an |such a |so |just a "
+               r"|a total |a complete )"
+               r"?(?:joke|idiot|moron|clown|fool|pathetic|useless|stupid|dumb|thick|waste of)"
+               r"|(?:learn (?:how )?to read|(?:cant|can not|cannot) (?:you|u) read|do (?:you|u) even (?:read|listen"
                r"|understand)|use your (?:brain|head|eyes)|whats wrong with you|what is wrong with you)"),
         (0.85, r"(?:asshole|arsehole|bitch|bastard|dickhead|prick|wanker|twat|cunt|jerk)"),
         (0.75, r"(?:stop (?:whining|whinging|moaning|crying|complaining)|quit (?:whining|moaning|complaining))"),
@@ -164,6 +177,8 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.75, r"bless (?:your|ur) (?:heart|little heart|soul)|let me (?:spell|explain) (?:it|this) (?:out )?"
                r"(?:for|to) (?:you|u)(?: slowly| again)?|(?:very )?slowly (?:for|so) (?:you|u)"),
         (0.7, r"(?:was|is) (?:that|it) (?:so|really|that) (?:hard|difficult)|how hard (?:can it be|is it)"),
+        (0.75, r"(?:wow|oh wow) just wow|(?:clearly|obviously) (?:you|u) know (?:better|best)|good for (?:you|u)$"
+               r"|thanks for the (?:lecture|lesson)|(?:you|u) must be (?:a genius|so clever|an expert)"),
         (0.55, r"(?:as|like) i (?:already |just )?(?:said|told you|explained)(?: (?:three|3|two|2|ten|10|five|5|"
                r"many|several|a hundred) times)"),
     ],
@@ -190,12 +205,16 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:i|we) (?:cant|cannot|can not|wont|will not|dont|do not) (?:do anything|help you with that|"
               r"deal with (?:that|this)|handle that|be responsible|take responsibility|get involved)"),
         (0.7, r"out of (?:our|my) hands|(?:i|we) (?:dont|do not) (?:care|make the rules)|not my call"),
-        (0.85, r"(?:deal|live) with it|(?:take it|like it) or leave it|tough luck|too bad|hard luck|^whatever|whatever$"),
+        (0.85, r"(?:deal|live) with it|(?:take it|like it) or leave it|tough luck|too bad|hard luck|^whatever"
+               r"|whatever$"),
         (0.65, r"<its> (?:just )?(?:how it is|the way it is|how things are|life|policy end of)"),
         (0.7, r"(?:calm down|relax|chill|stop (?:shouting|yelling|overreacting))"),
         (0.75, r"(?:i|we) (?:already|have already) (?:told|answered|explained)(?: (?:you|that|this))?"
                r"(?: (?:before|already|twice))?(?: i cant| there is| nothing)"),
         (0.6, r"(?:thats|that is|its|it is) (?:all|everything) (?:i|we) can (?:do|say|tell you)"),
+        (0.75, r"not (?:my|our) concern|(?:youll|you will|you ll) (?:just )?have to wait like (?:everyone|everybody)"
+               r"|(?:figure|work) it out (?:yourself|on your own)|google it|nothing (?:else|more) (?:i|we) can do"
+               r"(?: for you)?(?: goodbye| bye)"),
     ],
     "promise": [
         (0.9, r"(?:i|we) (?:can |will |do )?(?:personally )?(?:guarantee|promise|swear|assure you) (?:you |that )?"
@@ -209,6 +228,11 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.85, r"<sure> (?:will |going to )?<outcome>|<outcome> (?:is |are )?guaranteed|guaranteed (?:to|by|refund"
                r"|delivery|arrival|replacement|money back)"),
         (0.8, r"no matter what|whatever happens|come what may|rain or shine|no questions asked full refund"),
+        (0.8, r"rest assured (?:it|you|your|the|that|we)|(?:i can|i could) tell you for (?:certain|sure)"
+              r"|consider it done"
+              r"|(?:its|it is) a done deal|(?:zero|no) chance (?:it|you|that) (?:wont|will not|doesnt|does not)"
+              r"|(?:im|i am) (?:certain|positive|sure) (?:you|it|your|the refund|the parcel)(?:ll| will| is going to)?"
+              r" (?:get|be|arrive|receive|have|reach)"),
         (0.7, r"(?:you have|youve got|you have got) my word|(?:take|trust) my word|i give you my word|trust me"
               r" (?:it|you|itll|youll)"),
         (0.6, r"(?:i|we) (?:can )?(?:assure|reassure) you (?:that )?"),
@@ -261,7 +285,8 @@ RULES: dict[str, list[tuple[float, str]]] = {
               r" (?:yourself|on your own|online|on the|through the|via the|in the app)"),
         (0.85, r"complain (?:all you (?:want|like)|if you want|if you like)|go ahead and complain|complaining"
                r" (?:wont|will not|doesnt|does not) (?:help|change)"),
-        (0.8, r"(?:escalating|escalation|a manager|a supervisor|transferring|a transfer) (?:wont|will not|doesnt|does not"
+        (0.8, r"(?:escalating|escalation|a manager|a supervisor|transferring|a transfer) (?:wont|will not|doesnt"
+              r"|does not"
               r"|would not|wouldnt) (?:help|change|make)"),
         (0.7, r"(?:no one|nobody|no body) (?:else )?(?:will|can|is going to|would) (?:help|talk|speak|say)"),
         (0.6, r"(?:its|it is|thats|that is) (?:not|no) (?:necessary|needed|going to help)(?: to)? (?:escalate|"

@@ -3,6 +3,7 @@ import pytest
 
 from scoring.intents import INTENTS, MODELS, OWN_WORDS_ONLY, intent_model
 from scoring.intents.corpus import CorpusError, parse_examples, shipped_examples
+from scoring.intents.evaluation import figures
 from scoring.intents.linear import LinearIntents, fit_family
 from scoring.intents.prefilter import necessary_literals
 from scoring.intents.rules import RuleIntents, _compiled
@@ -79,3 +80,11 @@ def test_the_prefilter_never_changes_what_the_rules_find_on_the_examples():
             slow = {i: h for i, h in slow.items() if h is not None}
             assert set(found) <= set(slow), text
             assert set(slow) - set(found) <= OWN_WORDS_ONLY, text
+
+
+@pytest.mark.parametrize("family", ["en", "zh"])
+def test_the_rules_read_the_shipped_examples_as_labelled(family):
+    rows = shipped_examples(family)
+    for intent, counts in figures(RuleIntents(), rows, family).items():
+        assert counts.counts.recall >= 0.9, (intent, counts.as_dict())
+        assert counts.counts.precision >= 0.7, (intent, counts.as_dict())
