@@ -9,6 +9,7 @@ counts them as duplicates) and their automatic evaluation under the active score
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import tempfile
 from contextlib import contextmanager, nullcontext
@@ -145,12 +146,23 @@ def scratch_app(definitions: Optional[Sequence[str]] = None):
     with tempfile.TemporaryDirectory(prefix="qadesk-scorer-eval-") as folder:
         database = f"sqlite:///{Path(folder) / 'qadesk.db'}"
         app = create_app({"QADESK_DATABASE_URL": database}, instance_path=folder)
-        with app.app_context():
+        with app.app_context(), _quiet_migrations():
             instance.init_instance(admin_password=secrets.token_urlsafe(16))
             if definitions:
                 _use_only(definitions)
             db.session.remove()
         yield app
+
+
+@contextmanager
+def _quiet_migrations():
+    """Alembic prints every migration step of a new database on stderr (its own logging config);
+    for a throw-away instance that is noise around the report, so INFO records are held back."""
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _use_only(definitions: Sequence[str]) -> None:
