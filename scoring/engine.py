@@ -9,8 +9,10 @@ from typing import Iterable, Mapping, Optional, Sequence
 from scoring.checks import CheckContext, CheckOutcome, get_check
 from scoring.checks.preconditions import Gates, check_gates
 from scoring.checks.preconditions import split as split_gates
+from scoring.checks.intents import use_intent_model
 from scoring.checks.registry import BUILTIN_CHECKS
 from scoring.formula import fail_reasons, total_score
+from scoring.intents import IntentModel
 from scoring.result import CriterionResult, EvaluationResult
 from scoring.scorecard import CheckSpec, FrozenMap, Scorecard
 from scoring.sentiment import SentimentAnalyzer
@@ -98,9 +100,13 @@ def prepare_context(
 
 
 def evaluate(
-    conversation: Conversation, scorecard: Scorecard, sentiment: Optional[SentimentAnalyzer]
+    conversation: Conversation, scorecard: Scorecard, sentiment: Optional[SentimentAnalyzer],
+    intents: Optional[IntentModel] = None,
 ) -> EvaluationResult:
     """Run every criterion's check and combine them with the one score formula (scoring.formula).
+
+    `intents` is the semantic layer's model for the intent checks (default: the shipped rules,
+    scoring.intents.default_intent_model); a criterion's own `model` parameter still wins.
 
     The analyzer is called at most once, with every needed turn text and every customer turn, in
     the conversation's language (the scorecard's when the conversation has none); the polarities
@@ -112,6 +118,8 @@ def evaluate(
     # Every customer turn is scored too: the conversation keeps its start, end and lowest sentiment.
     customer = [i for i, t in conversation.customer_turns() if (t.text or "").strip()]
     context = prepare_context(conversation, [c.check for _, c in pairs], sentiment, language, customer)
+    if intents is not None:
+        use_intent_model(context, intents)
     results = []
     for section, criterion in pairs:
         check = criterion.check

@@ -165,3 +165,16 @@ def test_the_checks_read_the_model_put_in_the_context_once_per_conversation():
 def test_bad_intent_parameters_are_named(kind, params, path):
     problems = get_check(kind).validate(params)
     assert path in [p for p, _ in problems], problems
+
+
+def test_evaluate_passes_the_given_intent_model_to_the_intent_criteria():
+    from scoring.engine import evaluate
+    from scoring.scorecard import parse_scorecard
+
+    card = parse_scorecard({"name": "c", "title": "C", "language": "en", "sections": [{"id": "s", "title": "S",
+                            "criteria": [{"id": "closing", "title": "Closing", "weight": 1,
+                                          "check": {"type": "intent_present", "intent": "closing"}}]}]})
+    c = conv(("a", "Refund issued."))
+    assert evaluate(c, card, DictSentiment()).criteria[0].result == "fail"
+    found = evaluate(c, card, DictSentiment(), FixedModel()).criteria[0]
+    assert found.result == "pass" and found.explanation == 'closing intent (0.70) in turn 1: "refund issued"'
