@@ -19,12 +19,12 @@ START = datetime(2026, 11, 2, 10, 0, tzinfo=timezone.utc)
 GOOD = [("customer", "Hello, my jacket is too small, can I return it?"),
         ("agent", "Hello, thank you for contacting us, my name is Sam. Could you give me your order number?"),
         ("customer", "It's 12345, thanks."),
-        ("agent", "Thanks, I can see order 12345. I've emailed a free return label; the refund follows within "
-                  "3 working days."),
+        ("agent", "Thanks, I can see order 12345. It needs to be unworn with the tags on, within 30 days from "
+                  "delivery. I've emailed a free return label; the refund follows within 3 working days."),
         ("customer", "Great, thank you so much."),
         ("agent", "Is there anything else I can help you with? Have a great day.")]
 RUDE = [("customer", "My parcel still hasn't arrived, this is ridiculous."),
-        ("agent", "Calm down, that's not my problem."),
+        ("agent", "Calm down, that's your fault."),
         ("customer", "Unacceptable.")]
 
 
@@ -124,11 +124,10 @@ def test_a_new_name_starts_at_version_1(app):
 
 
 @pytest.mark.parametrize("text, expected", [
-    (card_text(**{"within_first_agent_turns: 2": "within_first_agent_turns: 0"}),
+    (card_text(**{"within_first_agent_turns: 1": "within_first_agent_turns: 0"}),
      ["sections[0].criteria[0].check.within_first_agent_turns: must be a positive integer"]),
-    (card_text(**{"weight: 15": "weight: -1", "type: customer_sentiment_end": "type: mood"}),
-     ["sections[0].criteria[0].weight: must be a positive number",
-      "sections[3].criteria[0].weight: must be a positive number",
+    (card_text(**{"weight: 12": "weight: -1", "type: customer_sentiment_end": "type: mood"}),
+     ["sections[1].criteria[0].weight: must be a positive number",
       "sections[3].criteria[1].check.type: unknown check type 'mood'"]),
     (card_text(**{"name: general-en": "name: General EN"}),
      ["name: must be lower-case letters, digits, - and _"]),
@@ -190,9 +189,9 @@ def test_old_evaluations_keep_the_version_and_score_they_were_made_with(app, fak
     scoring.score_pending()
     (first,) = db.session.scalars(db.select(Evaluation)).all()
     first_id, first_score, first_version = first.id, first.score, first.scorecard_version.version
-    # Version 2 accepts only a closing phrase the agent never says, so the rescore is lower.
-    closing = "phrases: [anything else, is there anything else, have a great day, have a nice day,"
-    scorecards.create_version(card_text(**{closing: "phrases: [farewell,"}), activate=True)
+    # Version 2 wants every closing phrase at once, which no agent says, so the rescore is lower.
+    closing = "label: closing\n          speaker: agent\n"
+    scorecards.create_version(card_text(**{closing: closing + "          mode: all\n"}), activate=True)
     assert scoring.score_pending().scored == 1
     old, new = db.session.scalars(db.select(Evaluation).order_by(Evaluation.id)).all()
     assert (old.id, old.score, old.scorecard_version.version) == (first_id, first_score, first_version) == (
@@ -236,7 +235,7 @@ def test_a_preview_of_an_unchanged_card_matches_the_active_version_and_stores_no
 
 def test_a_preview_shows_what_a_changed_rule_would_do(app, fake_sentiment):
     store(record("c1", GOOD), record("c2", RUDE, queue="logistics", minutes=1))
-    critical = "weight: 15\n        critical: true"
+    critical = "weight: 4\n        critical: true"
     lenient = card_text("ecommerce-chat-en", **{critical: critical.replace("true", "false")})
     doc = preview.preview(scorecards.parse_text(lenient), last=10)
     assert doc["totals"]["draft"]["auto_failed_share"] == 0.0
@@ -339,7 +338,9 @@ def chat_check(criterion_id: str, lines, reply_after: int = 10) -> str:
     ("order_verification", "Could you give me your order number, please?", "pass"),
     ("order_verification", "Thanks, I can see order 12345 for the jacket.", "pass"),
     ("order_verification", "Order number?", "fail"),
-    ("return_policy", "Returns are free within 30 days; I've emailed a prepaid return label.", "pass"),
+    ("return_policy", "Returns are free within 30 days; I've emailed a prepaid return label.", "fail"),  # condition?
+    ("return_policy", "Keep it unworn with the tags on: returns are free within 30 days and I've emailed a "
+                      "prepaid return label.", "pass"),
     ("return_policy", "Just use the returns portal.", "fail"),
 ])
 def test_the_ecommerce_chat_card_judges_agent_lines(criterion, agent_line, expected):
@@ -347,7 +348,8 @@ def test_the_ecommerce_chat_card_judges_agent_lines(criterion, agent_line, expec
         == expected
 
 
-@pytest.mark.parametrize("seconds, expected", [(10, "pass"), (30, "pass"), (31, "fail")])
+# 31 s earns partial credit (a pass with a lower score); from 60 s on the criterion fails.
+@pytest.mark.parametrize("seconds, expected", [(10, "pass"), (30, "pass"), (31, "pass"), (61, "fail")])
 def test_the_ecommerce_chat_card_wants_a_first_answer_within_30_seconds(seconds, expected):
     lines = [("customer", "Hello, where is my refund?"), ("agent", "Hello, let me check.")]
     assert chat_check("first_response", lines, reply_after=seconds) == expected

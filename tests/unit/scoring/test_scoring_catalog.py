@@ -161,7 +161,7 @@ def test_a_dismissive_english_conversation_fails_professional_language_without_a
     assert result.score < 50 and not result.auto_fail
     assert {cid: c.result for cid, c in found.items()} == {
         "greeting": "fail", "first_response": "na", "response_times": "na", "empathy": "fail", "resolution": "fail",
-        "order_verification": "na", "return_policy": "na", "escalation": "na", "forbidden_phrases": "fail",
+        "order_verification": "fail", "return_policy": "na", "escalation": "na", "forbidden_phrases": "fail",
         "abuse_blame": "pass", "prohibited_promises": "pass", "data_handling": "pass", "closing": "fail",
         "customer_sentiment_end": "fail", "dead_air": "na", "hold_etiquette": "na"}  # a chat without times
 
