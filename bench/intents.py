@@ -3,8 +3,10 @@
 For each intent model (rules, linear) the intent check types decide, per conversation, the criteria
 their intents stand for, and are compared with ../shared/data/qa_dev/labels.json:
 greeting (the first agent turn greets), closing (one of the last two agent turns closes), empathy
-(only where the reviewer saw an upset customer: some agent turn shows empathy), forbidden_language
-(no blame, abuse, sarcasm, dismissal or profanity), escalation (N/A unless the customer asks; an
+(only where the reviewer saw an upset customer: some agent turn shows empathy), empathy_when_upset
+(the whole criterion: N/A unless a customer turn is upset, then empathy in a later agent turn),
+customer_upset (some customer turn is upset; the reviewer's empathy is N/A when none is),
+forbidden_language (no blame, abuse, sarcasm, dismissal or profanity), escalation (N/A unless the customer asks; an
 offer that is not followed by a refusal) and the intent auto-fails (blame, abuse, sarcasm, promise,
 review for reward; on conversations whose data handling passes, as asking for a CVV is not an
 intent). Prints accuracy and Cohen's kappa per criterion, language and approach, and the cost of
@@ -39,12 +41,15 @@ CHECKS = {
     "greeting": ("intent_present", {"intent": "greeting", "within_first_agent_turns": 1}),
     "closing": ("intent_present", {"intent": "closing", "within_last_agent_turns": 2}),
     "empathy": ("intent_present", {"intent": "empathy"}),
+    "empathy_when_upset": ("intent_present", {"intent": "empathy", "when_customer_intent": "upset"}),
+    "customer_upset": ("intent_present", {"intent": "upset", "speaker": "customer"}),
     "forbidden_language": ("intent_absent", {"intents": ["blame", "abuse", "sarcasm", "dismissal", "profanity"]}),
     "escalation": ("intent_present", {"intent": "escalation_offer", "when_customer_intent": "escalation_request",
                                       "fails_with": ["escalation_refusal"]}),
     "auto_fail": ("intent_absent", {"intents": CRITICAL}),
 }
-CLASSES = {"escalation": ("pass", "fail", "na"), "auto_fail": ("yes", "no")}
+CLASSES = {"escalation": ("pass", "fail", "na"), "empathy_when_upset": ("pass", "fail", "na"),
+           "auto_fail": ("yes", "no")}
 
 
 def load(data: Path) -> list[tuple[object, dict]]:
@@ -75,6 +80,10 @@ def pairs_for(name: str, rows, products) -> list[tuple[str, str]]:
         if name == "empathy":
             if criteria["empathy"] != "na":
                 pairs.append((criteria["empathy"], found["empathy"]))
+        elif name == "empathy_when_upset":
+            pairs.append((criteria["empathy"], found[name]))
+        elif name == "customer_upset":  # the reviewer's empathy is N/A exactly when the customer was not upset
+            pairs.append(("pass" if criteria["empathy"] != "na" else "fail", found[name]))
         elif name == "auto_fail":
             if criteria["data_handling"] == "pass":
                 pairs.append(("yes" if label["auto_fail"] else "no", found["auto_fail"]))

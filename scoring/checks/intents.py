@@ -129,7 +129,8 @@ def intent_present(conversation: Conversation, params: Mapping[str, object], con
         return CheckOutcome.failed(f"{said(h, i)} in {where}", context_turns + [evidence_of(conversation, i)])
     if found:
         i, h = found[0]
-        return CheckOutcome.passed(said(h, i), context_turns + [evidence_of(conversation, i)])
+        after = f" (after {start[1]})" if start is not None else ""
+        return CheckOutcome.passed(said(h, i) + after, context_turns + [evidence_of(conversation, i)])
     return CheckOutcome.failed(f"no {intent.replace('_', ' ')} intent in {where} (minimum confidence {limit:.2f})",
                                context_turns)
 

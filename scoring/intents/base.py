@@ -13,16 +13,17 @@ AGENT_INTENTS = (
     "greeting", "empathy", "blame", "abuse", "profanity", "sarcasm", "dismissal", "promise",
     "review_for_reward", "escalation_offer", "escalation_refusal", "closing",
 )
-CUSTOMER_INTENTS = ("escalation_request",)
+CUSTOMER_INTENTS = ("escalation_request", "upset")
 INTENTS = AGENT_INTENTS + CUSTOMER_INTENTS
 
 #: Intents that count only in the speaker's own words: a match inside a negation, a quotation or
 #: someone else's reported words never counts. The ones that decide critical verdicts ("I'm not
 #: saying it's your fault", "the driver said it was your problem", "I can't guarantee Friday"), the
 #: rest of forbidden language (a quoted brush-off or curse is not the agent's), and an apology or an
-#: escalation offer that is refused ("I won't apologise", "I can't transfer you").
+#: escalation offer that is refused ("I won't apologise", "I can't transfer you"), and a customer's
+#: feeling that is denied ("I'm not angry, just asking").
 OWN_WORDS_ONLY = frozenset({"blame", "abuse", "sarcasm", "promise", "review_for_reward", "dismissal", "profanity",
-                            "empathy", "escalation_offer"})
+                            "empathy", "escalation_offer", "upset"})
 
 
 @dataclass(frozen=True)

@@ -335,4 +335,32 @@ RULES: dict[str, list[tuple[float, str]]] = {
                r" |submit |put in |register |log |open )?(?:a |an )?(?:formal |official )?complain(?:t|ts|ing)?"),
         (0.8, r"escalate (?:this|it|my|the)|(?:this|it) (?:needs|has) to be escalated|report (?:you|this|it) to"),
     ],
+    "upset": [
+        (0.85, r"(?:(?:so|really|very|absolutely|totally|a bit|quite|extremely|getting|feeling|more than|beyond) )?"
+               r"(?:angry|furious|annoyed|frustrated|upset|disappointed|fed up|livid|gutted|unhappy|not happy"
+               r"|worried|concerned|anxious|stressed|nervous|scared|panicking|devastated|disgusted|appalled|fuming"
+               r"|irritated|confused and worried|sick of this|tired of this)"),
+        (0.85, r"(?:this|that|it|which|your service|the service) (?:is|was|s) (?:\w+ )?(?:ridiculous|unacceptable"
+               r"|disgusting|terrible|awful|horrible|a joke|rubbish|pathetic|outrageous|shocking|a disgrace|appalling"
+               r"|a nightmare|useless|insane|absurd|not good enough|not ok|not okay)"),
+        (0.85, r"(?:ive|i have|i ve) had (?:it|enough)|sick (?:and tired )?of|fed up|(?:cant|cannot|can not) believe"
+               r"|unbelievable|worst (?:service|company|experience|shop)|waste of (?:time|money|my time)|never again"
+               r"|(?:what|wtf) (?:the hell|is going on)|are you (?:kidding|joking|serious)|this is a joke"),
+        (0.8, r"(?:third|fourth|fifth|3rd|4th|5th|tenth) time|how many (?:more )?times|(?:nobody|no one) (?:helps|cares"
+              r"|answers|replies|listens)|keep (?:getting|being) (?:ignored|fobbed off|passed around)|(?:still|yet again)"
+              r" (?:nothing|no (?:reply|answer|refund|parcel|update))"),
+        (0.8, r"(?:is|will) my money (?:safe|lost|gone)|(?:im|i am) (?:afraid|scared|worried) (?:that|it|i|my)|what if"
+              r" (?:it|i|my|the)|is this a scam|(?:a|this) scam|fraud|(?:i|im|i am) (?:really )?(?:need|needed) (?:it|this)"
+              r" (?:for|by) (?:tomorrow|today|the|my|a)|(?:its|it is|this is) urgent|desperate|please help me"),
+        (0.75, r"(?:fuck|fucking|shit|bullshit|damn|bloody|crap|wtf|ffs|piss)"),
+        (0.6, r"hopefully (?:it|this|they|you)|(?:i|we) hope (?:it|this) (?:arrives|comes|works|gets)|not impressed"
+              r"|annoying|frustrating|disappointing|terrible|awful|horrible|ridiculous|unacceptable"),
+        (0.6, r"(?:been|keep|kept) waiting (?:for )?(?:ages|weeks|days|a week|two weeks|over|so long|forever)|still waiting"
+              r"|seriously|come on|^ugh|^sigh|asap|as soon as possible|immediately|right now|(?:i|we) want (?:my|our)"
+              r" money back|rip ?off|ripped off|lied|lying|liars|excuses|poor (?:service|quality|communication)"
+              r"|(?:whats|what is) going on|(?:i|we) (?:was|were) promised|you (?:said|promised|told me) (?:it|that|i)"
+              r"|why (?:is|has|does|did|do) (?:it|this|nobody|no one|nothing|everything) (?:\w+ )?(?:taking|take|still"
+              r"|keep|always|never)|the last time (?:i|we)|(?:ill|i will) never (?:order|buy|shop)"),
+        (0.45, r"still (?:hasnt|has not|not|havent|have not|isnt|is not|no)|again|never (?:arrived|came|turned up)"),
+    ],
 }

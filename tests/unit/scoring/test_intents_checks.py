@@ -178,3 +178,16 @@ def test_evaluate_passes_the_given_intent_model_to_the_intent_criteria():
     assert evaluate(c, card, DictSentiment()).criteria[0].result == "fail"
     found = evaluate(c, card, DictSentiment(), FixedModel()).criteria[0]
     assert found.result == "pass" and found.explanation == 'closing intent (0.70) in turn 1: "refund issued"'
+
+
+@pytest.mark.parametrize("customer, result", [
+    ("Hi, could you check where my parcel is?", "na"),
+    ("I've had it with this, third time I'm asking!", "pass"),
+    ("有点不放心，钱会不会退不回来", "pass"),
+])
+def test_empathy_after_an_upset_customer_reads_the_upset_intent(customer, result):
+    c = conv(("c", customer), ("a", "I'm so sorry about this, let me sort it out now."))
+    outcome = check(c, "intent_present", intent="empathy", when_customer_intent="upset")
+    assert outcome.result == result, outcome.explanation
+    if result == "pass":
+        assert "after upset intent (" in outcome.explanation and [e.turn for e in outcome.evidence] == [0, 1]
