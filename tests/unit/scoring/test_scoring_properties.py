@@ -108,6 +108,13 @@ EVERY_CHECK = parse_scorecard({
         {"id": "returns", "title": "t", "weight": 1, "check": {
             "type": "steps_covered", "when_return_in_play": {"markers": ["return", "退货"], "unless": ["已寄回"]},
             "when_escalation_requested": True, "steps": [{"name": "a", "phrases": ["label", "运费"]}]}},
+        {"id": "intent", "title": "t", "weight": 1, "check": {
+            "type": "intent_present", "intent": "escalation_offer", "when_customer_intent": "escalation_request",
+            "fails_with": ["escalation_refusal"], "within_last_agent_turns": 3, "min_confidence": 0.4}},
+        {"id": "intent_upset", "title": "t", "weight": 1, "check": {
+            "type": "intent_present", "intent": "empathy", "when_customer_upset": {"sentiment_below": -0.2}}},
+        {"id": "intent_absent", "title": "t", "weight": 1, "critical": True, "check": {
+            "type": "intent_absent", "intents": ["blame", "abuse", "promise", "review_for_reward"]}},
     ]}],
 })
 SCORECARDS = shipped_scorecards() + [EVERY_CHECK]
