@@ -110,6 +110,9 @@ class Match:
 CJK_FILLERS = ("一下", "跟您", "为您", "帮您", "给您", "您的", "了", "的", "哦", "呢", "啊", "呀", "一", "下", "您", "再")
 _FILLER = "(?:" + "|".join(CJK_FILLERS) + "){0,2}"
 _DOUBLE_LETTER = re.compile(r"([a-z])\1")
+# Assertions at the start of a regex only narrow where it matches: without them it matches wherever
+# it did, and `re` can skip ahead by its first character.
+_LEADING_ASSERTIONS = re.compile(r"^(?:\\b|\(\?<[!=](?:[^()\\]|\\.)*\))+")
 
 
 def _phrase_body(phrase: str) -> tuple[str, str]:
@@ -176,9 +179,12 @@ class PhraseMatcher:
         self._any = re.compile(joined) if patterns else None
         # The edge lookbehinds keep `re` from skipping ahead by first character, so `_any` scans text
         # about 20 times slower than a bare alternation of the phrases. Every match of `_any` starts
-        # with a match of one of the bare phrases, so without regexes that alternation finds where
-        # `_any` may match; and every match contains one of the needles (see _phrase_body).
-        self._quick = re.compile("|".join(sorted(bodies))) if seen and not regexes else None
+        # with a match of one of the bare phrases or of a regex without its leading \b or lookbehind,
+        # so that alternation finds where `_any` may match; and every match of a phrase contains one
+        # of the needles (see _phrase_body).
+        quick = sorted(bodies) + [f"(?:{_LEADING_ASSERTIONS.sub('', r)})" for r in regexes]
+        self._quick = re.compile("|".join(quick)) if quick else None
+        self._regexes = bool(regexes)
         self._literals = tuple(sorted(needles))
         self._tolerant = re.compile("|".join(tolerant)) if tolerant else None
 
@@ -189,7 +195,7 @@ class PhraseMatcher:
         """The leftmost match of any phrase at or after `pos`, or None."""
         if self._any is None:
             return None
-        m = self._any.search(text, pos) if self._quick is None else self._quick_search(text, pos)
+        m = self._quick_search(text, pos)
         if m is None:
             return None
         index = int(m.lastgroup[2:])
@@ -210,7 +216,7 @@ class PhraseMatcher:
         look over all of them, so that checks can skip their turn-by-turn search."""
         if self._any is None:
             return False
-        if self._quick is None:
+        if self._regexes:
             return True
         # Normalised texts and phrases hold no newline, so no literal is found across two texts;
         # over a long text, `in` per literal beats the alternation, which tries every likely start.

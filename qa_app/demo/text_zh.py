@@ -55,9 +55,11 @@ FORBIDDEN = [("这不是我的问题，是快递的事。", "那你们卖家就�
              ("物流信息你自己看啊，页面上都有。", "我看了才来问的！"), ("尺码选错是你自己的问题。", "你们尺码表本来就不准。"),
              ("爱买不买。", "这什么态度？"), ("这个我也没办法。", "那谁有办法？"),
              ("说了要等仓库审核，听不懂吗？", "你怎么说话的？"), ("给个五星好评的话可以好评返现5元。", "我现在只想把问题解决。")]
-# The phrase appears only because the agent quotes and disowns it; a reviewer overrules the check.
+# The phrase appears only because the agent cites and disowns it; a reviewer overrules the check.
+# (Cited in quotation marks or as reported speech, the check itself would already see that it is
+# not the agent's own words: here the disowning comes after the phrase, which it does not read.)
 FALSE_FORBIDDEN = [("上次问你们客服，她说不关她的事。",
-                    "您说之前的客服回复“不关我的事”，这种说法确实不对，我代表店铺向您道歉，这次由我跟进到底。")]
+                    "不关我的事这种回复确实不对，我代表店铺向您道歉，这次由我跟进到底。")]
 
 ANYTHING_ELSE = ["请问还有其他问题吗？", "请问还有什么可以帮您的吗？", "请问您对这次的处理满意吗？"]
 CALLBACK = ["我这边给您登记了回访，{eta}前会有专员电话联系您确认处理结果。请问还有其他问题吗？",

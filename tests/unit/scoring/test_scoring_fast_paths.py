@@ -69,6 +69,24 @@ def _random_texts(seed: int, count: int = 400) -> list[str]:
             + rng.choice(["", "x", "hi", "好"]) for _ in range(count)]
 
 
+REGEXES = (r"\bthis (?:is|was)\b", r"(?<![a-z])b a", r"(?<!x)\bon\b", r"好+")
+
+
+def _scan(matcher, text, pos):
+    """What the matcher's search must give: its whole alternation scanning the text itself."""
+    m = matcher._any.search(text, pos)
+    return None if m is None else (matcher.labels[int(m.lastgroup[2:])], m.start(), m.end())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_search_with_regexes_finds_what_scanning_with_the_whole_alternation_finds(seed):
+    matcher = PhraseMatcher(PHRASES, REGEXES)
+    for text in _random_texts(seed):
+        for pos in (0, 1, 3):
+            found = matcher.search(text, pos)
+            assert (None if found is None else (found.phrase, found.start, found.end)) == _scan(matcher, text, pos)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_literal_only_search_finds_what_the_general_search_finds(seed):
     fast, general = PhraseMatcher(PHRASES), PhraseMatcher(PHRASES, (NEVER,))
