@@ -45,17 +45,30 @@ def union(sets: Iterable[Literals]) -> Literals:
     return frozenset(out)
 
 
+_ZERO_WIDTH = {_c.ASSERT, _c.ASSERT_NOT, _c.AT}
+
+
 def _sequence(items: list, weight: Weight) -> Literals:
     """Of a concatenation: the mandatory part with the lightest literals."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
+    before = ""  # the literal run just before, looking past zero-width parts such as (?<=^ )
     for op, arg in items:
         if op is _c.LITERAL:
             run.append(chr(arg))
             continue
         if run:
-            candidates.append(frozenset(["".join(run)]))
+            before = "".join(run)
+            candidates.append(frozenset([before]))
             run = []
+        if op in _ZERO_WIDTH:
+            continue
+        # A run followed by a part that starts with known strings: their joins are rarer still
+        # (" " + "anything" finds a word start, which "anything" alone does not).
+        starts = _leading(op, arg) if before else None
+        if starts:
+            candidates.append(frozenset(before + start for start in starts))
+        before = ""
         found = _node(op, arg, weight)
         if found:
             candidates.append(found)
@@ -77,3 +90,29 @@ def _node(op, arg, weight: Weight) -> Literals:
     if op is _c.IN and all(kind is _c.LITERAL for kind, _ in arg) and len(arg) <= 4:
         return frozenset(chr(value) for _, value in arg)
     return None
+
+
+def _leading(op, arg) -> Literals:
+    """The strings every match of one pattern part starts with (one of them), or None."""
+    if op is _c.LITERAL:
+        return frozenset([chr(arg)])
+    if op is _c.SUBPATTERN:
+        return _leading_of(list(arg[-1]))
+    if op is _c.BRANCH:
+        return union(_leading_of(list(branch)) for branch in arg[1])
+    if op is _c.IN and all(kind is _c.LITERAL for kind, _ in arg) and len(arg) <= 4:
+        return frozenset(chr(value) for _, value in arg)
+    return None
+
+
+def _leading_of(items: list) -> Literals:
+    """Of a concatenation: its leading literal run, or the leading strings of its first part."""
+    run = []
+    for op, arg in items:
+        if op is not _c.LITERAL:
+            break
+        run.append(chr(arg))
+    if run:
+        return frozenset(["".join(run)])
+    return _leading(*items[0]) if items else None
+

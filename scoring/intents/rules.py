@@ -60,7 +60,9 @@ class _IntentRules:
         joined = "|".join(f"(?P<_r{n}>{body})" for n, body in zip(order, bodies))
         self.regex = re.compile(f" (?:{joined})(?= )" if self.padded else joined)
         # Literals one of which every match holds: most turns hold none, and skip the regex.
-        self.literals = union(necessary_literals(expand(pattern, slots), weight) for _, pattern in rules)
+        # English literals are found in the padded text, so they may hold the word start before them.
+        shape = (lambda body: f" (?:{_padded(body)})(?= )") if self.padded else (lambda body: body)
+        self.literals = union(necessary_literals(shape(expand(pattern, slots)), weight) for _, pattern in rules)
 
     def best(self, text: str, family: str, own_only: bool) -> Optional[IntentHit]:
         """The most confident match (the first of equals); with `own_only`, only spans that are
@@ -113,16 +115,20 @@ class _LiteralIndex:
     def __init__(self, compiled: Mapping[str, _IntentRules]) -> None:
         self.always = frozenset(i for i, r in compiled.items()
                                 if r.literals is None or not all(x.strip() for x in r.literals))
+        self.padded = any(r.padded for r in compiled.values())
         self.by_key: dict[str, list[tuple[str, str]]] = {}
         self.short: list[tuple[str, str]] = []
         for intent, rules in compiled.items():
-            for literal in {x.strip() for x in rules.literals or ()}:
+            for literal in set(rules.literals or ()) if intent not in self.always else ():
                 if len(literal) >= 3:
                     self.by_key.setdefault(literal[:3], []).append((literal, intent))
-                elif literal:
+                else:
                     self.short.append((literal, intent))
 
     def candidates(self, text: str) -> set[str]:
+        """The intents whose rules may match `text` (a normalised turn)."""
+        if self.padded:  # as the English regexes see it
+            text = f" {text} "
         found = set(self.always)
         found.update(intent for literal, intent in self.short if literal in text)
         for key in {text[i:i + 3] for i in range(len(text) - 2)}.intersection(self.by_key):
