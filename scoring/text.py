@@ -20,9 +20,13 @@ _CJK_GAP = re.compile(f"(?<=[{_CJK_RANGES}]) (?=[{_CJK_RANGES}])")
 _LATIN_LETTER = re.compile(r"[^\W\d_]", re.ASCII)
 # Apostrophes are deleted, not spaced, so that "can't", "can’t" and "cant" all read "cant".
 _APOSTROPHES = "'\u2018\u2019\u02bc\u0060\u00b4\uff07"
-# Before a phrase with a Latin/digit edge there must be the text's start, a space or a CJK character.
-_LEFT_EDGE = f"(?<![^ {_CJK_RANGES}])"
-_RIGHT_EDGE = f"(?![^ {_CJK_RANGES}])"
+# Before a phrase with a Latin/digit edge there must not be a digit or a Latin-1 letter (normalised
+# text is lower case): the text's start, a space or a CJK character are edges. Said as "not these",
+# not as "space or CJK": `re` compiles a class with a code point above 255 into a 64K bitmap, and
+# the CJK ranges in each of a scorecard's hundreds of phrase patterns cost seconds per process.
+_WORD_CHARS = "0-9a-z\u00aa\u00b5\u00ba\u00df-\u00f6\u00f8-\u00ff"
+_LEFT_EDGE = f"(?<![{_WORD_CHARS}])"
+_RIGHT_EDGE = f"(?![{_WORD_CHARS}])"
 
 
 class _CharMap(dict):
@@ -108,6 +112,8 @@ class Match:
 # their characters: 核实订单 finds 核实一下订单, 给您带来不便 finds 给您带来了不便. Only particles,
 # "a bit", "again" and "you/for you"; never a negation, which would turn the meaning round.
 CJK_FILLERS = ("一下", "跟您", "为您", "帮您", "给您", "您的", "了", "的", "哦", "呢", "啊", "呀", "一", "下", "您", "再")
+# One alternation, never a class: `re` compiles a class of CJK characters into a 64K bitmap, and
+# there is one filler between any two characters of every tolerant phrase.
 _FILLER = "(?:" + "|".join(CJK_FILLERS) + "){0,2}"
 _DOUBLE_LETTER = re.compile(r"([a-z])\1")
 # Assertions at the start of a regex only narrow where it matches: without them it matches wherever
@@ -172,7 +178,8 @@ class PhraseMatcher:
         labels.extend(regexes)
         patterns.extend(f"(?:{r})" for r in regexes)
         self.labels: tuple[str, ...] = tuple(labels)
-        self._each = tuple(re.compile(p) for p in patterns)
+        self._patterns = tuple(patterns)
+        self._compiled: dict[int, re.Pattern] = {}  # one pattern per phrase, compiled when first asked for
         # Longest literal first, so "is there anything else" wins over "anything else" at one position.
         order = sorted(range(len(patterns)), key=lambda i: -len(patterns[i]))
         joined = "|".join(f"(?P<_q{i}>{patterns[i]})" for i in order)
@@ -225,9 +232,17 @@ class PhraseMatcher:
             return True
         return self._tolerant is not None and self._tolerant.search(joined) is not None
 
+    def _pattern(self, index: int) -> re.Pattern:
+        """The compiled pattern of one phrase: built on first use, since most are never asked for
+        alone and compiling hundreds of them took a noticeable share of a worker's start."""
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            compiled = self._compiled[index] = re.compile(self._patterns[index])
+        return compiled
+
     def find(self, label: str, text: str, pos: int = 0) -> Optional[Match]:
         """The first match of the one phrase (or regex) `label` at or after `pos`, or None."""
-        m = self._each[self.labels.index(label)].search(text, pos)
+        m = self._pattern(self.labels.index(label)).search(text, pos)
         return None if m is None else Match(label, m.start(), m.end(), m.group())
 
     def each(self, text: str) -> dict[str, Match]:
@@ -235,8 +250,8 @@ class PhraseMatcher:
         found: dict[str, Match] = {}
         if self._quick is not None and self._quick.search(text) is None:
             return found
-        for label, pattern in zip(self.labels, self._each):
-            m = pattern.search(text)
+        for index, label in enumerate(self.labels):
+            m = self._pattern(index).search(text)
             if m is not None:
                 found[label] = Match(label, m.start(), m.end(), m.group())
         return found
@@ -330,6 +345,14 @@ class FuzzyMatcher:
         if exact is not None or self.similarity >= 1.0:
             return exact
         return self._fuzzy(text, pos, self._targets)
+
+    def _pattern(self, index: int) -> re.Pattern:
+        """The compiled pattern of one phrase: built on first use, since most are never asked for
+        alone and compiling hundreds of them took a noticeable share of a worker's start."""
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            compiled = self._compiled[index] = re.compile(self._patterns[index])
+        return compiled
 
     def find(self, label: str, text: str, pos: int = 0) -> Optional[Match]:
         """The first exact, else similar-enough, match of the one phrase `label` at or after `pos`."""

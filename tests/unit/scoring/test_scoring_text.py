@@ -44,6 +44,10 @@ def test_normalise_folds_width_case_punctuation_and_spacing(raw, expected):
         (["12315"], "打12315投诉", "12315"),  # digits bounded by CJK still match
         (["12315"], "打123150", None),  # but not inside a longer number
         (["hi"], "hi您好", "hi"),  # Latin phrase next to a CJK character
+        (["hi"], "您好hi", "hi"),
+        (["cafe"], "cafés", None),  # an accented letter is part of the word
+        (["fault"], "défault", None),
+        (["sorry"], "sorry～", "sorry"),  # symbols are spaces after normalising
         (["anything else", "is there anything else"], "Is there anything else?", "is there anything else"),
         ([], "anything", None),
     ],
