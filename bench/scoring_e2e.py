@@ -76,10 +76,12 @@ def prepare(folder: Path, n: int, languages: tuple[str, ...]) -> Path:
     return instance
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (its scoring workers), from /proc."""
+def tree_usage(pid: int, cpu: dict[int, float]) -> float:
+    """Resident memory (MB) of a process and all its descendants (its scoring workers and the
+    server they are forked from), from /proc; records each one's own CPU seconds so far in `cpu`."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -89,17 +91,19 @@ def tree_rss_mb(pid: int) -> float:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
         rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        ticks[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         total += rss.get(current, 0)
+        cpu[current] = max(cpu.get(current, 0.0), ticks.get(current, 0.0))
         todo.extend(children.get(current, []))
     return total / 2**20
 
 
-def watch_tree(pid: int, peak: list[float], stop: threading.Event) -> None:
+def watch_tree(pid: int, peak: list[float], cpu: dict[int, float], stop: threading.Event) -> None:
     while not stop.wait(0.1):
-        peak[0] = max(peak[0], tree_rss_mb(pid))
+        peak[0] = max(peak[0], tree_usage(pid, cpu))
 
 
 def run_score(instance: Path, traced: bool) -> dict:
@@ -111,8 +115,8 @@ def run_score(instance: Path, traced: bool) -> dict:
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(command, env=ENV, stdout=out, stderr=err, text=True)
-        peak, stop = [0.0], threading.Event()
-        watcher = threading.Thread(target=watch_tree, args=(child.pid, peak, stop), daemon=True)
+        peak, cpu, stop = [0.0], {}, threading.Event()
+        watcher = threading.Thread(target=watch_tree, args=(child.pid, peak, cpu, stop), daemon=True)
         watcher.start()
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - t0
@@ -123,9 +127,12 @@ def run_score(instance: Path, traced: bool) -> dict:
         stdout, stderr = out.read(), err.read()
     if child.returncode:
         raise SystemExit(f"qadesk score failed ({child.returncode}):\n{stderr}")
-    # wait4's times include the worker processes the child waited for: CPU time does not depend on
-    # what else the machine runs, so it compares runs made on a busy machine.
-    result = {"seconds": seconds, "cpu_s": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+    # CPU time does not depend on what else the machine runs, so it compares runs made on a busy
+    # machine: the child's own from wait4, each descendant's as last sampled (workers are forked by
+    # a server process the child never waits for, so wait4 would not count them).
+    own = usage.ru_utime + usage.ru_stime
+    result = {"seconds": seconds, "cpu_s": own + sum(v for p, v in cpu.items() if p != child.pid),
+              "rss_mb": usage.ru_maxrss / 1024,
               "tree_mb": peak[0], **json.loads(stdout)}
     if traced:
         result["traced_peak_mb"] = json.loads(stderr.strip().splitlines()[-1])["traced_peak"] / 1e6
