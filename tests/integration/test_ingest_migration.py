@@ -7,14 +7,14 @@ import json
 from flask_migrate import downgrade, upgrade
 
 from qa_app import create_app
-from qa_app.extensions import db
+from qa_app.extensions import db, migration_config
 
 SHA = "c" * 64
 
 
 def test_the_upgrade_moves_the_audio_hash_out_of_metadata_and_drops_file_names(tmp_path):
     app = create_app({"TESTING": True}, instance_path=str(tmp_path / "old"))
-    directory = app.extensions["migrate"].directory
+    directory = migration_config(app).directory
     with app.app_context():
         upgrade(directory=directory)
         downgrade(directory=directory, revision="962520cf7201")

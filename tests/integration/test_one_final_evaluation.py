@@ -81,11 +81,13 @@ def test_upgrading_an_instance_with_two_finals_keeps_the_newest_final(tmp_path, 
     directory = migration_config(app).directory
     with app.app_context():
         instance.init_instance(admin_password="secret-pass-1")
-        downgrade(directory=directory, revision="a7c3e9d41b20")  # before the unique index
         ingest.ingest_paths([FIXTURES / "new_agent.ndjson"], ingest.IngestOptions(create_agents=True))
         scoring.score_pending()
         conv = conversations.by_external_id("t-good-1").id
         first = conversations.final_evaluation(conv).id
+        db.session.commit()
+        # Back to before the unique index (the services above need today's schema, so they ran first).
+        downgrade(directory=directory, revision="a7c3e9d41b20")
         db.session.execute(db.text(
             "INSERT INTO evaluation (conversation_id, scorecard_version_id, kind, score, auto_fail, fail_reasons, "
             "section_scores, is_final, created_at, source) SELECT conversation_id, scorecard_version_id, 'human', "
