@@ -72,11 +72,13 @@ CURT_LAST = ["嗯", "知道了", "已记录", "好"]
 LEFT_PROMPT = ["亲，还在吗？", "亲，您长时间没有回复，这边先结束会话了。"]
 
 HAPPY_END = ["好的，非常感谢，很满意", "好的好的，谢谢你，处理得很快，满意！", "明白了，非常感谢，很满意",
-             "太好了，谢谢你这么耐心"]
+             "太好了，谢谢你的耐心"]
 NEUTRAL_END = ["好吧，那我再等等", "好的，那我再看看", "好的，知道了"]
 NEGATIVE_END = ["太差了，我要投诉", "什么服务态度，差评！", "太失望了，以后再也不买了", "无法接受，我要投诉你们"]
 # Reads as positive to a sentiment engine; a human hears the opposite.
-SARCASTIC_END = ["呵呵，真是好服务", "呵呵，服务真周到"]
+# Sarcasm the sentiment model reads as thanks (plain 呵呵 sarcasm it reads as negative): the reviews
+# correct the automatic end-sentiment verdict on these.
+SARCASTIC_END = ["行，谢谢你们这么高效", "好吧，谢谢你们的效率"]
 
 
 def _day(d: datetime) -> str:
