@@ -125,6 +125,8 @@ def test_a_reviewer_an_agent_and_hr_walk_the_whole_loop_in_a_browser(server, pag
     page.goto(server + "training/")
     page.click("a:has-text('compliance')")
     page.wait_for_load_state()
+    page.click("form.quiz-start button[type=submit]")  # the attempt's questions are drawn on the server
+    page.wait_for_load_state()
     course = next(c for c in load_courses() if c.code == "compliance-en")
     for q in course.quiz.questions:
         page.check(f"input[name=answer__{q.id}][value='{q.answer}']")
