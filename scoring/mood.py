@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
 from transcripts.model import Conversation
@@ -96,18 +97,28 @@ def mood_label(polarity: float) -> str:
     return "neutral"
 
 
+# The last mood read, by conversation (identity) and polarities: the customer_sentiment_end check
+# and the stored summary ask for the same conversation's mood one after the other.
+_LAST: list = [None, None, None]
+
+
 def customer_mood(conversation: Conversation, polarity: Mapping[int, float]) -> Optional[CustomerMood]:
     """The customer's mood from the polarity of turns by index; None when no customer turn was scored.
 
     Start and lowest are the scored customer turns' polarities; the end is `end_reading` of the
-    last END_WINDOW scored customer turns.
+    last END_WINDOW scored customer turns. Conversations are frozen, so the last answer is kept
+    and given again for the same conversation object and equal polarities.
     """
-    scored = [i for i, _ in conversation.customer_turns() if i in polarity]
-    if not scored:
-        return None
-    end, turns, why = end_reading(conversation, scored[-END_WINDOW:], polarity)
-    values = [polarity[i] for i in scored]
-    return CustomerMood(start=values[0], end=end, lowest=min(values), end_turns=turns, why=why)
+    if _LAST[0] is conversation and _LAST[1] == polarity:
+        return _LAST[2]
+    scored = [i for i, t in enumerate(conversation.turns) if t.is_customer and i in polarity]
+    mood = None
+    if scored:
+        end, turns, why = end_reading(conversation, scored[-END_WINDOW:], polarity)
+        values = [polarity[i] for i in scored]
+        mood = CustomerMood(start=values[0], end=end, lowest=min(values), end_turns=turns, why=why)
+    _LAST[:] = [conversation, dict(polarity), mood]
+    return mood
 
 
 def end_reading(conversation: Conversation, turns: Sequence[int],
@@ -119,11 +130,12 @@ def end_reading(conversation: Conversation, turns: Sequence[int],
     clear feeling: then that feeling carries over, half-way ("Perfect, thank you!" then "bye" is
     content; a complaint then a curt "No." is resigned). The "no" itself never reads negative.
     """
-    readings = [turn_reading(conversation, i, polarity[i]) for i in turns]
-    last_value, last_kind = readings[-1]
-    if last_kind in ("flat", "bare decline") and len(readings) > 1 and abs(readings[-2][0]) >= POSITIVE_AT:
-        before_value, before_kind = readings[-2]
-        return (before_value + last_value) / 2.0, tuple(turns[-2:]), f"a bare reply after a {before_kind} turn"
+    # Only the last two readings can matter, and the one before only after a bare last reply.
+    last_value, last_kind = turn_reading(conversation, turns[-1], polarity[turns[-1]])
+    if last_kind in ("flat", "bare decline") and len(turns) > 1:
+        before_value, before_kind = turn_reading(conversation, turns[-2], polarity[turns[-2]])
+        if abs(before_value) >= POSITIVE_AT:
+            return (before_value + last_value) / 2.0, tuple(turns[-2:]), f"a bare reply after a {before_kind} turn"
     return last_value, (turns[-1],), f"{last_kind} last turn"
 
 
@@ -132,22 +144,39 @@ def turn_reading(conversation: Conversation, index: int, value: float) -> tuple[
     answers to the agent's "anything else?": "declined warmly" (thanks or satisfaction beyond the
     formula "no thanks": positive), "declined" (no thanks, 不用了谢谢: neutral), "bare decline" (no, 没了:
     neutral, never negative); "thanks"; "flat" (a bare closing word); "plain" (the polarity as is)."""
-    text = (conversation.turns[index].text or "").strip()
-    if EXASPERATED.search(text):
-        return min(value, NEGATIVE_FLOOR), "exasperated"
-    if WORRIED.search(text):
-        return min(value, WORRIED_FLOOR), "worried"
-    if DECLINE.search(text) and _agent_offered_more(conversation, index):
-        if SATISFIED.search(text) or THANKS.search(NO_THANKS.sub("", text)):
-            return max(value, THANKS_FLOOR), "declined warmly"
-        if NO_THANKS.search(text):
-            return max(0.0, min(0.15, value)), "declined"
-        return max(0.0, min(0.1, value)), "bare decline"
-    if THANKS.search(text) and value > NEGATIVE_FLOOR:
+    first, decline, thanks, flat = _text_kinds((conversation.turns[index].text or "").strip())
+    if first == "exasperated":
+        return min(value, NEGATIVE_FLOOR), first
+    if first == "worried":
+        return min(value, WORRIED_FLOOR), first
+    if decline and _agent_offered_more(conversation, index):
+        if decline == "declined warmly":
+            return max(value, THANKS_FLOOR), decline
+        if decline == "declined":
+            return max(0.0, min(0.15, value)), decline
+        return max(0.0, min(0.1, value)), decline
+    if thanks and value > NEGATIVE_FLOOR:
         return max(value, THANKS_FLOOR), "thanks"
-    if FLAT.search(text):
+    if flat:
         return max(-0.1, min(0.1, value)), "flat"
     return value, "plain"
+
+
+@lru_cache(maxsize=8192)
+def _text_kinds(text: str) -> tuple[str, str, bool, bool]:
+    """What the regexes say of one stripped turn text, kept per text (closing turns repeat):
+    ("exasperated" / "worried" / "", the decline kind or "", thanks, flat)."""
+    if EXASPERATED.search(text):
+        return "exasperated", "", False, False
+    if WORRIED.search(text):
+        return "worried", "", False, False
+    decline = ""
+    if DECLINE.search(text):
+        if SATISFIED.search(text) or THANKS.search(NO_THANKS.sub("", text)):
+            decline = "declined warmly"
+        else:
+            decline = "declined" if NO_THANKS.search(text) else "bare decline"
+    return "", decline, THANKS.search(text) is not None, FLAT.search(text) is not None
 
 
 def _agent_offered_more(conversation: Conversation, index: int) -> bool:

@@ -83,3 +83,18 @@ def test_exasperation_fails_the_shipped_end_check_even_when_the_lexicon_reads_it
     result = evaluate(conversation, shipped_scorecard("general-en"), MappingSentiment({}, default=0.0))
     criterion = next(r for r in result.criteria if r.criterion_id == "customer_sentiment_end")
     assert criterion.result == "fail" and "exasperated" in criterion.explanation
+
+
+def test_the_mood_asked_for_twice_is_read_once_and_new_polarities_read_afresh():
+    conversation = chat(("c", "where is it"), ("a", "Delivered today."), ("c", "great, thanks"))
+    first = customer_mood(conversation, {0: -0.5, 2: 0.1})
+    assert customer_mood(conversation, {0: -0.5, 2: 0.1}) is first
+    other = customer_mood(conversation, {0: -0.5, 2: -0.9})
+    assert other is not first and other.end == -0.9 and other.lowest == -0.9
+    assert customer_mood(conversation, {}) is None
+
+
+def test_a_bare_last_reply_after_a_neutral_turn_is_read_alone():
+    conversation = chat(("c", "where is it"), ("a", "Delivered today."), ("c", "ok"))
+    mood = customer_mood(conversation, {0: 0.05, 2: 0.05})
+    assert (mood.end_turns, mood.why) == ((2,), "flat last turn")
