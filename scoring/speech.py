@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from scoring.text import normalise
@@ -58,6 +59,7 @@ class Layout:
 NO_LAYOUT = Layout()
 
 
+@lru_cache(maxsize=4096)
 def layout_of(raw_text: Optional[str]) -> Layout:
     """The layout of `raw_text` in the offsets of `normalise(raw_text)`. Each piece between
     punctuation marks is normalised and found again in the whole normalised text; when one cannot

@@ -129,6 +129,21 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def first_match(matcher, turns: Iterable[int], context: CheckContext) -> Optional[tuple[int, Match]]:
+    """(turn index, match) of the first of `turns` where `matcher` finds something, else None. Most
+    phrase lists occur in no turn of a conversation: one cheap look over them all settles that
+    before any turn is searched (see PhraseMatcher.may_occur)."""
+    turns = list(turns)
+    norm = context.normalised
+    if not matcher.may_occur([norm[i] for i in turns]):
+        return None
+    for i in turns:
+        m = matcher.search(norm[i])
+        if m is not None:
+            return i, m
+    return None
+
+
 def find_from(matcher, turns: list[int], context: CheckContext, cursor: tuple[int, int]):
     """(position in `turns`, end offset) of the first match at or after `cursor` (a position in
     `turns` and a character offset in that turn), else None: for steps that must come in order."""

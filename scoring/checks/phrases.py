@@ -3,6 +3,8 @@ from __future__ import annotations
 
 # isinstance with collections.abc.Mapping skips typing.Mapping's slower instance check (run per criterion).
 from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Optional
 
 from scoring.checks import params as p
@@ -12,6 +14,7 @@ from scoring.checks.base import (
     CheckType,
     evidence_of,
     find_from,
+    first_match,
     ignored_note,
     memoised,
     own_each,
@@ -60,12 +63,9 @@ def _first_marker(conversation: Conversation, upset: Mapping, context: CheckCont
     markers = tuple(upset.get("markers", ()))
 
     def compute() -> Optional[tuple[int, str]]:
-        matcher = matcher_for(markers, similarity=similarity)
-        for i in turns_of(conversation, context, "customer"):
-            m = matcher.search(context.normalised[i])
-            if m is not None:
-                return i, m.phrase
-        return None
+        found = first_match(matcher_for(markers, similarity=similarity), turns_of(conversation, context, "customer"),
+                            context)
+        return None if found is None else (found[0], found[1].phrase)
 
     return memoised(context, ("first_marker", markers, similarity), compute)
 
@@ -164,15 +164,20 @@ def phrases_present(conversation: Conversation, params: Mapping[str, object], co
     return _present_in(conversation, params, context, turns, _window_name(params, speaker))
 
 
-def _absent_phrases(params: Mapping) -> tuple[tuple[str, ...], dict[str, str]]:
+def _absent_phrases(params: Mapping) -> tuple[tuple[str, ...], Mapping[str, str]]:
     """The check's own phrases plus those of its `groups`, and the group of each group-only phrase."""
-    own = tuple(params.get("phrases", ()))
+    return _with_groups(tuple(params.get("phrases", ())), tuple(params.get("groups", ())))
+
+
+@lru_cache(maxsize=256)
+def _with_groups(own: tuple[str, ...], groups: tuple[str, ...]) -> tuple[tuple[str, ...], Mapping[str, str]]:
+    """`_absent_phrases` of one phrase list and group list, built once (groups hold hundreds of phrases)."""
     group_of: dict[str, str] = {}
-    for name in params.get("groups", ()):
+    for name in groups:
         for phrase in group_phrases(name):
             if phrase not in own:
                 group_of.setdefault(phrase, name)
-    return own + tuple(group_of), group_of
+    return own + tuple(group_of), MappingProxyType(group_of)
 
 
 @mention_precondition

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
 
 from scoring.checks import params as p
-from scoring.checks.base import CheckContext, Problems, memoised, quoted, turn_name, turns_of
+from scoring.checks.base import CheckContext, Problems, first_match, memoised, quoted, turn_name, turns_of
 from scoring.checks.precondition_phrases import ESCALATION_REQUESTS, ORDER_PROBLEM, RETURN_IN_PLAY
 from scoring.text import phrase_matcher
 from transcripts.model import CHANNELS, Conversation
@@ -51,12 +51,8 @@ def first_said(conversation: Conversation, context: CheckContext, speaker: str,
     criteria ask the same question."""
 
     def compute() -> Optional[tuple[int, str]]:
-        matcher = phrase_matcher(phrases, regexes)
-        for i in turns_of(conversation, context, speaker):
-            m = matcher.search(context.normalised[i])
-            if m is not None:
-                return i, m.phrase
-        return None
+        found = first_match(phrase_matcher(phrases, regexes), turns_of(conversation, context, speaker), context)
+        return None if found is None else (found[0], found[1].phrase)
 
     return memoised(context, ("first_said", speaker, phrases, regexes), compute)
 

@@ -13,6 +13,7 @@ from scoring.checks.base import (
     CheckOutcome,
     RunFn,
     evidence_of,
+    first_match,
     own_each,
     own_search,
     plural,
@@ -39,11 +40,8 @@ def customer_mention(
 ) -> Optional[tuple[int, str]]:
     """(turn index, phrase) of the first customer turn saying one of `when_customer_mentions`, else None."""
     matcher = matcher_for(params.get("when_customer_mentions", ()), similarity=float(params.get("similarity", 1.0)))
-    for i in turns_of(conversation, context, "customer"):
-        m = matcher.search(context.normalised[i])
-        if m is not None:
-            return i, m.phrase
-    return None
+    found = first_match(matcher, turns_of(conversation, context, "customer"), context)
+    return None if found is None else (found[0], found[1].phrase)
 
 
 def mention_precondition(run: RunFn) -> RunFn:

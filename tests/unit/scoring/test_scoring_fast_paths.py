@@ -158,3 +158,24 @@ def test_plugin_checks_get_the_scorecard_parameters_themselves():
 def test_parameters_that_are_not_frozen_pass_as_they_are_since_they_may_change():
     params = {"phrases": ("hello",)}
     assert _params_for("phrases_present", params) is params
+
+
+@pytest.mark.parametrize("regexes", [(), (NEVER,)])
+def test_the_first_turn_with_a_phrase_is_the_same_with_and_without_the_literal_pre_check(regexes):
+    from scoring.checks.base import first_match
+
+    texts = ["where is my parcel", "", "sorry, it is late", "really sorry again", "bye"]
+    context = CheckContext(normalise_all(texts))
+    matcher = PhraseMatcher(("sorry", "apologise"), regexes)
+    found = first_match(matcher, [0, 2, 3, 4], context)
+    assert (found[0], found[1].phrase) == (2, "sorry")
+    assert first_match(matcher, [3, 4], context)[0] == 3
+    assert first_match(matcher, [0, 4], context) is None
+    assert first_match(PhraseMatcher(("refund",), regexes), [0, 2, 3, 4], context) is None
+
+
+def test_a_layout_asked_for_again_is_the_same_value():
+    from scoring.speech import layout_of
+
+    text = 'The courier said "not my problem", sorry.'
+    assert layout_of(text) == layout_of(str(text)) and layout_of(text).quoted
