@@ -15,7 +15,8 @@ from scoring.checks.base import (
     turn_name,
     turns_of,
 )
-from scoring.checks.phrases import first_upset
+from scoring.checks.phrase_groups import PHRASE_GROUPS
+from scoring.checks.phrases import first_upset, phrases_absent
 from scoring.intents import CUSTOMER_INTENTS, INTENTS, MODELS, IntentHit, IntentModel, intent_model
 from transcripts.model import Conversation
 
@@ -138,7 +139,9 @@ def intent_present(conversation: Conversation, params: Mapping[str, object], con
 def intent_absent(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
     """Fail (score 0) when any of the speaker's turns expresses one of `intents` with at least
     `min_confidence`; every offending turn is evidence. Intents that decide critical verdicts count
-    only in the speaker's own words (not negated, quoted or reported; see scoring.intents)."""
+    only in the speaker's own words (not negated, quoted or reported; see scoring.intents).
+    With `phrases`, `groups` or `regexes`, those are the fallback: when no intent is found, the
+    check fails as `phrases_absent` would on them (also only in the speaker's own words)."""
     speaker = str(params.get("speaker", "agent"))
     turns = turns_of(conversation, context, speaker)
     if not turns:
@@ -153,10 +156,25 @@ def intent_absent(conversation: Conversation, params: Mapping[str, object], cont
             found.append((i, strongest))
     names = " or ".join(x.replace("_", " ") for x in wanted)
     if not found:
-        return CheckOutcome.passed(f"no {names} intent in {plural(len(turns), speaker + ' turn')}")
+        fallback = _phrase_fallback(conversation, params, context)
+        if fallback is not None and fallback.result == "fail":
+            return fallback
+        also = f"; {fallback.explanation}" if fallback is not None else ""
+        return CheckOutcome.passed(f"no {names} intent in {plural(len(turns), speaker + ' turn')}{also}")
     i, h = found[0]
     more = f" and {plural(len(found) - 1, 'more turn')}" if len(found) > 1 else ""
     return CheckOutcome.failed(f"{said(h, i)}{more}", [evidence_of(conversation, j) for j, _ in found])
+
+
+_FALLBACK_KEYS = ("phrases", "groups", "regexes", "label", "similarity", "speaker")
+
+
+def _phrase_fallback(conversation: Conversation, params: Mapping, context: CheckContext) -> Optional[CheckOutcome]:
+    """The `phrases_absent` outcome of the check's fallback phrases, None when it has none: a listed
+    phrase the rules do not read as an intent still fails the check."""
+    if not any(key in params for key in ("phrases", "groups", "regexes")):
+        return None
+    return phrases_absent(conversation, {k: params[k] for k in _FALLBACK_KEYS if k in params}, context)
 
 
 def _upset_sentiment_turns(conversation: Conversation, params: Mapping, context: CheckContext) -> list[int]:
@@ -201,7 +219,8 @@ INTENT_PRESENT = CheckType(
 INTENT_ABSENT = CheckType(
     "intent_absent",
     intent_absent,
-    p.schema({"intents": p.names(*INTENTS), **_SHARED}, required=("intents",)),
+    p.schema({"intents": p.names(*INTENTS), **_SHARED, "phrases": p.phrases, "groups": p.names(*PHRASE_GROUPS),
+              "regexes": p.regexes, "label": p.text, "similarity": p.number(0.5, 1.0)}, required=("intents",)),
     description="No turn of the speaker expresses any of the intents (blame, abuse, sarcasm, dismissal, "
-                "promise, review for reward...) in their own words.",
+                "promise, review for reward...) in their own words, nor (optionally) any of the fallback phrases.",
 )

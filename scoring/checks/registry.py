@@ -5,6 +5,7 @@ from functools import lru_cache
 from importlib import metadata
 from typing import Mapping
 
+from scoring.checks.abandonment import NOT_ABANDONED
 from scoring.checks.base import CheckType
 from scoring.checks.calls import DEAD_AIR, HOLD_ETIQUETTE, OVERTALK, TALK_RATIO
 from scoring.checks.compliance import DATA_HANDLING, ESCALATION_OFFERED, STEPS_COVERED
@@ -36,6 +37,7 @@ BUILTIN_CHECKS: Mapping[str, CheckType] = {
         TICKET_TIME_LIMITS,
         INTENT_PRESENT,
         INTENT_ABSENT,
+        NOT_ABANDONED,
     )
 }
 

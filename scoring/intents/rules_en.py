@@ -123,6 +123,10 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.7, r"<you> (?:entered|typed|put|gave|selected|chose|picked|ordered|used|wrote|filled in) (?:in )?"
               r"(?:the |a |an |it )?wrong"),
         (0.8, r"(?:only|just) (?:have|got) (?:yourself|urself) to blame|blame (?:yourself|urself)"),
+        # "that one's on you", "this part is down to you", "the mistake was yours": blame in other words.
+        (0.8, r"(?:that|this|it) (?:one|bit|part|part of it|side of it|one there)s? (?:is |was )?(?:on|down to)"
+              r" (?:you|u|yourself)\b|(?:the )?(?:mistake|error|fault|blame) (?:is|was|s) (?:all |entirely )?(?:yours"
+              r"|on you)\b"),
         (0.75, r"(?:because|cause|cos|coz) <you> (?:didnt|did not|never|failed|forgot|couldnt|were too)"),
         (0.7, r"<youre> (?:the one|the reason|responsible|to blame|at fault)"),
         (0.85, r"(?:the )?(?:problem|issue|mistake|error|fault) (?:is|was|lies|is all) (?:on|at|with) (?:your"
@@ -152,8 +156,10 @@ RULES: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:stop (?:whining|whinging|moaning|crying|complaining)|quit (?:whining|moaning|complaining))"),
     ],
     "profanity": [
+        # Not a bare "hell": normalisation drops apostrophes, so "he'll call you" reads "hell call you".
         (0.9, r"(?:fuck|fucking|fucked|fucks|shit|shitty|bullshit|crap|crappy|damn|damned|goddamn|bloody hell"
-              r"|hell|wtf|ffs|bollocks|piss|pissed|arse|ass|asshole|bitch|bastard|dickhead|bugger|sod it|bloody)"),
+              r"|(?:the|to|from|a|bloody) hell|hell no|wtf|ffs|bollocks|piss|pissed|arse|ass|asshole|bitch|bastard"
+              r"|dickhead|bugger|sod it|bloody)"),
     ],
     "sarcasm": [
         (0.8, r"(?:well done|nice going|nice one|good job|great job|bravo|genius|smart move|clever|way to go"

@@ -111,5 +111,5 @@ def test_every_built_in_check_is_registered_under_its_own_name():
         "phrases_present", "phrases_absent", "customer_sentiment_end", "ordered_steps", "data_handling",
         "escalation_offered", "sentiment_not_worse", "agent_never_negative", "first_response_within",
         "response_times_within", "dead_air", "hold_etiquette", "overtalk", "talk_ratio", "ticket_time_limits",
-        "intent_present", "intent_absent", "steps_covered"])
+        "intent_present", "intent_absent", "steps_covered", "not_abandoned"])
     assert all(name == c.name and c.description for name, c in checks.BUILTIN_CHECKS.items())
