@@ -127,19 +127,21 @@ def _phrase_body(phrase: str) -> tuple[str, str]:
     A double letter in a Latin word of four or more letters may be written once ("goooood" reads
     "god" once elongations are folded; "sory", "helo" are common slips): "good" becomes go{1,2}d.
     Shorter words stay exact, as "as"/"ass", "to"/"too" and "of"/"off" are different words. A
-    Chinese phrase of three or more characters allows fillers between its characters (CJK_FILLERS)."""
+    Chinese phrase of three or more characters allows fillers between its characters (CJK_FILLERS).
+    The literal is the longest stretch of the phrase between the letters that may be missing (the
+    second of each such double): "hole" of "asshole", not "as"."""
     if len(phrase) >= 3 and all(_CJK_CHAR.match(c) for c in phrase):
         return _FILLER.join(map(re.escape, phrase)), ""
-    words, needle = [], phrase
+    words, cuts, offset = [], [], 0
     for word in phrase.split(" "):
-        double = _DOUBLE_LETTER.search(word) if len(word) >= 4 and word.isalpha() else None
-        if double is None:
-            words.append(re.escape(word))
-            continue
-        if needle is phrase:  # the phrase up to the first letter that may be single
-            needle = phrase[: len(" ".join(words + [""])) + double.start() + 1]
-        words.append(_DOUBLE_LETTER.sub(lambda m: re.escape(m.group(1)) + "{1,2}", word))
-    return re.escape(" ").join(words), needle
+        doubles = list(_DOUBLE_LETTER.finditer(word)) if len(word) >= 4 and word.isalpha() else []
+        cuts.extend(offset + d.start() + 1 for d in doubles)  # the letter that may be missing
+        words.append(_DOUBLE_LETTER.sub(lambda m: re.escape(m.group(1)) + "{1,2}", word) if doubles
+                     else re.escape(word))
+        offset += len(word) + 1
+    # The second letter of each double may be missing; the stretches between those letters may not.
+    stretches = [phrase[a:b] for a, b in zip([0, *(c + 1 for c in cuts)], [*cuts, len(phrase)])]
+    return re.escape(" ").join(words), max(stretches, key=len)
 
 
 def _phrase_pattern(phrase: str, body: str) -> str:
@@ -191,7 +193,7 @@ class PhraseMatcher:
         # of the needles (see _phrase_body).
         quick = sorted(bodies) + [f"(?:{_LEADING_ASSERTIONS.sub('', r)})" for r in regexes]
         self._quick = re.compile("|".join(quick)) if quick else None
-        self._regexes = bool(regexes)
+        self._regexes = tuple(regexes) or None
         self._literals = tuple(sorted(needles))
         self._tolerant = re.compile("|".join(tolerant)) if tolerant else None
 
@@ -223,8 +225,20 @@ class PhraseMatcher:
         look over all of them, so that checks can skip their turn-by-turn search."""
         if self._any is None:
             return False
-        if self._regexes:
-            return True
+        return self._regexes is not None or self._phrases_may_occur(texts)
+
+    def narrowed(self, texts: Iterable[str]) -> Optional["PhraseMatcher"]:
+        """A matcher whose `search` finds in each of the normalised `texts` what this one's finds (the
+        same match, the same label): this one; the matcher of its regexes alone when none of its
+        phrases can occur in any of them (a phrase that occurs nowhere never wins a position); or
+        None when nothing can match. For searching turn by turn over many turns."""
+        if self._any is None:
+            return None
+        if self._phrases_may_occur(texts):
+            return self
+        return None if self._regexes is None else phrase_matcher((), self._regexes)
+
+    def _phrases_may_occur(self, texts: Iterable[str]) -> bool:
         # Normalised texts and phrases hold no newline, so no literal is found across two texts;
         # over a long text, `in` per literal beats the alternation, which tries every likely start.
         joined = "\n".join(texts)
@@ -338,6 +352,10 @@ class FuzzyMatcher:
         """Like PhraseMatcher.may_occur; a similar-enough window may be anywhere, so True unless
         there is nothing to find."""
         return len(self.labels) > 0 if self.similarity < 1.0 else self.exact.may_occur(texts)
+
+    def narrowed(self, texts: Iterable[str]) -> Optional["FuzzyMatcher"]:
+        """Like PhraseMatcher.narrowed: this matcher, or None when there is nothing to find."""
+        return self if self.may_occur(texts) else None
 
     def search(self, text: str, pos: int = 0) -> Optional[Match]:
         """An exact match if there is one (leftmost), else the leftmost similar-enough window."""

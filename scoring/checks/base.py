@@ -132,10 +132,11 @@ def plural(count: int, noun: str) -> str:
 def first_match(matcher, turns: Iterable[int], context: CheckContext) -> Optional[tuple[int, Match]]:
     """(turn index, match) of the first of `turns` where `matcher` finds something, else None. Most
     phrase lists occur in no turn of a conversation: one cheap look over them all settles that
-    before any turn is searched (see PhraseMatcher.may_occur)."""
+    before any turn is searched (see PhraseMatcher.narrowed)."""
     turns = list(turns)
     norm = context.normalised
-    if not matcher.may_occur([norm[i] for i in turns]):
+    matcher = matcher.narrowed([norm[i] for i in turns])
+    if matcher is None:
         return None
     for i in turns:
         m = matcher.search(norm[i])

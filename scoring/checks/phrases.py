@@ -119,10 +119,10 @@ def _present_in(conversation: Conversation, params: Mapping, context: CheckConte
             return CheckOutcome.passed(f"every {label} found in {where}", evidence)
         return CheckOutcome.failed(f"{label} missing in {where}: {quoted(missing)}{ignored_note(ignored)}",
                                    evidence, score)
-    texts = [context.normalised[i] for i in turns]
-    if matcher.may_occur(texts):
+    narrowed = matcher.narrowed([context.normalised[i] for i in turns])
+    if narrowed is not None:
         for i in turns:
-            m = own_search(matcher, conversation, context, i, ignored=ignored)
+            m = own_search(narrowed, conversation, context, i, ignored=ignored)
             if m is not None:
                 return CheckOutcome.passed(f'{label} "{m.phrase}" in {turn_name(i)}', [evidence_of(conversation, i)])
     return CheckOutcome.failed(f"no {label} in {where}{ignored_note(ignored)}")
@@ -193,10 +193,10 @@ def phrases_absent(conversation: Conversation, params: Mapping[str, object], con
     matcher = matcher_for(phrases, params.get("regexes", ()), _similarity(params))
     # Forbidden phrases are rare: one look over all the turns usually settles it. A negated, quoted
     # or reported phrase ("the courier said it's your problem") is not the speaker's: no failure.
-    texts = [context.normalised[i] for i in turns]
+    narrowed = matcher.narrowed([context.normalised[i] for i in turns])
     hits, ignored = [], []
-    if matcher.may_occur(texts):
-        hits = [(i, m) for i in turns if (m := own_search(matcher, conversation, context, i, ignored=ignored))]
+    if narrowed is not None:
+        hits = [(i, m) for i in turns if (m := own_search(narrowed, conversation, context, i, ignored=ignored))]
     if not hits:
         return CheckOutcome.passed(f"no {label} in {plural(len(turns), speaker + ' turn')}{ignored_note(ignored)}")
     first, m = hits[0]

@@ -179,3 +179,26 @@ def test_a_layout_asked_for_again_is_the_same_value():
 
     text = 'The courier said "not my problem", sorry.'
     assert layout_of(text) == layout_of(str(text)) and layout_of(text).quoted
+
+
+def test_a_matcher_narrowed_to_its_regexes_finds_what_the_whole_matcher_finds():
+    matcher = PhraseMatcher(("asshole", "not my job"), (r"\b(?:5|five) stars?\b.{0,20}\brefund\b", r"\d{8,}"))
+    texts = normalise_all(["Give us five stars and a refund is yours", "order 12345678 is late", "fine"])
+    narrowed = matcher.narrowed(texts)
+    assert narrowed is not matcher and len(narrowed) == 2
+    for text in texts:
+        assert narrowed.search(text) == matcher.search(text)
+    assert matcher.narrowed(normalise_all(["that is not my job"])) is matcher
+    assert PhraseMatcher(("asshole",)).narrowed(texts) is None
+
+
+@pytest.mark.parametrize("phrase", ["asshole", "bullshit", "kiss my ass", "sorry", "mississippi", "hello there"])
+def test_a_phrase_with_double_letters_is_found_written_with_single_ones_and_its_literal_is_in_every_form(phrase):
+    matcher = PhraseMatcher((phrase,))
+    forms = {phrase, phrase.replace("ss", "s"), phrase.replace("ll", "l"), phrase.replace("oo", "o"),
+             phrase.replace("pp", "p").replace("ss", "s")}
+    for form in forms:
+        if matcher.search(form) is not None:
+            assert matcher.may_occur([form]) and matcher.narrowed([form]) is matcher
+    first_double = next(m.group() for m in __import__("re").finditer(r"([a-z])\1", phrase))
+    assert matcher.search(phrase.replace(first_double, first_double[0], 1)) is not None
