@@ -122,7 +122,8 @@ _EN_SKIP = frozenset(
     "already just also have has had did do does clearly earlier previously before actually simply "
     "only would will even then literally basically all both kindly".split()
 )
-_EN_OWN_OPINION = (("i", "think"), ("i", "believe"), ("i", "feel"), ("i", "guess"), ("in", "my"))
+_EN_OWN_OPINION = frozenset((("i", "think"), ("i", "believe"), ("i", "feel"), ("i", "guess"), ("in", "my")))
+_EN_REPORT_CUT = frozenset(("but", "however", "so", "anyway", "although", "though"))
 _EN_NEGATION_REACH = 6  # words between the cue and the span, at most
 _EN_REPORT_REACH = 14
 
@@ -176,11 +177,13 @@ def _en_speaker_is_self(before: list[str]) -> Optional[bool]:
 
 def _en_report(tokens: list[str]) -> Optional[str]:
     """'the courier said' when a speech verb of someone else's leads to the span, else None."""
-    tokens = _cut(tokens, frozenset(("but", "however", "so", "anyway", "although", "though")))[-_EN_REPORT_REACH:]
+    tokens = _cut(tokens, _EN_REPORT_CUT)[-_EN_REPORT_REACH:]
+    # Where the last opinion of the speaker's own ("I think") starts: no verb before it reports.
+    opinion = max((j for j, pair in enumerate(zip(tokens, tokens[1:])) if pair in _EN_OWN_OPINION), default=-1)
     for k in range(len(tokens) - 1, -1, -1):
         word = tokens[k]
         rest = tokens[k + 1:]
-        if any(rest[j:j + 2] == list(pair) for pair in _EN_OWN_OPINION for j in range(len(rest))):
+        if k < opinion:
             return None
         if word == "according" and rest[:1] == ["to"]:
             return "according to"

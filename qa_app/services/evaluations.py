@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -75,17 +75,25 @@ def stored_result(result: EvaluationResult, dialect=None) -> StoredResult:
                       [{"turn": e.turn, "text": e.text} for e in c.evidence], c.explanation, c.comment)
                      for i, c in enumerate(result.criteria))
     if dialect is not None:
-        convert = _criterion_converters(dialect)
-        criteria = tuple(tuple(f(v) if f else v for f, v in zip(convert, row)) for row in criteria)
+        criteria = tuple(map(_converted_row(dialect), criteria))
     return StoredResult(result.score, result.auto_fail, tuple(fail_reasons(result.criteria)),
                         dict(result.section_scores), criteria)
 
 
 @lru_cache(maxsize=4)
-def _criterion_converters(dialect) -> list:
-    """The driver conversion of each criterion column (None: the value goes as it is)."""
+def _converted_row(dialect) -> Callable[[tuple], tuple]:
+    """A criterion row with the driver conversion of each column that has one (the others as they are)."""
     table = CriterionScore.__table__
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in CRITERION_COLUMNS]
+    converters = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in CRITERION_COLUMNS]
+    active = [(k, f) for k, f in enumerate(converters) if f is not None]
+
+    def convert(row: tuple) -> tuple:
+        values = list(row)
+        for k, f in active:
+            values[k] = f(values[k])
+        return tuple(values)
+
+    return convert
 
 
 def _evaluation_values(conversation_id: int, version_id: int, result: EvaluationResult, kind: str,

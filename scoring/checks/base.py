@@ -97,7 +97,11 @@ def turns_of(conversation: Conversation, context: CheckContext, speaker: str) ->
     key = "turns_of:" + speaker
     found = context.memo.get(key)
     if found is None:
-        found = context.memo[key] = _speaker_turns(conversation, context.normalised, speaker)
+        if speaker in ("agent", "customer", "any"):  # all three in the one pass
+            context.memo.update(_all_speaker_turns(conversation, context.normalised))
+            found = context.memo[key]
+        else:
+            found = context.memo[key] = _speaker_turns(conversation, context.normalised, speaker)
     return list(found)
 
 
@@ -105,6 +109,16 @@ def _speaker_turns(conversation: Conversation, norm: tuple[str, ...], speaker: s
     wanted = ("agent", "customer") if speaker == "any" else (speaker,)
     turns = conversation.turns
     return tuple(i for i, t in enumerate(turns) if t.speaker in wanted and i < len(norm) and norm[i])
+
+
+def _all_speaker_turns(conversation: Conversation, norm: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """The memo entries of `turns_of` for "agent", "customer" and "any", from one look at the turns."""
+    found: dict[str, list[int]] = {"agent": [], "customer": [], "any": []}
+    for i, (turn, text) in enumerate(zip(conversation.turns, norm)):
+        if text and turn.speaker in ("agent", "customer"):
+            found[turn.speaker].append(i)
+            found["any"].append(i)
+    return {"turns_of:" + speaker: tuple(turns) for speaker, turns in found.items()}
 
 
 def evidence_of(conversation: Conversation, index: int) -> Evidence:

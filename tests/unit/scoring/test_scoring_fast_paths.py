@@ -202,3 +202,25 @@ def test_a_phrase_with_double_letters_is_found_written_with_single_ones_and_its_
             assert matcher.may_occur([form]) and matcher.narrowed([form]) is matcher
     first_double = next(m.group() for m in __import__("re").finditer(r"([a-z])\1", phrase))
     assert matcher.search(phrase.replace(first_double, first_double[0], 1)) is not None
+
+
+def test_each_speakers_turns_listed_in_one_pass_are_the_turns_with_text_of_that_speaker():
+    speakers = ["customer", "agent", "system", "agent", "customer", "agent"]
+    texts = ["hello", "hi there", "call transferred", "", "...", "bye"]
+    conversation = Conversation("c-1", "agent.a", tuple(Turn(s, t) for s, t in zip(speakers, texts)))
+    context = CheckContext(normalise_all(texts))
+    assert turns_of(conversation, context, "customer") == [0]
+    assert turns_of(conversation, context, "agent") == [1, 5]
+    assert turns_of(conversation, context, "any") == [0, 1, 5]
+    assert turns_of(conversation, context, "system") == [2]
+
+
+def test_an_opinion_of_the_speakers_own_after_a_speech_verb_ends_the_report():
+    from scoring.speech import own_words
+
+    text = normalise("the courier said i think it is your fault")
+    start = text.index("your fault")
+    assert own_words(text, start, start + len("your fault"), "en") is None
+    text = normalise("the courier said it is your fault")
+    start = text.index("your fault")
+    assert own_words(text, start, start + len("your fault"), "en") == "reported speech: 'the courier said'"
