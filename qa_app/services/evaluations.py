@@ -87,13 +87,7 @@ def _converted_row(dialect) -> Callable[[tuple], tuple]:
     converters = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in CRITERION_COLUMNS]
     active = [(k, f) for k, f in enumerate(converters) if f is not None]
 
-    def convert(row: tuple) -> tuple:
-        values = list(row)
-        for k, f in active:
-            values[k] = f(values[k])
-        return tuple(values)
-
-    return convert
+    return lambda row: _converted(row, active)
 
 
 def _evaluation_values(conversation_id: int, version_id: int, result: EvaluationResult, kind: str,
@@ -234,12 +228,20 @@ def execute_rows(statement, keys: Sequence[str], rows: Sequence[tuple], converte
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     names = list(compiled.positiontup if compiled.positional else compiled.binds)
     where = [keys.index(name) for name in names]
-    if converted:
-        values = rows if where == list(range(len(keys))) else [tuple(row[i] for i in where) for row in rows]
-    else:
-        pairs = list(zip(where, [compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]))
-        values = [tuple(f(row[i]) if f else row[i] for i, f in pairs) for row in rows]
+    values = rows if where == list(range(len(keys))) else [tuple(row[i] for i in where) for row in rows]
+    if not converted:
+        processors = [compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+        active = [(k, f) for k, f in enumerate(processors) if f is not None]
+        if active:  # most columns (ids, numbers, text) have no conversion
+            values = [_converted(v, active) for v in values]
     conn.exec_driver_sql(compiled.string, values if compiled.positional else [dict(zip(names, v)) for v in values])
+
+
+def _converted(row: tuple, active: list) -> tuple:
+    values = list(row)
+    for k, f in active:
+        values[k] = f(values[k])
+    return tuple(values)
 
 
 def _newest_auto_ids(ids: list[int]) -> list[int]:
