@@ -277,7 +277,12 @@ def own_words(normalised_text: str, start: int, end: int, language: str,
     chats mix scripts. `layout` (from `layout_of` on the turn's raw text) gives clause and sentence
     ends and quotation marks; without it they are guessed. Pure and cheap: no model, no I/O.
     """
-    layout = layout or NO_LAYOUT
+    return _own_words(normalised_text, start, end, layout or NO_LAYOUT)
+
+
+# Kept per span: agents' macros and customers' stock phrases repeat from one conversation to the next.
+@lru_cache(maxsize=8192)
+def _own_words(normalised_text: str, start: int, end: int, layout: Layout) -> Optional[str]:
     if any(q_start <= start and end <= q_end for q_start, q_end in layout.quoted):
         return "quoted"
     clause = normalised_text[_start_of(layout.clauses, start):start]
