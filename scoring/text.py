@@ -204,6 +204,9 @@ class PhraseMatcher:
         """The leftmost match of any phrase at or after `pos`, or None."""
         if self._any is None:
             return None
+        return _search(self, text, pos)
+
+    def _search(self, text: str, pos: int) -> Optional[Match]:
         m = self._quick_search(text, pos)
         if m is None:
             return None
@@ -269,6 +272,13 @@ class PhraseMatcher:
             if m is not None:
                 found[label] = Match(label, m.start(), m.end(), m.group())
         return found
+
+
+# Searches kept by matcher and text: agents' macros and stock phrases repeat across conversations,
+# and several checks search the same turn for the same list. Matchers are immutable.
+@lru_cache(maxsize=16384)
+def _search(matcher: PhraseMatcher, text: str, pos: int) -> Optional[Match]:
+    return matcher._search(text, pos)
 
 
 @lru_cache(maxsize=1024)

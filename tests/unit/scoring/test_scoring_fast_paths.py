@@ -224,3 +224,12 @@ def test_an_opinion_of_the_speakers_own_after_a_speech_verb_ends_the_report():
     text = normalise("the courier said it is your fault")
     start = text.index("your fault")
     assert own_words(text, start, start + len("your fault"), "en") == "reported speech: 'the courier said'"
+
+
+def test_a_search_asked_again_gives_the_same_match_and_another_start_searches_afresh():
+    matcher = PhraseMatcher(("sorry",))
+    text = normalise("Sorry for the wait, and sorry again")
+    first = matcher.search(text)
+    assert matcher.search(text) == first and first.start == 0
+    assert matcher.search(text, 1).start == text.rindex("sorry")
+    assert PhraseMatcher(("wait",)).search(text).phrase == "wait"
