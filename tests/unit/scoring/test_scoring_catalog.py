@@ -150,7 +150,7 @@ def test_a_good_chinese_after_sales_conversation_scores_full_marks():
         "greeting": "pass", "first_response": "na", "response_times": "na", "empathy": "pass", "resolution": "pass",
         "sancha_sanhe": "pass", "return_policy": "na", "escalation": "na", "forbidden_phrases": "pass",
         "abuse_blame": "pass", "prohibited_promises": "pass", "data_handling": "pass", "closing": "pass",
-        "customer_sentiment_end": "pass", "dead_air": "na", "hold_etiquette": "na"}
+        "customer_sentiment_end": "pass", "not_abandoned": "na", "dead_air": "na", "hold_etiquette": "na"}
     assert result.score == 100.0
 
 
@@ -163,7 +163,8 @@ def test_a_dismissive_english_conversation_fails_professional_language_without_a
         "greeting": "fail", "first_response": "na", "response_times": "na", "empathy": "fail", "resolution": "fail",
         "order_verification": "fail", "return_policy": "na", "escalation": "na", "forbidden_phrases": "fail",
         "abuse_blame": "pass", "prohibited_promises": "pass", "data_handling": "pass", "closing": "fail",
-        "customer_sentiment_end": "fail", "dead_air": "na", "hold_etiquette": "na"}  # a chat without times
+        "customer_sentiment_end": "fail", "not_abandoned": "fail", "dead_air": "na", "hold_etiquette": "na"}  # a chat
+    # without times; the closing "Terrible service." is a complaint nobody answered
 
 
 def test_a_blaming_english_conversation_fails_on_its_critical_criterion():

@@ -115,6 +115,10 @@ EVERY_CHECK = parse_scorecard({
             "type": "intent_present", "intent": "empathy", "when_customer_upset": {"sentiment_below": -0.2}}},
         {"id": "intent_absent", "title": "t", "weight": 1, "critical": True, "check": {
             "type": "intent_absent", "intents": ["blame", "abuse", "promise", "review_for_reward"]}},
+        {"id": "intent_absent_fallback", "title": "t", "weight": 1, "check": {
+            "type": "intent_absent", "intents": ["dismissal"], "phrases": ["calm down"], "groups": ["profanity"]}},
+        {"id": "not_abandoned", "title": "t", "weight": 1, "check": {
+            "type": "not_abandoned", "min_unanswered": 1, "max_unanswered_turns": 2, "nudges": ["hello", "在吗"]}},
     ]}],
 })
 SCORECARDS = shipped_scorecards() + [EVERY_CHECK]
