@@ -39,11 +39,17 @@ def summary_lines(doc: dict) -> list[str]:
             continue
         auto, kappas = group["auto_fail"], group["criteria"]
         lines.append(f"{name:>3}: n {group['n']}, verdict {group['verdict']['agreeing']}/{group['verdict']['n']}"
-                     f" ({_f(group['verdict']['accuracy'])}), auto-fail P {_f(auto['precision'])}"
+                     f" ({_f(group['verdict']['accuracy'])}; {_mapped(group)}), auto-fail P {_f(auto['precision'])}"
                      f" R {_f(auto['recall'])} ({auto['tp']}/{auto['tp'] + auto['fn']}),"
                      f" gap {_f(group['score_gap']['mean'], 1)}, in band {_f(group['score_gap']['in_band_share'])}")
         lines.append("     kappa " + ", ".join(f"{k} {_f(v['kappa'])}" for k, v in kappas.items()))
     return lines
+
+
+def _mapped(group: dict) -> str:
+    """The verdict agreement when only failures of criteria mapped to the labels count."""
+    mapped = group.get("verdict_mapped_criteria")
+    return "mapped criteria only -" if not mapped else f"mapped criteria only {mapped['agreeing']}/{mapped['n']}"
 
 
 def _f(value, digits: int = 2) -> str:

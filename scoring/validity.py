@@ -68,8 +68,10 @@ class Product:
     mood: Optional[str] = None
     fail_reasons: tuple[str, ...] = ()
 
-    def verdict(self, thresholds: Thresholds = Thresholds()) -> str:
-        return verdict(self.score, self.auto_fail, any(c.result == "fail" for c in self.criteria), thresholds)
+    def verdict(self, thresholds: Thresholds = Thresholds(), counted: Optional[frozenset[str]] = None) -> str:
+        """The verdict; "no failed criterion" looks at every criterion, or only those in `counted`."""
+        failed = any(c.result == "fail" and (counted is None or c.criterion_id in counted) for c in self.criteria)
+        return verdict(self.score, self.auto_fail, failed, thresholds)
 
     def decided_by(self, scorecard_ids: Sequence[str]) -> tuple[CriterionResult, ...]:
         """The product's results for these scorecard criteria, in evaluation order."""
@@ -226,9 +228,14 @@ class GroupFigures:
     auto_fail: AutoFail
     score_gap: ScoreGap
     criteria: Mapping[str, Agreement] = field(default_factory=dict)
+    #: the verdict when only the failures of criteria the mapping relates to the labels count (the
+    #: reviewer's rubric); the scorecard's other criteria still count through the score
+    verdict_mapped: Optional[Agreement] = None
 
     def as_dict(self) -> dict:
-        return {"n": self.n, "verdict": self.verdict.as_dict(), "auto_fail": self.auto_fail.as_dict(),
+        mapped = self.verdict_mapped.as_dict() if self.verdict_mapped else None
+        return {"n": self.n, "verdict": self.verdict.as_dict(), "verdict_mapped_criteria": mapped,
+                "auto_fail": self.auto_fail.as_dict(),
                 "score_gap": self.score_gap.as_dict(),
                 "criteria": {name: a.as_dict() for name, a in self.criteria.items()}}
 
@@ -237,6 +244,8 @@ def group_figures(cases: Sequence[Case], mapping: Mapping[str, tuple[str, ...]] 
                   thresholds: Thresholds = Thresholds()) -> GroupFigures:
     """The figures of these cases; each uses the cases whose label has the field it needs."""
     verdicts = [(c.label.verdict, c.product.verdict(thresholds)) for c in cases if c.label.verdict]
+    counted = frozenset(i for ids in mapping.values() for i in ids)
+    mapped = [(c.label.verdict, c.product.verdict(thresholds, counted)) for c in cases if c.label.verdict]
     flags = [(c.label.auto_fail, c.product.auto_fail) for c in cases if c.label.auto_fail is not None]
     bands = [(c.product.score, c.label.band) for c in cases if c.label.band]
     criteria = {}
@@ -245,7 +254,7 @@ def group_figures(cases: Sequence[Case], mapping: Mapping[str, tuple[str, ...]] 
                  for c in cases if name in c.label.criteria]
         criteria[name] = agreement(pairs, _classes(name))
     return GroupFigures(len(cases), agreement(verdicts, VERDICTS), auto_fail_counts(flags),
-                        score_gaps(bands), criteria)
+                        score_gaps(bands), criteria, agreement(mapped, VERDICTS))
 
 
 def criterion_names(cases: Sequence[Case], mapping: Mapping[str, tuple[str, ...]]) -> list[str]:

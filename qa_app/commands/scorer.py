@@ -112,6 +112,13 @@ def _missing_lines(doc: dict) -> list[str]:
     return lines
 
 
+def _mapped_verdict_line(mapped: Optional[dict]) -> list[str]:
+    if not mapped:
+        return []
+    return [f"    (counting only failures of criteria mapped to the labels: {mapped['agreeing']} of {mapped['n']}, "
+            f"{_share(mapped['accuracy'])})"]
+
+
 def _group_lines(name: str, group: dict) -> list[str]:
     if not group["n"]:
         return [f"[{name}] no conversations"]
@@ -119,6 +126,7 @@ def _group_lines(name: str, group: dict) -> list[str]:
     lines = [f"[{name}] {group['n']} conversations",
              f"  verdict agreement   {verdict['agreeing']} of {verdict['n']} ({_share(verdict['accuracy'])}), "
              f"kappa {_number(verdict['kappa'])}",
+             *_mapped_verdict_line(group.get("verdict_mapped_criteria")),
              f"  auto-fail           precision {_number(auto['precision'])} ({auto['tp']} of {auto['tp'] + auto['fp']}), "
              f"recall {_number(auto['recall'])} ({auto['tp']} of {auto['tp'] + auto['fn']})",
              f"  score gap           mean {_number(gap['mean'])}, inside the band {gap['in_band']} of {gap['n']} "

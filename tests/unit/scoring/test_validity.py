@@ -161,3 +161,13 @@ def test_a_criterion_absent_from_the_evaluation_says_so_in_its_disagreement():
     case = Case(label(criteria={"escalation": "fail"}), product())
     (found,) = disagreements(case)
     assert found.product == "na" and "counts as na" in found.explanation
+
+
+def test_the_verdict_on_mapped_criteria_only_ignores_failures_of_criteria_the_labels_do_not_judge():
+    failed_extra = product("c1", score=92, criteria=[crit("greeting", "pass"), crit("order_verification", "fail")])
+    failed_mapped = product("c2", score=92, criteria=[crit("greeting", "fail"), crit("order_verification", "pass")])
+    cases = [Case(label("c1", verdict="good"), failed_extra), Case(label("c2", verdict="good"), failed_mapped)]
+    figures = compare(cases).groups["all"]
+    assert figures.verdict.agreeing == 0  # every failed criterion counts: both are "average"
+    assert figures.verdict_mapped.agreeing == 1  # order_verification is no label criterion
+    assert figures.as_dict()["verdict_mapped_criteria"]["agreeing"] == 1
