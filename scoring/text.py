@@ -374,14 +374,6 @@ class FuzzyMatcher:
             return exact
         return self._fuzzy(text, pos, self._targets)
 
-    def _pattern(self, index: int) -> re.Pattern:
-        """The compiled pattern of one phrase: built on first use, since most are never asked for
-        alone and compiling hundreds of them took a noticeable share of a worker's start."""
-        compiled = self._compiled.get(index)
-        if compiled is None:
-            compiled = self._compiled[index] = re.compile(self._patterns[index])
-        return compiled
-
     def find(self, label: str, text: str, pos: int = 0) -> Optional[Match]:
         """The first exact, else similar-enough, match of the one phrase `label` at or after `pos`."""
         exact = self.exact.find(label, text, pos)

@@ -136,7 +136,7 @@ def _context():
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "scoring.sentiment", "textblob.en", "vaderSentiment.vaderSentiment"])
+    context.set_forkserver_preload([__name__, "scoring.sentiment", "vaderSentiment.vaderSentiment"])
     return context
 
 
