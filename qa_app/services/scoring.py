@@ -66,16 +66,19 @@ def score_pending(rescore_all: bool = False, sentiment=None,
     `commit_batches`). `now` dates the evaluations and assignments (the demo loader
     replays history with it).
 
-    Large runs are scored by worker processes (scoring_pool; the rows stored are the same):
-    `workers` None follows the QADESK_SCORING_WORKERS setting for runs of at least
+    Large runs with `commit_batches` are scored by worker processes (scoring_pool; the rows stored
+    are the same): `workers` None follows the QADESK_SCORING_WORKERS setting for runs of at least
     scoring_pool.MIN_CONVERSATIONS, 0 scores in this process, n > 0 uses n workers whatever the
-    size. A given `sentiment` (or a replaced default one) is always used in this process.
+    size. Workers read through their own connections, so what this transaction holds is committed
+    first; without `commit_batches` (the caller's rows are not committed yet, and must not be until
+    they are scored) this process scores. A given `sentiment` (or a replaced default one) is always
+    used in this process.
     """
     ids = None if conversation_ids is None else sorted(set(conversation_ids))
     versions = scorecards.active_versions()
     cards, version_of = tuple(card for _, card in versions), {card.name: row.id for row, card in versions}
     summary = summary if summary is not None else ScoreSummary()
-    pool_size = _pool_size(workers, sentiment, ids)
+    pool_size = _pool_size(workers, sentiment, ids) if commit_batches else 0
     sentiment = sentiment or default_sentiment()
 
     def keep(chunk_ids: list[int], scored: list[Scored], skipped: int) -> None:
@@ -86,6 +89,7 @@ def score_pending(rescore_all: bool = False, sentiment=None,
 
     try:
         if pool_size:
+            db.session.commit()  # the workers see only committed rows
             setup = scoring_pool.Setup(db.engine.url.render_as_string(hide_password=False), cards, version_of,
                                        sentiment_service.load_calibrations(), rescore_all)
             scoring_pool.run(setup, _id_chunks(ids, batch_size), pool_size, keep, progress)

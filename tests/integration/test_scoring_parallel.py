@@ -3,6 +3,7 @@ worker stops the run with a clear error and keeps the finished batches; Ctrl-C a
 (every process of the group gets SIGINT) still stops `qadesk score` cleanly."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -57,7 +58,7 @@ def test_a_worker_that_fails_stops_the_run_naming_the_conversations_and_the_fini
     ids = (i for i in range(1, 31))  # ids may come as a one-pass iterable
     with pytest.raises(scoring.ScoringFailed) as failed:
         scoring.score_pending(conversation_ids=ids, commit_batches=True, batch_size=5, workers=2, summary=summary)
-    assert "scoring conversations 11 to 15 failed in a worker process: ValueError" in str(failed.value)
+    assert "scoring conversations 11 to 15 failed: ValueError" in str(failed.value)
     assert summary.scored == 10
     assert count(db.select(db.func.count(Evaluation.id))) == 10
     assert count(db.select(db.func.max(Evaluation.conversation_id))) == 10
@@ -129,3 +130,14 @@ def test_ctrl_c_at_the_terminal_stops_a_parallel_qadesk_score_keeping_finished_b
 def evaluations_in(instance) -> int:
     with sqlite3.connect(instance / "qadesk.db", timeout=10) as conn:
         return conn.execute("SELECT count(*) FROM evaluation").fetchone()[0]
+
+
+def test_an_upload_large_enough_for_the_workers_is_scored_in_its_own_transaction(app):
+    # Worker processes read through their own connections and cannot see rows this transaction has
+    # not committed: a use case that stores conversations and scores them in one commit (the upload
+    # page, the API) must score them here, however many there are.
+    assert scoring._pool_size(None, None, list(range(scoring_pool.MIN_CONVERSATIONS))) > 0  # the setting is on
+    lines = "\n".join(json.dumps(r) for r in english_records(scoring_pool.MIN_CONVERSATIONS))
+    upload = ingest.ingest_uploads([("large.jsonl", lines.encode())], ingest.IngestOptions(create_agents=True))
+    assert upload.errors == [] and upload.scored.scored == scoring_pool.MIN_CONVERSATIONS
+    assert count(db.select(db.func.count(Evaluation.id))) == scoring_pool.MIN_CONVERSATIONS
