@@ -200,6 +200,11 @@ class PhraseMatcher:
     def __len__(self) -> int:
         return len(self.labels)
 
+    @property
+    def regexes(self) -> tuple[str, ...]:
+        """The regexes it was built with (their labels are the regexes themselves)."""
+        return self._regexes or ()
+
     def search(self, text: str, pos: int = 0) -> Optional[Match]:
         """The leftmost match of any phrase at or after `pos`, or None."""
         if self._any is None:

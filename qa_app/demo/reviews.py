@@ -20,9 +20,9 @@ OVERRIDES = {
     "bot_greeting": ("greeting", "fail", {
         "en": "The only greeting was the automatic bot message; the agent joined without greeting the customer.",
         "zh": "开场问候只是机器人的自动回复，客服本人没有问候客户。"}),
-    "sarcastic_end": ("customer_sentiment_end", "fail", {
-        "en": '"{quote}" is sarcasm: the customer left unhappy.',
-        "zh": "“{quote}”是反话，客户其实并不满意。"}),
+    "sarcastic_end": ("empathy", "fail", {
+        "en": '"{quote}" is sarcasm: the customer left unhappy and the agent closed as if all was well.',
+        "zh": "“{quote}”是反话，客户其实并不满意，客服却没有回应客户的情绪就结束了。"}),
     "customer_left": ("closing", "na", {
         "en": "Customer left the chat before the agent could close, so closing does not apply.",
         "zh": "客户中途离开了会话，客服没有机会做结束语，此项不适用。"}),

@@ -10,10 +10,12 @@ from scoring.checks.base import (
     CheckOutcome,
     CheckType,
     evidence_of,
+    find_from,
     ignored_note,
     own_search,
     plural,
     quoted,
+    turn_layout,
     turn_name,
     turns_of,
 )
@@ -84,31 +86,56 @@ def escalation_offered(
                                f'offered in {where}', evidence)
 
 
-def _find_from(matcher, turns: list[int], context: CheckContext, cursor: tuple[int, int]):
-    """(position in `turns`, end offset) of the first match at or after `cursor`, else None."""
-    position, offset = cursor
-    for k in range(position, len(turns)):
-        m = matcher.search(context.normalised[turns[k]], offset if k == position else 0)
-        if m is not None:
-            return k, m.end
-    return None
-
-
-def _steps_found(params: Mapping, turns: list[int], context: CheckContext):
-    """([(step name, turn index)], [missing names], cursor after the last step found)."""
+def _steps_found(params: Mapping, turns: list[int], conversation: Conversation, context: CheckContext):
+    """([(step name, turn index)], [missing names], cursor after the last step found,
+    {step name: (hedge, turn index)} of steps whose only mentions were hedged)."""
     in_order = bool(params.get("in_order", False))
+    hedges = phrase_matcher(params.get("vague", ()), params.get("vague_regexes", ()))
     cursor, last = (0, 0), (0, 0)
-    found, missing = [], []
+    found, missing, hedged = [], [], {}
     for step in params.get("steps", ()):
-        hit = _find_from(phrase_matcher(step.get("phrases", ()), step.get("regexes", ())), turns, context,
-                         cursor if in_order else (0, 0))
+        name = str(step["name"])
+        matcher = phrase_matcher(step.get("phrases", ()), step.get("regexes", ()))
+        hit, hedge = _clear_hit(matcher, hedges, turns, conversation, context, cursor if in_order else (0, 0))
         if hit is None:
-            missing.append(str(step["name"]))
+            missing.append(name)
+            if hedge is not None:
+                hedged[name] = hedge
             continue
-        found.append((str(step["name"]), turns[hit[0]]))
+        found.append((name, turns[hit[0]]))
         cursor = hit
         last = max(last, hit)
-    return found, missing, last
+    return found, missing, last, hedged
+
+
+def _clear_hit(matcher, hedges, turns: list[int], conversation: Conversation, context: CheckContext, cursor):
+    """(the first match at or after `cursor` whose sentence holds no hedge, or None; the first
+    hedge that set a match aside, as (phrase, turn index), or None). "运费的话看情况" or "there's a
+    time limit but we'll see" names a step without saying it."""
+    first_hedge = None
+    while (hit := find_from(matcher, turns, context, cursor)) is not None:
+        index = turns[hit[0]]
+        hedge = _hedge_in_sentence(hedges, conversation, context, index, hit[1] - 1)
+        if hedge is None:
+            return hit, first_hedge
+        first_hedge = first_hedge or (hedge, index)
+        cursor = hit
+    return None, first_hedge
+
+
+def _hedge_in_sentence(hedges, conversation: Conversation, context: CheckContext, index: int, pos: int):
+    """The hedge in the sentence of turn `index` around offset `pos` (its phrase, or for a regex the
+    words it matched), or None."""
+    if not len(hedges):
+        return None
+    text = context.normalised[index]
+    starts = turn_layout(conversation, context, index).sentences
+    begin = max(s for s in starts if s <= pos)
+    end = min((s for s in starts if s > pos), default=len(text))
+    m = hedges.search(text[begin:end])
+    if m is None:
+        return None
+    return m.text if m.phrase in hedges.regexes else m.phrase
 
 
 def _confirmed(conversation: Conversation, confirm: Mapping, context: CheckContext, after: int):
@@ -132,12 +159,14 @@ def _confirmed(conversation: Conversation, confirm: Mapping, context: CheckConte
 def steps_covered(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
     """Every step (a named phrase group) occurs in the speaker's turns, in any order or, with
     `in_order`, each after the previous one. With `confirm`, a last step "confirm" follows the others:
-    the agent asks whether the solution suits the customer, or the customer accepts it. Score = share
-    of the steps (confirm included) found; evidence: the turns where they were found."""
+    the agent asks whether the solution suits the customer, or the customer accepts it. With `vague`
+    (phrases) or `vague_regexes`, a step mentioned only in sentences that also hedge ("看情况",
+    "it depends") is missing, and the explanation says so. Score = share of the steps (confirm
+    included) found; evidence: the turns where they were found."""
     turns = turns_of(conversation, context, str(params.get("speaker", "agent")))
     if not turns:
         return CheckOutcome.na("no agent turn with text")
-    found, missing, last = _steps_found(params, turns, context)
+    found, missing, last, hedged = _steps_found(params, turns, conversation, context)
     total = len(params.get("steps", ()))
     confirm = params.get("confirm")
     if isinstance(confirm, Mapping):
@@ -147,13 +176,14 @@ def steps_covered(conversation: Conversation, params: Mapping[str, object], cont
             missing.append("confirm")
         else:
             found.append(("confirm", at))
-    evidence = [evidence_of(conversation, i) for i in sorted({i for _, i in found})]
+    evidence = [evidence_of(conversation, i) for i in sorted({i for _, i in found} | {i for _, i in hedged.values()})]
     label = str(params.get("label", "steps"))
     if not missing:
         steps_at = ", ".join(f"{name} ({turn_name(i)})" for name, i in found)
         return CheckOutcome.passed(f"{label}: all covered: {steps_at}", evidence)
     order = " or out of order" if params.get("in_order") else ""
-    return CheckOutcome.failed(f"{label}: missing{order}: {quoted(missing, 5)}", evidence,
+    vague = "".join(f'; {name} only vaguely ("{hedge}" in {turn_name(i)})' for name, (hedge, i) in hedged.items())
+    return CheckOutcome.failed(f"{label}: missing{order}: {quoted(missing, 5)}{vague}", evidence,
                                round(len(found) / total, 4))
 
 
@@ -189,7 +219,8 @@ STEPS_COVERED = CheckType(
     "steps_covered",
     steps_covered,
     p.schema({"steps": p.list_of(_STEP), "in_order": p.boolean, "confirm": _CONFIRM, "label": p.text,
-              "speaker": p.choice("agent", "customer")}, required=("steps",)),
+              "speaker": p.choice("agent", "customer"), "vague": p.phrases, "vague_regexes": p.regexes},
+             required=("steps",)),
     description="Every step (a group of phrases) is covered, in any order or in order, optionally followed "
                 "by the customer's agreement to the solution (三查三核, the elements of a return policy).",
 )

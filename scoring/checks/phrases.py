@@ -26,6 +26,7 @@ from scoring.checks.base import (
 )
 from scoring.checks.phrase_groups import PHRASE_GROUPS, group_phrases
 from scoring.checks.triggers import AFTER_CUSTOMER, answered_after, matcher_for, mention_precondition
+from scoring.mood import turn_reading
 from transcripts.model import Conversation
 
 _UPSET = p.record(
@@ -72,15 +73,21 @@ def _first_marker(conversation: Conversation, upset: Mapping, context: CheckCont
 
 def first_upset(conversation: Conversation, upset: Mapping, context: CheckContext,
                 similarity: float = 1.0) -> Optional[tuple[int, str]]:
-    """(turn index, reason) of the first customer turn with an upset marker or polarity below the limit."""
+    """(turn index, reason) of the first customer turn with an upset marker or polarity below the limit.
+    The polarity is read in its dialogue (scoring.mood.turn_reading, the one reading of a customer
+    turn): "nope, thanks!" answering "anything else?" is not upset however a lexicon scores "nope",
+    and exasperation or worry a lexicon misses ("I've had it with this", "hopefully it comes") is."""
     marker = _first_marker(conversation, upset, context, similarity)
     below = upset.get("sentiment_below")
     for i in turns_of(conversation, context, "customer"):
         if marker is not None and i == marker[0]:
             return i, f'"{marker[1]}"'
         polarity = context.polarity.get(i)
-        if below is not None and polarity is not None and polarity < below:
-            return i, f"sentiment {polarity:.2f}"
+        if below is None or polarity is None:
+            continue
+        value, kind = turn_reading(conversation, i, polarity)
+        if value < below:
+            return i, f"sentiment {value:.2f}" + ("" if kind == "plain" else f", {kind}")
     return None
 
 

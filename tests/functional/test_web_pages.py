@@ -103,8 +103,10 @@ def test_the_conversation_page_shows_each_criterion_and_highlights_only_evidence
     page = text_of(reviewer.get(f"/conversations/{conv_id}"))
     assert re.findall(r'id="turn-(\d)" class="turn speaker-(\w+)( evidence)?"', page) == [
         ("0", "customer", " evidence"), ("1", "agent", " evidence"), ("2", "customer", " evidence")]
-    for criterion in ("greeting", "empathy", "forbidden_phrases", "closing", "customer_sentiment_end"):
+    for criterion in ("greeting", "empathy", "forbidden_phrases", "closing", "not_abandoned"):
         assert f"<code>{criterion}</code>" in page
+    # the customer's mood is shown, not graded: the customer's, not the agent's
+    assert re.search(r'<dt>Customer mood at the end</dt><dd class="mood mood-negative">negative \(-\d\.\d\d\)</dd>', page)
     assert "Critical failure: the score is 0." in page
     assert '<span class="score score-fail">0.0</span>' in page
 

@@ -32,7 +32,7 @@ def admin(client, auth):
 
 
 def test_the_list_shows_every_scorecard_with_its_versions_and_links(admin):
-    scorecards.create_version(editor_text(admin, "general-en").replace("min: -0.05", "min: -0.2"))
+    scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
     page = text_of(admin.get("/admin/scorecards"))
     for name in ("general-en", "ecommerce-chat-en", "ecommerce-aftersales-zh"):
         assert f"/admin/scorecards/{name}/new" in page
@@ -44,9 +44,9 @@ def test_the_list_shows_every_scorecard_with_its_versions_and_links(admin):
 def test_a_version_page_shows_its_yaml_and_offers_activation_only_when_inactive(admin):
     active = text_of(admin.get(f"/admin/scorecards/{version_id('general-en', 1)}"))
     assert "name: general-en\n" in active and "/activate" not in active
-    draft = scorecards.create_version(editor_text(admin, "general-en").replace("min: -0.05", "min: -0.2"))
+    draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
     page = text_of(admin.get(f"/admin/scorecards/{draft.id}"))
-    assert "min: -0.2" in page and f"/admin/scorecards/{draft.id}/activate" in page
+    assert "seconds: 15" in page and f"/admin/scorecards/{draft.id}/activate" in page
     assert 'name="n"' in page and 'value="50"' in page
 
 
@@ -82,11 +82,11 @@ def test_empty_broken_or_foreign_definitions_are_refused(admin, definition, mess
 
 
 def test_a_valid_definition_is_stored_as_a_draft_and_shown(admin):
-    good = editor_text(admin, "general-en").replace("min: -0.05", "min: -0.2")
+    good = editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15")
     response = admin.post("/admin/scorecards/general-en/new", data={"definition": good})
     draft = scorecards.find_version("general-en", 2)
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/admin/scorecards/{draft.id}")
-    assert draft.active is False and draft.definition["sections"][3]["criteria"][1]["check"]["min"] == -0.2
+    assert draft.active is False and draft.definition["sections"][4]["criteria"][0]["check"]["seconds"] == 15
     assert "Saved as draft version 2" in text_of(admin.get(response.headers["Location"]))
     assert scorecards.find_version("general-en").version == 1
 
@@ -109,13 +109,13 @@ def test_preview_shows_the_distribution_against_the_active_version(admin, fake_s
 
 @pytest.mark.parametrize("n", ["0", "5000", "x"])
 def test_preview_with_a_bad_number_shows_the_error_and_no_table(admin, n):
-    draft = scorecards.create_version(editor_text(admin, "general-en").replace("min: -0.05", "min: -0.2"))
+    draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
     page = text_of(admin.get(f"/admin/scorecards/{draft.id}?n={n}"))
     assert "Preview on" not in page and 'class="field-error"' in page
 
 
 def test_activating_a_draft_replaces_the_active_version_and_is_audited(admin):
-    draft = scorecards.create_version(editor_text(admin, "general-en").replace("min: -0.05", "min: -0.2"))
+    draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
     response = admin.post(f"/admin/scorecards/{draft.id}/activate")
     assert response.status_code == 302
     assert [(v.version, v.active) for v in scorecards.versions_of("general-en")] == [(2, True), (1, False)]
@@ -125,7 +125,7 @@ def test_activating_a_draft_replaces_the_active_version_and_is_audited(admin):
 
 
 def test_activating_a_stored_definition_that_no_longer_validates_is_refused(admin):
-    draft = scorecards.create_version(editor_text(admin, "general-en").replace("min: -0.05", "min: -0.2"))
+    draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
     draft.definition = dict(draft.definition, sections="gone")
     db.session.commit()
     response = admin.post(f"/admin/scorecards/{draft.id}/activate", follow_redirects=True)

@@ -90,7 +90,7 @@ def test_each_conversation_is_scored_with_the_most_specific_active_scorecard(
 # ---------------------------------------------------------------- creating and activating versions
 
 def test_a_new_version_is_the_next_number_and_a_draft_until_activated(app):
-    row = scorecards.create_version(card_text(**{"min: -0.05": "min: -0.2"}))
+    row = scorecards.create_version(card_text(**{"seconds: 10": "seconds: 15"}))
     assert (row.name, row.version, row.active) == ("general-en", 2, False)
     assert versions("general-en") == [(2, False), (1, True)]
     assert audit_entries("create")[-1].after == {"name": "general-en", "version": 2}
@@ -99,7 +99,7 @@ def test_a_new_version_is_the_next_number_and_a_draft_until_activated(app):
 
 def test_activating_a_version_deactivates_the_previous_one_and_is_audited(app, make_user):
     admin = make_user("boss", "admin")
-    scorecards.create_version(card_text(**{"min: -0.05": "min: -0.2"}), actor=admin)
+    scorecards.create_version(card_text(**{"seconds: 10": "seconds: 15"}), actor=admin)
     scorecards.activate("general-en", 2, actor=admin)
     assert versions("general-en") == [(2, True), (1, False)]
     (entry,) = audit_entries("activate")
@@ -111,8 +111,8 @@ def test_activating_a_version_deactivates_the_previous_one_and_is_audited(app, m
 
 
 def test_importing_with_activation_makes_the_new_version_the_only_active_one(app):
-    scorecards.create_version(card_text(**{"min: -0.05": "min: -0.2"}), activate=True)
-    scorecards.create_version(card_text(**{"min: -0.05": "min: -0.3"}), activate=True)
+    scorecards.create_version(card_text(**{"seconds: 10": "seconds: 15"}), activate=True)
+    scorecards.create_version(card_text(**{"seconds: 10": "seconds: 25"}), activate=True)
     assert versions("general-en") == [(3, True), (2, False), (1, False)]
     assert [r.version for r, _ in scorecards.active_versions() if r.name == "general-en"] == [3]
 
@@ -126,7 +126,7 @@ def test_a_new_name_starts_at_version_1(app):
 @pytest.mark.parametrize("text, expected", [
     (card_text(**{"within_first_agent_turns: 1": "within_first_agent_turns: 0"}),
      ["sections[0].criteria[0].check.within_first_agent_turns: must be a positive integer"]),
-    (card_text(**{"weight: 12": "weight: -1", "type: customer_sentiment_end": "type: mood"}),
+    (card_text(**{"weight: 12": "weight: -1", "type: not_abandoned": "type: mood"}),
      ["sections[1].criteria[0].weight: must be a positive number",
       "sections[3].criteria[1].check.type: unknown check type 'mood'"]),
     (card_text(**{"name: general-en": "name: General EN"}),
@@ -154,7 +154,7 @@ def test_the_web_editor_refuses_a_definition_that_names_another_scorecard(app):
 
 
 def test_a_stored_definition_that_no_longer_validates_is_never_activated(app):
-    row = scorecards.create_version(card_text(**{"min: -0.05": "min: -0.2"}))
+    row = scorecards.create_version(card_text(**{"seconds: 10": "seconds: 15"}))
     broken = dict(row.definition, sections=[dict(row.definition["sections"][0], criteria=[
         dict(row.definition["sections"][0]["criteria"][0], check={"type": "uninstalled_plugin"})])])
     row.definition = broken
@@ -176,10 +176,10 @@ def test_activating_an_unknown_scorecard_or_version_names_what_exists(app, name,
 
 
 def test_find_version_gives_the_active_version_unless_one_is_named(app):
-    scorecards.create_version(card_text(**{"min: -0.05": "min: -0.2"}))
+    scorecards.create_version(card_text(**{"seconds: 10": "seconds: 15"}))
     assert scorecards.find_version("general-en").version == 1
     assert scorecards.find_version("general-en", 2).version == 2
-    assert "min: -0.2" in scorecards.definition_yaml(scorecards.find_version("general-en", 2))
+    assert "seconds: 15" in scorecards.definition_yaml(scorecards.find_version("general-en", 2))
 
 
 # ---------------------------------------------------------------- history
@@ -202,7 +202,7 @@ def test_old_evaluations_keep_the_version_and_score_they_were_made_with(app, fak
 def test_the_list_counts_versions_and_evaluations_per_scorecard(app, fake_sentiment):
     store(record("c1", GOOD), record("c2", RUDE, queue="logistics", minutes=1), record("c3", GOOD, channel="call"))
     scoring.score_pending()
-    scorecards.create_version(card_text(**{"min: -0.05": "min: -0.2"}))
+    scorecards.create_version(card_text(**{"seconds: 10": "seconds: 15"}))
     rows = {r["name"]: r for r in scorecards.summaries()}
     assert rows["ecommerce-chat-en"] == {
         "name": "ecommerce-chat-en", "title": "E-commerce chat (English)", "active_version": 1,
@@ -262,11 +262,11 @@ def test_a_preview_of_a_card_that_fits_nothing_scores_the_newest_conversations_w
 
 def test_a_preview_lists_criteria_only_the_active_version_has(app, fake_sentiment):
     store(record("c1", GOOD, channel="call"))
-    text = card_text(**{"      - id: customer_sentiment_end": "      - id: mood_at_end"})
+    text = card_text(**{"      - id: closing": "      - id: farewell"})
     rows = {c["id"]: c for c in preview.preview(scorecards.parse_text(text), last=5)["criteria"]}
-    assert rows["mood_at_end"]["active"] is None and rows["mood_at_end"]["draft"] == {"pass": 1, "fail": 0, "na": 0}
-    assert rows["customer_sentiment_end"]["draft"] is None
-    assert rows["customer_sentiment_end"]["active"] == {"pass": 1, "fail": 0, "na": 0}
+    assert rows["farewell"]["active"] is None and rows["farewell"]["draft"] == {"pass": 1, "fail": 0, "na": 0}
+    assert rows["closing"]["draft"] is None
+    assert rows["closing"]["active"] == {"pass": 1, "fail": 0, "na": 0}
 
 
 def test_a_preview_without_conversations_says_so(app, fake_sentiment):
@@ -335,9 +335,6 @@ def chat_check(criterion_id: str, lines, reply_after: int = 10) -> str:
     ("data_handling", "Please type your password so I can log in for you.", "fail"),
     ("data_handling", "Never share your CVV or password with anyone, including us.", "pass"),
     ("data_handling", "Can I have the last four digits of the card number?", "pass"),
-    ("order_verification", "Could you give me your order number, please?", "pass"),
-    ("order_verification", "Thanks, I can see order 12345 for the jacket.", "pass"),
-    ("order_verification", "Order number?", "fail"),
     ("return_policy", "Returns are free within 30 days; I've emailed a prepaid return label.", "fail"),  # condition?
     ("return_policy", "Keep it unworn with the tags on: returns are free within 30 days and I've emailed a "
                       "prepaid return label.", "pass"),

@@ -34,7 +34,7 @@ FORBIDDEN = {"en": ["not my problem", "not my job", "calm down", "it's your faul
 CLOSING = {"en": ["anything else", "is there anything else", "have a great day", "have a nice day",
                   "glad i could help", "thank you for contacting"],
            "zh": ["还有什么可以帮", "还有其他问题", "祝您生活愉快", "满意", "回访", "感谢您的耐心", "再见"]}
-CRITERIA = {"greeting", "empathy", "forbidden_phrases", "closing", "customer_sentiment_end"}
+CRITERIA = {"greeting", "empathy", "forbidden_phrases", "closing"}
 EXCELLENT, WEAK = ("emma.jones", "li.na"), ("priya.patel", "zhang.min")
 RECORD_KEYS = {"id", "channel", "agent", "started_at", "language", "queue", "customer", "turns"}
 

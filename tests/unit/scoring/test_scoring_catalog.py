@@ -7,7 +7,7 @@ from scoring.scorecard import load_scorecard_yaml
 from scoring_testkit import DictSentiment, conv
 
 SHARED_IDS = {"greeting": "opening", "empathy": "handling", "forbidden_phrases": "compliance",
-              "closing": "closing", "customer_sentiment_end": "closing", "abuse_blame": "compliance",
+              "closing": "closing", "abuse_blame": "compliance",
               "prohibited_promises": "compliance", "data_handling": "compliance", "escalation": "handling",
               "resolution": "handling", "return_policy": "handling"}
 CRITICAL = {"abuse_blame", "prohibited_promises", "data_handling"}
@@ -124,15 +124,6 @@ def test_chinese_upset_is_decided_by_markers_alone():
     assert found["empathy"].result == "na"
 
 
-@pytest.mark.parametrize("name, polarity, result", [
-    ("general-en", -0.05, "pass"), ("general-en", -0.06, "fail"),
-    ("ecommerce-aftersales-zh", -0.05, "pass"), ("ecommerce-aftersales-zh", -0.06, "fail"),
-])
-def test_the_customer_must_not_end_below_minus_0_05(name, polarity, result):
-    found, _ = results(conv(("a", "x"), ("c", "last")), name, {"last": polarity})
-    assert found["customer_sentiment_end"].result == result
-
-
 GOOD_ZH = conv(
     ("c", "我的快递怎么回事，还没到！"),
     ("a", "您好，很抱歉让您久等了。麻烦提供一下订单号"),
@@ -150,7 +141,7 @@ def test_a_good_chinese_after_sales_conversation_scores_full_marks():
         "greeting": "pass", "first_response": "na", "response_times": "na", "empathy": "pass", "resolution": "pass",
         "sancha_sanhe": "pass", "return_policy": "na", "escalation": "na", "forbidden_phrases": "pass",
         "abuse_blame": "pass", "prohibited_promises": "pass", "data_handling": "pass", "closing": "pass",
-        "customer_sentiment_end": "pass", "not_abandoned": "na", "dead_air": "na", "hold_etiquette": "na"}
+        "not_abandoned": "na", "dead_air": "na"}
     assert result.score == 100.0
 
 
@@ -160,11 +151,12 @@ def test_a_dismissive_english_conversation_fails_professional_language_without_a
     found, result = results(rude, "general-en", {"Terrible service.": -0.7})
     assert result.score < 50 and not result.auto_fail
     assert {cid: c.result for cid, c in found.items()} == {
-        "greeting": "fail", "first_response": "na", "response_times": "na", "empathy": "fail", "resolution": "fail",
-        "order_verification": "fail", "return_policy": "na", "escalation": "na", "forbidden_phrases": "fail",
+        "greeting": "fail", "first_response": "na", "response_times": "na", "empathy": "fail", "resolution": "na",
+        "return_policy": "na", "escalation": "na", "forbidden_phrases": "fail",
         "abuse_blame": "pass", "prohibited_promises": "pass", "data_handling": "pass", "closing": "fail",
-        "customer_sentiment_end": "fail", "not_abandoned": "fail", "dead_air": "na", "hold_etiquette": "na"}  # a chat
-    # without times; the closing "Terrible service." is a complaint nobody answered
+        "not_abandoned": "fail", "dead_air": "na"}  # a chat
+    # without times; the closing "Terrible service." is a complaint nobody answered; no specific order is
+    # named, so resolving an order problem does not apply
 
 
 def test_a_blaming_english_conversation_fails_on_its_critical_criterion():

@@ -81,6 +81,19 @@ UPSET_CASES = [
     ("chinese upset marker and chinese apology pass",
      conv(("c", "我要投诉你们！"), ("a", "非常抱歉给您带来不便")), {},
      "pass", 1.0, 'empathy phrase "抱歉" in turn 2', [1]),
+    # The polarity is read in its dialogue (scoring.mood): a lexicon's "nope" is not a customer's mood.
+    ("a no that answers anything else is not upset however negative the lexicon reads it",
+     conv(("c", "Where is it?"), ("a", "Delivered today. Anything else?"), ("c", "nope, thanks!"), ("a", "Bye!")),
+     {"nope, thanks!": -0.5}, "na", None, "the customer was not upset", []),
+    ("a bare no that answers nothing is read as the lexicon reads it",
+     conv(("c", "Is it here yet?"), ("a", "Delivered today."), ("c", "nope."), ("a", "Bye!")),
+     {"nope.": -0.5}, "fail", 0.0, "(sentiment -0.50, turn 3)", []),
+    ("exasperation the lexicon reads neutral is upset",
+     conv(("c", "I've had it with this."), ("a", "Order number?")), {"I've had it with this.": 0.0},
+     "fail", 0.0, "exasperated, turn 1)", []),
+    ("worry counts as upset",
+     conv(("c", "Hopefully it comes this time..."), ("a", "Order number?")), {},
+     "fail", 0.0, "worried, turn 1)", []),
 ]
 
 

@@ -11,7 +11,10 @@ from tests.unit.scoring.scoring_testkit import DictSentiment, conv
 
 CANONICAL = {"greeting", "first_response", "response_times", "empathy", "forbidden_phrases", "abuse_blame",
              "prohibited_promises", "data_handling", "escalation", "resolution", "return_policy", "closing",
-             "customer_sentiment_end", "dead_air", "hold_etiquette"}
+             "not_abandoned", "dead_air"}
+# Not graded: the customer's mood at the end is the customer's, not the agent's (it stays stored and
+# shown); order verification and thanks after a hold are not what reviewers mark a conversation down for.
+NOT_GRADED = {"customer_sentiment_end", "order_verification", "hold_etiquette"}
 KINDS = {"en-chat": dict(language="en", channel="chat", queue="returns"),
          "en-call": dict(language="en", channel="call", queue="returns"),
          "zh-chat": dict(language="zh", channel="chat", queue="returns"),
@@ -34,8 +37,8 @@ def assert_result(kind, turns, criterion, expected):
 @pytest.mark.parametrize("name", ["general-en", "ecommerce-chat-en", "ecommerce-aftersales-zh"])
 def test_every_shipped_scorecard_has_every_criterion_qa_teams_check(name):
     ids = {c.id for _, c in shipped_scorecard(name).criteria()}
-    assert CANONICAL <= ids
-    assert ("sancha_sanhe" if name.endswith("zh") else "order_verification") in ids
+    assert CANONICAL <= ids and not NOT_GRADED & ids
+    assert ("sancha_sanhe" in ids) == name.endswith("zh")
 
 
 @pytest.mark.parametrize("kind, expected", [("en-chat", "ecommerce-chat-en"), ("en-call", "general-en"),
