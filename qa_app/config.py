@@ -151,6 +151,40 @@ def mask_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        chosen = text(value).lower()
+        if chosen not in options:
+            raise ValueError("")
+        return chosen
+    return parse
+
+
+def host(value: Any) -> str:
+    chosen = text(value)
+    if any(c.isspace() or c in "/@:" for c in chosen):
+        raise ValueError("not a host name or address")
+    return chosen
+
+
+def sender(value: Any) -> str:
+    """An address such as qa@example.org or "QA Desk <qa@example.org>"."""
+    from email.utils import parseaddr
+    chosen = text(value)
+    _, address = parseaddr(chosen)
+    if not address or "@" not in address or address.startswith("@") or address.endswith("@"):
+        raise ValueError("not an e-mail address")
+    return chosen
+
+
+def base_url(value: Any) -> str:
+    from urllib.parse import urlsplit
+    chosen = text(value).rstrip("/")
+    if chosen and (urlsplit(chosen).scheme not in ("http", "https") or not urlsplit(chosen).netloc):
+        raise ValueError("not an http(s) URL")
+    return chosen
+
+
 def compute_type(value: Any) -> str:
     from transcripts.audio.settings import COMPUTE_TYPES
     chosen = text(value).lower()
@@ -232,6 +266,28 @@ SPECS: tuple[Spec, ...] = (
     Spec("scheduler_tick_seconds", "QADESK_SCHEDULER_TICK_SECONDS", "integer", 60,
          "a whole number from 1 to 3600", "Seconds between scheduler beats (the lease lasts three).",
          whole(1, 3600)),
+    Spec("base_url", "QADESK_BASE_URL", "URL", "", "empty, or the http(s) address users open the app at",
+         "Address the links in e-mails start with (e.g. https://qa.example.org); empty: e-mails carry no link.",
+         base_url),
+    Spec("smtp_host", "QADESK_SMTP_HOST", "host", "", "empty, or a host name or IP address",
+         "SMTP server notification e-mails are sent through; empty: notifications stay in the app.", host),
+    Spec("smtp_port", "QADESK_SMTP_PORT", "integer", 25, "a whole number from 1 to 65535",
+         "Port of the SMTP server (25, 587 with starttls, 465 with ssl).", whole(1, 65535)),
+    Spec("smtp_tls", "QADESK_SMTP_TLS", "choice", "none", "none, starttls or ssl",
+         "Encryption to the SMTP server: none, STARTTLS after connecting, or TLS from the start.",
+         choice("none", "starttls", "ssl")),
+    Spec("smtp_user", "QADESK_SMTP_USER", "text", "", "empty (no login) or the SMTP account name",
+         "Account the SMTP server is logged in with.", text),
+    Spec("smtp_password", "QADESK_SMTP_PASSWORD", "text", "", "any text", "Password of QADESK_SMTP_USER.",
+         text, secret=True),
+    Spec("smtp_sender", "QADESK_SMTP_SENDER", "e-mail address", "QA Desk <qadesk@localhost>",
+         "an address such as qa@example.org or \"QA Desk <qa@example.org>\"", "From address of notification e-mails.",
+         sender),
+    Spec("reminder_days_before", "QADESK_REMINDER_DAYS_BEFORE", "integer", 2, "a whole number from 0 to 60",
+         "Days before a course is due that its agent is reminded (and again on the due date and when "
+         "it is overdue).", whole(0, 60)),
+    Spec("escalate_after_days", "QADESK_ESCALATE_AFTER_DAYS", "integer", 1, "a whole number from 0 to 60",
+         "Days a course may stay overdue before the agent's team leads are told.", whole(0, 60)),
     Spec("whisper_model", "WHISPER_MODEL", "text", "",
          "empty (the model per language), tiny.en or base (bundled), a local model directory or a model "
          "name in the local cache",

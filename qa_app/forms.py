@@ -47,6 +47,7 @@ class UserForm(FlaskForm):
     covers = StringField(_l("Covers teams (comma-separated, reviewers and leads)"),
                          validators=[Blank(), Length(max=500)])
     password = PasswordField(_l("Password (empty: generate one)"), validators=[Blank()])
+    email = StringField(_l("E-mail (optional: copies of notifications)"), validators=[Blank(), Length(max=254)])
 
     def covered_teams(self) -> list[str]:
         return [t.strip() for t in (self.covers.data or "").split(",") if t.strip()]

@@ -33,6 +33,11 @@ def _mark_overdue(payload: dict) -> dict:
     return {"marked_overdue": training.mark_overdue()}
 
 
+def _training_reminders(payload: dict) -> dict:
+    from qa_app.services import reminders
+    return reminders.send_due()
+
+
 def _purge_audio(payload: dict) -> dict:
     from qa_app.services import transcription
     return {"deleted": transcription.purge_audio()}
@@ -59,6 +64,9 @@ def _close_calibration(payload: dict) -> dict:
 DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
                   lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
+    JobDefinition("training_reminders", "Remind agents of courses due soon, today or overdue, and tell their "
+                  "leads of overdue ones (hourly; a later run catches up on missed ones)",
+                  lambda now: f"training_reminders:{now:%Y-%m-%dT%H}", _training_reminders),
     JobDefinition("purge_audio", "Delete call recordings older than the retention period (daily)",
                   lambda now: f"purge_audio:{now.date().isoformat()}", _purge_audio),
     JobDefinition("sample", "Build reviewer queues from the week just ended (weekly, first tick of the week)",
@@ -95,7 +103,14 @@ def tick(app: Flask, holder: str) -> bool:
             return False
         run_due()
         run_stale_transcriptions()
+        deliver_notifications()
         return True
+
+
+def deliver_notifications() -> dict:
+    """E-mail copies of notifications still to send, on every beat (nothing when SMTP is not set)."""
+    from qa_app.services import notifications
+    return notifications.deliver_pending(base_url=instance_settings().base_url)
 
 
 def run_stale_transcriptions(now: datetime | None = None) -> int:

@@ -23,6 +23,7 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "manage_calibration": ("lead", "admin"),                 # create, close, set calibrated answers
     "read_reports": ("hr", "lead", "admin"),
     "read_training": ("agent", "reviewer", "lead", "admin", "hr"),
+    "remind_training": ("lead", "admin"),                    # remind an agent of an open course
     "take_quizzes": ("agent",),
     "acknowledge": ("agent",),                               # the conversation's own agent
     "dispute": ("agent",),                                   # open a dispute on one's own evaluation

@@ -63,6 +63,15 @@ class Settings:
     parallel_min_bytes: int
     scoring_workers: int
     scheduler_tick_seconds: int
+    base_url: str
+    smtp_host: str
+    smtp_port: int
+    smtp_tls: str
+    smtp_user: str
+    smtp_password: str
+    smtp_sender: str
+    reminder_days_before: int
+    escalate_after_days: int
     whisper_model: str
     whisper_model_by_language: tuple[tuple[str, str], ...]
     whisper_compute_type: str

@@ -1,15 +1,13 @@
-"""Assignment due dates, status over time, and when to send a reminder.
+"""Assignment due dates and status over time (reminders: training.reminders).
 
 Naive datetimes are read as UTC (databases often drop the zone), so naive and aware values mix safely.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Optional
 
 STATUSES = ("assigned", "overdue", "completed", "cancelled")
 OPEN_STATUSES = ("assigned", "overdue")
-REMIND_BEFORE = timedelta(days=2)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -37,27 +35,3 @@ def status_at(status: str, due_at: datetime, now: datetime) -> str:
     if status not in OPEN_STATUSES:
         return status
     return "overdue" if as_utc(now) > as_utc(due_at) else "assigned"
-
-
-def reminder_due(
-    due_at: datetime,
-    now: datetime,
-    last_reminded_at: Optional[datetime],
-    *,
-    before: timedelta = REMIND_BEFORE,
-) -> bool:
-    """Whether an open assignment should get a reminder at `now`.
-
-    One reminder in the `before` window ahead of the due moment (default 2 days), then one a day
-    while overdue. Never two on the same UTC calendar day, however often the scheduler runs.
-    """
-    due, at = as_utc(due_at), as_utc(now)
-    last = as_utc(last_reminded_at) if last_reminded_at is not None else None
-    if last is not None and last.date() == at.date():
-        return False
-    if at > due:
-        return True
-    window_start = due - before
-    if at < window_start:
-        return False
-    return last is None or last < window_start

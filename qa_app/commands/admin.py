@@ -85,17 +85,19 @@ def user() -> None:
 @click.option("--password", default=None, help="Generated and printed when omitted.")
 @click.option("--name", default="")
 @click.option("--covers", multiple=True, help="Team a reviewer or lead covers (repeatable).")
+@click.option("--email", default=None, help="Address for copies of the user's notifications.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def user_add(obj, login, role, team, password, name, covers, as_json) -> None:
+def user_add(obj, login, role, team, password, name, covers, email, as_json) -> None:
     """Create a user."""
     from qa_app.services import users
     with obj.app.app_context():
         try:
-            created, pw = users.add_user(login, role, team=team, password=password, name=name, covers=covers)
+            created, pw = users.add_user(login, role, team=team, password=password, name=name, covers=covers,
+                                         email=email)
         except ServiceError as exc:
             fail(str(exc))
-        doc = {"login": created.login, "role": created.role, "team": team,
+        doc = {"login": created.login, "role": created.role, "team": team, "email": created.email,
                "password": None if password else pw}
     emit(doc, as_json, f"Created {role} {login}" + ("" if password else f" with password: {pw}"))
 

@@ -39,6 +39,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[Optional[str]] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[Optional[str]] = mapped_column(String(8))
+    email: Mapped[Optional[str]] = mapped_column(String(254))  # for notification copies; None: in the app only
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Optional[Team]] = relationship()

@@ -8,8 +8,8 @@ from typing import Optional
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
-from qa_app.services import (ServiceError, conversations, course_store, coursework, ingest, jobs, review, scoring,
-                             training, users)
+from qa_app.services import (ServiceError, conversations, course_store, coursework, ingest, jobs, reminders, review,
+                             scoring, training, users)
 from training.quiz import example_response
 
 DEMO_JOB = "demo:v1"
@@ -75,15 +75,28 @@ def _replay(data, today: date, sentiment) -> dict:
         at = datetime.combine(plan.assigned_on, time(9), timezone.utc)
         events.append((at, seq, "assign", plan))
         seq += 1
-    heapq.heapify(events)
-    counts = {"scored": 0, "reviewed": 0, "quiz_attempts": 0, "assigned_by_lead": 0}
     limit = datetime.combine(today, time(0), timezone.utc)
+    seq = _daily_reminders(events, seq, limit)
+    heapq.heapify(events)
+    counts = {"scored": 0, "reviewed": 0, "quiz_attempts": 0, "assigned_by_lead": 0, "reminders": 0}
     while events:
         at, _, kind, item = heapq.heappop(events)
         if at >= limit:
             continue
         seq = _handle(kind, item, at, today, events, seq, counts, sentiment)
     return counts
+
+
+def _daily_reminders(events: list, seq: int, limit: datetime) -> int:
+    """The scheduler's reminder run each morning from the first event on (the product runs it hourly;
+    once a day tells the same stages, as a later run catches up on earlier ones)."""
+    if not events:
+        return seq
+    day = datetime.combine(min(e[0] for e in events).date(), time(8), timezone.utc)
+    while day < limit:
+        events.append((day, seq, "remind", None))
+        seq, day = seq + 1, day + timedelta(days=1)
+    return seq
 
 
 def _handle(kind, item, at, today, events, seq, counts, sentiment) -> int:
@@ -99,6 +112,9 @@ def _handle(kind, item, at, today, events, seq, counts, sentiment) -> int:
         counts["quiz_attempts"] += _attempt(*item, at)
     elif kind == "assign":
         return _assign_by_lead(item, at, events, seq, counts)
+    elif kind == "remind":
+        counts["reminders"] += sum(reminders.send_due(at).values())
+        return seq
     for a in db.session.scalars(db.select(Assignment).where(Assignment.id > before)):
         seq = _plan_quizzes(a, today, events, seq)
     return seq

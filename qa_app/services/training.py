@@ -10,7 +10,7 @@ from qa_app.permissions import can
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import (Assignment, Conversation, Course, CriterionScore, Evaluation, TrainingRule, User)
-from qa_app.services import NotFound, ServiceError, audit, course_store
+from qa_app.services import NotFound, ServiceError, audit, course_store, reminders
 from qa_app.settings import settings as instance_settings
 from training import due, rules
 
@@ -150,9 +150,10 @@ def _assign(row, course: Course, d: rules.AssignmentDecision, now: datetime) -> 
 
 
 def _audit_assigned(created: list[Assignment]) -> None:
-    """One flush gives every new assignment its id; then each is audited."""
+    """One flush gives every new assignment its id; then each is audited and announced to its agent."""
     if created:
         db.session.flush()
+        reminders.notify_assigned(created, created[0].assigned_at)
     audit.record_many([{"at": clock.now(), "actor": None, "action": "assign", "entity": "assignment",
                         "entity_id": a.id, "after": {"agent": a.agent.login, "course": a.course.code,
                                                      "reason": a.reason}} for a in created])
@@ -247,5 +248,6 @@ def assign_course(actor: Optional[User], agent_login: str, course_code: str, due
     db.session.flush()
     audit.record(actor, "assign", "assignment", a.id, after={"agent": agent_login, "course": course_code,
                                                              "reason": a.reason})
+    reminders.notify_assigned([a], now)
     db.session.commit()
     return a

@@ -33,8 +33,9 @@ def get_user(login: str) -> User:
 
 def add_user(login: str, role: str, *, team: Optional[str] = None, password: Optional[str] = None,
              name: str = "", covers: Iterable[str] = (), actor: Optional[User] = None,
-             commit: bool = True) -> tuple[User, str]:
-    """Create a user; returns (user, password), generating a password when none is given."""
+             commit: bool = True, email: Optional[str] = None) -> tuple[User, str]:
+    """Create a user; returns (user, password), generating a password when none is given. `email`
+    (optional) receives copies of the user's notifications when SMTP is configured."""
     login = (login or "").strip()
     if not login:
         raise ServiceError("login: required")
@@ -45,7 +46,7 @@ def add_user(login: str, role: str, *, team: Optional[str] = None, password: Opt
     password = password or secrets.token_urlsafe(12)
     if len(password) < 8:
         raise ServiceError("password: must be at least 8 characters")
-    user = User(login=login, role=role, name=name or login)
+    user = User(login=login, role=role, name=name or login, email=checked_email(email))
     user.set_password(password)
     if team:
         user.team = ensure_team(team)
@@ -56,6 +57,18 @@ def add_user(login: str, role: str, *, team: Optional[str] = None, password: Opt
     if commit:
         db.session.commit()
     return user, password
+
+
+def checked_email(email: Optional[str]) -> Optional[str]:
+    """The address stripped (None when empty); ServiceError naming the field when it is not one."""
+    from email.utils import parseaddr
+    chosen = (email or "").strip()
+    if not chosen:
+        return None
+    local, _, domain = parseaddr(chosen)[1].rpartition("@")
+    if parseaddr(chosen)[1] != chosen or not local or "." not in domain or len(chosen) > 254:
+        raise ServiceError(f"email: {chosen!r} is not an e-mail address")
+    return chosen
 
 
 def ensure_agent(login: str) -> User:

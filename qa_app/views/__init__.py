@@ -10,6 +10,7 @@ BLUEPRINTS = (
     "qa_app.views.calibration",
     "qa_app.views.disputes",
     "qa_app.views.training",
+    "qa_app.views.notifications",
     "qa_app.views.reports",
     "qa_app.views.trust",
     "qa_app.views.admin",

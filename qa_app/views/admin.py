@@ -37,7 +37,7 @@ def add_user():
         user, password = users.add_user(
             form.login.data, form.role.data, team=(form.team.data or "").strip() or None,
             password=form.password.data or None, name=(form.name.data or "").strip(),
-            covers=form.covered_teams(), actor=current_user)
+            covers=form.covered_teams(), actor=current_user, email=form.email.data)
     except ServiceError as exc:
         return _users_page(form, 400, error=str(exc))
     # Shown once on this response, never put in the session cookie or a redirect.

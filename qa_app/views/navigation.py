@@ -13,6 +13,7 @@ TRANSCRIPT_READERS = roles_with("read_transcripts")  # HR sees reports, never tr
 REPORT_READERS = roles_with("read_reports")
 TRAINING_READERS = roles_with("read_training")
 QUIZ_TAKERS = roles_with("take_quizzes")
+REMINDERS = roles_with("remind_training")
 AUDIT_READERS = roles_with("read_audit")
 
 # (endpoint, label, label for agents, other endpoints of the same section); a link shows

@@ -1,14 +1,14 @@
 """Training: an agent's own assignments or everyone's (overview), the course's modules, its quiz and past attempts."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
 from qa_app.forms import CsrfForm
-from qa_app.services import NotFound, ServiceError, course_store, coursework, training
+from qa_app.services import NotFound, ServiceError, course_store, coursework, reminders, training
 from qa_app.views import quiz_form
-from qa_app.views.navigation import QUIZ_TAKERS, TRAINING_READERS, TRANSCRIPT_READERS
+from qa_app.views.navigation import QUIZ_TAKERS, REMINDERS, TRAINING_READERS, TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -24,7 +24,8 @@ def index():
     status = (request.args.get("status") or "").strip() or None
     rows = training.visible_assignments(current_user, agent_login=agent, status=status)
     return render_template("training/list.html", rows=rows, own=own, agent=agent or "", status=status or "",
-                           statuses=STATUSES, progress=coursework.module_progress)
+                           statuses=STATUSES, progress=coursework.module_progress, form=CsrfForm(),
+                           may_remind=current_user.role in REMINDERS)
 
 
 def _shown_module(assignment, progress):
@@ -70,6 +71,30 @@ def module_read(assignment_id: int, position: int):
     if following is None:
         return redirect(url_for("training.course", assignment_id=a.id, module=position, _anchor="quiz"))
     return redirect(url_for("training.course", assignment_id=a.id, module=following))
+
+
+@bp.route("/<int:assignment_id>/remind", methods=["POST"])
+@roles_required(*REMINDERS)
+def remind(assignment_id: int):
+    """A lead's one-click reminder from the overview (the agent's bell, and e-mail when set up)."""
+    a = training.get_assignment_for(current_user, assignment_id)
+    if not CsrfForm().validate_on_submit():
+        flash(_("The form expired; please submit it again."), "error")
+    else:
+        try:
+            reminders.remind(current_user, a)
+            flash(_("Reminder sent to %(agent)s.", agent=a.agent.login), "success")
+        except reminders.AlreadyReminded:
+            flash(_("%(agent)s was already reminded of this course today.", agent=a.agent.login), "warning")
+        except reminders.NothingToRemind:
+            flash(_("This course is no longer open: there is nothing to remind of."), "error")
+    return redirect(request.referrer if _own_page(request.referrer) else url_for("training.index"))
+
+
+def _own_page(target) -> bool:
+    from urllib.parse import urlsplit
+    parts = urlsplit(target or "")
+    return bool(target) and parts.netloc in ("", request.host) and parts.path.startswith("/training")
 
 
 def _refusal(exc: ServiceError) -> str:

@@ -46,6 +46,7 @@ PAGES = [
     ("/admin/audit", set(roles_with("read_audit"))),
     ("/disputes/", READERS),
     ("/disputes/stats", set(roles_with("read_dispute_stats"))),
+    ("/notifications/", EVERYONE),
 ]
 
 

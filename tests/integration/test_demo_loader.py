@@ -26,6 +26,12 @@ def test_the_demo_has_the_people_conversations_reviews_and_training_states(app):
     assert {"assigned", "overdue", "completed", "cancelled"} <= states
     from qa_app.models import ReviewPick
     assert summary["sampled"] > 0 and _count(ReviewPick) == summary["sampled"]
+    from qa_app.models import Notification  # reminders went out over the replayed months, overdue ones to the lead
+    kinds = dict(db.session.execute(db.select(Notification.kind, db.func.count()).where(Notification.shown.is_(True))
+                                    .group_by(Notification.kind)).all())
+    assert summary["reminders"] > 0 and {"assigned", "due_soon", "overdue", "escalated"} <= set(kinds)
+    lead = db.session.scalar(db.select(User).where(User.login == "lead.liu"))
+    assert _count(Notification, Notification.user_id == lead.id, Notification.kind == "escalated") > 0
 
 
 def test_loading_the_demo_twice_adds_nothing(app):

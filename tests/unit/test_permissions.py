@@ -15,6 +15,7 @@ SPEC = [
     ("manage_calibration", {"lead", "admin"}),
     ("read_reports", {"hr", "lead", "admin"}),
     ("read_training", {"agent", "reviewer", "lead", "admin", "hr"}),
+    ("remind_training", {"lead", "admin"}),
     ("take_quizzes", {"agent"}),
     ("acknowledge", {"agent"}),
     ("dispute", {"agent"}),

@@ -1,11 +1,11 @@
-"""Due dates, status over time and the reminder schedule."""
+"""Due dates and status over time (the reminder stages: test_training_reminders.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from training.due import as_utc, due_date, reminder_due, status_at
+from training.due import as_utc, due_date, status_at
 
 UTC = timezone.utc
 DUE = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -66,28 +66,3 @@ def test_aware_datetimes_in_other_zones_are_compared_in_utc():
     shanghai = timezone(timedelta(hours=8))
     assert status_at("assigned", DUE, datetime(2026, 11, 20, 17, 0, tzinfo=shanghai)) == "assigned"
     assert status_at("assigned", DUE, datetime(2026, 11, 20, 17, 1, tzinfo=shanghai)) == "overdue"
-
-
-@pytest.mark.parametrize(
-    "now, last, expected",
-    [
-        (at(10), None, False),                 # far from due: nothing yet
-        (at(18, 8, 59), None, False),          # one minute before the two-day window
-        (at(18, 9, 0), None, True),            # window opens: first reminder
-        (at(19, 9, 0), at(18, 9, 0), False),   # one reminder in the run-up is enough
-        (at(19, 9, 0), at(10), True),          # an older reminder does not count for the window
-        (at(20, 9, 0), at(18, 9, 0), False),   # at the due moment it is not overdue yet
-        (at(20, 9, 1), at(18, 9, 0), True),    # overdue: remind
-        (at(20, 18, 0), at(20, 9, 1), False),  # never twice on one day
-        (at(21, 0, 5), at(20, 23, 55), True),  # a new day while overdue: remind again
-        (at(25, 9, 0), at(24, 9, 0), True),    # daily while overdue
-        (at(25, 9, 0), None, True),            # overdue and never reminded
-    ],
-)
-def test_reminders_come_two_days_before_and_daily_when_overdue_but_never_twice_a_day(now, last, expected):
-    assert reminder_due(DUE, now, last) is expected
-
-
-def test_the_reminder_lead_time_can_be_changed():
-    assert reminder_due(DUE, at(17), None, before=timedelta(days=3))
-    assert not reminder_due(DUE, at(17), None)

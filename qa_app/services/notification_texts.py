@@ -1,0 +1,76 @@
+"""What each kind of notification says, in the reader's language: a subject line, a body and a link.
+
+Notifications store their kind and plain parameters (course title, due date, agent login...);
+the words are made when shown or mailed, under the reader's locale, so the bell and the e-mail
+always speak the user's language and a catalogue fix reaches old notifications too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Optional
+
+from flask_babel import force_locale, format_date, gettext as _
+
+from qa_app.models.base import as_utc
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+    link: Optional[str]  # a path in the app ("/training/12"), or None
+
+
+def _due(params: dict) -> str:
+    raw = params.get("due_at")
+    return format_date(as_utc(datetime.fromisoformat(raw)), "medium") if raw else "?"
+
+
+def _assigned(p: dict) -> tuple[str, str]:
+    return (_("New training: %(course)s", course=p["course"]),
+            _('You have been assigned the course "%(course)s". It is due on %(due)s.', course=p["course"],
+              due=_due(p)) + (f"\n{p['reason']}" if p.get("reason") else ""))
+
+
+def _due_soon(p: dict) -> tuple[str, str]:
+    return (_("Training due on %(due)s: %(course)s", course=p["course"], due=_due(p)),
+            _('Your course "%(course)s" is due on %(due)s. Please finish its modules and pass its quiz by then.',
+              course=p["course"], due=_due(p)))
+
+
+def _due_today(p: dict) -> tuple[str, str]:
+    return (_("Training due today: %(course)s", course=p["course"]),
+            _('Your course "%(course)s" is due today (%(due)s).', course=p["course"], due=_due(p)))
+
+
+def _overdue(p: dict) -> tuple[str, str]:
+    return (_("Training overdue: %(course)s", course=p["course"]),
+            _('Your course "%(course)s" was due on %(due)s and is still open. Please complete it as soon as '
+              'you can; your team lead is told when it stays open.', course=p["course"], due=_due(p)))
+
+
+def _escalated(p: dict) -> tuple[str, str]:
+    return (_("Overdue training: %(agent)s, %(course)s", agent=p["agent"], course=p["course"]),
+            _('%(agent)s has not completed the course "%(course)s", due on %(due)s.', agent=p["agent"],
+              course=p["course"], due=_due(p)))
+
+
+def _reminder(p: dict) -> tuple[str, str]:
+    return (_("Reminder from %(sender)s: %(course)s", sender=p["sender"], course=p["course"]),
+            _('%(sender)s reminds you of the course "%(course)s", due on %(due)s.', sender=p["sender"],
+              course=p["course"], due=_due(p)))
+
+
+KINDS: dict[str, Callable[[dict], tuple[str, str]]] = {
+    "assigned": _assigned, "due_soon": _due_soon, "due_today": _due_today, "overdue": _overdue,
+    "escalated": _escalated, "reminder": _reminder,
+}
+
+
+def text_of(kind: str, params: dict, locale: str) -> Text:
+    """The words of a notification in `locale` ("en", "zh")."""
+    with force_locale(locale):
+        subject, body = KINDS[kind](params)
+    link = f"/training/{params['assignment_id']}" if params.get("assignment_id") else None
+    return Text(subject, body, link)
