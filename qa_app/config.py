@@ -283,6 +283,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("smtp_sender", "QADESK_SMTP_SENDER", "e-mail address", "QA Desk <qadesk@localhost>",
          "an address such as qa@example.org or \"QA Desk <qa@example.org>\"", "From address of notification e-mails.",
          sender),
+    Spec("certificate_renew_days", "QADESK_CERTIFICATE_RENEW_DAYS", "integer", 30, "a whole number from 1 to 365",
+         "Days before a certificate expires that its course is assigned again.", whole(1, 365)),
     Spec("reminder_days_before", "QADESK_REMINDER_DAYS_BEFORE", "integer", 2, "a whole number from 0 to 60",
          "Days before a course is due that its agent is reminded (and again on the due date and when "
          "it is overdue).", whole(0, 60)),

@@ -38,6 +38,11 @@ def _training_reminders(payload: dict) -> dict:
     return reminders.send_due()
 
 
+def _certificate_renewals(payload: dict) -> dict:
+    from qa_app.services import certificates
+    return certificates.renew_due()
+
+
 def _purge_audio(payload: dict) -> dict:
     from qa_app.services import transcription
     return {"deleted": transcription.purge_audio()}
@@ -67,6 +72,9 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("training_reminders", "Remind agents of courses due soon, today or overdue, and tell their "
                   "leads of overdue ones (hourly; a later run catches up on missed ones)",
                   lambda now: f"training_reminders:{now:%Y-%m-%dT%H}", _training_reminders),
+    JobDefinition("certificate_renewals", "Assign the course again to holders of certificates that expire "
+                  "within QADESK_CERTIFICATE_RENEW_DAYS (daily)",
+                  lambda now: f"certificate_renewals:{now.date().isoformat()}", _certificate_renewals),
     JobDefinition("purge_audio", "Delete call recordings older than the retention period (daily)",
                   lambda now: f"purge_audio:{now.date().isoformat()}", _purge_audio),
     JobDefinition("sample", "Build reviewer queues from the week just ended (weekly, first tick of the week)",

@@ -70,6 +70,7 @@ class Settings:
     smtp_user: str
     smtp_password: str
     smtp_sender: str
+    certificate_renew_days: int
     reminder_days_before: int
     escalate_after_days: int
     whisper_model: str

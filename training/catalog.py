@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 import yaml
 
@@ -19,7 +19,8 @@ from training.quiz_format import quiz_from_mapping
 COURSE_PACKAGE = "training.courses"
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)*$")
-_FIELDS = ("code", "title", "language", "summary", "topics", "pass_mark", "body", "modules", "quiz")
+_FIELDS = ("code", "title", "language", "summary", "topics", "pass_mark", "body", "modules", "quiz",
+           "certificate_valid_months")
 
 
 class CourseError(ValueError):
@@ -50,6 +51,7 @@ class Course:
     pass_mark: int
     quiz: Quiz
     topics: tuple[str, ...]
+    certificate_months: Optional[int] = None  # its certificates expire after this many months; None: never
 
     @property
     def body_markdown(self) -> str:
@@ -102,6 +104,15 @@ def _topics(data: Mapping[str, Any], where: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in topics)
 
 
+def _certificate_months(data: Mapping[str, Any], where: str) -> Optional[int]:
+    value = data.get("certificate_valid_months")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        raise CourseError(f"{where}certificate_valid_months: must be a whole number of months 1..120, not {value!r}")
+    return value
+
+
 def parse_course(data: Any, source: str) -> Course:
     """A Course from the mapping read out of `source` (a file name used in error messages)."""
     where = f"{source}: "
@@ -119,7 +130,8 @@ def parse_course(data: Any, source: str) -> Course:
     title = _text(data, "title", where)
     summary, modules = _text(data, "summary", where), _modules(data, title, where)
     quiz = _quiz(data, where)
-    return Course(code, title, language, summary, modules, quiz.pass_mark, quiz, _topics(data, where))
+    return Course(code, title, language, summary, modules, quiz.pass_mark, quiz, _topics(data, where),
+                  _certificate_months(data, where))
 
 
 def parse_course_yaml(text: str, source: str) -> Course:

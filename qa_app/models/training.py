@@ -26,6 +26,7 @@ class Course(db.Model):
     quiz_shuffle: Mapped[bool] = mapped_column(default=True)
     max_attempts: Mapped[Optional[int]]  # None: unlimited
     time_limit_minutes: Mapped[Optional[int]]  # None: no limit
+    certificate_months: Mapped[Optional[int]]  # certificates expire this many months after issue; None: never
 
     modules: Mapped[list["CourseModule"]] = relationship(order_by="CourseModule.position",
                                                           cascade="all, delete-orphan")
@@ -113,3 +114,24 @@ class QuizAttempt(db.Model):
     deadline_at: Mapped[Optional[datetime]]
     submitted_at: Mapped[Optional[datetime]]
     late: Mapped[bool] = mapped_column(default=False)
+
+
+class Certificate(db.Model):
+    """Proof that an agent passed a course: issued when the quiz is passed, checked by anyone with
+    its code at /verify/CODE. `expires_at` None: it never expires. `renewal_id` is the assignment
+    made to renew it before it expires (training.certificates.renewal_due)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    score: Mapped[Optional[float]]
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[Optional[datetime]]
+    revoked_at: Mapped[Optional[datetime]]
+    renewal_id: Mapped[Optional[int]] = mapped_column(ForeignKey("assignment.id", ondelete="SET NULL"))
+
+    agent: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    assignment: Mapped[Assignment] = relationship(foreign_keys=[assignment_id])

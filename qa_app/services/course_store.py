@@ -26,6 +26,7 @@ def sync_catalogue(courses=None) -> int:
         row.quiz = [question_to_mapping(item) for item in q.questions]
         row.quiz_draw, row.quiz_shuffle, row.max_attempts, row.time_limit_minutes = \
             q.draw, q.shuffle, q.max_attempts, q.time_limit_minutes
+        row.certificate_months = course.certificate_months
         _sync_modules(row, course.modules)
         if row.id is None:
             db.session.add(row)

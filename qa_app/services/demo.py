@@ -8,8 +8,8 @@ from typing import Optional
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
-from qa_app.services import (ServiceError, conversations, course_store, coursework, ingest, jobs, reminders, review,
-                             scoring, training, users)
+from qa_app.services import (ServiceError, certificates, conversations, course_store, coursework, ingest, jobs,
+                             reminders, review, scoring, training, users)
 from training.quiz import example_response
 
 DEMO_JOB = "demo:v1"
@@ -44,6 +44,7 @@ def _load(data, today: date, sentiment) -> dict:
     summary = ingest.ingest_dicts(data.conversations, "demo")
     if summary.failed:
         raise ValueError(f"demo data invalid: {summary.errors[:3]}")
+    _last_years_certificate(today)
     counts = _replay(data, today, sentiment)
     counts["overdue"] = training.mark_overdue(datetime.combine(today, time(6), timezone.utc))
     counts["sampled"] = _sample_recent_weeks(today)
@@ -78,13 +79,29 @@ def _replay(data, today: date, sentiment) -> dict:
     limit = datetime.combine(today, time(0), timezone.utc)
     seq = _daily_reminders(events, seq, limit)
     heapq.heapify(events)
-    counts = {"scored": 0, "reviewed": 0, "quiz_attempts": 0, "assigned_by_lead": 0, "reminders": 0}
+    counts = {"scored": 0, "reviewed": 0, "quiz_attempts": 0, "assigned_by_lead": 0, "reminders": 0, "renewals": 0}
     while events:
         at, _, kind, item = heapq.heappop(events)
         if at >= limit:
             continue
         seq = _handle(kind, item, at, today, events, seq, counts, sentiment)
     return counts
+
+
+# Who passed data protection a year ago, and how long ago: their certificate (valid 12 months) is about
+# to expire, so the replay's daily renewal run assigns the course again.
+LAST_YEAR = ("priya.patel", "compliance-en", 350)
+
+
+def _last_years_certificate(today: date) -> None:
+    """A data-protection course the agent passed before the demo's history starts, with its certificate."""
+    login, code, days_ago = LAST_YEAR
+    passed = datetime.combine(today, time(10), timezone.utc) - timedelta(days=days_ago)
+    a = training.assign_course(None, login, code, due_days=14, reason="annual data protection",
+                               now=passed - timedelta(days=3), commit=False)
+    a.status, a.completed_at, a.best_score = "completed", passed, 95.0
+    certificates.issue(a, 95.0, passed)
+    db.session.commit()
 
 
 def _daily_reminders(events: list, seq: int, limit: datetime) -> int:
@@ -114,6 +131,7 @@ def _handle(kind, item, at, today, events, seq, counts, sentiment) -> int:
         return _assign_by_lead(item, at, events, seq, counts)
     elif kind == "remind":
         counts["reminders"] += sum(reminders.send_due(at).values())
+        counts["renewals"] += certificates.renew_due(at)["renewals"]
         return seq
     for a in db.session.scalars(db.select(Assignment).where(Assignment.id > before)):
         seq = _plan_quizzes(a, today, events, seq)

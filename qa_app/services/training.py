@@ -228,9 +228,10 @@ def get_course(code: str) -> Course:
 
 
 def assign_course(actor: Optional[User], agent_login: str, course_code: str, due_days: Optional[int] = None,
-                  reason: str = "", now: Optional[datetime] = None) -> Assignment:
+                  reason: str = "", now: Optional[datetime] = None, commit: bool = True) -> Assignment:
     """A lead (or admin) assigns a course by hand, due in `due_days` (default QADESK_TRAINING_DUE_DAYS)
-    days; refused when the agent already has it open."""
+    days; refused when the agent already has it open. `commit` False leaves the commit to the
+    caller's use case (certificate renewals)."""
     from qa_app.services import users
     due_days = instance_settings().training_due_days if due_days is None else due_days
     now = clock.or_now(now)
@@ -249,5 +250,6 @@ def assign_course(actor: Optional[User], agent_login: str, course_code: str, due
     audit.record(actor, "assign", "assignment", a.id, after={"agent": agent_login, "course": course_code,
                                                              "reason": a.reason})
     reminders.notify_assigned([a], now)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return a

@@ -11,6 +11,7 @@ BLUEPRINTS = (
     "qa_app.views.disputes",
     "qa_app.views.training",
     "qa_app.views.notifications",
+    "qa_app.views.verify",
     "qa_app.views.reports",
     "qa_app.views.trust",
     "qa_app.views.admin",

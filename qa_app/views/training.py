@@ -6,7 +6,8 @@ from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
 from qa_app.forms import CsrfForm
-from qa_app.services import NotFound, ServiceError, course_store, coursework, reminders, training
+from qa_app.services import NotFound, ServiceError, certificates, course_store, coursework, reminders, training
+from qa_app.settings import settings as instance_settings
 from qa_app.views import quiz_form
 from qa_app.views.navigation import QUIZ_TAKERS, REMINDERS, TRAINING_READERS, TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
@@ -23,9 +24,24 @@ def index():
     agent = None if own else (request.args.get("agent") or "").strip() or None
     status = (request.args.get("status") or "").strip() or None
     rows = training.visible_assignments(current_user, agent_login=agent, status=status)
+    shown = certificates.visible_to(current_user)
+    if agent:
+        shown = [c for c in shown if c.agent.login == agent]
     return render_template("training/list.html", rows=rows, own=own, agent=agent or "", status=status or "",
                            statuses=STATUSES, progress=coursework.module_progress, form=CsrfForm(),
-                           may_remind=current_user.role in REMINDERS)
+                           may_remind=current_user.role in REMINDERS, certificates=shown,
+                           certificate_state=certificates.state_of)
+
+
+@bp.route("/certificates/<int:certificate_id>")
+@roles_required(*TRAINING_READERS)
+def certificate(certificate_id: int):
+    """The printable certificate, for whoever may see the agent's training."""
+    c = certificates.get_for(current_user, certificate_id)
+    base = instance_settings().base_url
+    verify_url = f"{base}{url_for('verify.check', code=c.code)}" if base else \
+        url_for("verify.check", code=c.code, _external=True)
+    return render_template("training/certificate.html", c=c, state=certificates.state_of(c), verify_url=verify_url)
 
 
 def _shown_module(assignment, progress):

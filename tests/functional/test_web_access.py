@@ -12,7 +12,8 @@ from qa_app.permissions import roles_with
 
 from tests.conftest import PASSWORD
 
-UNGUARDED = {"auth.login", "auth.logout", "static"}
+# public on purpose: certificate verification needs no login (tests/functional/test_web_certificates.py)
+UNGUARDED = {"auth.login", "auth.logout", "static", "verify.form", "verify.check"}
 # the role sets come from the one permission table; tests/unit/test_permissions.py pins the table
 ROLES = permissions.ROLES
 EVERYONE = set(roles_with("use_app"))
@@ -57,6 +58,7 @@ TESTED_ELSEWHERE = {
     "/disputes/<x>",  # tests/functional/test_web_disputes.py (needs a dispute; each role)
     "/training/<x>/quiz",  # tests/functional/test_web_courses.py (needs an attempt started; agents only)
     "/training/<x>/attempts/<x>",  # tests/functional/test_web_courses.py (needs a submitted attempt)
+    "/training/certificates/<x>",  # tests/functional/test_web_certificates.py (needs a passed course; each role)
 }
 
 

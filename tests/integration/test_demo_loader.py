@@ -1,7 +1,7 @@
 """`qadesk demo` builds a believable instance: people, scored and reviewed history, training in every state."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timezone
 
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Evaluation, User
@@ -30,6 +30,13 @@ def test_the_demo_has_the_people_conversations_reviews_and_training_states(app):
     kinds = dict(db.session.execute(db.select(Notification.kind, db.func.count()).where(Notification.shown.is_(True))
                                     .group_by(Notification.kind)).all())
     assert summary["reminders"] > 0 and {"assigned", "due_soon", "overdue", "escalated"} <= set(kinds)
+    from qa_app.models import Certificate  # passed courses hold certificates; last year's data protection expires soon
+    from qa_app.services import certificates
+    held = list(db.session.scalars(db.select(Certificate)))
+    states = [certificates.state_of(c, datetime.combine(TODAY, time(12), timezone.utc)) for c in held]
+    assert len(held) > 1 and "expiring" in states
+    expiring = held[states.index("expiring")]
+    assert expiring.renewal_id is not None and summary["renewals"] >= 1
     lead = db.session.scalar(db.select(User).where(User.login == "lead.liu"))
     assert _count(Notification, Notification.user_id == lead.id, Notification.kind == "escalated") > 0
 
