@@ -5,8 +5,8 @@ from typing import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, MultipleFileField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional as Blank
+from wtforms import BooleanField, HiddenField, IntegerField, MultipleFileField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional as Blank
 
 from qa_app.models import ROLES
 
@@ -51,6 +51,16 @@ class UserForm(FlaskForm):
 
     def covered_teams(self) -> list[str]:
         return [t.strip() for t in (self.covers.data or "").split(",") if t.strip()]
+
+
+class AssignForm(FlaskForm):
+    """A lead's assignment of a course by hand: to one agent (login) or to a whole team."""
+
+    agent = StringField(_l("Agent (login)"), validators=[Blank(), Length(max=80)])
+    team = StringField(_l("or team"), validators=[Blank(), Length(max=80)])
+    course = SelectField(_l("Course"), validators=[DataRequired()])
+    due_days = IntegerField(_l("Due in (days)"), validators=[Blank(), NumberRange(1, 365)])
+    reason = StringField(_l("Reason (shown to the agent)"), validators=[Blank(), Length(max=300)])
 
 
 def review_field(criterion_id: str, part: str) -> str:

@@ -36,6 +36,40 @@ def training_list(obj, agent: Optional[str], status: Optional[str], as_json: boo
     emit(docs, as_json, text)
 
 
+@training.command("assign")
+@click.option("--agent", default=None, help="The agent's login.")
+@click.option("--team", default=None, help="Every active agent of this team (instead of --agent).")
+@click.option("--course", required=True, help="Course code, e.g. compliance-en.")
+@click.option("--due", "due_on", default=None, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Due date (YYYY-MM-DD); default QADESK_TRAINING_DUE_DAYS days from now.")
+@click.option("--reason", default="", help="Shown to the agent.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def training_assign(obj, agent: Optional[str], team: Optional[str], course: str, due_on, reason: str,
+                    as_json: bool) -> None:
+    """Assign a course to an agent or a whole team (as the admin); agents who have it open are skipped."""
+    from qa_app import clock
+    from qa_app.services import NotFound, training as service, users
+    if (agent is None) == (team is None):
+        raise click.UsageError("give either --agent or --team")
+    with obj.app.app_context():
+        days = None
+        if due_on is not None:
+            days = (due_on.date() - clock.today()).days
+            if days < 1:
+                fail(f"--due: {due_on.date()} is not after today ({clock.today()})")
+        try:
+            done = service.assign_by_hand(users.get_user("admin"), course, agent_login=agent, team=team,
+                                          due_days=days, reason=reason)
+        except (NotFound, ServiceError) as exc:
+            fail(str(exc))
+        doc = {"assigned": [service.assignment_document(a) for a in done.assigned],
+               "skipped": [{"agent": login, "why": why} for login, why in done.skipped]}
+    text = "\n".join([f"assigned {d['course']} to {d['agent']}, due {d['due'][:10]}" for d in doc["assigned"]]
+                     + [f"skipped {s['agent']}: {s['why']}" for s in doc["skipped"]]) or "nobody to assign"
+    emit(doc, as_json, text)
+
+
 def _system_user():
     from qa_app.models import User
     return User(login="system", role="admin")

@@ -1,6 +1,7 @@
 """Training: courses and rules in the database, assignments from final evaluations, quizzes, overdue marking."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional
 
@@ -225,6 +226,68 @@ def get_course(code: str) -> Course:
     if row is None:
         raise NotFound(f"no course {code!r}")
     return row
+
+
+@dataclass(frozen=True)
+class TeamAssignment:
+    """What assigning a course to a team did: the new assignments, and the agents skipped with why."""
+
+    assigned: tuple[Assignment, ...]
+    skipped: tuple[tuple[str, str], ...]  # (login, "already open" | "inactive")
+
+
+def assign_by_hand(actor: User, course_code: str, *, agent_login: Optional[str] = None, team: Optional[str] = None,
+                   due_days: Optional[int] = None, reason: str = "", now: Optional[datetime] = None) -> TeamAssignment:
+    """A lead's or admin's assignment of a course to one agent or to every active agent of a team,
+    with one commit. The actor must hold assign_training and see the agents (a lead: the teams they
+    cover); an agent who has the course open already is skipped (a named agent: ServiceError)."""
+    from qa_app.services import users
+    if not can(actor, "assign_training"):
+        raise ServiceError("only leads and admins assign courses")
+    if (agent_login is None) == (team is None):
+        raise ServiceError("give either an agent or a team")
+    if agent_login is not None:
+        agent = users.get_user(agent_login)
+        if not _may_see_agent(actor, agent):
+            raise NotFound(f"no user with login {agent_login!r}")
+        a = assign_course(actor, agent_login, course_code, due_days, reason, now, commit=False)
+        db.session.commit()
+        return TeamAssignment((a,), ())
+    return _assign_team(actor, course_code, team, due_days, reason, now)
+
+
+def _assign_team(actor: User, course_code: str, team: str, due_days: Optional[int], reason: str,
+                 now: Optional[datetime]) -> TeamAssignment:
+    from qa_app.models import Team
+    row = db.session.scalar(db.select(Team).where(Team.name == team))
+    if row is None or not _may_see_team(actor, row.id):
+        raise NotFound(f"no team {team!r}")
+    course = get_course(course_code)
+    assigned, skipped = [], []
+    members = db.session.scalars(db.select(User).where(User.team_id == row.id, User.role == "agent")
+                                 .order_by(User.login))
+    for agent in members:
+        if not agent.active:
+            skipped.append((agent.login, "inactive"))
+        elif _has_open(agent.id, course.id):
+            skipped.append((agent.login, "already open"))
+        else:
+            assigned.append(assign_course(actor, agent.login, course_code, due_days,
+                                          reason or f"assigned to team {team} by {actor.login}", now, commit=False))
+    db.session.commit()
+    return TeamAssignment(tuple(assigned), tuple(skipped))
+
+
+def _may_see_agent(actor: User, agent: User) -> bool:
+    return agent.role == "agent" and (agent.team_id is None or _may_see_team(actor, agent.team_id))
+
+
+def _may_see_team(actor: User, team_id: int) -> bool:
+    """As for assignments: leads see the teams they cover (every team when they cover none)."""
+    if not can(actor, "sees_covered_teams"):
+        return True
+    teams = actor.covered_team_ids()
+    return not teams or team_id in teams
 
 
 def assign_course(actor: Optional[User], agent_login: str, course_code: str, due_days: Optional[int] = None,

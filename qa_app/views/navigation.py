@@ -14,6 +14,7 @@ REPORT_READERS = roles_with("read_reports")
 TRAINING_READERS = roles_with("read_training")
 QUIZ_TAKERS = roles_with("take_quizzes")
 REMINDERS = roles_with("remind_training")
+ASSIGNERS = roles_with("assign_training")
 AUDIT_READERS = roles_with("read_audit")
 
 # (endpoint, label, label for agents, other endpoints of the same section); a link shows

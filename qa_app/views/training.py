@@ -5,11 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
-from qa_app.forms import CsrfForm
+from qa_app.forms import AssignForm, CsrfForm
 from qa_app.services import NotFound, ServiceError, certificates, course_store, coursework, reminders, training
 from qa_app.settings import settings as instance_settings
 from qa_app.views import quiz_form
-from qa_app.views.navigation import QUIZ_TAKERS, REMINDERS, TRAINING_READERS, TRANSCRIPT_READERS
+from qa_app.views.navigation import ASSIGNERS, QUIZ_TAKERS, REMINDERS, TRAINING_READERS, TRANSCRIPT_READERS
 from qa_app.views.security import roles_required
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -30,7 +30,43 @@ def index():
     return render_template("training/list.html", rows=rows, own=own, agent=agent or "", status=status or "",
                            statuses=STATUSES, progress=coursework.module_progress, form=CsrfForm(),
                            may_remind=current_user.role in REMINDERS, certificates=shown,
+                           assign_form=_assign_form() if current_user.role in ASSIGNERS else None,
                            certificate_state=certificates.state_of)
+
+
+@bp.route("/assign", methods=["POST"])
+@roles_required(*ASSIGNERS)
+def assign():
+    """A lead's assignment by hand from the overview: one agent, or every active agent of a team."""
+    form = _assign_form()
+    agent, team = (form.agent.data or "").strip() or None, (form.team.data or "").strip() or None
+    if not form.validate_on_submit():
+        flash(_("The assignment was not made: %(errors)s", errors="; ".join(
+            f"{form[name].label.text}: {', '.join(map(str, errs))}" for name, errs in form.errors.items())), "error")
+    elif (agent is None) == (team is None):
+        flash(_("Give either an agent or a team."), "error")
+    else:
+        try:
+            done = training.assign_by_hand(current_user, form.course.data, agent_login=agent, team=team,
+                                           due_days=form.due_days.data, reason=(form.reason.data or "").strip())
+            flash(_("Assigned to %(n)d agent(s).", n=len(done.assigned)) + (" " + _(
+                "Skipped: %(who)s.", who=", ".join(f"{login} ({_skip_reason(why)})" for login, why in done.skipped))
+                if done.skipped else ""), "success" if done.assigned else "warning")
+        except NotFound:
+            flash(_("No agent or team of that name that you cover."), "error")
+        except ServiceError as exc:
+            flash(_("The assignment was not made: %(errors)s", errors=str(exc)), "error")
+    return redirect(url_for("training.index"))
+
+
+def _skip_reason(why: str) -> str:
+    return _("already open") if why == "already open" else _("deactivated")
+
+
+def _assign_form():
+    form = AssignForm()
+    form.course.choices = [(c.code, f"{c.title} ({c.language})") for c in training.list_courses()]
+    return form
 
 
 @bp.route("/certificates/<int:certificate_id>")

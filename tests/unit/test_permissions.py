@@ -16,6 +16,7 @@ SPEC = [
     ("read_reports", {"hr", "lead", "admin"}),
     ("read_training", {"agent", "reviewer", "lead", "admin", "hr"}),
     ("remind_training", {"lead", "admin"}),
+    ("assign_training", {"lead", "admin"}),
     ("take_quizzes", {"agent"}),
     ("acknowledge", {"agent"}),
     ("dispute", {"agent"}),
