@@ -51,7 +51,7 @@ def test_the_converted_courses_have_modules_and_a_pooled_quiz_of_several_questio
 
 
 def test_a_one_page_course_is_read_as_one_module_titled_like_the_course():
-    course = course_by_code("compliance-en")
+    course = course_by_code("qa-basics-en")
     assert [m.title for m in course.modules] == [course.title]
 
 
