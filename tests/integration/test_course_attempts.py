@@ -155,7 +155,7 @@ def test_feedback_after_an_attempt_gives_each_asked_question_its_outcome(agent_c
 
 def test_a_single_choice_course_without_pool_or_limit_still_takes_answers_without_a_start(agent_course):
     agent, _ = agent_course
-    a = training.assign_course(None, "ann", "compliance-en")
+    a = training.assign_course(None, "ann", "qa-basics-en")  # a plain list of single-choice questions
     right = {q["id"]: q["answer"] for q in a.course.quiz}
     _, result = coursework.submit_quiz(agent, a.id, right)
     assert result.passed and len(a.attempts) == 1 and a.attempts[0].asked is not None
