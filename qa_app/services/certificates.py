@@ -66,12 +66,11 @@ def verify(typed_code: str, now: Optional[datetime] = None) -> Optional[dict]:
 def visible_to(user: User, agent_id: Optional[int] = None) -> list[Certificate]:
     """The certificates `user` may see (as for assignments: agents their own, leads and reviewers
     their teams', HR and admins all), newest first."""
-    visible = {a.id for a in training.visible_assignments(user)}
-    query = db.select(Certificate).options(joinedload(Certificate.agent), joinedload(Certificate.course))
+    query = training.visible_to(db.select(Certificate).join(User, Certificate.agent_id == User.id), user)
     if agent_id is not None:
         query = query.where(Certificate.agent_id == agent_id)
-    rows = db.session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
-    return [c for c in rows if c.assignment_id in visible]
+    return list(db.session.scalars(query.options(joinedload(Certificate.agent), joinedload(Certificate.course))
+                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
 def get_for(user: User, certificate_id: int) -> Certificate:

@@ -42,11 +42,16 @@ def send_due(now: Optional[datetime] = None) -> dict:
                                           .options(joinedload(Assignment.agent), joinedload(Assignment.course))
                                           .order_by(Assignment.id)))
     recorded = _recorded_stages([a.id for a in assignments])
-    rows, counts = [], {stage: 0 for stage in STAGES}
+    rows, counts, leads = [], {stage: 0 for stage in STAGES}, {}
+
+    def leads_for(agent: User) -> list[User]:  # one lookup per team and run, not per overdue assignment
+        if agent.team_id not in leads:
+            leads[agent.team_id] = leads_of(agent)
+        return leads[agent.team_id]
     for a in assignments:
         for notice in notices_due(OpenAssignment(a.id, a.assigned_at, a.due_at), now, recorded.get(a.id, ()), rules):
             if notice.stage == LEAD_STAGE:
-                rows += [_row(lead, "escalated", f"escalated:{a.id}:{lead.id}", a, now) for lead in leads_of(a.agent)]
+                rows += [_row(lead, "escalated", f"escalated:{a.id}:{lead.id}", a, now) for lead in leads_for(a.agent)]
             else:
                 rows.append(_row(a.agent, notice.stage, f"{notice.stage}:{a.id}", a, now, shown=notice.send))
             counts[notice.stage] += notice.send

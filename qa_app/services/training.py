@@ -164,17 +164,23 @@ def visible_assignments(user: User, agent_login: Optional[str] = None,
                         status: Optional[str] = None) -> list[Assignment]:
     """Agents see their own; reviewers and leads those of the teams they cover (as for
     conversations); HR and admins everyone's. Optionally one agent's or one status."""
-    from sqlalchemy import or_
-    query = db.select(Assignment).join(User, Assignment.agent_id == User.id)
-    if can(user, "own_data_only"):
-        query = query.where(Assignment.agent_id == user.id)
-    elif can(user, "sees_covered_teams") and user.covered_team_ids():
-        query = query.where(or_(User.team_id.in_(user.covered_team_ids()), User.team_id.is_(None)))
+    query = visible_to(db.select(Assignment).join(User, Assignment.agent_id == User.id), user)
     if agent_login:
         query = query.where(User.login == agent_login)
     if status:
         query = query.where(Assignment.status == status)
     return list(db.session.scalars(query.order_by(Assignment.due_at, Assignment.id)))
+
+
+def visible_to(query, user: User):
+    """`query` (which joins the agent as User) limited to the agents `user` may see: the one rule of
+    visible_assignments, for queries of assignments and of what belongs to them (certificates)."""
+    from sqlalchemy import or_
+    if can(user, "own_data_only"):
+        return query.where(User.id == user.id)
+    if can(user, "sees_covered_teams") and user.covered_team_ids():
+        return query.where(or_(User.team_id.in_(user.covered_team_ids()), User.team_id.is_(None)))
+    return query
 
 
 def get_assignment_for(user: User, assignment_id: int) -> Assignment:
