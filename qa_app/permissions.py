@@ -25,6 +25,7 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "read_training": ("agent", "reviewer", "lead", "admin", "hr"),
     "remind_training": ("lead", "admin"),                    # remind an agent of an open course
     "assign_training": ("lead", "admin"),                    # assign a course by hand (an agent or a team)
+    "author_courses": ("lead", "admin"),                     # write, import and export courses
     "take_quizzes": ("agent",),
     "acknowledge": ("agent",),                               # the conversation's own agent
     "dispute": ("agent",),                                   # open a dispute on one's own evaluation

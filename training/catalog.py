@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional
 import yaml
 
 from training.quiz import Quiz, QuizError
-from training.quiz_format import quiz_from_mapping
+from training.quiz_format import question_to_mapping, quiz_from_mapping
 
 COURSE_PACKAGE = "training.courses"
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -160,6 +160,39 @@ def load_course_dir(directory: Any) -> tuple[Course, ...]:
             raise CourseError(f"{entry.name}: code: {course.code!r} does not match the file name")
         courses.append(course)
     return tuple(sorted(courses, key=lambda c: c.code))
+
+
+def course_to_mapping(course: Course) -> dict:
+    """The course as a course file's fields (modules always as a list): parse_course of it gives
+    back an equal Course."""
+    data: dict[str, Any] = {"code": course.code, "title": course.title, "language": course.language,
+                            "summary": course.summary, "topics": list(course.topics), "pass_mark": course.pass_mark}
+    if course.certificate_months is not None:
+        data["certificate_valid_months"] = course.certificate_months
+    data["modules"] = [{"title": m.title, "body": m.body_markdown} for m in course.modules]
+    q = course.quiz
+    settings = {"draw": q.draw, "shuffle": q.shuffle, "max_attempts": q.max_attempts,
+                "time_limit_minutes": q.time_limit_minutes}
+    data["quiz"] = {**{k: v for k, v in settings.items() if v is not None},
+                    "questions": [question_to_mapping(item) for item in q.questions]}
+    return data
+
+
+class _CourseDumper(yaml.SafeDumper):
+    """Multi-line texts (the Markdown bodies) as literal blocks, so an exported file reads like a written one."""
+
+
+def _text_scalar(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_CourseDumper.add_representer(str, _text_scalar)
+
+
+def course_yaml(course: Course) -> str:
+    """The course as one YAML course file (see course_to_mapping); parse_course_yaml reads it back equal."""
+    return yaml.dump(course_to_mapping(course), Dumper=_CourseDumper, allow_unicode=True, sort_keys=False,
+                     width=100)
 
 
 @lru_cache(maxsize=None)

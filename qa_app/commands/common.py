@@ -95,3 +95,11 @@ def progress_bar(total: Optional[int], desc: str, quiet: bool):
 
 def fail(message: str) -> None:
     raise click.ClickException(message)
+
+
+def read_text_file(path: Path) -> str:
+    """The UTF-8 text of a file given on the command line; one clear line and exit 1 when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read the file ({exc})")

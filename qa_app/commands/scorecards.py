@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from qa_app.commands.common import emit, fail
+from qa_app.commands.common import emit, fail, read_text_file
 from qa_app.services import ServiceError
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -20,13 +20,6 @@ def register(main: click.Group) -> None:
 @click.group()
 def scorecard() -> None:
     """Scorecards: list, show, validate, import (new versions), activate and preview drafts."""
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{path}: cannot read the file ({exc})")
 
 
 @scorecard.command("list")
@@ -69,7 +62,7 @@ def show_card(obj, name: str, version: Optional[int], as_json: bool) -> None:
 def validate_card(file: Path, as_json: bool) -> None:
     """Check a YAML/JSON scorecard file; exit 1 listing every problem with its field path."""
     from qa_app.services import scorecards
-    errors = scorecards.validation_errors(_read(file))
+    errors = scorecards.validation_errors(read_text_file(file))
     text = f"{file}: valid" if not errors else "\n".join(f"{file}: {e}" for e in errors)
     emit({"file": str(file), "valid": not errors, "errors": errors}, as_json, text)
     sys.exit(1 if errors else 0)
@@ -83,7 +76,7 @@ def validate_card(file: Path, as_json: bool) -> None:
 def import_card(obj, file: Path, draft: bool, as_json: bool) -> None:
     """Store FILE as the next version of the scorecard it names and activate it (unless --draft)."""
     from qa_app.services import scorecards
-    text = _read(file)
+    text = read_text_file(file)
     with obj.app.app_context():
         try:
             row = scorecards.create_version(text, activate=not draft)
@@ -126,7 +119,7 @@ def activate_card(obj, name: str, version: int, as_json: bool) -> None:
 def preview_card(obj, file: Path, last: int, as_json: bool) -> None:
     """Score the newest conversations with FILE and with the active version; nothing is stored."""
     from qa_app.services import preview, scorecards
-    text = _read(file)
+    text = read_text_file(file)
     try:
         draft = scorecards.parse_text(text)
     except scorecards.InvalidScorecard as exc:

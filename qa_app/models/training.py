@@ -27,6 +27,12 @@ class Course(db.Model):
     max_attempts: Mapped[Optional[int]]  # None: unlimited
     time_limit_minutes: Mapped[Optional[int]]  # None: no limit
     certificate_months: Mapped[Optional[int]]  # certificates expire this many months after issue; None: never
+    topics: Mapped[Optional[list]] = mapped_column(JSON)  # the scorecard criteria it teaches
+    # "shipped": kept in step with training/courses by `qadesk init`; "edited": imported or edited in
+    # this instance, which init then leaves alone.
+    source: Mapped[str] = mapped_column(String(16), default="shipped", server_default="shipped")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # each stored change adds one
+    updated_at: Mapped[Optional[datetime]]
 
     modules: Mapped[list["CourseModule"]] = relationship(order_by="CourseModule.position",
                                                           cascade="all, delete-orphan")

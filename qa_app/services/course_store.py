@@ -2,7 +2,7 @@
 row's quiz, and an attempt's stored questions (what it asked, in which order)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from qa_app.extensions import db
@@ -11,27 +11,56 @@ from training import catalog, quiz, quiz_attempt
 from training.quiz_format import question_from_mapping, question_to_mapping
 
 
+SHIPPED, EDITED = "shipped", "edited"  # Course.source
+
+
 def sync_catalogue(courses=None) -> int:
-    """Store the shipped courses (new codes added, existing ones updated; no commit); returns how many were added.
+    """Store the shipped courses (new codes added, changed ones updated as their next version; no
+    commit); returns how many were added. A course edited in this instance (source "edited") is
+    left as its authors made it.
 
     Modules are updated in place by position, so what agents have already read stays recorded
     for the modules that remain.
     """
     added = 0
     for course in catalog.load_courses() if courses is None else courses:
-        row = db.session.scalar(db.select(Course).where(Course.code == course.code)) or Course(code=course.code)
-        row.title, row.language, row.summary, row.pass_mark = course.title, course.language, course.summary, \
-            course.pass_mark
-        q = course.quiz
-        row.quiz = [question_to_mapping(item) for item in q.questions]
-        row.quiz_draw, row.quiz_shuffle, row.max_attempts, row.time_limit_minutes = \
-            q.draw, q.shuffle, q.max_attempts, q.time_limit_minutes
-        row.certificate_months = course.certificate_months
-        _sync_modules(row, course.modules)
-        if row.id is None:
+        row = db.session.scalar(db.select(Course).where(Course.code == course.code))
+        if row is None:
+            row = Course(code=course.code, source=SHIPPED, version=1)
             db.session.add(row)
             added += 1
+        elif row.source == EDITED:
+            continue
+        elif _stored_differs(row, course):
+            row.version = (row.version or 1) + 1
+        write_course(row, course)
     return added
+
+
+def _stored_differs(row: Course, course: catalog.Course) -> bool:
+    """Whether storing `course` changes the row (a row from before topics were stored counts as the same)."""
+    stored = course_of(row)
+    return stored != (course if row.topics is not None else replace(course, topics=()))
+
+
+def write_course(row: Course, course: catalog.Course) -> None:
+    """Put everything of `course` into its row (modules by position); the caller sets version and source."""
+    row.title, row.language, row.summary, row.pass_mark = course.title, course.language, course.summary, \
+        course.pass_mark
+    row.topics = list(course.topics)
+    q = course.quiz
+    row.quiz = [question_to_mapping(item) for item in q.questions]
+    row.quiz_draw, row.quiz_shuffle, row.max_attempts, row.time_limit_minutes = \
+        q.draw, q.shuffle, q.max_attempts, q.time_limit_minutes
+    row.certificate_months = course.certificate_months
+    _sync_modules(row, course.modules)
+
+
+def course_of(row: Course) -> catalog.Course:
+    """The stored course as the catalogue's value (what an export writes)."""
+    modules = tuple(catalog.Module(m.title, m.body) for m in row.modules)
+    return catalog.Course(row.code, row.title, row.language or "", row.summary or "", modules, row.pass_mark,
+                          course_quiz(row), tuple(row.topics or ()), row.certificate_months)
 
 
 def _sync_modules(row: Course, modules) -> None:

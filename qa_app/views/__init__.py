@@ -10,6 +10,7 @@ BLUEPRINTS = (
     "qa_app.views.calibration",
     "qa_app.views.disputes",
     "qa_app.views.training",
+    "qa_app.views.courses",
     "qa_app.views.notifications",
     "qa_app.views.verify",
     "qa_app.views.reports",

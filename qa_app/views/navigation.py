@@ -15,6 +15,7 @@ TRAINING_READERS = roles_with("read_training")
 QUIZ_TAKERS = roles_with("take_quizzes")
 REMINDERS = roles_with("remind_training")
 ASSIGNERS = roles_with("assign_training")
+AUTHORS = roles_with("author_courses")
 AUDIT_READERS = roles_with("read_audit")
 
 # (endpoint, label, label for agents, other endpoints of the same section); a link shows
@@ -28,6 +29,7 @@ _LINKS = (
     ("disputes.index", _l("Disputes"), None, ("disputes.detail", "disputes.stats")),
     ("conversations.upload", _l("Upload"), None, ()),
     ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz", "training.attempt")),
+    ("courses.index", _l("Courses"), None, ("courses.preview", "courses.edit", "courses.new")),
     ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv",)),
     ("trust.index", _l("Trusted automation"), None, ()),
     ("admin.users_list", _l("Users"), None, ("admin.add_user",)),

@@ -35,6 +35,11 @@ PAGES = [
     ("/calibration/trend", REVIEWERS),
     ("/training/", set(roles_with("read_training"))),
     ("/training/{assignment}", set(roles_with("read_training"))),
+    ("/courses/", set(roles_with("author_courses"))),
+    ("/courses/new", set(roles_with("author_courses"))),
+    ("/courses/{course}/preview", set(roles_with("author_courses"))),
+    ("/courses/{course}/edit", set(roles_with("author_courses"))),
+    ("/courses/{course}/export", set(roles_with("author_courses"))),
     ("/reports/appraisal", REPORTS),
     ("/reports/appraisal.csv", REPORTS),
     ("/trust/", REVIEWERS),
@@ -83,7 +88,7 @@ def seeded(app, make_user, fake_sentiment):
     agent = next(u for u in training.visible_assignments(_user("agent1")))
     from qa_app.services import scorecards
     return {"conv": conv_id, "assignment": agent.id, "scorecard": scorecards.find_version("general-en").id,
-            "card": "general-en"}
+            "card": "general-en", "course": agent.course.code}
 
 
 def _user(login):

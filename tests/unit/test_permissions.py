@@ -17,6 +17,7 @@ SPEC = [
     ("read_training", {"agent", "reviewer", "lead", "admin", "hr"}),
     ("remind_training", {"lead", "admin"}),
     ("assign_training", {"lead", "admin"}),
+    ("author_courses", {"lead", "admin"}),
     ("take_quizzes", {"agent"}),
     ("acknowledge", {"agent"}),
     ("dispute", {"agent"}),

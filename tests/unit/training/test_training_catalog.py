@@ -11,6 +11,8 @@ from training.catalog import (
     CourseError,
     CourseNotFound,
     course_by_code,
+    course_to_mapping,
+    course_yaml,
     load_course_dir,
     load_courses,
     parse_course_yaml,
@@ -184,3 +186,31 @@ def test_an_error_in_one_file_of_a_directory_names_that_file(tmp_path):
     (tmp_path / "bad-en.yaml").write_text(with_changes(code="bad-en", pass_mark=300), encoding="utf-8")
     with pytest.raises(CourseError, match=r"^bad-en\.yaml: pass_mark: "):
         load_course_dir(tmp_path)
+
+
+@pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
+def test_every_shipped_course_exports_to_one_yaml_file_that_reads_back_equal(course):
+    text = course_yaml(course)
+    assert parse_course_yaml(text, f"{course.code}.yaml") == course
+    assert course_to_mapping(course)["modules"][0]["title"] == course.modules[0].title
+
+
+def test_an_exported_course_writes_its_markdown_bodies_as_literal_blocks_and_keeps_chinese_readable():
+    text = course_yaml(course_by_code("qa-basics-zh"))
+    assert "  body: |" in text  # not one quoted line full of \n
+    assert "服务基本功" in text  # not \u escapes
+
+
+def test_an_exported_course_keeps_its_quiz_settings_and_leaves_out_those_it_does_not_set():
+    pooled, plain = course_to_mapping(course_by_code("compliance-en")), course_to_mapping(course_by_code("qa-basics-en"))
+    assert {k: pooled["quiz"][k] for k in ("draw", "max_attempts", "time_limit_minutes")} == \
+        {"draw": 10, "max_attempts": 3, "time_limit_minutes": 25}
+    assert pooled["certificate_valid_months"] == 12
+    assert set(plain["quiz"]) == {"shuffle", "questions"} and "certificate_valid_months" not in plain
+
+
+def test_a_one_page_course_exports_as_one_module_and_reads_back_equal():
+    course = parse_course_yaml(with_changes(), "demo-en.yaml")
+    data = course_to_mapping(course)
+    assert "body" not in data and data["modules"] == [{"title": "Demo", "body": "Read this."}]
+    assert parse_course_yaml(course_yaml(course), "demo-en.yaml") == course
