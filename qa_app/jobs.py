@@ -38,6 +38,11 @@ def _training_reminders(payload: dict) -> dict:
     return reminders.send_due()
 
 
+def _coaching_follow_ups(payload: dict) -> dict:
+    from qa_app.services import coaching_reminders
+    return coaching_reminders.send_due()
+
+
 def _certificate_renewals(payload: dict) -> dict:
     from qa_app.services import certificates
     return certificates.renew_due()
@@ -72,6 +77,9 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("training_reminders", "Remind agents of courses due soon, today or overdue, and tell their "
                   "leads of overdue ones (hourly; a later run catches up on missed ones)",
                   lambda now: f"training_reminders:{now:%Y-%m-%dT%H}", _training_reminders),
+    JobDefinition("coaching_follow_ups", "Remind owners of coaching actions due soon, today or overdue, and tell "
+                  "the coach of overdue ones (hourly; a later run catches up on missed ones)",
+                  lambda now: f"coaching_follow_ups:{now:%Y-%m-%dT%H}", _coaching_follow_ups),
     JobDefinition("certificate_renewals", "Assign the course again to holders of certificates that expire "
                   "within QADESK_CERTIFICATE_RENEW_DAYS (daily)",
                   lambda now: f"certificate_renewals:{now.date().isoformat()}", _certificate_renewals),

@@ -26,6 +26,8 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "remind_training": ("lead", "admin"),                    # remind an agent of an open course
     "assign_training": ("lead", "admin"),                    # assign a course by hand (an agent or a team)
     "author_courses": ("lead", "admin"),                     # write, import and export courses
+    "coach": ("lead", "admin"),                              # record coaching sessions with agents they see
+    "read_coaching": ("agent", "reviewer", "lead", "hr", "admin"),  # agents: their own sessions only
     "take_quizzes": ("agent",),
     "acknowledge": ("agent",),                               # the conversation's own agent
     "dispute": ("agent",),                                   # open a dispute on one's own evaluation

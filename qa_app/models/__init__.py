@@ -2,6 +2,7 @@
 from qa_app.models.audit import AuditEntry
 from qa_app.models.calibration import (CalibrationAnswer, CalibrationItem, CalibrationSession, Dispute,
                                        ReviewPick, calibration_rater)
+from qa_app.models.coaching import CoachingAction, CoachingLink, CoachingSession
 from qa_app.models.conversations import Conversation, Turn
 from qa_app.models.evaluations import CriterionScore, Evaluation, ScorecardVersion
 from qa_app.models.jobs import Job, SchedulerLease
@@ -13,7 +14,7 @@ from qa_app.models.users import ROLES, Team, User, team_coverage
 
 __all__ = [
     "CalibrationAnswer", "CalibrationItem", "CalibrationSession", "Dispute", "ReviewPick", "calibration_rater",
-    "ApiToken",
+    "ApiToken", "CoachingAction", "CoachingLink", "CoachingSession",
     "AuditEntry", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",
     "Job", "SchedulerLease", "Notification", "Assignment", "Certificate", "Course", "CourseModule", "ModuleRead", "QuizAttempt", "TrainingRule",
     "ROLES", "Team", "User", "team_coverage",

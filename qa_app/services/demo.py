@@ -8,8 +8,9 @@ from typing import Optional
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
-from qa_app.services import (ServiceError, certificates, conversations, course_store, coursework, ingest, jobs,
-                             reminders, review, scoring, training, users)
+from qa_app.services import (ServiceError, certificates, coaching, coaching_reminders, conversations, course_store,
+                             coursework, ingest, jobs, reminders, review, scoring, training, users)
+from training.coaching import ActionDraft, SessionDraft
 from training.quiz import example_response
 
 DEMO_JOB = "demo:v1"
@@ -47,6 +48,7 @@ def _load(data, today: date, sentiment) -> dict:
     _last_years_certificate(today)
     counts = _replay(data, today, sentiment)
     counts["overdue"] = training.mark_overdue(datetime.combine(today, time(6), timezone.utc))
+    counts["coaching_sessions"] = _coaching(today)
     counts["sampled"] = _sample_recent_weeks(today)
     from qa_app.demo import DEMO_PASSWORD
     return {"conversations": summary.ingested, **counts, "password": DEMO_PASSWORD,
@@ -102,6 +104,30 @@ def _last_years_certificate(today: date) -> None:
     a.status, a.completed_at, a.best_score = "completed", passed, 95.0
     certificates.issue(a, 95.0, passed)
     db.session.commit()
+
+
+def _coaching(today: date) -> int:
+    """The lead's coaching sessions (qa_app.demo.coaching_plan), each linked to the agent's lowest
+    final evaluation and its failed criteria, acknowledged and done as planned; then this
+    morning's follow-up reminders (an overdue one reaches the lead)."""
+    from qa_app.demo.coaching_plan import SESSIONS
+    lead = users.get_user("lead.liu")
+    for plan in SESSIONS:
+        held = datetime.combine(today - timedelta(days=plan.days_ago), time(16), timezone.utc)
+        agent = users.get_user(plan.agent)
+        lowest = min(coaching.recent_evaluations(agent), key=lambda ev: (ev.score, ev.id))
+        links = [(lowest.id, None)] + [(lowest.id, c.criterion_id) for c in lowest.criteria if c.result == "fail"][:2]
+        draft = SessionDraft(held.date(), plan.notes, tuple(
+            ActionDraft(a.text, a.owner, held.date() + timedelta(days=a.due_in_days)) for a in plan.actions))
+        s = coaching.record_session(lead, plan.agent, draft, links, now=held)
+        for action, planned in zip(s.actions, plan.actions):
+            if planned.done_after_days is not None:
+                who = agent if planned.owner == "agent" else lead
+                coaching.mark_done(who, action.id, now=held + timedelta(days=planned.done_after_days))
+        if plan.acknowledged_after_days is not None:
+            coaching.acknowledge(agent, s.id, plan.comment, now=held + timedelta(days=plan.acknowledged_after_days))
+    coaching_reminders.send_due(datetime.combine(today, time(8), timezone.utc))
+    return len(SESSIONS)
 
 
 def _daily_reminders(events: list, seq: int, limit: datetime) -> int:

@@ -7,7 +7,7 @@ always speak the user's language and a catalogue fix reaches old notifications t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable, Optional
 
 from flask_babel import force_locale, format_date, gettext as _
@@ -62,9 +62,52 @@ def _reminder(p: dict) -> tuple[str, str]:
               course=p["course"], due=_due(p)))
 
 
+def _day(params: dict, key: str) -> str:
+    raw = params.get(key)
+    return format_date(date.fromisoformat(raw), "medium") if raw else "?"
+
+
+def _coaching_new(p: dict) -> tuple[str, str]:
+    return (_("Coaching session with %(coach)s", coach=p["coach"]),
+            _("%(coach)s recorded your coaching session of %(day)s. Please read it, acknowledge it and add a "
+              "comment if you wish.", coach=p["coach"], day=_day(p, "held_on")))
+
+
+def _coaching_acknowledged(p: dict) -> tuple[str, str]:
+    return (_("%(agent)s acknowledged their coaching session", agent=p["agent"]),
+            _("%(agent)s acknowledged the coaching session of %(day)s.", agent=p["agent"], day=_day(p, "held_on"))
+            + (f"\n{p['comment']}" if p.get("comment") else ""))
+
+
+def _follow_up_due_soon(p: dict) -> tuple[str, str]:
+    return (_("Coaching follow-up due on %(day)s", day=_day(p, "due_on")),
+            _('The action "%(action)s" agreed in coaching is due on %(day)s.', action=p["action"],
+              day=_day(p, "due_on")))
+
+
+def _follow_up_due_today(p: dict) -> tuple[str, str]:
+    return (_("Coaching follow-up due today"),
+            _('The action "%(action)s" agreed in coaching is due today.', action=p["action"]))
+
+
+def _follow_up_overdue(p: dict) -> tuple[str, str]:
+    return (_("Coaching follow-up overdue"),
+            _('The action "%(action)s" agreed in coaching was due on %(day)s and is still open.',
+              action=p["action"], day=_day(p, "due_on")))
+
+
+def _follow_up_escalated(p: dict) -> tuple[str, str]:
+    return (_("Overdue coaching follow-up: %(agent)s", agent=p["agent"]),
+            _('%(agent)s has not done "%(action)s", agreed in coaching and due on %(day)s.', agent=p["agent"],
+              action=p["action"], day=_day(p, "due_on")))
+
+
 KINDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "assigned": _assigned, "due_soon": _due_soon, "due_today": _due_today, "overdue": _overdue,
     "escalated": _escalated, "reminder": _reminder,
+    "coaching_new": _coaching_new, "coaching_acknowledged": _coaching_acknowledged,
+    "follow_up_due_soon": _follow_up_due_soon, "follow_up_due_today": _follow_up_due_today,
+    "follow_up_overdue": _follow_up_overdue, "follow_up_escalated": _follow_up_escalated,
 }
 
 
@@ -72,5 +115,6 @@ def text_of(kind: str, params: dict, locale: str) -> Text:
     """The words of a notification in `locale` ("en", "zh")."""
     with force_locale(locale):
         subject, body = KINDS[kind](params)
-    link = f"/training/{params['assignment_id']}" if params.get("assignment_id") else None
+    link = f"/training/{params['assignment_id']}" if params.get("assignment_id") else \
+        f"/coaching/{params['session_id']}" if params.get("session_id") else None
     return Text(subject, body, link)

@@ -11,6 +11,7 @@ BLUEPRINTS = (
     "qa_app.views.disputes",
     "qa_app.views.training",
     "qa_app.views.courses",
+    "qa_app.views.coaching",
     "qa_app.views.notifications",
     "qa_app.views.verify",
     "qa_app.views.reports",

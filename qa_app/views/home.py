@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import yaml
@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from qa_app.forms import LanguageForm
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, dashboard, preferences, review
+from qa_app.services import NotFound, ServiceError, coaching, dashboard, preferences, review
 from qa_app.views.markdown import render_markdown
-from qa_app.views.navigation import REVIEWERS, nav_links
+from qa_app.views.navigation import COACHES, REVIEWERS, nav_links
 from qa_app.views.security import ANY_ROLE, roles_required
 
 bp = Blueprint("home", __name__)
@@ -35,6 +35,8 @@ def index():
         context["reviews"] = review.reviewed_by(current_user, limit=10)
     if role == "admin":
         context["counts"] = dashboard.counts()
+    if role in ("agent",) + COACHES:
+        context["follow_ups"] = coaching.follow_ups(current_user)
     return render_template("home/index.html", **context)
 
 
@@ -79,8 +81,11 @@ def format_when(value: datetime | None) -> str:
 
 
 @bp.app_template_filter("day")
-def format_day(value: datetime | None) -> str:
-    return as_utc(value).strftime("%Y-%m-%d") if value else "—"
+def format_day(value: datetime | date | None) -> str:
+    """A moment's UTC date, or a plain date, as YYYY-MM-DD."""
+    if value is None:
+        return "—"
+    return as_utc(value).strftime("%Y-%m-%d") if isinstance(value, datetime) else value.isoformat()
 
 
 @bp.app_template_filter("score")

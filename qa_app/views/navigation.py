@@ -16,6 +16,8 @@ QUIZ_TAKERS = roles_with("take_quizzes")
 REMINDERS = roles_with("remind_training")
 ASSIGNERS = roles_with("assign_training")
 AUTHORS = roles_with("author_courses")
+COACHES = roles_with("coach")
+COACHING_READERS = roles_with("read_coaching")
 AUDIT_READERS = roles_with("read_audit")
 
 # (endpoint, label, label for agents, other endpoints of the same section); a link shows
@@ -29,6 +31,7 @@ _LINKS = (
     ("disputes.index", _l("Disputes"), None, ("disputes.detail", "disputes.stats")),
     ("conversations.upload", _l("Upload"), None, ()),
     ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz", "training.attempt")),
+    ("coaching.index", _l("Coaching"), _l("My coaching"), ("coaching.detail", "coaching.new")),
     ("courses.index", _l("Courses"), None, ("courses.preview", "courses.edit", "courses.new")),
     ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv",)),
     ("trust.index", _l("Trusted automation"), None, ()),

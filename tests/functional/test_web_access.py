@@ -36,6 +36,8 @@ PAGES = [
     ("/training/", set(roles_with("read_training"))),
     ("/training/{assignment}", set(roles_with("read_training"))),
     ("/courses/", set(roles_with("author_courses"))),
+    ("/coaching/", set(roles_with("read_coaching"))),
+    ("/coaching/new", set(roles_with("coach"))),
     ("/courses/new", set(roles_with("author_courses"))),
     ("/courses/{course}/preview", set(roles_with("author_courses"))),
     ("/courses/{course}/edit", set(roles_with("author_courses"))),
@@ -64,6 +66,7 @@ TESTED_ELSEWHERE = {
     "/training/<x>/quiz",  # tests/functional/test_web_courses.py (needs an attempt started; agents only)
     "/training/<x>/attempts/<x>",  # tests/functional/test_web_courses.py (needs a submitted attempt)
     "/training/certificates/<x>",  # tests/functional/test_web_certificates.py (needs a passed course; each role)
+    "/coaching/<x>",  # tests/functional/test_web_coaching.py (needs a session; each role)
 }
 
 

@@ -3,7 +3,6 @@ YAML file, sees the problems of an invalid one with the text kept, creates a new
 uploaded file and exports one; agents and reviewers are kept out."""
 from __future__ import annotations
 
-import html
 import io
 import re
 
@@ -12,15 +11,8 @@ import pytest
 from qa_app.extensions import db
 from qa_app.models import Course
 from tests.conftest import PASSWORD
+from tests.pages import text_of, token
 from training import catalog
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def token(page: str) -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
 
 
 def textarea(page: str) -> str:

@@ -2,7 +2,6 @@
 modules in order and submits a quiz attempt whose questions the server drew."""
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -11,15 +10,8 @@ from qa_app.extensions import db
 from qa_app.models import Assignment, ModuleRead, QuizAttempt
 from qa_app.services import course_store, training
 from tests.conftest import PASSWORD
+from tests.pages import text_of, token
 from training.quiz import MultipleChoice, Ordering, Question, TrueFalse, example_response
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def token(page: str) -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
 
 
 @pytest.fixture

@@ -39,6 +39,13 @@ def test_the_demo_has_the_people_conversations_reviews_and_training_states(app):
     assert expiring.renewal_id is not None and summary["renewals"] >= 1
     lead = db.session.scalar(db.select(User).where(User.login == "lead.liu"))
     assert _count(Notification, Notification.user_id == lead.id, Notification.kind == "escalated") > 0
+    from qa_app.services import coaching  # coaching: acknowledged, waiting, an overdue follow-up told to the lead
+    sessions = coaching.visible_sessions(None)
+    assert summary["coaching_sessions"] == len(sessions) == 3 and all(s.links for s in sessions)
+    assert sorted(s.acknowledged_at is not None for s in sessions) == [False, True, True]
+    states = {coaching.state_of(a, TODAY) for s in sessions for a in s.actions}
+    assert {"done", "overdue", "due_soon"} <= states
+    assert _count(Notification, Notification.user_id == lead.id, Notification.kind == "follow_up_escalated") == 1
 
 
 def test_loading_the_demo_twice_adds_nothing(app):

@@ -18,6 +18,8 @@ SPEC = [
     ("remind_training", {"lead", "admin"}),
     ("assign_training", {"lead", "admin"}),
     ("author_courses", {"lead", "admin"}),
+    ("coach", {"lead", "admin"}),
+    ("read_coaching", {"agent", "reviewer", "lead", "hr", "admin"}),
     ("take_quizzes", {"agent"}),
     ("acknowledge", {"agent"}),
     ("dispute", {"agent"}),
