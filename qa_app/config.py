@@ -290,6 +290,12 @@ SPECS: tuple[Spec, ...] = (
          "it is overdue).", whole(0, 60)),
     Spec("escalate_after_days", "QADESK_ESCALATE_AFTER_DAYS", "integer", 1, "a whole number from 0 to 60",
          "Days a course may stay overdue before the agent's team leads are told.", whole(0, 60)),
+    Spec("effectiveness_evaluations", "QADESK_EFFECTIVENESS_EVALUATIONS", "integer", 3, "a whole number from 1 to 20",
+         "Final evaluations compared before an assignment and after its completion (course effectiveness).",
+         whole(1, 20)),
+    Spec("effectiveness_min_agents", "QADESK_EFFECTIVENESS_MIN_AGENTS", "integer", 5, "a whole number from 2 to 1000",
+         "Agents with both sides a course needs before it can be flagged as not moving its criteria.",
+         whole(2, 1000)),
     Spec("whisper_model", "WHISPER_MODEL", "text", "",
          "empty (the model per language), tiny.en or base (bundled), a local model directory or a model "
          "name in the local cache",

@@ -73,6 +73,8 @@ class Settings:
     certificate_renew_days: int
     reminder_days_before: int
     escalate_after_days: int
+    effectiveness_evaluations: int
+    effectiveness_min_agents: int
     whisper_model: str
     whisper_model_by_language: tuple[tuple[str, str], ...]
     whisper_compute_type: str

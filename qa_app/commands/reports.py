@@ -70,6 +70,32 @@ def training_assign(obj, agent: Optional[str], team: Optional[str], course: str,
     emit(doc, as_json, text)
 
 
+@training.command("effectiveness")
+@click.option("--course", default=None, help="Only this course (code).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def training_effectiveness(obj, course: Optional[str], as_json: bool) -> None:
+    """Per course: completed, on time, score and triggering criteria before vs after (mean change with
+    its 95 % interval), flagged when the criteria did not move; quiz scores (docs/courses.md)."""
+    from qa_app.services import effectiveness
+    with obj.app.app_context():
+        docs = [effectiveness.document(f) for f in effectiveness.course_effects(course)]
+    if course and not docs:
+        fail(f"no course with code {course!r}")
+    emit(docs, as_json, "\n".join(_effect_line(d) for d in docs) or "no completed courses yet")
+
+
+def _effect_line(d: dict) -> str:
+    def fmt(c: dict) -> str:
+        if c["mean"] is None:
+            return "n=0"
+        interval = f" [{c['low']:+.1f}, {c['high']:+.1f}]" if c["low"] is not None else ""
+        return f"n={c['n']} {c['mean']:+.1f}{interval}"
+    flag = "  FLAGGED: criteria did not move" if d["flagged"] else ""
+    return (f"{d['course']:<16} completed {d['completed']} (on time {d['on_time']})  score {fmt(d['score_change'])}"
+            f"  criteria {fmt(d['criteria_change'])} pts{flag}")
+
+
 def _system_user():
     from qa_app.models import User
     return User(login="system", role="admin")

@@ -33,6 +33,7 @@ _LINKS = (
     ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz", "training.attempt")),
     ("coaching.index", _l("Coaching"), _l("My coaching"), ("coaching.detail", "coaching.new")),
     ("courses.index", _l("Courses"), None, ("courses.preview", "courses.edit", "courses.new")),
+    ("training.effectiveness_report", _l("Course effectiveness"), None, ()),
     ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv",)),
     ("trust.index", _l("Trusted automation"), None, ()),
     ("admin.users_list", _l("Users"), None, ("admin.add_user",)),

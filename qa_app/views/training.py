@@ -6,10 +6,12 @@ from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
 from qa_app.forms import AssignForm, CsrfForm
-from qa_app.services import NotFound, ServiceError, certificates, course_store, coursework, reminders, training
+from qa_app.services import (NotFound, ServiceError, certificates, course_store, coursework, effectiveness,
+                             reminders, training)
 from qa_app.settings import settings as instance_settings
 from qa_app.views import quiz_form
-from qa_app.views.navigation import ASSIGNERS, QUIZ_TAKERS, REMINDERS, TRAINING_READERS, TRANSCRIPT_READERS
+from qa_app.views.navigation import (ASSIGNERS, QUIZ_TAKERS, REMINDERS, REPORT_READERS, TRAINING_READERS,
+                                    TRANSCRIPT_READERS)
 from qa_app.views.security import roles_required
 
 bp = Blueprint("training", __name__, url_prefix="/training")
@@ -27,11 +29,22 @@ def index():
     shown = certificates.visible_to(current_user)
     if agent:
         shown = [c for c in shown if c.agent.login == agent]
+    before_after = effectiveness.pairs_of(rows) if own or agent else []
     return render_template("training/list.html", rows=rows, own=own, agent=agent or "", status=status or "",
+                           before_after=before_after, config_k=instance_settings().effectiveness_evaluations,
                            statuses=STATUSES, progress=coursework.module_progress, form=CsrfForm(),
                            may_remind=current_user.role in REMINDERS, certificates=shown,
                            assign_form=_assign_form() if current_user.role in ASSIGNERS else None,
                            certificate_state=certificates.state_of)
+
+
+@bp.route("/effectiveness")
+@roles_required(*REPORT_READERS)
+def effectiveness_report():
+    """Per course: did the agents' triggering criteria and scores move after they completed it."""
+    config = instance_settings()
+    return render_template("training/effectiveness.html", figures=effectiveness.course_effects(),
+                           k=config.effectiveness_evaluations, min_n=config.effectiveness_min_agents)
 
 
 @bp.route("/assign", methods=["POST"])

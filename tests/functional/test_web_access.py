@@ -37,6 +37,7 @@ PAGES = [
     ("/training/{assignment}", set(roles_with("read_training"))),
     ("/courses/", set(roles_with("author_courses"))),
     ("/coaching/", set(roles_with("read_coaching"))),
+    ("/training/effectiveness", REPORTS),
     ("/coaching/new", set(roles_with("coach"))),
     ("/courses/new", set(roles_with("author_courses"))),
     ("/courses/{course}/preview", set(roles_with("author_courses"))),

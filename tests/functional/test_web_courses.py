@@ -2,7 +2,6 @@
 modules in order and submits a quiz attempt whose questions the server drew."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
