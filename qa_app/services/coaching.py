@@ -106,7 +106,9 @@ def visible_sessions(user: Optional[User], agent_login: Optional[str] = None) ->
     """The sessions `user` may see (an agent: their own; None, the command line: all), newest
     first; optionally one agent's."""
     query = (db.select(CoachingSession).join(User, User.id == CoachingSession.agent_id)
-             .options(selectinload(CoachingSession.actions), selectinload(CoachingSession.coach))
+             .options(selectinload(CoachingSession.actions).selectinload(CoachingAction.owner),
+                      selectinload(CoachingSession.coach), selectinload(CoachingSession.agent),
+                      selectinload(CoachingSession.links))
              .order_by(CoachingSession.held_on.desc(), CoachingSession.id.desc()))
     if agent_login:
         query = query.where(User.login == agent_login)
@@ -161,7 +163,8 @@ def follow_ups(user: User, today: Optional[date] = None) -> list[tuple[CoachingA
     today = today or clock.today()
     query = (db.select(CoachingAction).join(CoachingSession, CoachingSession.id == CoachingAction.session_id)
              .join(User, User.id == CoachingSession.agent_id).where(CoachingAction.done_at.is_(None))
-             .options(selectinload(CoachingAction.session)).order_by(CoachingAction.due_on, CoachingAction.id))
+             .options(selectinload(CoachingAction.session).selectinload(CoachingSession.agent))
+             .order_by(CoachingAction.due_on, CoachingAction.id))
     if can(user, "coach") and not can(user, "sees_everything"):
         query = query.where(CoachingSession.coach_id == user.id)
     states = ((a, follow_up_state(a.due_on, False, today)) for a in db.session.scalars(training.visible_to(query, user)))

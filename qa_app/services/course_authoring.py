@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from sqlalchemy.orm import selectinload
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Course, User
@@ -70,11 +72,14 @@ def validation_errors(text: str, source: str) -> list[str]:
 
 
 def import_course(text: str, source: str, actor: Optional[User] = None, code: Optional[str] = None,
-                  new_only: bool = False) -> Imported:
+                  new_only: bool = False, base_version: Optional[int] = None) -> Imported:
     """Store the course in `text`: a new course, or the next version of the stored one with its code
     (modules updated by position, so what agents have read stays recorded; attempts already made
     keep the questions they asked). `code`: the text must be that course (an edit page); `new_only`:
-    refuse a code that exists. Commits once; InvalidCourse (nothing stored) otherwise."""
+    refuse a code that exists; `base_version`: the version the editor started from, refused when
+    someone saved another since (so two editors never overwrite each other unknowingly). The
+    version is raised by a conditional update, so two saves at the same moment cannot both win.
+    Commits once; InvalidCourse (nothing stored) otherwise."""
     course = parsed(text, source)
     if code is not None and course.code != code:
         raise InvalidCourse([f"{source}: code: {course.code!r} is not the course being edited ({code!r}); "
@@ -85,10 +90,12 @@ def import_course(text: str, source: str, actor: Optional[User] = None, code: Op
     created = row is None
     before = None if created else {"version": row.version, "title": row.title}
     if created:
-        row = Course(code=course.code, version=0)
+        row = Course(code=course.code, version=1)
         db.session.add(row)
+    else:
+        _raise_version(row, source, row.version if base_version is None else base_version)
     course_store.write_course(row, course)
-    row.version, row.source, row.updated_at = (row.version or 0) + 1, course_store.EDITED, clock.now()
+    row.source, row.updated_at = course_store.EDITED, clock.now()
     db.session.flush()
     audit.record(actor, "create" if created else "update", "course", row.id, before=before,
                  after={"code": row.code, "version": row.version, "title": row.title,
@@ -97,9 +104,21 @@ def import_course(text: str, source: str, actor: Optional[User] = None, code: Op
     return Imported(row.code, created, row.version, len(course.modules), len(course.quiz.questions))
 
 
+def _raise_version(row: Course, source: str, expected: int) -> None:
+    """Version + 1 where the stored version is still `expected`; InvalidCourse (rolled back) otherwise."""
+    raised = db.session.execute(db.update(Course).where(Course.id == row.id, Course.version == expected)
+                                .values(version=Course.version + 1)).rowcount
+    if not raised:
+        db.session.rollback()
+        now = db.session.scalar(db.select(Course.version).where(Course.id == row.id))
+        raise InvalidCourse([f"{source}: version: the course was saved as version {now} by someone else after "
+                             f"you opened version {expected}; open it again to see their change"])
+    db.session.refresh(row, ["version"])
+
+
 def summaries() -> list[dict]:
     """Every stored course, by code: what the course list and `qadesk course list` show."""
-    rows = list(db.session.scalars(db.select(Course).order_by(Course.code)))
+    rows = list(db.session.scalars(db.select(Course).order_by(Course.code).options(selectinload(Course.modules))))
     open_counts = dict(db.session.execute(
         db.select(Assignment.course_id, db.func.count(Assignment.id))
         .where(Assignment.status.in_(("assigned", "overdue"))).group_by(Assignment.course_id)).all())

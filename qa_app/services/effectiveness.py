@@ -7,6 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Optional
 
+from sqlalchemy.orm import joinedload
+
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Course, CriterionScore, Evaluation, QuizAttempt
 from qa_app.models.base import as_utc
@@ -23,7 +25,7 @@ class CourseFigures:
 def _completed(course_code: Optional[str] = None) -> list[Assignment]:
     query = (db.select(Assignment).join(Course, Course.id == Assignment.course_id)
              .where(Assignment.status == "completed", Assignment.completed_at.is_not(None))
-             .order_by(Assignment.id))
+             .options(joinedload(Assignment.agent), joinedload(Assignment.course)).order_by(Assignment.id))
     if course_code:
         query = query.where(Course.code == course_code)
     return list(db.session.scalars(query))

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import TextAreaField
+from wtforms import HiddenField, TextAreaField
 
 from qa_app.services import course_authoring, course_store
 from qa_app.views.navigation import AUTHORS
@@ -46,6 +46,10 @@ quiz:
 class CourseForm(FlaskForm):
     definition = TextAreaField(_l("Course file (YAML)"))
     upload = FileField(_l("Or upload a course file"))
+    base_version = HiddenField()  # the version the edit started from (a save over a newer one is refused)
+
+    def validate_base_version(self, field) -> None:
+        field.data = int(field.data) if str(field.data or "").isdigit() else None
 
 
 @bp.route("/")
@@ -84,10 +88,9 @@ def new():
 @roles_required(*AUTHORS)
 def edit(code: str):
     form = CourseForm()
+    row = course_authoring.find(code)  # 404 for an unknown course, before anything is read
     if request.method == "GET":
-        form.definition.data = course_authoring.export_yaml(code)
-    else:
-        course_authoring.find(code)  # 404 for an unknown course, before anything is read
+        form.definition.data, form.base_version.data = course_authoring.export_yaml(code), row.version
     return _save(form, _("Edit %(code)s", code=code), url_for("courses.edit", code=code), code=code)
 
 
@@ -103,7 +106,8 @@ def _save(form: CourseForm, heading: str, action: str, code):
         errors = [problem]
     if not errors:
         try:
-            done = course_authoring.import_course(text, source, actor=current_user, code=code, new_only=code is None)
+            done = course_authoring.import_course(text, source, actor=current_user, code=code, new_only=code is None,
+                                                  base_version=form.base_version.data if code else None)
         except course_authoring.InvalidCourse as exc:
             errors = exc.errors
         else:

@@ -111,3 +111,22 @@ def test_agents_and_reviewers_cannot_open_or_post_the_course_pages(app, client, 
 def test_an_unknown_course_answers_404(lead):
     assert lead.get("/courses/no-such/edit").status_code == 404
     assert lead.get("/courses/no-such/preview").status_code == 404
+
+
+def test_two_leads_editing_at_once_the_second_save_is_refused_with_its_text_kept(lead, app, make_user):
+    make_user("lou", "lead")
+    other = app.test_client()
+    other.post("/login", data={"login": "lou", "password": PASSWORD, "csrf_token": token(text_of(other.get("/login")))})
+    mine, theirs = text_of(lead.get("/courses/empathy-en/edit")), text_of(other.get("/courses/empathy-en/edit"))
+    assert 'name="base_version" type="hidden" value="1"' in mine or 'value="1"' in mine
+    saved = other.post("/courses/empathy-en/edit", data={
+        "definition": textarea(theirs).replace("pass_mark: 75", "pass_mark: 80"), "csrf_token": token(theirs),
+        "base_version": "1"})
+    assert saved.status_code == 302
+    refused = lead.post("/courses/empathy-en/edit", data={
+        "definition": textarea(mine).replace("pass_mark: 75", "pass_mark: 70"), "csrf_token": token(mine),
+        "base_version": "1"})
+    body = text_of(refused)
+    assert refused.status_code == 400 and "by someone else after you opened version 1" in body
+    assert "pass_mark: 70" in textarea(body)
+    assert (stored("empathy-en").pass_mark, stored("empathy-en").version) == (80, 2)

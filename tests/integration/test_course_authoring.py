@@ -127,3 +127,14 @@ def test_the_course_list_counts_modules_questions_and_open_assignments(courses, 
     assert set(rows) == {c.code for c in catalog.load_courses()}
     assert {k: rows["empathy-en"][k] for k in ("modules", "questions", "draw", "open_assignments", "version")} == \
         {"modules": 4, "questions": 14, "draw": 8, "open_assignments": 1, "version": 1}
+
+
+def test_a_save_over_a_version_someone_else_saved_since_is_refused_and_nothing_changes(courses):
+    first = _edited("empathy-en", "pass_mark: 75", "pass_mark: 80")
+    second = _edited("empathy-en", "pass_mark: 75", "pass_mark: 70")
+    assert course_authoring.import_course(first, "empathy-en.yaml", code="empathy-en", base_version=1).version == 2
+    with pytest.raises(course_authoring.InvalidCourse, match="saved as version 2 by someone else after you opened "
+                                                             "version 1"):
+        course_authoring.import_course(second, "empathy-en.yaml", code="empathy-en", base_version=1)
+    row = _row("empathy-en")
+    assert (row.pass_mark, row.version) == (80, 2)
