@@ -33,6 +33,11 @@ def _mark_overdue(payload: dict) -> dict:
     return {"marked_overdue": training.mark_overdue()}
 
 
+def _training_rules(payload: dict) -> dict:
+    from qa_app.services import rule_runs
+    return rule_runs.apply_rules_nightly()
+
+
 def _training_reminders(payload: dict) -> dict:
     from qa_app.services import reminders
     return reminders.send_due()
@@ -74,6 +79,9 @@ def _close_calibration(payload: dict) -> dict:
 DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
                   lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
+    JobDefinition("training_rules", "Apply the training rules in force to every agent's newest final evaluations, "
+                  "so a changed rule takes effect (daily; scoring runs and reviews apply them at once)",
+                  lambda now: f"training_rules:{now.date().isoformat()}", _training_rules),
     JobDefinition("training_reminders", "Remind agents of courses due soon, today or overdue, and tell their "
                   "leads of overdue ones (hourly; a later run catches up on missed ones)",
                   lambda now: f"training_reminders:{now:%Y-%m-%dT%H}", _training_reminders),

@@ -15,6 +15,7 @@ import yaml
 
 from training.quiz import Quiz, QuizError
 from training.quiz_format import question_to_mapping, quiz_from_mapping
+from training.yaml_source import load_yaml
 
 COURSE_PACKAGE = "training.courses"
 _CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -136,14 +137,7 @@ def parse_course(data: Any, source: str) -> Course:
 
 def parse_course_yaml(text: str, source: str) -> Course:
     """A Course from YAML text; syntax errors name `source` and the line."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else "?"
-        raise CourseError(f"{source}: line {line}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise CourseError(f"{source}: invalid YAML: {exc}") from None
-    return parse_course(data, source)
+    return parse_course(load_yaml(text, source, CourseError), source)
 
 
 def load_course_dir(directory: Any) -> tuple[Course, ...]:

@@ -1,12 +1,23 @@
-"""Assignment rules: which training courses an evaluation's outcome triggers, and why."""
+"""Assignment rules: which training courses an agent's final evaluations trigger, and why.
+
+A rule looks at one condition on a final evaluation (a total or section score below a
+threshold, any critical failure, a criterion failed, customer sentiment or CSAT below a
+threshold) and fires when the condition holds on the newest evaluation and on at least
+`count` of the agent's last `window` final evaluations (that one included). Rules are data:
+`training.rule_files` reads and writes them as YAML.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
-from types import SimpleNamespace
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
-KINDS = ("score_below", "critical_failure", "criterion_failed")
+KINDS = ("score_below", "section_below", "critical_failure", "criterion_failed", "sentiment_below", "csat_below")
+# The range each threshold is read in: scores 0-100, customer sentiment -1..1, CSAT ratings 1-5.
+THRESHOLD_RANGE = {"score_below": (0.0, 100.0), "section_below": (0.0, 100.0),
+                   "sentiment_below": (-1.0, 1.0), "csat_below": (1.0, 5.0)}
+MAX_WINDOW = 50  # the most final evaluations a rule may look back over
 BASICS_THRESHOLD = 70.0
 
 
@@ -16,9 +27,12 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class TrainingRule:
-    """When `kind` fires for a conversation in `language` (None: any language), assign `course_code`.
+    """When `kind` holds in `count` of an agent's last `window` final evaluations in `language`
+    (None: any language), assign `course_code`, due in `due_days`, unless the agent was assigned
+    the course less than `cooldown_days` ago. An inactive rule is kept but never fires.
 
-    kind "score_below" needs `threshold` (0-100); kind "criterion_failed" needs `criterion_id`.
+    Kinds with a threshold: score_below, section_below (with `section_id`), sentiment_below,
+    csat_below; criterion_failed needs `criterion_id`; critical_failure needs neither.
     """
 
     id: str
@@ -29,9 +43,14 @@ class TrainingRule:
     threshold: Optional[float] = None
     criterion_id: Optional[str] = None
     language: Optional[str] = None
+    section_id: Optional[str] = None
+    count: int = 1
+    window: int = 1
+    cooldown_days: int = 0
+    active: bool = True
 
     def __post_init__(self) -> None:
-        problem = _rule_problem(self)
+        problem = rule_problem(self)
         if problem:
             field_name, message = problem
             raise RuleError(f"rule {self.id!r}.{field_name}: {message}")
@@ -39,7 +58,8 @@ class TrainingRule:
 
 @dataclass(frozen=True)
 class EvaluationFacts:
-    """What the rules look at in one final evaluation. `external_id` only makes reasons readable."""
+    """What the rules look at in one final evaluation. `external_id` only makes reasons readable;
+    `sections` holds (section id, score or None) pairs; `sentiment` is the customer's (-1..1)."""
 
     conversation_id: int
     agent: str
@@ -48,47 +68,99 @@ class EvaluationFacts:
     auto_fail: bool
     failed_criteria: tuple[str, ...] = ()
     external_id: Optional[str] = None
+    evaluation_id: Optional[int] = None
+    sections: tuple[tuple[str, Optional[float]], ...] = ()
+    sentiment: Optional[float] = None
+    csat: Optional[int] = None
 
     @property
     def conversation_label(self) -> str:
         return self.external_id or f"#{self.conversation_id}"
 
+    def section_score(self, section_id: str) -> Optional[float]:
+        return dict(self.sections).get(section_id)
+
 
 @dataclass(frozen=True)
 class AssignmentDecision:
-    """One course to assign, with a one-sentence reason and the rule that decided it."""
+    """One course to assign, with a one-sentence reason, the rule that decided it and the
+    evaluations on which its condition held (newest first)."""
 
     course_code: str
     reason: str
     due_days: int
     rule_id: str
+    evaluation_ids: tuple[int, ...] = ()
+    cooldown_days: int = 0
 
 
-def _rule_problem(rule: Any) -> Optional[tuple[str, str]]:
-    """(field, message) of the first thing wrong with `rule`, or None."""
+def rule_problem(rule: Any) -> Optional[tuple[str, str]]:
+    """(field, message) of the first thing wrong with `rule` (anything with a rule's fields), or None."""
+    for check in (_text_problem, _kind_problem, _numbers_problem, _threshold_problem, _target_problem):
+        problem = check(rule)
+        if problem:
+            return problem
+    return None
+
+
+def _text_problem(rule: Any) -> Optional[tuple[str, str]]:
     for name in ("id", "name", "course_code"):
         value = getattr(rule, name)
         if not isinstance(value, str) or not value.strip():
             return name, "must be a non-empty text"
-    if rule.kind not in KINDS:
-        return "kind", f"must be one of {', '.join(KINDS)}, not {rule.kind!r}"
-    if isinstance(rule.due_days, bool) or not isinstance(rule.due_days, int) or rule.due_days < 1:
-        return "due_days", f"must be a whole number of days >= 1, not {rule.due_days!r}"
-    if rule.kind == "score_below" and not _is_score(rule.threshold):
-        return "threshold", f"must be a number between 0 and 100 for a score_below rule, not {rule.threshold!r}"
-    if rule.kind != "score_below" and rule.threshold is not None:
-        return "threshold", f"is only used by score_below rules, not {rule.kind}"
-    if rule.kind == "criterion_failed" and not (isinstance(rule.criterion_id, str) and rule.criterion_id.strip()):
-        return "criterion_id", "must name the criterion for a criterion_failed rule"
-    if rule.kind != "criterion_failed" and rule.criterion_id is not None:
-        return "criterion_id", f"is only used by criterion_failed rules, not {rule.kind}"
     if rule.language is not None and (not isinstance(rule.language, str) or not rule.language.strip()):
         return "language", "must be a language code such as 'en' or 'zh', or absent for any language"
+    if not isinstance(rule.active, bool):
+        return "active", f"must be true or false, not {rule.active!r}"
     return None
 
 
-def _is_score(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 100
+def _kind_problem(rule: Any) -> Optional[tuple[str, str]]:
+    if rule.kind not in KINDS:
+        return "kind", f"must be one of {', '.join(KINDS)}, not {rule.kind!r}"
+    return None
+
+
+def _is_whole(value: object, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _numbers_problem(rule: Any) -> Optional[tuple[str, str]]:
+    if not _is_whole(rule.due_days, 1):
+        return "due_days", f"must be a whole number of days >= 1, not {rule.due_days!r}"
+    if not _is_whole(rule.cooldown_days, 0):
+        return "cooldown_days", f"must be a whole number of days >= 0, not {rule.cooldown_days!r}"
+    if not _is_whole(rule.window, 1) or rule.window > MAX_WINDOW:
+        return "window", f"must be a whole number of evaluations from 1 to {MAX_WINDOW}, not {rule.window!r}"
+    if not _is_whole(rule.count, 1) or rule.count > rule.window:
+        return "count", f"must be a whole number from 1 to the window ({rule.window}), not {rule.count!r}"
+    return None
+
+
+def _threshold_problem(rule: Any) -> Optional[tuple[str, str]]:
+    bounds = THRESHOLD_RANGE.get(rule.kind)
+    if bounds is None:
+        if rule.threshold is not None:
+            return "threshold", f"is not used by {rule.kind} rules"
+        return None
+    low, high = bounds
+    if not is_number(rule.threshold) or not low <= rule.threshold <= high:
+        return "threshold", f"must be a number from {low:g} to {high:g} for a {rule.kind} rule, not {rule.threshold!r}"
+    return None
+
+
+def _target_problem(rule: Any) -> Optional[tuple[str, str]]:
+    for name, kind, what in (("criterion_id", "criterion_failed", "criterion"), ("section_id", "section_below", "section")):
+        value = getattr(rule, name)
+        if rule.kind == kind and not (isinstance(value, str) and value.strip()):
+            return name, f"must name the {what} for a {kind} rule"
+        if rule.kind != kind and value is not None:
+            return name, f"is only used by {kind} rules, not {rule.kind}"
+    return None
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 @lru_cache(maxsize=256)  # a scoring batch asks this for every rule of every conversation
@@ -105,23 +177,71 @@ def _language_matches(rule: TrainingRule, language: Optional[str]) -> bool:
     return _primary_language(rule.language) == _primary_language(language)
 
 
-def _fires(rule: TrainingRule, facts: EvaluationFacts) -> Optional[str]:
-    """The reason `rule` fires for `facts`, or None when it does not."""
-    where = f"on conversation {facts.conversation_label}"
+def holds(rule: TrainingRule, facts: EvaluationFacts) -> bool:
+    """Whether the rule's condition holds on one evaluation (its window aside)."""
     if rule.kind == "score_below":
         # An auto-failed evaluation scores 0 because of the critical failure, not because of the
         # basics; critical_failure rules handle it, so a 0 here would only add a misleading course.
-        if not facts.auto_fail and facts.score < rule.threshold:
-            return f"score {facts.score:.1f} below {rule.threshold:g} {where}"
-        return None
+        return not facts.auto_fail and facts.score < rule.threshold
+    if rule.kind == "section_below":
+        section = facts.section_score(rule.section_id)
+        return not facts.auto_fail and section is not None and section < rule.threshold
     if rule.kind == "critical_failure":
-        if not facts.auto_fail:
-            return None
+        return facts.auto_fail
+    if rule.kind == "sentiment_below":
+        return facts.sentiment is not None and facts.sentiment < rule.threshold
+    if rule.kind == "csat_below":
+        return facts.csat is not None and facts.csat < rule.threshold
+    return rule.criterion_id in facts.failed_criteria
+
+
+def _condition(rule: TrainingRule, facts: EvaluationFacts) -> str:
+    """The condition as a sentence about the conversation, with the values `facts` had for it."""
+    where = f"on conversation {facts.conversation_label}"
+    if rule.kind == "critical_failure":
         failed = f" (failed: {', '.join(facts.failed_criteria)})" if facts.failed_criteria else ""
         return f"critical failure {where}{failed}"
-    if rule.criterion_id in facts.failed_criteria:
-        return f"criterion {rule.criterion_id} failed {where}"
-    return None
+    return f"{_phrase(rule, facts)} {where}"
+
+
+def _phrase(rule: TrainingRule, facts: EvaluationFacts) -> str:
+    if rule.kind == "score_below":
+        return f"score {facts.score:.1f} below {rule.threshold:g}"
+    if rule.kind == "section_below":
+        return f"section {rule.section_id} {facts.section_score(rule.section_id):.1f} below {rule.threshold:g}"
+    if rule.kind == "sentiment_below":
+        return f"customer sentiment {facts.sentiment:+.2f} below {rule.threshold:+g}"
+    if rule.kind == "csat_below":
+        return f"CSAT {facts.csat} below {rule.threshold:g}"
+    return f"criterion {rule.criterion_id} failed"
+
+
+def _fires(rule: TrainingRule, facts: EvaluationFacts,
+           recent: Sequence[EvaluationFacts]) -> Optional[tuple[str, tuple[int, ...]]]:
+    """(reason, evaluation ids the condition held on) when `rule` fires for `facts`, else None.
+
+    A rule with a window of one fires on any evaluation it holds on. A windowed rule looks at
+    the agent's newest `window` final evaluations (`recent`, newest first): `facts` must be one
+    of them and hold, and the condition must hold on at least `count` of them. An evaluation
+    older than those (a late backfill) does not trigger it.
+    """
+    if not holds(rule, facts):
+        return None
+    if rule.window == 1:
+        return _condition(rule, facts), _ids([facts])
+    newest = list(recent[:rule.window]) or [facts]
+    if facts.conversation_id not in {f.conversation_id for f in newest}:
+        return None
+    held = [f for f in newest if holds(rule, f)]
+    if len(held) < rule.count:
+        return None
+    labels = ", ".join(f.conversation_label for f in held)
+    return (f"{_condition(rule, facts)}; {len(held)} of the last {len(newest)} evaluations ({labels})",
+            _ids(held))
+
+
+def _ids(facts: Iterable[EvaluationFacts]) -> tuple[int, ...]:
+    return tuple(f.evaluation_id for f in facts if f.evaluation_id is not None)
 
 
 def decide(
@@ -129,88 +249,65 @@ def decide(
     rules: Iterable[TrainingRule],
     *,
     fallback_language: Optional[str] = None,
+    recent: Sequence[EvaluationFacts] = (),
 ) -> list[AssignmentDecision]:
-    """Every course the firing rules ask for, at most one decision per course.
+    """Every course the firing active rules ask for, at most one decision per course.
 
     A rule with a language applies to conversations in that language ("zh" matches "zh-CN");
-    a conversation without a language is matched as `fallback_language`. When several rules
-    ask for the same course the shortest due date wins, ties going to the earlier rule.
-    Decisions come in the order their course first fired.
+    a conversation without a language is matched as `fallback_language`. `recent` is the
+    agent's newest final evaluations, newest first (what windowed rules count; see `_fires`).
+    When several rules ask for the same course the shortest due date wins, ties going to the
+    earlier rule. Decisions come in the order their course first fired.
     """
     language = facts.language or fallback_language
     chosen: dict[str, AssignmentDecision] = {}
     for rule in rules:
-        if not _language_matches(rule, language):
+        if not rule.active or not _language_matches(rule, language):
             continue
-        reason = _fires(rule, facts)
-        if reason is None:
+        fired = _fires(rule, facts, recent)
+        if fired is None:
             continue
         current = chosen.get(rule.course_code)
         if current is None or rule.due_days < current.due_days:
-            chosen[rule.course_code] = AssignmentDecision(rule.course_code, reason, rule.due_days, rule.id)
+            chosen[rule.course_code] = AssignmentDecision(rule.course_code, fired[0], rule.due_days, rule.id,
+                                                          fired[1], rule.cooldown_days)
     return list(chosen.values())
 
 
-def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -> tuple[TrainingRule, ...]:
-    """The shipped rule set, per language: basics below 70, compliance on any critical failure,
-    empathy when the empathy criterion fails, and after-sales (三查三核) when sancha_sanhe fails.
+def longest_window(rules: Iterable[TrainingRule]) -> int:
+    """How many final evaluations per agent (the newest included) the active rules look at."""
+    return max((r.window for r in rules if r.active), default=1)
 
-    Courses are due in `due_days` (the instance's QADESK_TRAINING_DUE_DAYS); compliance courses,
-    which follow a critical failure, in half that time (at least a day).
 
-    Single missed greetings or closings assign nothing on their own: one slip is coaching, and
-    a pattern of them pulls the score under 70, which assigns the basics course anyway.
+def why_not(decision: AssignmentDecision, *, course_open: bool, last_assigned_at: Optional[datetime],
+            evaluated_at: Optional[datetime], now: datetime) -> Optional[str]:
+    """Why a decision must not become an assignment, or None when it may.
+
+    "open": the agent has the course open (never twice). "cooldown": the agent's last assignment
+    of the course (cancelled ones aside) is more recent than the rule's cooldown. "answered": that
+    assignment came after the evaluation, so it already answered it; a nightly run over the same
+    evaluations therefore assigns nothing twice, while a new evaluation, or a rule added since,
+    can assign again.
     """
-    rules: list[TrainingRule] = []
-    days, urgent = due_days, max(1, due_days // 2)
-    for lang in languages:
-        rules += [
-            TrainingRule(f"basics-{lang}", "Score below 70", "score_below", f"qa-basics-{lang}", days,
-                         threshold=BASICS_THRESHOLD, language=lang),
-            TrainingRule(f"compliance-{lang}", "Critical failure", "critical_failure", f"compliance-{lang}", urgent,
-                         language=lang),
-            TrainingRule(f"forbidden-{lang}", "Forbidden phrase used", "criterion_failed", f"compliance-{lang}", urgent,
-                         criterion_id="forbidden_phrases", language=lang),
-            TrainingRule(f"empathy-{lang}", "Empathy missing", "criterion_failed", f"empathy-{lang}", days,
-                         criterion_id="empathy", language=lang),
-            TrainingRule(f"aftersales-{lang}", "Order, logistics and problem not verified", "criterion_failed",
-                         f"aftersales-{lang}", days, criterion_id="sancha_sanhe", language=lang),
-        ]
-    return tuple(rules)
+    if course_open:
+        return "open"
+    if last_assigned_at is None:
+        return None
+    if decision.cooldown_days > 0 and now - last_assigned_at < timedelta(days=decision.cooldown_days):
+        return "cooldown"
+    if evaluated_at is not None and evaluated_at <= last_assigned_at:
+        return "answered"
+    return None
 
 
-_FIELDS = ("id", "name", "kind", "course_code", "due_days", "threshold", "criterion_id", "language")
-_REQUIRED = ("id", "name", "kind", "course_code", "due_days")
-
-
-def parse_rule(data: Any, path: str = "rule") -> TrainingRule:
-    """A TrainingRule from a plain mapping (YAML/JSON/form data); RuleError names `path.field`."""
-    if not isinstance(data, Mapping):
-        raise RuleError(f"{path}: must be a mapping of rule fields, not {type(data).__name__}")
-    unknown = sorted(str(k) for k in data if k not in _FIELDS)
-    if unknown:
-        raise RuleError(f"{path}.{unknown[0]}: unknown field (known: {', '.join(_FIELDS)})")
-    missing = [k for k in _REQUIRED if data.get(k) is None]
-    if missing:
-        raise RuleError(f"{path}.{missing[0]}: is required")
-    values = {k: data.get(k) for k in _FIELDS}
-    if _is_score(values["threshold"]):
-        values["threshold"] = float(values["threshold"])
-    # Checked before construction so the error names the caller's path, not the rule id.
-    problem = _rule_problem(SimpleNamespace(**values))
-    if problem:
-        raise RuleError(f"{path}.{problem[0]}: {problem[1]}")
-    return TrainingRule(**values)
-
-
-def parse_rules(items: Any, path: str = "rules") -> tuple[TrainingRule, ...]:
-    """Rules from a list of mappings; ids must be unique."""
-    if not isinstance(items, Sequence) or isinstance(items, (str, bytes)):
-        raise RuleError(f"{path}: must be a list of rules")
-    rules = tuple(parse_rule(item, f"{path}[{i}]") for i, item in enumerate(items))
-    seen: set[str] = set()
-    for i, rule in enumerate(rules):
-        if rule.id in seen:
-            raise RuleError(f"{path}[{i}].id: duplicate rule id {rule.id!r}")
-        seen.add(rule.id)
-    return rules
+def describe(rule: TrainingRule) -> str:
+    """The rule's condition in a few English words (the command line's listing)."""
+    what = {"score_below": lambda r: f"score below {r.threshold:g}",
+            "section_below": lambda r: f"section {r.section_id} below {r.threshold:g}",
+            "critical_failure": lambda r: "any critical failure",
+            "criterion_failed": lambda r: f"criterion {r.criterion_id} failed",
+            "sentiment_below": lambda r: f"customer sentiment below {r.threshold:+g}",
+            "csat_below": lambda r: f"CSAT below {r.threshold:g}"}[rule.kind](rule)
+    if rule.window > 1:
+        what += f" in {rule.count} of the last {rule.window}"
+    return what

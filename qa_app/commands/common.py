@@ -97,6 +97,19 @@ def fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+def write_or_echo(text: str, output: Optional[Path], done: str) -> None:
+    """`text` to the file `output` (then print `done`), or to standard output when it is None;
+    a file that cannot be written is one clear line and exit 1."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{output}: cannot write the file ({exc})")
+    click.echo(done)
+
+
 def read_text_file(path: Path) -> str:
     """The UTF-8 text of a file given on the command line; one clear line and exit 1 when it cannot be read."""
     try:

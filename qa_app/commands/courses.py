@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from qa_app.commands.common import emit, fail, read_text_file
+from qa_app.commands.common import emit, fail, read_text_file, write_or_echo
 from qa_app.services import ServiceError
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -68,14 +68,7 @@ def export_course(obj, code: str, output: Optional[Path]) -> None:
             text = course_authoring.export_yaml(code)
         except ServiceError as exc:
             fail(str(exc))
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{output}: cannot write the file ({exc})")
-    click.echo(f"exported {code} to {output}")
+    write_or_echo(text, output, f"exported {code} to {output}")
 
 
 @course.command("validate")

@@ -50,17 +50,20 @@ class CourseModule(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
 
 
-class TrainingRule(db.Model):
+class TrainingRuleSet(db.Model):
+    """One version of the instance's training rules, kept for good; the highest version is in force.
+
+    `rules` holds the rule mappings of training.rule_files (the YAML form), in order.
+    """
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32))
-    threshold: Mapped[Optional[float]]
-    criterion_id: Mapped[Optional[str]] = mapped_column(String(120))
-    language: Mapped[Optional[str]] = mapped_column(String(8))
-    course_code: Mapped[str] = mapped_column(String(80))
-    due_days: Mapped[int] = mapped_column(default=14)
-    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    rules: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+
+    created_by: Mapped[Optional[User]] = relationship()
 
 
 class Assignment(db.Model):
@@ -72,6 +75,8 @@ class Assignment(db.Model):
     evaluation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("evaluation.id", ondelete="SET NULL"))
     conversation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("conversation.id", ondelete="SET NULL"))
     rule_code: Mapped[Optional[str]] = mapped_column(String(80))
+    # The final evaluations the rule's condition held on (newest first); None for assignments by hand.
+    trigger_evaluation_ids: Mapped[Optional[list]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="assigned", index=True)
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,7 +18,7 @@ from qa_app.extensions import db
 from qa_app.models import (CalibrationAnswer, CalibrationItem, CalibrationSession, Conversation, Evaluation,
                            ScorecardVersion, User)
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, scorecards, training
+from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, rule_runs, scorecards
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, EvaluationResult
 from training import calibration_sessions as rules
@@ -368,7 +368,7 @@ def set_calibrated(lead: User, session_id: int, conversation_id: int, answers: M
                                        actor=lead, based_on=base, source="calibration", now=now,
                                        expected_final_id=base.id, audit_extra={"session": session.id})
         item.calibrated_evaluation_id = ev.id
-        training.apply_rules([conversation_id], now)
+        rule_runs.apply_rules([conversation_id], now)
         db.session.commit()
     return ev
 

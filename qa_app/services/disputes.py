@@ -10,7 +10,7 @@ from qa_app.permissions import can, roles_with
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Dispute, Evaluation, User
-from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, training
+from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, rule_runs
 from qa_app.settings import settings as instance_settings
 from training import disputes as rules
 from training.periods import PeriodError, parse_period
@@ -187,7 +187,7 @@ def _republish(user: User, base: Evaluation, result, at: datetime) -> Evaluation
     ev = evaluations.publish_final(conv, base.scorecard_version, result, kind="human", action="dispute",
                                    actor=user, based_on=base, source="dispute", now=at,
                                    expected_final_id=base.id)
-    training.apply_rules([conv.id], at)
+    rule_runs.apply_rules([conv.id], at)
     return ev
 
 

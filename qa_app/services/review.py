@@ -14,7 +14,7 @@ from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, User
 from qa_app.models.base import as_utc
 from qa_app.services import (NotFound, ServiceError, audit, conversations, database_busy, evaluations, sampling,
-                             training)
+                             rule_runs)
 from qa_app.services.evaluations import Conflict
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, Evidence, EvaluationResult
@@ -142,7 +142,7 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
                                        actor=reviewer, based_on=base, source="review", now=now,
                                        expected_final_id=base.id if based_on_id is not None else None)
         sampling.mark_reviewed(conv.id)
-        training.apply_rules([conv.id], now)
+        rule_runs.apply_rules([conv.id], now)
         db.session.commit()
     return ev
 

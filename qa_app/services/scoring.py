@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, ScorecardVersion, Turn
-from qa_app.services import evaluations, scorecards, scoring_pool, training
+from qa_app.services import evaluations, rule_runs, scorecards, scoring_pool
 from qa_app.services import sentiment as sentiment_service
 from qa_app.services.scoring_pool import Scored, ScoringFailed, score_chunk  # noqa: F401 (ScoringFailed: for callers)
 from qa_app.settings import settings as instance_settings
@@ -127,7 +127,7 @@ def _keep(scored: list[Scored], skipped: int, now: Optional[datetime], commit: b
     if scored:
         evaluations.store_automatic([(s.conversation_id, s.version_id, s.result) for s in scored], now)
         _write_sentiments(scored)
-        training.apply_rules([s.conversation_id for s in scored], now)
+        rule_runs.apply_rules([s.conversation_id for s in scored], now)
     if commit:
         db.session.commit()
     summary.scored += len(scored)

@@ -5,15 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional
 
-from sqlalchemy.orm import joinedload
-
 from qa_app.permissions import can
 from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import (Assignment, Conversation, Course, CriterionScore, Evaluation, TrainingRule, User)
+from qa_app.models import Assignment, Course, User
 from qa_app.services import NotFound, ServiceError, audit, course_store, reminders
 from qa_app.settings import settings as instance_settings
-from training import due, rules
+from training import due
 
 OPEN = ("assigned", "overdue")
 
@@ -23,141 +21,10 @@ def ensure_courses() -> int:
     return course_store.sync_catalogue()
 
 
-def ensure_rules() -> int:
-    """Store the default training rules when the instance has none."""
-    if db.session.scalar(db.select(TrainingRule.id).limit(1)):
-        return 0
-    defaults = rules.default_rules(due_days=instance_settings().training_due_days)
-    for r in defaults:
-        db.session.add(TrainingRule(code=r.id, name=r.name, kind=r.kind, threshold=r.threshold,
-                                    criterion_id=r.criterion_id, language=r.language,
-                                    course_code=r.course_code, due_days=r.due_days))
-    return len(defaults)
-
-
-def active_rules() -> list[rules.TrainingRule]:
-    rows = db.session.scalars(db.select(TrainingRule).where(TrainingRule.active.is_(True)).order_by(TrainingRule.id))
-    return [rules.TrainingRule(id=r.code, name=r.name, kind=r.kind, course_code=r.course_code,
-                               due_days=r.due_days, threshold=r.threshold, criterion_id=r.criterion_id,
-                               language=r.language) for r in rows]
-
-
-def list_rules() -> list[TrainingRule]:
-    return list(db.session.scalars(db.select(TrainingRule).order_by(TrainingRule.id)))
-
-
-def _facts(row, failed: tuple[str, ...]) -> rules.EvaluationFacts:
-    """`row` is one row of apply_rules' query: a conversation's columns and its final evaluation's."""
-    return rules.EvaluationFacts(conversation_id=row.id, agent=row.agent_login, language=row.language,
-                                 score=row.score, auto_fail=row.auto_fail, failed_criteria=failed,
-                                 external_id=row.external_id)
-
-
-def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None) -> list[Assignment]:
-    """Assign the courses the rules ask for on each conversation's final evaluation (no commit).
-
-    An agent who already has the course open is not assigned it twice. An open assignment
-    created for a conversation whose final evaluation no longer fires is cancelled
-    (a reviewer raised the score), and the cancellation is audited.
-    """
-    now = clock.or_now(now)
-    ids = list(conversation_ids)
-    if not ids:
-        return []
-    active, courses, created = active_rules(), _courses_by_code(), []
-    # Plain rows, not ORM objects: a scoring batch passes thousands of conversations and loading
-    # them (with their agents) as objects cost more than deciding their rules.
-    finals = list(db.session.execute(
-        db.select(Conversation.id, Conversation.agent_id, Conversation.language, Conversation.external_id,
-                  User.login.label("agent_login"), Evaluation.id.label("evaluation_id"), Evaluation.score,
-                  Evaluation.auto_fail)
-        .join(Evaluation, Evaluation.conversation_id == Conversation.id)
-        .join(User, User.id == Conversation.agent_id)
-        .where(Conversation.id.in_(ids), Evaluation.is_final.is_(True)).order_by(Conversation.id)))
-    failed = _failed_criteria([row.evaluation_id for row in finals])
-    open_now = _OpenAssignments(finals)
-    for row in finals:
-        decisions = rules.decide(_facts(row, failed.get(row.evaluation_id, ())), active)
-        open_now.cancel_unwanted(row, {d.course_code for d in decisions})
-        for d in decisions:
-            course = courses.get(d.course_code)
-            if course is None or open_now.has(row.agent_id, course.id):
-                continue
-            created.append(_assign(row, course, d, now))
-            open_now.add(row.agent_id, course.id)
-    _audit_assigned(created)
-    return created
-
-
-def _failed_criteria(evaluation_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """The failed criterion ids of each evaluation, in scorecard order (one query, no ORM rows)."""
-    failed: dict[int, list[str]] = {}
-    for ev_id, criterion_id in db.session.execute(
-            db.select(CriterionScore.evaluation_id, CriterionScore.criterion_id).where(
-                CriterionScore.evaluation_id.in_(evaluation_ids), CriterionScore.result == "fail")
-            .order_by(CriterionScore.evaluation_id, CriterionScore.position)):
-        failed.setdefault(ev_id, []).append(criterion_id)
-    return {ev_id: tuple(ids) for ev_id, ids in failed.items()}
-
-
-def _courses_by_code() -> dict[str, Course]:
-    return {c.code: c for c in db.session.scalars(db.select(Course))}
-
-
 def _has_open(agent_id: int, course_id: int) -> bool:
     return db.session.scalar(db.select(Assignment.id).where(
         Assignment.agent_id == agent_id, Assignment.course_id == course_id,
         Assignment.status.in_(OPEN))) is not None
-
-
-class _OpenAssignments:
-    """The open assignments that apply_rules' decisions depend on, read with two queries for the
-    whole batch and kept up to date as it cancels and assigns (no query per conversation)."""
-
-    def __init__(self, convs) -> None:
-        """`convs`: anything with the conversations' `id` and `agent_id` (apply_rules passes rows)."""
-        from collections import Counter, defaultdict
-        self.by_conversation: dict[int, list[Assignment]] = defaultdict(list)
-        for a in db.session.scalars(db.select(Assignment).where(
-                Assignment.conversation_id.in_([c.id for c in convs]), Assignment.status.in_(OPEN))
-                .order_by(Assignment.id).options(joinedload(Assignment.course))):
-            self.by_conversation[a.conversation_id].append(a)
-        self.count = Counter(dict(((agent, course), n) for agent, course, n in db.session.execute(
-            db.select(Assignment.agent_id, Assignment.course_id, db.func.count()).where(
-                Assignment.agent_id.in_({c.agent_id for c in convs}), Assignment.status.in_(OPEN))
-            .group_by(Assignment.agent_id, Assignment.course_id))))
-
-    def has(self, agent_id: int, course_id: int) -> bool:
-        return self.count[(agent_id, course_id)] > 0
-
-    def add(self, agent_id: int, course_id: int) -> None:
-        self.count[(agent_id, course_id)] += 1
-
-    def cancel_unwanted(self, conv, wanted: set[str]) -> None:
-        for a in self.by_conversation.get(conv.id, ()):
-            if a.status in OPEN and a.course.code not in wanted:
-                audit.record(None, "cancel", "assignment", a.id, before={"status": a.status},
-                             after={"status": "cancelled", "why": "final evaluation no longer triggers the course"})
-                a.status = "cancelled"
-                self.count[(a.agent_id, a.course_id)] -= 1
-
-
-def _assign(row, course: Course, d: rules.AssignmentDecision, now: datetime) -> Assignment:
-    a = Assignment(agent_id=row.agent_id, course_id=course.id, evaluation_id=row.evaluation_id,
-                   conversation_id=row.id, rule_code=d.rule_id, reason=d.reason, status="assigned",
-                   assigned_at=now, due_at=due.due_date(now, d.due_days))
-    db.session.add(a)
-    return a
-
-
-def _audit_assigned(created: list[Assignment]) -> None:
-    """One flush gives every new assignment its id; then each is audited and announced to its agent."""
-    if created:
-        db.session.flush()
-        reminders.notify_assigned(created, created[0].assigned_at)
-    audit.record_many([{"at": clock.now(), "actor": None, "action": "assign", "entity": "assignment",
-                        "entity_id": a.id, "after": {"agent": a.agent.login, "course": a.course.code,
-                                                     "reason": a.reason}} for a in created])
 
 
 def visible_assignments(user: User, agent_login: Optional[str] = None,

@@ -51,6 +51,9 @@ PAGES = [
     ("/admin/scorecards/{scorecard}", ADMIN),
     ("/admin/scorecards/{card}/new", ADMIN),
     ("/admin/rules", ADMIN),
+    ("/admin/rules/{rules_version}", ADMIN),
+    ("/admin/rules/edit", ADMIN),
+    ("/admin/rules/export", ADMIN),
     ("/admin/jobs", ADMIN),
     ("/admin/audit", set(roles_with("read_audit"))),
     ("/disputes/", READERS),
@@ -92,7 +95,7 @@ def seeded(app, make_user, fake_sentiment):
     agent = next(u for u in training.visible_assignments(_user("agent1")))
     from qa_app.services import scorecards
     return {"conv": conv_id, "assignment": agent.id, "scorecard": scorecards.find_version("general-en").id,
-            "card": "general-en", "course": agent.course.code}
+            "card": "general-en", "course": agent.course.code, "rules_version": 1}
 
 
 def _user(login):

@@ -14,7 +14,7 @@ import time_machine
 
 from qa_app.extensions import db
 from qa_app.models import Assignment, AuditEntry, Conversation, CriterionScore, Evaluation, Turn
-from qa_app.services import conversations, evaluations, ingest, review, scorecards, scoring, training
+from qa_app.services import conversations, evaluations, ingest, review, rule_runs, scorecards, scoring, training
 from scoring.engine import evaluate, select_scorecard
 from scoring.mood import customer_mood
 from tests.fakes import FakeSentiment
@@ -63,7 +63,7 @@ def score_one_by_one(sentiment, rescore_all: bool = False, now: datetime = NOW) 
         mood = customer_mood(conversations.to_domain(conv), polarity)
         if mood is not None:
             conv.meta = {**(conv.meta or {}), "sentiment": mood.as_meta()}
-        training.apply_rules([conv.id], now)
+        rule_runs.apply_rules([conv.id], now)
     db.session.commit()
 
 

@@ -4,16 +4,8 @@ from __future__ import annotations
 import pytest
 
 from training.catalog import load_courses
-from training.rules import (
-    AssignmentDecision,
-    EvaluationFacts,
-    RuleError,
-    TrainingRule,
-    decide,
-    default_rules,
-    parse_rule,
-    parse_rules,
-)
+from training.rule_files import default_rules, parse_rule, parse_rules
+from training.rules import AssignmentDecision, EvaluationFacts, RuleError, TrainingRule, decide
 
 
 def facts(score=85.0, auto_fail=False, failed=(), language="en", external_id="chat-000123"):
@@ -47,7 +39,7 @@ def test_default_rules_assign_the_expected_courses(evaluation, expected):
 def test_a_low_score_reason_is_one_readable_sentence():
     [decision] = decide(facts(score=55.0), default_rules())
     assert decision == AssignmentDecision("qa-basics-en", "score 55.0 below 70 on conversation chat-000123", 14,
-                                          "basics-en")
+                                          "basics-en", cooldown_days=7)
 
 
 @pytest.mark.parametrize(
@@ -181,7 +173,7 @@ def test_parse_rule_builds_a_rule_from_plain_data():
         ({k: v for k, v in GOOD.items() if k != "course_code"}, r"^rules\[0\]\.course_code: is required"),
         ({**GOOD, "due_days": None}, r"^rules\[0\]\.due_days: is required"),
         ({**GOOD, "due_days": "14"}, r"^rules\[0\]\.due_days: must be a whole number"),
-        ({**GOOD, "threshold": 101}, r"^rules\[0\]\.threshold: must be a number between 0 and 100"),
+        ({**GOOD, "threshold": 101}, r"^rules\[0\]\.threshold: must be a number from 0 to 100"),
         ({**GOOD, "kind": "low"}, r"^rules\[0\]\.kind: must be one of"),
         ({**GOOD, "kind": "criterion_failed", "threshold": None}, r"^rules\[0\]\.criterion_id: must name"),
     ],
@@ -216,7 +208,7 @@ def test_parse_rules_keeps_the_order_of_the_list():
 
 
 def test_the_shipped_rules_take_the_instances_due_period_and_compliance_gets_half():
-    from training.rules import default_rules
     due = {r.id: r.due_days for r in default_rules(("en",), due_days=21)}
-    assert due == {"basics-en": 21, "compliance-en": 10, "forbidden-en": 10, "empathy-en": 21, "aftersales-en": 21}
+    assert due == {"basics-en": 21, "compliance-en": 10, "forbidden-en": 10, "empathy-en": 21, "csat-en": 21,
+                   "aftersales-en": 21}
     assert {r.due_days for r in default_rules(("zh",), due_days=1)} == {1}
