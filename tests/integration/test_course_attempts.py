@@ -8,7 +8,7 @@ import pytest
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, CourseModule, ModuleRead, QuizAttempt
-from qa_app.services import NotFound, ServiceError, course_store, coursework, training
+from qa_app.services import NotFound, ServiceError, course_authoring, course_store, coursework, training
 from training.quiz import example_response
 from training.quiz_attempt import GRACE
 
@@ -153,9 +153,25 @@ def test_feedback_after_an_attempt_gives_each_asked_question_its_outcome(agent_c
     assert all(f.question.explanation for f in feedback)
 
 
+PLAIN_COURSE = """\
+code: plain-en
+title: A plain quiz
+language: en
+summary: Every question asked, no draw and no time limit, like the first shipped courses.
+topics: [greeting]
+pass_mark: 75
+body: Greet the customer and close properly.
+quiz:
+  - {id: q1, prompt: "Greet first?", options: ["Yes", "No"], answer: 0, explanation: "Always."}
+  - {id: q2, prompt: "Close by?", options: ["Hanging up", "Checking it is solved"], answer: 1, explanation: "Check."}
+"""
+
+
 def test_a_single_choice_course_without_pool_or_limit_still_takes_answers_without_a_start(agent_course):
     agent, _ = agent_course
-    a = training.assign_course(None, "ann", "qa-basics-en")  # a plain list of single-choice questions
+    # The shipped courses all draw from a pool now; a course written in the instance may still be plain.
+    course_authoring.import_course(PLAIN_COURSE, "plain-en.yaml")
+    a = training.assign_course(None, "ann", "plain-en")  # a plain list of single-choice questions
     right = {q["id"]: q["answer"] for q in a.course.quiz}
     _, result = coursework.submit_quiz(agent, a.id, right)
     assert result.passed and len(a.attempts) == 1 and a.attempts[0].asked is not None

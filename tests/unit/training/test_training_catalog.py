@@ -17,10 +17,12 @@ from training.catalog import (
     load_courses,
     parse_course_yaml,
 )
+from scoring.catalog import shipped_scorecards
 from training.quiz import example_response, grade
 
-REQUIRED = ["qa-basics-en", "compliance-en", "empathy-en", "qa-basics-zh", "compliance-zh", "empathy-zh",
-            "aftersales-zh"]
+REQUIRED = ["qa-basics-en", "compliance-en", "empathy-en", "aftersales-en", "etiquette-en", "complaints-en",
+            "qa-basics-zh", "compliance-zh", "empathy-zh", "aftersales-zh", "etiquette-zh", "complaints-zh"]
+NEW = ["etiquette-en", "etiquette-zh", "complaints-en", "complaints-zh"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -42,9 +44,8 @@ def test_each_course_has_substantial_reading_and_a_real_quiz(course):
     assert course.pass_mark == course.quiz.pass_mark and 50 <= course.pass_mark <= 100
 
 
-@pytest.mark.parametrize("code", ["empathy-en", "aftersales-zh"])
-def test_the_converted_courses_have_modules_and_a_pooled_quiz_of_several_question_types(code):
-    course = course_by_code(code)
+@pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
+def test_every_shipped_course_has_modules_and_a_pooled_quiz_of_several_question_types(course):
     assert len(course.modules) >= 3 and all(m.title and m.body_markdown for m in course.modules)
     quiz = course.quiz
     assert len({q.kind for q in quiz.questions}) >= 3
@@ -52,9 +53,19 @@ def test_the_converted_courses_have_modules_and_a_pooled_quiz_of_several_questio
     assert quiz.max_attempts and quiz.time_limit_minutes
 
 
+@pytest.mark.parametrize("code", NEW)
+def test_the_new_courses_have_three_to_five_modules_and_a_drawn_pool_of_four_question_types(code):
+    course = course_by_code(code)
+    quiz = course.quiz
+    assert 3 <= len(course.modules) <= 5
+    assert 10 <= len(quiz.questions) <= 14 and 6 <= quiz.draw <= 8 < len(quiz.questions)
+    assert len({q.kind for q in quiz.questions}) >= 4
+    assert 75 <= course.pass_mark <= 80 and quiz.shuffle and quiz.max_attempts == 3
+
+
 def test_a_one_page_course_is_read_as_one_module_titled_like_the_course():
-    course = course_by_code("qa-basics-en")
-    assert [m.title for m in course.modules] == [course.title]
+    course = parse_course_yaml(with_changes(), "demo-en.yaml")
+    assert [m.title for m in course.modules] == [course.title] == ["Demo"]
 
 
 @pytest.mark.parametrize("course", load_courses(), ids=lambda c: c.code)
@@ -81,10 +92,20 @@ def test_all_correct_answers_pass_and_all_wrong_answers_fail(course):
         ("compliance-en", {"forbidden_phrases"}),
         ("empathy-en", {"empathy", "customer_sentiment_end"}),
         ("aftersales-zh", {"sancha_sanhe"}),
+        ("etiquette-en", {"greeting", "first_response", "closing", "forbidden_phrases"}),
+        ("etiquette-zh", {"greeting", "first_response", "closing", "forbidden_phrases"}),
+        ("complaints-en", {"escalation", "resolution", "closing"}),
+        ("complaints-zh", {"escalation", "resolution", "closing"}),
     ],
 )
 def test_courses_cover_the_scorecard_criteria_they_teach(code, topics):
     assert topics <= set(course_by_code(code).topics)
+
+
+@pytest.mark.parametrize("code", NEW)
+def test_the_new_courses_name_only_criteria_of_the_shipped_scorecards(code):
+    criteria = {c.id for card in shipped_scorecards() for _, c in card.criteria()}
+    assert set(course_by_code(code).topics) <= criteria
 
 
 @pytest.mark.parametrize(
@@ -94,6 +115,12 @@ def test_courses_cover_the_scorecard_criteria_they_teach(code, topics):
         ("compliance-zh", ["CVV", "密码", "五星好评", "银行卡号"]),
         ("aftersales-zh", ["三查三核", "条件", "流程", "时效", "费用", "24 小时", "48 小时", "72 小时", "满意", "回访"]),
         ("empathy-en", ["24 hours", "48 hours", "72 hours", "escalat"]),
+        ("etiquette-en", ["my name is", "30 seconds", "60 seconds", "hold", "please", "Taboo", "Does that solve it"]),
+        ("etiquette-zh", ["我是", "30 秒", "60 秒", "稍等", "麻烦您", "服务禁语", "您看可以吗", "85%"]),
+        ("complaints-en", ["24 hours", "48 hours", "72 hours", "product department", "escalat", "authority",
+                           "review", "Follow up", "Record"]),
+        ("complaints-zh", ["24 小时", "48 小时", "72 小时", "产品部门", "升级", "权限", "好评", "回访", "记录在案"]),
+        ("aftersales-en", ["24 hours", "48 hours", "72 hours", "Conditions", "Fees", "call-back"]),
     ],
 )
 def test_course_bodies_teach_the_required_content(code, phrases):
@@ -202,7 +229,8 @@ def test_an_exported_course_writes_its_markdown_bodies_as_literal_blocks_and_kee
 
 
 def test_an_exported_course_keeps_its_quiz_settings_and_leaves_out_those_it_does_not_set():
-    pooled, plain = course_to_mapping(course_by_code("compliance-en")), course_to_mapping(course_by_code("qa-basics-en"))
+    pooled = course_to_mapping(course_by_code("compliance-en"))
+    plain = course_to_mapping(parse_course_yaml(with_changes(), "demo-en.yaml"))  # a plain list of questions
     assert {k: pooled["quiz"][k] for k in ("draw", "max_attempts", "time_limit_minutes")} == \
         {"draw": 10, "max_attempts": 3, "time_limit_minutes": 25}
     assert pooled["certificate_valid_months"] == 12
