@@ -24,15 +24,16 @@ SHIPPED_COOLDOWN_DAYS = 7
 def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -> tuple[TrainingRule, ...]:
     """The shipped rule set, per language: basics below 70, compliance on any critical failure
     or forbidden phrase, empathy when the empathy criterion fails or when CSAT is below 4 (not
-    satisfied) in 3 of the agent's last 5 rated evaluations, and after-sales (三查三核) when
-    sancha_sanhe fails.
+    satisfied) in 3 of the agent's last 5 evaluations, etiquette when the greeting or the closing
+    is missed in 3 of the last 5, complaint handling when escalation fails in 2 of the last 5, and
+    after-sales (三查三核) when sancha_sanhe fails.
 
     Courses are due in `due_days` (the instance's QADESK_TRAINING_DUE_DAYS); compliance courses,
     which follow a critical failure, in half that time (at least a day). A course is not assigned
     again within a week of the last time (SHIPPED_COOLDOWN_DAYS), so one bad day is one course.
 
-    Single missed greetings or closings assign nothing on their own: one slip is coaching, and
-    a pattern of them pulls the score under 70, which assigns the basics course anyway.
+    Single missed greetings or closings assign nothing on their own: one slip is coaching; a
+    habit (three in five) is the etiquette course.
     """
     rules: list[TrainingRule] = []
     days, urgent, rest = due_days, max(1, due_days // 2), SHIPPED_COOLDOWN_DAYS
@@ -48,6 +49,15 @@ def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -
                          criterion_id="empathy", language=lang, cooldown_days=rest),
             TrainingRule(f"csat-{lang}", "Customers not satisfied (CSAT below 4 in 3 of the last 5)", "csat_below",
                          f"empathy-{lang}", days, threshold=4.0, count=3, window=5, language=lang,
+                         cooldown_days=rest),
+            TrainingRule(f"greeting-{lang}", "Greeting missed in 3 of the last 5", "criterion_failed",
+                         f"etiquette-{lang}", days, criterion_id="greeting", count=3, window=5, language=lang,
+                         cooldown_days=rest),
+            TrainingRule(f"closing-{lang}", "Closing missed in 3 of the last 5", "criterion_failed",
+                         f"etiquette-{lang}", days, criterion_id="closing", count=3, window=5, language=lang,
+                         cooldown_days=rest),
+            TrainingRule(f"complaints-{lang}", "Escalation mishandled in 2 of the last 5", "criterion_failed",
+                         f"complaints-{lang}", days, criterion_id="escalation", count=2, window=5, language=lang,
                          cooldown_days=rest),
             TrainingRule(f"aftersales-{lang}", "Order, logistics and problem not verified", "criterion_failed",
                          f"aftersales-{lang}", days, criterion_id="sancha_sanhe", language=lang, cooldown_days=rest),

@@ -120,11 +120,11 @@ def test_the_command_line_lists_exports_validates_dry_runs_and_imports_rules(cli
     out = tmp_path / "rules.yaml"
     assert cli("rules", "export", "-o", str(out)).exit_code == 0
     out.write_text(out.read_text(encoding="utf-8").replace(*LOW_80), encoding="utf-8")
-    assert cli("rules", "validate", str(out)).output.strip().endswith("valid, 12 rules")
+    assert cli("rules", "validate", str(out)).output.strip().endswith("valid, 18 rules")
     dry = json.loads(cli("rules", "import", str(out), "--dry-run", "--json").output)
     assert [(w["agent"], w["course"]) for w in dry["assign"]] == [("ann", "qa-basics-en")] and versions() == [1]
     done = cli("rules", "import", str(out), "--note", "pilot")
-    assert done.exit_code == 0 and "rules version 2 in force (12 rules)" in done.output
+    assert done.exit_code == 0 and "rules version 2 in force (18 rules)" in done.output
     history = cli("rules", "history")
     assert "v2" in history.output and "pilot" in history.output
 

@@ -71,7 +71,7 @@ def test_saving_stores_the_next_version_in_force_and_audits_before_and_after(app
     entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.entity == "training_rules")
                               .order_by(AuditEntry.id.desc()).limit(1))
     assert entry.entity_id == 2 and entry.before["version"] == 1 and entry.after["rules"][0]["id"] == "csat"
-    assert len(training_rules.get_version(1).rules) == 12  # the old version is kept unchanged
+    assert len(training_rules.get_version(1).rules) == 18  # the old version is kept unchanged
 
 
 def test_saving_the_same_rules_again_stores_nothing(app):

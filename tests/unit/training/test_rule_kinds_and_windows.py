@@ -197,6 +197,15 @@ def test_describe_says_the_condition_in_a_few_words(the_rule, text):
     assert describe(the_rule) == text
 
 
+@pytest.mark.parametrize("criterion, course", [("greeting", "etiquette-zh"), ("closing", "etiquette-zh"),
+                                               ("escalation", "complaints-zh")])
+def test_a_habit_of_missed_greetings_closings_or_escalations_assigns_its_course(criterion, course):
+    shipped = default_rules(("zh",))
+    habit = [ev(n, failed=[criterion], language="zh") for n in range(1, 4)]
+    assert [d.course_code for d in decide(habit[0], shipped, recent=habit)] == [course]
+    assert decide(habit[0], shipped, recent=habit[:1]) == []  # one slip is coaching
+
+
 def test_the_shipped_csat_rule_asks_for_three_unsatisfied_ratings_in_five():
     shipped = {r.id: r for r in default_rules(("en",))}["csat-en"]
     recent = [ev(n, csat=c) for n, c in enumerate((3, 5, 2, 4, 1), start=1)]
