@@ -63,6 +63,13 @@ class AssignForm(FlaskForm):
     reason = StringField(_l("Reason (shown to the agent)"), validators=[Blank(), Length(max=300)])
 
 
+class OnboardForm(FlaskForm):
+    """A lead enrols a new agent on an onboarding path (its courses unlock one after the other)."""
+
+    agent = StringField(_l("Agent (login)"), validators=[DataRequired(), Length(max=80)])
+    path = SelectField(_l("Onboarding path"), validators=[DataRequired()])
+
+
 def review_field(criterion_id: str, part: str) -> str:
     """The form field name of one criterion's `part` ("result" or "comment") on the review page."""
     return f"{part}__{criterion_id}"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: Chromium (browser tests),
-# espeak-ng (spoken fixtures), faketime (the suite run again at other dates: make test-dates).
+# espeak-ng (spoken fixtures), faketime (the suite run again at other dates: make test-dates), and
+# the Noto CJK and colour emoji fonts, so browser screenshots show Chinese and the bell, not boxes.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: please install ${need[*]} (no apt-get here); browser tests will be skipped" >&2

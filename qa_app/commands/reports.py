@@ -130,3 +130,33 @@ def appraisal(obj, period: str, fmt: str, output: Optional[Path], as_json: bool)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(body)
+
+
+@training.command("paths")
+@click.option("--json", "as_json", is_flag=True)
+def training_paths(as_json: bool) -> None:
+    """The onboarding paths: code, title and their courses in the order they unlock."""
+    from dataclasses import asdict
+    from qa_app.services import onboarding
+    found = onboarding.available_paths()
+    emit([asdict(p) for p in found], as_json,
+         "\n".join(f"{p.code:<16} {p.title}\n  {' -> '.join(p.courses)}" for p in found))
+
+
+@training.command("onboard")
+@click.option("--agent", required=True, help="The new agent's login.")
+@click.option("--path", "path_code", required=True, help="Onboarding path code (qadesk training paths).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def training_onboard(obj, agent: str, path_code: str, as_json: bool) -> None:
+    """Enrol an agent on an onboarding path (as the admin): the first course is assigned now."""
+    from qa_app.services import onboarding, users
+    with obj.app.app_context():
+        admin = users.find_user("admin") or _system_user()
+        try:
+            enrolment = onboarding.start(admin, agent, path_code)
+        except ServiceError as exc:
+            fail(str(exc))
+        doc = {"agent": agent, "path": enrolment.path_code, "courses": enrolment.courses}
+    emit(doc, as_json, f"{agent} is on {doc['path']}: {doc['courses'][0]} assigned, then "
+                       f"{', '.join(doc['courses'][1:]) or 'nothing more'}")

@@ -66,6 +66,26 @@ class TrainingRuleSet(db.Model):
     created_by: Mapped[Optional[User]] = relationship()
 
 
+class Onboarding(db.Model):
+    """An agent enrolled on an onboarding path: its courses (copied at the start), in order.
+
+    The first course is assigned at the start; passing one assigns the next (services.onboarding).
+    """
+
+    __table_args__ = (UniqueConstraint("agent_id", "path_code", name="uq_onboarding_agent_path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    path_code: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    courses: Mapped[list] = mapped_column(JSON)
+    started_at: Mapped[datetime]
+    started_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    completed_at: Mapped[Optional[datetime]]
+
+    agent: Mapped[User] = relationship(foreign_keys=[agent_id])
+
+
 class Assignment(db.Model):
     """A course assigned to an agent; status: assigned | overdue | completed | cancelled."""
 
@@ -77,6 +97,7 @@ class Assignment(db.Model):
     rule_code: Mapped[Optional[str]] = mapped_column(String(80))
     # The final evaluations the rule's condition held on (newest first); None for assignments by hand.
     trigger_evaluation_ids: Mapped[Optional[list]] = mapped_column(JSON)
+    onboarding_id: Mapped[Optional[int]] = mapped_column(ForeignKey("onboarding.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="assigned", index=True)
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, ModuleRead, QuizAttempt, User
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, audit, certificates, course_store
+from qa_app.services import NotFound, ServiceError, audit, certificates, course_store, onboarding
 from qa_app.services.training import OPEN, get_assignment_for
 from training import quiz, quiz_attempt
 
@@ -122,6 +122,7 @@ def submit_quiz(user: User, assignment_id: int, answers: Mapping[str, object],
                      after={"status": "completed", "score": result.score_percent})
         a.status, a.completed_at = "completed", now
         certificates.issue(a, result.score_percent, now)
+        onboarding.advance(a, now)
     db.session.commit()
     return attempt, result
 

@@ -121,7 +121,7 @@ def assign_by_hand(actor: User, course_code: str, *, agent_login: Optional[str] 
         raise ServiceError("give either an agent or a team")
     if agent_login is not None:
         agent = users.get_user(agent_login)
-        if not _may_see_agent(actor, agent):
+        if not may_assign_to(actor, agent):
             raise NotFound(f"no user with login {agent_login!r}")
         a = assign_course(actor, agent_login, course_code, due_days, reason, now, commit=False)
         db.session.commit()
@@ -151,7 +151,8 @@ def _assign_team(actor: User, course_code: str, team: str, due_days: Optional[in
     return TeamAssignment(tuple(assigned), tuple(skipped))
 
 
-def _may_see_agent(actor: User, agent: User) -> bool:
+def may_assign_to(actor: User, agent: User) -> bool:
+    """Whether `actor` may assign courses to `agent`: an agent of a team they see (a lead: covers)."""
     return agent.role == "agent" and (agent.team_id is None or _may_see_team(actor, agent.team_id))
 
 

@@ -5,9 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
-from qa_app.forms import AssignForm, CsrfForm
+from qa_app.forms import AssignForm, CsrfForm, OnboardForm
 from qa_app.services import (NotFound, ServiceError, certificates, course_store, coursework, effectiveness,
-                             reminders, training)
+                             onboarding, reminders, training)
 from qa_app.settings import settings as instance_settings
 from qa_app.views import quiz_form
 from qa_app.views.navigation import (ASSIGNERS, QUIZ_TAKERS, REMINDERS, REPORT_READERS, TRAINING_READERS,
@@ -35,6 +35,8 @@ def index():
                            statuses=STATUSES, progress=coursework.module_progress, form=CsrfForm(),
                            may_remind=current_user.role in REMINDERS, certificates=shown,
                            assign_form=_assign_form() if current_user.role in ASSIGNERS else None,
+                           onboard_form=_onboard_form() if current_user.role in ASSIGNERS else None,
+                           onboardings=onboarding.progress_of(current_user, agent),
                            certificate_state=certificates.state_of)
 
 
@@ -70,6 +72,34 @@ def assign():
         except ServiceError as exc:
             flash(_("The assignment was not made: %(errors)s", errors=str(exc)), "error")
     return redirect(url_for("training.index"))
+
+
+@bp.route("/onboard", methods=["POST"])
+@roles_required(*ASSIGNERS)
+def onboard():
+    """A lead enrols an agent on an onboarding path from the overview; its first course is assigned."""
+    form = _onboard_form()
+    if not form.validate_on_submit():
+        flash(_("Onboarding was not started: %(errors)s", errors="; ".join(
+            f"{form[name].label.text}: {', '.join(map(str, errs))}" for name, errs in form.errors.items())), "error")
+        return redirect(url_for("training.index"))
+    login = form.agent.data.strip()
+    try:
+        enrolment = onboarding.start(current_user, login, form.path.data)
+    except NotFound:
+        flash(_("No agent of that name that you cover."), "error")
+    except ServiceError as exc:
+        flash(_("Onboarding was not started: %(errors)s", errors=str(exc)), "error")
+    else:
+        flash(_("%(agent)s is on %(path)s; the first course is assigned.", agent=login, path=enrolment.title),
+              "success")
+    return redirect(url_for("training.index", agent=login))
+
+
+def _onboard_form():
+    form = OnboardForm()
+    form.path.choices = [(p.code, p.title) for p in onboarding.available_paths()]
+    return form
 
 
 def _skip_reason(why: str) -> str:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,16 +44,9 @@ def _wait_until_up(url: str, proc: subprocess.Popen) -> None:
     raise RuntimeError("qadesk serve did not answer within 30 s")
 
 
-@pytest.fixture
-def server(tmp_path):
-    """A real instance served by `qadesk serve` (waitress + the scheduler) on a free loopback port."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
-    instance = tmp_path / "instance"
-    _qadesk(instance, "init")
-    _qadesk(instance, "user", "add", "qa.rev", "--role", "reviewer", "--password", PASSWORD)
-    _qadesk(instance, "user", "add", "sam.new", "--role", "agent", "--password", PASSWORD)
-    _qadesk(instance, "user", "add", "hr.person", "--role", "hr", "--password", PASSWORD)
+@contextmanager
+def _serving(instance: Path):
+    """`qadesk serve` (waitress + the scheduler) on the instance, on a free loopback port; its URL."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "qa_app", "--instance", str(instance), "serve",
                              "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -63,6 +57,20 @@ def server(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A real instance served by `qadesk serve` (waitress + the scheduler) on a free loopback port."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
+    instance = tmp_path / "instance"
+    _qadesk(instance, "init")
+    _qadesk(instance, "user", "add", "qa.rev", "--role", "reviewer", "--password", PASSWORD)
+    _qadesk(instance, "user", "add", "sam.new", "--role", "agent", "--password", PASSWORD)
+    _qadesk(instance, "user", "add", "hr.person", "--role", "hr", "--password", PASSWORD)
+    with _serving(instance) as url:
+        yield url
 
 
 @pytest.fixture
@@ -78,9 +86,13 @@ def page():
 
 
 def _login(page, url: str, login: str) -> None:
+    _login_as(page, url, login, PASSWORD)
+
+
+def _login_as(page, url: str, login: str, password: str) -> None:
     page.goto(url + "login")
     page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
     assert "/login" not in page.url, page.content()[:500]
@@ -172,3 +184,58 @@ def test_a_reviewer_an_agent_and_hr_walk_the_whole_loop_in_a_browser(server, pag
     with page.expect_download() as download:
         page.click("a[href*='appraisal.csv']")
     assert "sam.new" in Path(download.value.path()).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """The demo instance (`qadesk init` + `qadesk demo`) served on a free loopback port."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
+    instance = tmp_path / "demo"
+    _qadesk(instance, "init")
+    _qadesk(instance, "demo")
+    with _serving(instance) as url:
+        yield url, instance
+
+
+def _open_assignment(instance: Path, agent: str, course: str) -> int:
+    """The agent's open assignment of the course, assigned by hand first when the demo left none."""
+    import json
+    def open_ones():
+        docs = json.loads(_qadesk(instance, "training", "list", "--agent", agent, "--json").stdout)
+        return [d["id"] for d in docs if d["course"] == course and d["status"] in ("assigned", "overdue")]
+    if not open_ones():
+        _qadesk(instance, "training", "assign", "--agent", agent, "--course", course)
+    return open_ones()[0]
+
+
+def test_a_demo_agent_reads_every_module_passes_the_quiz_and_gets_a_certificate_anyone_can_verify(demo_server, page):
+    from training.catalog import load_courses
+    url, instance = demo_server
+    course = next(c for c in load_courses() if c.code == "compliance-en")
+    assignment = _open_assignment(instance, "emma.jones", "compliance-en")
+    _login_as(page, url, "emma.jones", "demo1234")
+    page.goto(f"{url}training/{assignment}")
+    for position, module in enumerate(course.modules, start=1):  # each "read" leads to the next module
+        assert f"Module {position}: {module.title}" in page.inner_text("article.course-body")
+        page.click("form.module-done button[type=submit]")
+        page.wait_for_load_state()
+    assert f"{len(course.modules)} of {len(course.modules)}" in page.inner_text(".module-progress")
+    page.click("form.quiz-start button[type=submit]")
+    page.wait_for_load_state()
+    drawn = [q for q in course.quiz.questions if _on_page(page, q)]
+    assert len(drawn) == course.quiz.draw
+    for q in drawn:
+        _answer(page, q)
+    page.click("form.quiz button[type=submit]")
+    page.wait_for_load_state()
+    assert "100" in page.inner_text("body")
+    page.goto(url + "training/")
+    page.click(f"table.certificates a:has-text('{course.title}')")
+    page.wait_for_load_state()
+    _shot(page, "certificate")
+    code = page.inner_text(".certificate-code code").strip()
+    _logout(page)
+    page.goto(f"{url}verify/{code}")  # anyone, not logged in
+    assert "This certificate is valid." in page.inner_text("body")
+    assert "emma.jones" in page.inner_text("body") or "Emma" in page.inner_text("body")

@@ -176,10 +176,10 @@ def test_qadesk_init_stores_the_shipped_rules_with_the_training_due_days_setting
     assert result.exit_code == 0, result.output
     from qa_app import create_app
     from qa_app.extensions import db
-    from qa_app.models import TrainingRule
+    from qa_app.services import training_rules
     app = create_app({"TESTING": True}, instance_path=str(folder))
     with app.app_context():
-        rules = {r.code: r.due_days for r in db.session.scalars(db.select(TrainingRule))}
+        rules = {r.id: r.due_days for r in training_rules.current_rules()}
         db.session.remove()
         db.engine.dispose()
     assert rules["basics-en"] == basics and rules["compliance-zh"] == compliance
