@@ -103,7 +103,6 @@ class Assignment(db.Model):
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime]
     completed_at: Mapped[Optional[datetime]]
-    reminded_at: Mapped[Optional[datetime]]
     best_score: Mapped[Optional[float]]
 
     agent: Mapped[User] = relationship()

@@ -21,6 +21,17 @@ def ensure_courses() -> int:
     return course_store.sync_catalogue()
 
 
+def late_by_team(assignments: Iterable[Assignment]) -> list[tuple[Optional[str], list[Assignment]]]:
+    """The overdue ones of `assignments`, grouped by their agent's team (teams by name, no team
+    last), each group by due date: the lead's "who is late" view."""
+    groups: dict[Optional[str], list[Assignment]] = {}
+    for a in assignments:
+        if a.status == "overdue":
+            groups.setdefault(a.agent.team.name if a.agent.team else None, []).append(a)
+    order = sorted(groups, key=lambda name: (name is None, name or ""))
+    return [(name, sorted(groups[name], key=lambda a: (a.due_at, a.id))) for name in order]
+
+
 def _has_open(agent_id: int, course_id: int) -> bool:
     return db.session.scalar(db.select(Assignment.id).where(
         Assignment.agent_id == agent_id, Assignment.course_id == course_id,

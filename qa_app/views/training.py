@@ -37,6 +37,7 @@ def index():
                            assign_form=_assign_form() if current_user.role in ASSIGNERS else None,
                            onboard_form=_onboard_form() if current_user.role in ASSIGNERS else None,
                            onboardings=onboarding.progress_of(current_user, agent),
+                           late=[] if own else training.late_by_team(rows),
                            certificate_state=certificates.state_of)
 
 

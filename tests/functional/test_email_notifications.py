@@ -149,3 +149,19 @@ def test_a_lead_reminds_a_late_agent_with_one_click_and_the_agent_sees_it(app, c
     auth.login("amy.agent")
     assert "Reminder from lee.lead" in client.get("/notifications/").get_data(as_text=True)
     assert client.post(f"/training/{a.id}/remind").status_code == 403  # agents do not remind
+
+
+def test_the_overview_groups_late_agents_by_team_with_a_remind_button_each(app, client, auth, people, make_user):
+    from datetime import timedelta
+    from qa_app import clock
+    make_user("ann.solo", "agent")
+    late = [training.assign_course(None, login, code, due_days=1, now=clock.now() - timedelta(days=5))
+            for login, code in (("amy.agent", "empathy-en"), ("wang.agent", "aftersales-zh"), ("ann.solo", "qa-basics-en"))]
+    training.assign_course(None, "amy.agent", "compliance-en", due_days=10)  # not late
+    training.mark_overdue()
+    auth.login("admin")
+    page = client.get("/training/").get_data(as_text=True)
+    section = page[page.index("Late, by team"):page.index("</section>", page.index("Late, by team"))]
+    assert section.index("returns") < section.index("售后") < section.index("No team")
+    assert section.count("1 overdue") == 3 and "compliance" not in section.lower()
+    assert all(f'action="/training/{a.id}/remind"' in section for a in late)

@@ -1,4 +1,4 @@
-"""onboarding paths
+"""onboarding paths; assignments lose the never-used reminded_at (reminders are notifications)
 
 Revision ID: c5e1a7d3b9f2
 Revises: b7d2e9f4c1a6
@@ -39,6 +39,7 @@ def upgrade():
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('onboarding_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_assignment_onboarding_id_onboarding'), 'onboarding', ['onboarding_id'], ['id'], ondelete='SET NULL')
+        batch_op.drop_column('reminded_at')
 
     # ### end Alembic commands ###
 
@@ -48,6 +49,7 @@ def downgrade():
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_assignment_onboarding_id_onboarding'), type_='foreignkey')
         batch_op.drop_column('onboarding_id')
+        batch_op.add_column(sa.Column('reminded_at', qa_app.dbtypes.UTCDateTime(), nullable=True))
 
     with op.batch_alter_table('onboarding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_onboarding_agent_id'))
