@@ -26,6 +26,7 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "remind_training": ("lead", "admin"),                    # remind an agent of an open course
     "assign_training": ("lead", "admin"),                    # assign a course by hand (an agent or a team)
     "author_courses": ("lead", "admin"),                     # write, import and export courses
+    "pin_exemplars": ("reviewer", "lead", "admin"),          # pin reviewed conversations to course modules
     "coach": ("lead", "admin"),                              # record coaching sessions with agents they see
     "read_coaching": ("agent", "reviewer", "lead", "hr", "admin"),  # agents: their own sessions only
     "take_quizzes": ("agent",),

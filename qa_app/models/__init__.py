@@ -8,7 +8,7 @@ from qa_app.models.evaluations import CriterionScore, Evaluation, ScorecardVersi
 from qa_app.models.jobs import Job, SchedulerLease
 from qa_app.models.notifications import Notification
 from qa_app.models.tokens import ApiToken
-from qa_app.models.training import (Assignment, Certificate, Course, CourseModule, ModuleRead, Onboarding,
+from qa_app.models.training import (Assignment, Certificate, Course, CourseModule, Exemplar, ModuleRead, Onboarding,
                                     QuizAttempt, TrainingRuleSet)
 from qa_app.models.users import ROLES, Team, User, team_coverage
 
@@ -16,6 +16,6 @@ __all__ = [
     "CalibrationAnswer", "CalibrationItem", "CalibrationSession", "Dispute", "ReviewPick", "calibration_rater",
     "ApiToken", "CoachingAction", "CoachingLink", "CoachingSession",
     "AuditEntry", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",
-    "Job", "SchedulerLease", "Notification", "Assignment", "Certificate", "Course", "CourseModule", "ModuleRead", "QuizAttempt", "TrainingRuleSet", "Onboarding",
+    "Job", "SchedulerLease", "Notification", "Assignment", "Certificate", "Course", "CourseModule", "ModuleRead", "QuizAttempt", "TrainingRuleSet", "Onboarding", "Exemplar",
     "ROLES", "Team", "User", "team_coverage",
 ]

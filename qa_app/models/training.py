@@ -50,6 +50,26 @@ class CourseModule(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
 
 
+class Exemplar(db.Model):
+    """A reviewed conversation pinned to a course module as a good or bad example, with a note.
+
+    Agents read it inside the course: its turns as stored (redacted at ingest), without the agent.
+    """
+
+    __table_args__ = (UniqueConstraint("module_id", "conversation_id", name="uq_exemplar_module_conversation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_module.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # good | bad
+    note: Mapped[str] = mapped_column(Text)
+    pinned_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    pinned_at: Mapped[datetime]
+
+    module: Mapped[CourseModule] = relationship()
+    pinned_by: Mapped[Optional[User]] = relationship()
+
+
 class TrainingRuleSet(db.Model):
     """One version of the instance's training rules, kept for good; the highest version is in force.
 

@@ -9,7 +9,8 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
 from qa_app.services import (ServiceError, certificates, coaching, coaching_reminders, conversations, course_store,
-                             coursework, ingest, jobs, reminders, review, scoring, training, users)
+                             coursework, exemplars, ingest, jobs, onboarding, reminders, review, scoring, training,
+                             users)
 from training.coaching import ActionDraft, SessionDraft
 from training.quiz import example_response
 
@@ -50,9 +51,46 @@ def _load(data, today: date, sentiment) -> dict:
     counts["overdue"] = training.mark_overdue(datetime.combine(today, time(6), timezone.utc))
     counts["coaching_sessions"] = _coaching(today)
     counts["sampled"] = _sample_recent_weeks(today)
+    counts["exemplars"] = _exemplars(today)
+    counts["onboarding"] = _onboarding(today)
     from qa_app.demo import DEMO_PASSWORD
     return {"conversations": summary.ingested, **counts, "password": DEMO_PASSWORD,
             "logins": sorted(u.login for u in data.users)}
+
+
+def _exemplars(today: date) -> int:
+    """The reviewers pin their best and their worst reviewed conversation in each language to the
+    empathy course, as a good and a bad example."""
+    from qa_app.demo.people import REVIEWER_BY_LANGUAGE
+    from qa_app.models import Evaluation
+    at, pinned = datetime.combine(today, time(7), timezone.utc), 0
+    for language, login in sorted(REVIEWER_BY_LANGUAGE.items()):
+        reviewed = db.session.execute(db.select(Evaluation.conversation_id, Evaluation.score).join(Conversation)
+                                      .where(Evaluation.is_final.is_(True), Evaluation.kind == "human",
+                                             Conversation.language == language)
+                                      .order_by(Evaluation.score, Evaluation.id)).all()
+        if len(reviewed) < 2:
+            continue
+        reviewer = users.get_user(login)
+        for (conv_id, _score), kind, note in ((reviewed[-1], "good", _EXAMPLE_NOTES[language][0]),
+                                              (reviewed[0], "bad", _EXAMPLE_NOTES[language][1])):
+            exemplars.pin(reviewer, conv_id, f"empathy-{language}:1", kind, note, now=at)
+            pinned += 1
+    return pinned
+
+
+_EXAMPLE_NOTES = {
+    "en": ("Names the customer's problem and feeling, then says what happens next and when.",
+           "Read what went wrong here: the customer's feeling is never answered."),
+    "zh": ("先回应客户的情绪和问题，再说明下一步和完成时间。", "看看这里哪里出了问题：客户的情绪始终没有得到回应。"),
+}
+
+
+def _onboarding(today: date) -> int:
+    """lead.liu starts the English onboarding path for priya.patel, the newest English agent."""
+    lead = users.get_user("lead.liu")
+    onboarding.start(lead, "priya.patel", "new-agent-en", now=datetime.combine(today, time(7, 30), timezone.utc))
+    return 1
 
 
 def _sample_recent_weeks(today: date) -> int:

@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from qa_app.forms import CsrfForm, UploadForm
 from qa_app import workers
-from qa_app.services import NotFound, ServiceError, conversations, dashboard, ingest, review, transcription
+from qa_app.services import (NotFound, ServiceError, conversations, dashboard, exemplars, ingest, review,
+                             transcription)
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
-from qa_app.permissions import roles_with
+from qa_app.permissions import can, roles_with
 from qa_app.views.security import roles_required
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
@@ -34,9 +35,42 @@ def detail(conversation_id: int):
     conv = conversations.get_visible(current_user, conversation_id)
     evaluations = conversations.evaluations_of(conv.id)
     final = next((e for e in evaluations if e.is_final), None)
+    pins = can(current_user, "pin_exemplars")
     return render_template("conversations/detail.html", conv=conv, evaluations=evaluations,
                            final=final, evidence_turns=evidence_turns(final), audio_url=audio_url(conv),
-                           ack_form=CsrfForm())
+                           ack_form=CsrfForm(), may_pin=pins, pin_targets=exemplars.targets() if pins else [],
+                           pinned=exemplars.of_conversation(conv.id) if pins else [])
+
+
+@bp.route("/<int:conversation_id>/exemplars", methods=["POST"])
+@roles_required(*roles_with("pin_exemplars"))
+def pin_exemplar(conversation_id: int):
+    """Pin the (reviewed) conversation to a course module as a good or bad example with a note."""
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        abort(400, _("The form expired; please submit it again."))
+    try:
+        exemplars.pin(current_user, conversation_id, request.form.get("target", ""),
+                      request.form.get("kind", ""), request.form.get("note", ""))
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        flash(_("Not pinned: %(error)s", error=str(exc)), "error")
+    else:
+        flash(_("Pinned as an example; agents read it in the course."), "success")
+    return redirect(url_for("conversations.detail", conversation_id=conversation_id, _anchor="examples"))
+
+
+@bp.route("/exemplars/<int:exemplar_id>/delete", methods=["POST"])
+@roles_required(*roles_with("pin_exemplars"))
+def unpin_exemplar(exemplar_id: int):
+    form = CsrfForm()
+    if not form.validate_on_submit():
+        abort(400, _("The form expired; please submit it again."))
+    back = request.form.get("conversation_id", type=int)
+    exemplars.unpin(current_user, exemplar_id)
+    flash(_("The example is removed from the course."), "success")
+    return redirect(url_for("conversations.detail", conversation_id=back) if back else url_for("conversations.index"))
 
 
 @bp.route("/<int:conversation_id>/acknowledge", methods=["POST"])

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from qa_app.forms import AssignForm, CsrfForm, OnboardForm
 from qa_app.services import (NotFound, ServiceError, certificates, course_store, coursework, effectiveness,
-                             onboarding, reminders, training)
+                             exemplars, onboarding, reminders, training)
 from qa_app.settings import settings as instance_settings
 from qa_app.views import quiz_form
 from qa_app.views.navigation import (ASSIGNERS, QUIZ_TAKERS, REMINDERS, REPORT_READERS, TRAINING_READERS,
@@ -136,9 +136,10 @@ def _shown_module(assignment, progress):
 def _course_page(assignment, status: int = 200, **extra):
     progress = coursework.module_progress(assignment)
     full = course_store.course_quiz(assignment.course)
+    module = _shown_module(assignment, progress)
     return render_template(
         "training/course.html", a=assignment, course=assignment.course, progress=progress,
-        module=_shown_module(assignment, progress), quiz=full, open_attempt=course_store.open_attempt(assignment),
+        module=module, examples=exemplars.of_module(module.id) if module else [], quiz=full, open_attempt=course_store.open_attempt(assignment),
         attempts_left=coursework.attempts_left(assignment),
         may_answer=assignment.agent_id == current_user.id and assignment.status in training.OPEN,
         form=extra.pop("form", None) or CsrfForm(), show_conversation=current_user.role in TRANSCRIPT_READERS,

@@ -46,6 +46,11 @@ def test_the_demo_has_the_people_conversations_reviews_and_training_states(app):
     states = {coaching.state_of(a, TODAY) for s in sessions for a in s.actions}
     assert {"done", "overdue", "due_soon"} <= states
     assert _count(Notification, Notification.user_id == lead.id, Notification.kind == "follow_up_escalated") == 1
+    from qa_app.models import Exemplar, Onboarding  # examples in the empathy courses; priya is onboarding
+    kinds = dict(db.session.execute(db.select(Exemplar.kind, db.func.count()).group_by(Exemplar.kind)).all())
+    assert summary["exemplars"] == 4 and kinds == {"good": 2, "bad": 2}
+    enrolment = db.session.scalar(db.select(Onboarding))
+    assert enrolment.agent.login == "priya.patel" and _count(Assignment, Assignment.onboarding_id == enrolment.id) == 1
 
 
 def test_loading_the_demo_twice_adds_nothing(app):

@@ -18,6 +18,7 @@ SPEC = [
     ("remind_training", {"lead", "admin"}),
     ("assign_training", {"lead", "admin"}),
     ("author_courses", {"lead", "admin"}),
+    ("pin_exemplars", {"reviewer", "lead", "admin"}),
     ("coach", {"lead", "admin"}),
     ("read_coaching", {"agent", "reviewer", "lead", "hr", "admin"}),
     ("take_quizzes", {"agent"}),
