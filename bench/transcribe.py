@@ -10,7 +10,7 @@ Real-time factor (issue #9: processing seconds per second of audio, lower is fas
 and the multilingual base on the same audio with the language set, and of the default for calls
 of unknown language (base detects, then the model for the detected language transcribes).
 Prints figures and ratios, asserts nothing. Uses WHISPER_COMPUTE_TYPE and WHISPER_THREADS from the
-environment (default int8, all cores); the overhead figures run the model WHISPER_MODEL names
+environment (default float32, all cores); the overhead figures run the model WHISPER_MODEL names
 (default tiny.en) with the language WHISPER_LANGUAGE names (default en), so no detection is in them.
 Run: .venv/bin/python bench/transcribe.py [--runs 5] [--rtf-only]
 """

@@ -307,7 +307,7 @@ SPECS: tuple[Spec, ...] = (
          "Whisper model per spoken language of a call when WHISPER_MODEL is empty; the model for * also "
          "detects the language of calls whose language is not set.",
          models_by_language, show=lambda pairs: ",".join(f"{k}={v}" for k, v in pairs)),
-    Spec("whisper_compute_type", "WHISPER_COMPUTE_TYPE", "choice", "int8", "one of " + _compute_types(),
+    Spec("whisper_compute_type", "WHISPER_COMPUTE_TYPE", "choice", "float32", "one of " + _compute_types(),
          "Numeric precision Whisper runs at.", compute_type),
     Spec("whisper_threads", "WHISPER_THREADS", "integer or empty", "auto",
          "empty or auto (every core), or a whole number from 1 to 1024", "CPU threads per transcription.",

@@ -27,7 +27,7 @@ def test_without_file_or_environment_every_setting_has_its_default(tmp_path):
     assert (s.sample_quota, s.sample_random_share, s.stereo_map) == (5, 0.5, ("agent", "customer"))
     assert (s.audio_retention_days, s.redaction, s.scheduler_tick_seconds) == (30, True, 60)
     assert (s.reviewer_weights, s.admin_password, s.parallel_min_bytes) == ((), "", 32 * 1024 * 1024)
-    assert (s.whisper_model, s.whisper_compute_type, s.whisper_threads, s.whisper_language) == ("", "int8", None, None)
+    assert (s.whisper_model, s.whisper_compute_type, s.whisper_threads, s.whisper_language) == ("", "float32", None, None)
     assert s.database_url == f"sqlite:///{tmp_path / 'qadesk.db'}"
     assert set(s.origins.values()) == {"default", "instance"}
 

