@@ -6,8 +6,9 @@ search per intent; results are kept per (language family, text) in a bounded cac
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from scoring.intents import rules_en, rules_zh
 from scoring.intents.base import INTENTS, OWN_WORDS_ONLY, IntentHit, family_of, own_words
@@ -106,41 +107,93 @@ def _commonness(family: str) -> Weight:
     return weight
 
 
-class _LiteralIndex:
-    """Which intents may match a text, from their rules' necessary literals (prefilter.py): a
-    literal of three or more characters is looked up by its first three among the text's
-    three-character substrings, then tested as a substring; shorter ones are tested directly.
-    Intents with a rule that has no necessary literal are always candidates."""
+class _GramKeys:
+    """Keys of a text: its characters and its substrings of `n` characters ("grams"). A literal of
+    n or more characters occurs in a text only if each of its grams does; a literal of one
+    character is its own key; other literals have none."""
 
-    def __init__(self, compiled: Mapping[str, _IntentRules]) -> None:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def of_text(self, text: str) -> set[str]:
+        """Every character of `text` and every gram."""
+        n, keys = self.n, set(text)
+        keys.update([text[i:i + n] for i in range(len(text) - n + 1)])
+        return keys
+
+    def of_literal(self, literal: str) -> tuple[str, ...]:
+        """Keys of which `of_text(text)` holds every one whenever `literal` occurs in `text`."""
+        n = self.n
+        if len(literal) < n:
+            return (literal,) if len(literal) == 1 else ()
+        return tuple(literal[i:i + n] for i in range(len(literal) - n + 1))
+
+
+class _LiteralIndex:
+    """Which intents may match a text, from their rules' necessary literals (prefilter.py).
+
+    Each literal is filed under one of its keys (_GramKeys: grams of three characters for English,
+    of two for Chinese, whose literals are mostly two characters long), the one fewest shipped
+    example turns hold: a text can hold the literal only if it holds that key, and a rare key is
+    seldom there, so a text tests with `in` only the few literals filed under its own keys. A
+    literal with no key is tested on every text. Each literal is filed once with the frozenset of
+    intents it stands for. Intents with a rule that has no necessary literal (or a blank one) are
+    always candidates."""
+
+    def __init__(self, compiled: Mapping[str, _IntentRules], keys, count: Callable[[str], int]) -> None:
         self.always = frozenset(i for i, r in compiled.items()
                                 if r.literals is None or not all(x.strip() for x in r.literals))
         self.padded = any(r.padded for r in compiled.values())
-        self.by_key: dict[str, list[tuple[str, str]]] = {}
-        self.short: list[tuple[str, str]] = []
+        self.keys_of = keys.of_text
+        intents_of: dict[str, set[str]] = {}
         for intent, rules in compiled.items():
-            for literal in set(rules.literals or ()) if intent not in self.always else ():
-                if len(literal) >= 3:
-                    self.by_key.setdefault(literal[:3], []).append((literal, intent))
-                else:
-                    self.short.append((literal, intent))
+            for literal in rules.literals if intent not in self.always else ():
+                intents_of.setdefault(literal, set()).add(intent)
+        filed: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        direct: dict[str, frozenset[str]] = {}
+        for literal, intents in sorted(intents_of.items()):
+            choices = keys.of_literal(literal)
+            if choices:  # the rarest; the first of equals
+                filed.setdefault(min(choices, key=count), []).append((literal, frozenset(intents)))
+            else:
+                direct[literal] = frozenset(intents)
+        self.by_key = {k: tuple(v) for k, v in filed.items()}
+        # A frozenset, not the dict: set & frozenset walks the smaller side (the text's few keys),
+        # set.intersection(dict) walks every key of the dict.
+        self.keys = frozenset(self.by_key)
+        self.direct, self.direct_literals = direct, tuple(direct)
 
-    def candidates(self, text: str) -> set[str]:
-        """The intents whose rules may match `text` (a normalised turn)."""
+    def candidates(self, text: str) -> frozenset[str]:
+        """The intents whose rules may match `text` (a normalised turn): a superset of those that do."""
         if self.padded:  # as the English regexes see it
             text = f" {text} "
         found = set(self.always)
-        found.update(intent for literal, intent in self.short if literal in text)
-        for key in {text[i:i + 3] for i in range(len(text) - 2)}.intersection(self.by_key):
-            for literal, intent in self.by_key[key]:
-                if intent not in found and literal in text:
-                    found.add(intent)
-        return found
+        for literal in filter(text.__contains__, self.direct_literals):  # no Python frame per literal
+            found |= self.direct[literal]
+        for key in self.keys_of(text) & self.keys:
+            for literal, intents in self.by_key[key]:
+                if not intents <= found and (literal == key or literal in text):
+                    found |= intents
+        return frozenset(found)
+
+
+def _key_counts(family: str, keys) -> Callable[[str], int]:
+    """In how many shipped example turns of the family (normalised, and padded as the English rules
+    read them) each key occurs."""
+    from scoring.intents.corpus import shipped_examples
+    from scoring.text import normalise
+
+    pad = _PAD if family == "en" else ""
+    counts: Counter[str] = Counter()
+    for row in shipped_examples(family):
+        counts.update(keys.of_text(f"{pad}{normalise(row.text)}{pad}"))
+    return counts.__getitem__
 
 
 @lru_cache(maxsize=2)
 def _index(family: str) -> _LiteralIndex:
-    return _LiteralIndex(_compiled(family))
+    keys = _GramKeys(3 if family == "en" else 2)
+    return _LiteralIndex(_compiled(family), keys, _key_counts(family, keys))
 
 
 class RuleIntents:

@@ -1,11 +1,14 @@
 """The intent models behind one interface: the example corpus, the linear classifier, the rules' prefilter."""
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scoring.intents import INTENTS, MODELS, OWN_WORDS_ONLY, intent_model
 from scoring.intents.corpus import CorpusError, parse_examples, shipped_examples
 from scoring.intents.evaluation import figures
 from scoring.intents.linear import LinearIntents, fit_family
 from scoring.intents.prefilter import necessary_literals
+from scoring.intents.base import family_of
 from scoring.intents.rules import RuleIntents, _compiled
 from scoring.text import normalise
 
@@ -88,3 +91,57 @@ def test_the_rules_read_the_shipped_examples_as_labelled(family):
     for intent, counts in figures(RuleIntents(), rows, family).items():
         assert counts.counts.recall >= 0.9, (intent, counts.as_dict())
         assert counts.counts.precision >= 0.7, (intent, counts.as_dict())
+
+
+# The prefilter (rules._LiteralIndex) must only ever save work: texts made of pieces of the rules'
+# own literals, of example turns and of random characters, so that many of them nearly match.
+def _pieces(family):
+    literals = sorted({x.strip() for r in _compiled(family).values() for x in (r.literals or ()) if x.strip()})
+    words = sorted({w for r in shipped_examples(family) for w in normalise(r.text).split()})
+    return literals, words
+
+
+def _texts(family):
+    literals, words = _pieces(family)
+    alphabet = "abcdeilnorstuy 0123" if family == "en" else "不您的是我们了问题帮退款 a1"
+    piece = st.one_of(st.sampled_from(literals), st.sampled_from(words), st.text(alphabet, max_size=4))
+    joiner = st.sampled_from([" ", ""]) if family == "zh" else st.just(" ")
+    return st.tuples(joiner, st.lists(piece, max_size=8)).map(lambda t: normalise(t[0].join(t[1])))
+
+
+def _unfiltered(text, language):
+    """What the rules find when every intent's regex is run (no prefilter), in the text's own script."""
+    family = family_of(text, language)
+    found = {i: r.best(text, family, i in OWN_WORDS_ONLY) for i, r in _compiled(family).items()}
+    return {i: h for i, h in found.items() if h is not None}
+
+
+@pytest.mark.parametrize("family", ["en", "zh"])
+def test_the_prefilter_keeps_every_intent_whose_regex_matches(family):
+    from scoring.intents.rules import _index
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=_texts(family))
+    def check(text):
+        subject = f" {text} " if family == "en" else text
+        matching = {i for i, r in _compiled(family).items() if r.regex.search(subject)}
+        assert matching <= _index(family).candidates(text)
+
+    check()
+
+
+@pytest.mark.parametrize("family", ["en", "zh"])
+def test_the_prefiltered_rules_find_what_the_unfiltered_rules_find(family):
+    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=_texts(family))
+    def check(text):
+        assert RuleIntents().intents([text], family)[0] == _unfiltered(text, family)
+
+    check()
+
+
+def test_the_prefiltered_rules_find_what_the_unfiltered_rules_find_on_the_examples():
+    for family in ("en", "zh"):
+        texts = [normalise(r.text) for r in shipped_examples(family)]
+        for text, found in zip(texts, RuleIntents().intents(texts, family)):
+            assert found == _unfiltered(text, family), text
