@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import string
 from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterable, Mapping, Optional, Protocol, Sequence
@@ -149,7 +150,37 @@ def _vader() -> Optional[Callable[[str], dict[str, float]]]:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     except ImportError:
         return None
-    return SentimentIntensityAnalyzer().polarity_scores
+    return vader_scores(SentimentIntensityAnalyzer())
+
+
+def vader_scores(analyzer) -> Callable[[str], dict[str, float]]:
+    """`analyzer.polarity_scores`, answered without running VADER for an ASCII text none of whose
+    tokens is a word of its lexicon: VADER then gives every token valence 0 (a booster, a negation,
+    "but", "least", "kind of" or an idiom only changes the valence of a lexicon word, and "!" and
+    "?" only amplify a non-zero sum), so the answer is neutral, {"neg": 0, "neu": 1, "pos": 0,
+    "compound": 0}, or all zeros for a text without tokens. Tokens are VADER's: the text split at
+    whitespace, each stripped of leading and trailing punctuation unless two or fewer characters
+    would remain (emoticons such as ":)" stay whole), and looked up lower-cased. An ASCII text holds
+    no emoji (VADER's emoji table has no ASCII character; if it had, every text goes to VADER)."""
+    lexicon, punctuation = analyzer.lexicon, string.punctuation
+    if any(len(emoji) == 1 and emoji.isascii() for emoji in analyzer.emojis):
+        return analyzer.polarity_scores
+
+    def has_lexicon_word(tokens: list[str]) -> bool:
+        for token in tokens:
+            stripped = token.strip(punctuation)
+            if (token if len(stripped) <= 2 else stripped).lower() in lexicon:
+                return True
+        return False
+
+    def scores(text: str) -> dict[str, float]:
+        if text.isascii():
+            tokens = text.split()
+            if not has_lexicon_word(tokens):
+                return {"neg": 0.0, "neu": 1.0 if tokens else 0.0, "pos": 0.0, "compound": 0.0}
+        return analyzer.polarity_scores(text)
+
+    return scores
 
 
 def english_featurizer() -> Featurizer:

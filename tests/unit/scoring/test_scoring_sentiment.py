@@ -192,3 +192,62 @@ def test_chinese_polarity_separates_positive_and_negative_shopping_reviews():
     predicted = DefaultSentiment().polarity([r["review"] for r in rows], "zh")
     accuracy = sum((p > 0) == (r["label"] == "1") for p, r in zip(predicted, rows)) / len(rows)
     assert accuracy >= 0.85  # in-sample (the shipped model is trained on this file); SnowNLP 0.85
+
+
+# VADER is skipped for ASCII texts without a lexicon word (sentiment.vader_scores): the answer must
+# be VADER's own, whatever boosters, negations, "but", punctuation, emoticons or case a text holds.
+def _vader_pieces():
+    from vaderSentiment import vaderSentiment as v
+
+    analyzer = v.SentimentIntensityAnalyzer()
+    lexicon = sorted(analyzer.lexicon)
+    near = ["kind", "of", "but", "least", "at", "very", "no", "nor", "or", "so", "this", "never", "without",
+            "doubt", "the", "bomb", "bus", "stop", "yeah", "right", "ok!", "ok", "OK", ":)", ":-)", "(:", "<3",
+            "!!", "?", "??", "...", "'", "-", "n't", "don't", "isn't", "  ", "\t", "\x1c", "\u00e9", "\U0001f600",
+            "hello", "order", "parcel", "refund", "12345", "Thanks"]
+    words = lexicon + sorted(v.BOOSTER_DICT) + v.NEGATE + near
+    return analyzer, words
+
+
+def _vader_texts(words):
+    from hypothesis import strategies as st
+
+    word = st.one_of(st.sampled_from(words), st.sampled_from(words).map(str.upper),
+                     st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=5))
+    affix = st.sampled_from(["", "", "", "!", "?", ".", ",", "'", '"', "(", ")", "!!!", "?!", ":", "-"])
+    token = st.tuples(affix, word, affix).map("".join)
+    return st.lists(token, max_size=12).map(" ".join)
+
+
+def test_vader_shortcut_answers_as_vader_on_generated_texts():
+    from hypothesis import HealthCheck, given, settings
+
+    analyzer, words = _vader_pieces()
+    fast = sentiment_module.vader_scores(analyzer)
+
+    @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=_vader_texts(words))
+    def check(text):
+        assert fast(text) == analyzer.polarity_scores(text)
+
+    check()
+
+
+def test_vader_shortcut_answers_as_vader_on_real_turns_and_skips_vader_for_neutral_ones():
+    from scoring.intents.corpus import shipped_examples
+
+    analyzer, _ = _vader_pieces()
+    texts = [r.text for family in ("en", "zh") for r in shipped_examples(family)]
+    texts += ["", "   ", "!!!", "ok!", "Order 12345 was sent on 3 May.", "I can see the courier scanned it.",
+              "Not bad at all", "kind of", "but", "no no no", ":)", "hello 😀", "NOT", "Ok?? Ok!!"]
+    path = DATA / "en_amazon_review_snippets.tsv"
+    if path.exists():
+        with path.open(encoding="utf-8") as f:
+            texts += [r["text"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    calls = []
+    real = analyzer.polarity_scores
+    analyzer.polarity_scores = lambda text: calls.append(text) or real(text)
+    fast = sentiment_module.vader_scores(analyzer)
+    assert [fast(t) for t in texts] == [real(t) for t in texts]
+    assert 0 < len(calls) < len(texts)  # the shortcut is taken, and only for some texts
+    assert "Order 12345 was sent on 3 May." not in calls and "Not bad at all" in calls
