@@ -293,7 +293,33 @@ def _cached_matcher(phrases: tuple[str, ...], regexes: tuple[str, ...]) -> Phras
 
 def phrase_matcher(phrases: Iterable[str] = (), regexes: Iterable[str] = ()) -> PhraseMatcher:
     """A compiled matcher for these phrases and regexes, built once per distinct list."""
-    return _cached_matcher(tuple(phrases or ()), tuple(regexes or ()))
+    known = _known(phrases, regexes, 1.0)
+    if known is not None:
+        return known
+    return _remember(phrases, regexes, 1.0, _cached_matcher(tuple(phrases or ()), tuple(regexes or ())))
+
+
+# Matchers by the identity of their phrase and regex tuples: a scorecard's parameters are tuples
+# that live as long as the scorecard, and its checks ask for the same ones in every conversation;
+# the caches above hash the whole tuple (hundreds of phrases) on each call. Only tuples are kept
+# (they cannot change), and each entry holds its tuples, so their ids cannot be reused meanwhile.
+_BY_IDENTITY: dict[tuple[int, int, float], tuple[tuple, tuple, object]] = {}
+_MAX_BY_IDENTITY = 4096
+
+
+def _known(phrases: object, regexes: object, similarity: float):
+    """The matcher remembered for these very tuples, or None."""
+    entry = _BY_IDENTITY.get((id(phrases), id(regexes), similarity))
+    return entry[2] if entry is not None and entry[0] is phrases and entry[1] is regexes else None
+
+
+def _remember(phrases: object, regexes: object, similarity: float, matcher):
+    """`matcher`, remembered for `_known` when the phrases and regexes are tuples."""
+    if type(phrases) is tuple and type(regexes) is tuple:
+        if len(_BY_IDENTITY) >= _MAX_BY_IDENTITY:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[(id(phrases), id(regexes), similarity)] = (phrases, regexes, matcher)
+    return matcher
 
 
 def find_phrase(phrases: Iterable[str], text: str) -> Optional[Match]:
@@ -406,4 +432,9 @@ def tolerant_matcher(phrases: Iterable[str] = (), regexes: Iterable[str] = (), s
     """`phrase_matcher()` when `similarity` is 1 (the fast exact path), else a cached FuzzyMatcher."""
     if similarity >= 1.0:
         return phrase_matcher(phrases, regexes)
-    return _cached_fuzzy(tuple(phrases or ()), tuple(regexes or ()), float(similarity))
+    similarity = float(similarity)
+    known = _known(phrases, regexes, similarity)
+    if known is not None:
+        return known
+    matcher = _cached_fuzzy(tuple(phrases or ()), tuple(regexes or ()), similarity)
+    return _remember(phrases, regexes, similarity, matcher)

@@ -58,9 +58,14 @@ class CheckContext:
 
 def memoised(context: CheckContext, key: Hashable, compute: Callable[[], object]) -> object:
     """`compute()` once per context (so once per conversation and scorecard run), then the kept value."""
-    if key not in context.memo:
-        context.memo[key] = compute()
-    return context.memo[key]
+    memo = context.memo
+    value = memo.get(key, _MISSING)  # one lookup: keys often hold long phrase tuples, hashed each time
+    if value is _MISSING:
+        value = memo[key] = compute()
+    return value
+
+
+_MISSING = object()
 
 
 RunFn = Callable[[Conversation, Mapping[str, object], CheckContext], CheckOutcome]

@@ -173,7 +173,20 @@ def phrases_present(conversation: Conversation, params: Mapping[str, object], co
 
 def _absent_phrases(params: Mapping) -> tuple[tuple[str, ...], Mapping[str, str]]:
     """The check's own phrases plus those of its `groups`, and the group of each group-only phrase."""
-    return _with_groups(tuple(params.get("phrases", ())), tuple(params.get("groups", ())))
+    own, groups = params.get("phrases", ()), params.get("groups", ())
+    # By the identity of the scorecard's tuples first: the lru_cache would hash every phrase each time.
+    entry = _ABSENT.get((id(own), id(groups)))
+    if entry is not None and entry[0] is own and entry[1] is groups:
+        return entry[2]
+    found = _with_groups(tuple(own), tuple(groups))
+    if type(own) is tuple and type(groups) is tuple:
+        if len(_ABSENT) >= 1024:
+            _ABSENT.clear()
+        _ABSENT[(id(own), id(groups))] = (own, groups, found)  # holding the tuples keeps their ids
+    return found
+
+
+_ABSENT: dict[tuple[int, int], tuple[tuple, tuple, tuple]] = {}
 
 
 @lru_cache(maxsize=256)
