@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, TextAreaField
 
-from qa_app.services import course_authoring, course_store
+from qa_app.services import ServiceError, course_authoring, course_files, course_store
 from qa_app.views.navigation import AUTHORS
 from qa_app.views.security import roles_required
 
@@ -130,3 +130,40 @@ def _posted_text(form: CourseForm, code) -> tuple[str, str, str]:
     else:
         name, text = f"{code or 'new-course'}.yaml", form.definition.data or ""
     return text, name, "" if text.strip() else _("%(file)s: the course file is empty.", file=name)
+
+
+class CourseFileForm(FlaskForm):
+    upload = FileField(_l("File"))
+
+
+@bp.route("/files", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def files():
+    """The files stored with the courses; upload one (images, forms, price lists) to use in Markdown."""
+    form = CourseFileForm()
+    if request.method == "POST":
+        if not form.validate_on_submit() or not form.upload.data:
+            flash(_("Choose a file to upload."), "error")
+        else:
+            upload = form.upload.data
+            try:
+                stored = course_files.store(current_user, upload.filename or "", upload.read(),
+                                            replace=request.form.get("replace") == "yes")
+            except ServiceError as exc:
+                flash(_("Not stored: %(error)s", error=str(exc)), "error")
+            else:
+                flash(_("Stored %(name)s. Use it in a module as ![description](%(name)s) or [title](%(name)s).",
+                        name=stored.name), "success")
+        return redirect(url_for("courses.files"))
+    return render_template("courses/files.html", files=course_files.list_files(), form=form)
+
+
+@bp.route("/files/<name>/delete", methods=["POST"])
+@roles_required(*AUTHORS)
+def delete_file(name: str):
+    if not CourseFileForm().validate_on_submit():
+        flash(_("The form expired; please submit it again."), "error")
+    else:
+        course_files.delete(current_user, name)
+        flash(_("Deleted %(name)s.", name=name), "success")
+    return redirect(url_for("courses.files"))

@@ -27,6 +27,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from training.course_files import KINDS, extension
+
 COURSE_FILES = "/training/files/"  # where the instance serves the files stored with its courses
 
 _TAGS = {"h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "s", "code", "pre", "blockquote",
@@ -76,9 +78,21 @@ def image_source(src: str) -> Optional[str]:
     return None
 
 
+def link_target(href: str) -> str:
+    """A link's URL: a plain relative file name with a course-file extension (``returns-form.pdf``)
+    becomes ``COURSE_FILES + name``; anything else is kept for nh3 to check."""
+    name = href.strip().removeprefix("./")
+    if _RELATIVE_FILE.match(name) and "/" not in name and ".." not in unquote(name) and \
+            extension(name) in KINDS:
+        return COURSE_FILES + name
+    return href
+
+
 def _attribute(tag: str, attribute: str, value: str) -> Optional[str]:
     if tag == "img" and attribute == "src":
         return image_source(value)
+    if tag == "a" and attribute == "href":
+        return link_target(value)
     return value
 
 

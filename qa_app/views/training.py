@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from qa_app.forms import AssignForm, CsrfForm, OnboardForm
 from qa_app.services import (NotFound, ServiceError, certificates, course_store, coursework, effectiveness,
-                             exemplars, onboarding, reminders, training)
+                             course_files, exemplars, onboarding, reminders, training)
 from qa_app.settings import settings as instance_settings
 from qa_app.views import quiz_form
-from qa_app.views.navigation import (ASSIGNERS, QUIZ_TAKERS, REMINDERS, REPORT_READERS, TRAINING_READERS,
+from qa_app.views.navigation import (ASSIGNERS, AUTHORS, QUIZ_TAKERS, REMINDERS, REPORT_READERS, TRAINING_READERS,
                                     TRANSCRIPT_READERS)
 from qa_app.views.security import roles_required
 
@@ -111,6 +111,18 @@ def _assign_form():
     form = AssignForm()
     form.course.choices = [(c.code, f"{c.title} ({c.language})") for c in training.list_courses()]
     return form
+
+
+@bp.route("/files/<name>")
+@roles_required(*(set(TRAINING_READERS) | set(AUTHORS)))
+def course_file(name: str):
+    """A file stored with the courses: images shown in place, documents downloaded."""
+    from flask import send_file
+    path = course_files.path_of(name)
+    mimetype, inline = course_files.kind_of(name)
+    response = send_file(path, mimetype=mimetype, as_attachment=not inline, download_name=name, max_age=300)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.route("/certificates/<int:certificate_id>")

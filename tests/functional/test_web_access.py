@@ -40,6 +40,7 @@ PAGES = [
     ("/training/effectiveness", REPORTS),
     ("/coaching/new", set(roles_with("coach"))),
     ("/courses/new", set(roles_with("author_courses"))),
+    ("/courses/files", set(roles_with("author_courses"))),
     ("/courses/{course}/preview", set(roles_with("author_courses"))),
     ("/courses/{course}/edit", set(roles_with("author_courses"))),
     ("/courses/{course}/export", set(roles_with("author_courses"))),
@@ -69,6 +70,7 @@ TESTED_ELSEWHERE = {
     "/disputes/<x>",  # tests/functional/test_web_disputes.py (needs a dispute; each role)
     "/training/<x>/quiz",  # tests/functional/test_web_courses.py (needs an attempt started; agents only)
     "/training/<x>/attempts/<x>",  # tests/functional/test_web_courses.py (needs a submitted attempt)
+    "/training/files/<x>",  # tests/functional/test_web_course_files.py (needs a stored file)
     "/training/certificates/<x>",  # tests/functional/test_web_certificates.py (needs a passed course; each role)
     "/coaching/<x>",  # tests/functional/test_web_coaching.py (needs a session; each role)
 }

@@ -118,3 +118,14 @@ def test_every_shipped_course_module_renders_with_no_raw_markup():
             out = str(render_markdown(module.body_markdown))
             assert "<p>" in out, (course.code, module.title)
             assert "**" not in out and "\n## " not in out and "|---" not in out, (course.code, module.title)
+
+
+@pytest.mark.parametrize(
+    "href, expected",
+    [("returns-form.pdf", "/training/files/returns-form.pdf"), ("./prices.xlsx", "/training/files/prices.xlsx"),
+     ("guide.html", "guide.html"), ("a/b.pdf", "a/b.pdf"), ("https://example.org/x.pdf", "https://example.org/x.pdf"),
+     ("../x.pdf", "../x.pdf")],
+)
+def test_a_link_to_a_course_file_by_name_points_at_the_course_files(href, expected):
+    from qa_app.views.markdown import link_target
+    assert link_target(href) == expected
