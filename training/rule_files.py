@@ -18,7 +18,7 @@ FIELDS = ("id", "name", "kind", "course_code", "due_days", "threshold", "criteri
           "language", "count", "window", "cooldown_days", "active")
 _REQUIRED = ("id", "name", "kind", "course_code", "due_days")
 _DEFAULTS = {"count": 1, "window": 1, "cooldown_days": 0, "active": True}
-SHIPPED_COOLDOWN_DAYS = 7
+SHIPPED_COOLDOWN_DAYS = 0  # why_not's "answered" already keeps an answered evaluation from assigning again
 
 
 def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -> tuple[TrainingRule, ...]:
@@ -29,8 +29,10 @@ def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -
     after-sales (三查三核) when sancha_sanhe fails.
 
     Courses are due in `due_days` (the instance's QADESK_TRAINING_DUE_DAYS); compliance courses,
-    which follow a critical failure, in half that time (at least a day). A course is not assigned
-    again within a week of the last time (SHIPPED_COOLDOWN_DAYS), so one bad day is one course.
+    which follow a critical failure, in half that time (at least a day). No shipped rule has a
+    cooldown (SHIPPED_COOLDOWN_DAYS): an evaluation that the agent's last course of the kind came
+    after never assigns it again, and a new failure after the course is a reason to take it
+    again; an instance sets cooldown_days where it wants a rest between courses.
 
     Single missed greetings or closings assign nothing on their own: one slip is coaching; a
     habit (three in five) is the etiquette course.

@@ -15,8 +15,7 @@ from qa_app.services import scorecards
 from tests.conftest import PASSWORD
 from tests.pages import text_of, token
 
-LOW_80 = ("threshold: 70\n  language: en\n  cooldown_days: 7\n- id: compliance-en",
-          "threshold: 80\n  language: en\n  cooldown_days: 7\n- id: compliance-en")
+LOW_80 = ("threshold: 70\n  language: en\n- id: compliance-en", "threshold: 80\n  language: en\n- id: compliance-en")
 
 
 def textarea(page: str) -> str:

@@ -39,7 +39,7 @@ def test_default_rules_assign_the_expected_courses(evaluation, expected):
 def test_a_low_score_reason_is_one_readable_sentence():
     [decision] = decide(facts(score=55.0), default_rules())
     assert decision == AssignmentDecision("qa-basics-en", "score 55.0 below 70 on conversation chat-000123", 14,
-                                          "basics-en", cooldown_days=7)
+                                          "basics-en")
 
 
 @pytest.mark.parametrize(
