@@ -23,10 +23,9 @@ SHIPPED_COOLDOWN_DAYS = 0  # why_not's "answered" already keeps an answered eval
 
 def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -> tuple[TrainingRule, ...]:
     """The shipped rule set, per language: basics below 70, compliance on any critical failure
-    or forbidden phrase, empathy when the empathy criterion fails or when CSAT is below 4 (not
-    satisfied) in 3 of the agent's last 5 evaluations, etiquette when the greeting or the closing
-    is missed in 3 of the last 5, complaint handling when escalation fails in 2 of the last 5, and
-    after-sales (三查三核) when sancha_sanhe fails.
+    or forbidden phrase, empathy when the empathy criterion fails, and after-sales (三查三核) when
+    sancha_sanhe fails. Windowed rules (CSAT, habits of missed greetings) are the instance's to add:
+    see docs/courses.md for examples.
 
     Courses are due in `due_days` (the instance's QADESK_TRAINING_DUE_DAYS); compliance courses,
     which follow a critical failure, in half that time (at least a day). No shipped rule has a
@@ -34,8 +33,7 @@ def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -
     after never assigns it again, and a new failure after the course is a reason to take it
     again; an instance sets cooldown_days where it wants a rest between courses.
 
-    Single missed greetings or closings assign nothing on their own: one slip is coaching; a
-    habit (three in five) is the etiquette course.
+    Single missed greetings or closings assign nothing on their own: one slip is coaching.
     """
     rules: list[TrainingRule] = []
     days, urgent, rest = due_days, max(1, due_days // 2), SHIPPED_COOLDOWN_DAYS
@@ -49,18 +47,6 @@ def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -
                          criterion_id="forbidden_phrases", language=lang, cooldown_days=rest),
             TrainingRule(f"empathy-{lang}", "Empathy missing", "criterion_failed", f"empathy-{lang}", days,
                          criterion_id="empathy", language=lang, cooldown_days=rest),
-            TrainingRule(f"csat-{lang}", "Customers not satisfied (CSAT below 4 in 3 of the last 5)", "csat_below",
-                         f"empathy-{lang}", days, threshold=4.0, count=3, window=5, language=lang,
-                         cooldown_days=rest),
-            TrainingRule(f"greeting-{lang}", "Greeting missed in 3 of the last 5", "criterion_failed",
-                         f"etiquette-{lang}", days, criterion_id="greeting", count=3, window=5, language=lang,
-                         cooldown_days=rest),
-            TrainingRule(f"closing-{lang}", "Closing missed in 3 of the last 5", "criterion_failed",
-                         f"etiquette-{lang}", days, criterion_id="closing", count=3, window=5, language=lang,
-                         cooldown_days=rest),
-            TrainingRule(f"complaints-{lang}", "Escalation mishandled in 2 of the last 5", "criterion_failed",
-                         f"complaints-{lang}", days, criterion_id="escalation", count=2, window=5, language=lang,
-                         cooldown_days=rest),
             TrainingRule(f"aftersales-{lang}", "Order, logistics and problem not verified", "criterion_failed",
                          f"aftersales-{lang}", days, criterion_id="sancha_sanhe", language=lang, cooldown_days=rest),
         ]

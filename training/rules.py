@@ -220,18 +220,17 @@ def _fires(rule: TrainingRule, facts: EvaluationFacts,
            recent: Sequence[EvaluationFacts]) -> Optional[tuple[str, tuple[int, ...]]]:
     """(reason, evaluation ids the condition held on) when `rule` fires for `facts`, else None.
 
-    A rule with a window of one fires on any evaluation it holds on. A windowed rule looks at
-    the agent's newest `window` final evaluations (`recent`, newest first): `facts` must be one
-    of them and hold, and the condition must hold on at least `count` of them. An evaluation
-    older than those (a late backfill) does not trigger it.
+    A rule with a window of one fires on any evaluation it holds on. A windowed rule counts
+    `facts` and the `window - 1` final evaluations before it in `recent` (the agent's newest ones,
+    newest first); an evaluation that is not in `recent` counts alone.
     """
     if not holds(rule, facts):
         return None
     if rule.window == 1:
         return _condition(rule, facts), _ids([facts])
-    newest = list(recent[:rule.window]) or [facts]
-    if facts.conversation_id not in {f.conversation_id for f in newest}:
-        return None
+    ids = [f.conversation_id for f in recent]
+    start = ids.index(facts.conversation_id) if facts.conversation_id in ids else None
+    newest = list(recent[start:start + rule.window]) if start is not None else [facts]
     held = [f for f in newest if holds(rule, f)]
     if len(held) < rule.count:
         return None

@@ -38,7 +38,9 @@ def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None)
     finals = rule_facts.finals_of(ids, active)
     agents = {f.agent_id for f in finals}
     window = rules.longest_window(active)
-    newest = rule_facts.newest_by_agent(agents, window, active) if window > 1 else {}
+    # Enough of each agent's newest evaluations for every one of the batch's to find its window.
+    per_agent = max(Counter(f.agent_id for f in finals).values(), default=1)
+    newest = rule_facts.newest_by_agent(agents, window - 1 + per_agent, active) if window > 1 else {}
     courses, last = _courses_by_code(), rule_facts.last_had(agents)
     open_now, created = _OpenAssignments(finals), []
     for final in finals:
@@ -171,10 +173,11 @@ def dry_run(proposed: Sequence[rules.TrainingRule], now: Optional[datetime] = No
     now = clock.or_now(now)
     in_force = training_rules.current_rules()
     both = [r for r in (*proposed, *in_force) if r.active]
-    newest = rule_facts.newest_by_agent(None, rules.longest_window(both), both)
+    window = rules.longest_window(both)
+    newest = rule_facts.newest_by_agent(None, 2 * window - 1, both)  # the newest `window`, and their windows
     context = _Context(_courses_by_code(), rule_facts.last_had(None), _open_pairs())
-    mine, fired, skipped = _would_assign(proposed, newest, context, now)
-    theirs, _f, _s = _would_assign(in_force, newest, context, now)
+    mine, fired, skipped = _would_assign(proposed, newest, window, context, now)
+    theirs, _f, _s = _would_assign(in_force, newest, window, context, now)
     pairs, before = {(w.agent, w.course_code) for w in mine}, {(w.agent, w.course_code) for w in theirs}
     return DryRun(len(newest), tuple(mine), tuple(sorted(pairs - before)), tuple(sorted(before - pairs)),
                   dict(fired), dict(skipped))
@@ -192,15 +195,16 @@ def _open_pairs() -> set[tuple[int, int]]:
         db.select(Assignment.agent_id, Assignment.course_id).where(Assignment.status.in_(OPEN)))}
 
 
-def _would_assign(rule_set: Sequence[rules.TrainingRule], newest: dict, context: _Context, now: datetime):
-    """The first admissible decision per (agent, course) over each agent's newest evaluations."""
+def _would_assign(rule_set: Sequence[rules.TrainingRule], newest: dict, window: int, context: _Context,
+                  now: datetime):
+    """The first admissible decision per (agent, course) over each agent's `window` newest evaluations."""
     active = [r for r in rule_set if r.active]
     found: dict[tuple[str, str], WouldAssign] = {}
     fired: dict[str, set] = defaultdict(set)
     skipped: Counter = Counter()
     for agent_id, finals in sorted(newest.items()):
         recent = [f.facts for f in finals]
-        for final in finals:
+        for final in finals[:window]:
             for d in rules.decide(final.facts, active, recent=recent):
                 fired[d.rule_id].add(agent_id)
                 course = context.courses.get(d.course_code)

@@ -60,7 +60,7 @@ def assignments(agent) -> list[Assignment]:
 def test_a_new_instance_has_the_shipped_rules_as_version_one(app):
     row = training_rules.current()
     assert row.version == 1 and row.note == "shipped rules"
-    assert {r.id for r in training_rules.current_rules()} >= {"basics-en", "csat-zh", "aftersales-zh"}
+    assert {r.id for r in training_rules.current_rules()} >= {"basics-en", "empathy-zh", "aftersales-zh"}
 
 
 def test_saving_stores_the_next_version_in_force_and_audits_before_and_after(app):
@@ -71,7 +71,7 @@ def test_saving_stores_the_next_version_in_force_and_audits_before_and_after(app
     entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.entity == "training_rules")
                               .order_by(AuditEntry.id.desc()).limit(1))
     assert entry.entity_id == 2 and entry.before["version"] == 1 and entry.after["rules"][0]["id"] == "csat"
-    assert len(training_rules.get_version(1).rules) == 18  # the old version is kept unchanged
+    assert len(training_rules.get_version(1).rules) == 10  # the old version is kept unchanged
 
 
 def test_saving_the_same_rules_again_stores_nothing(app):
@@ -135,7 +135,7 @@ def test_the_cooldown_and_an_answered_evaluation_keep_a_completed_course_from_co
 def test_the_nightly_run_applies_a_changed_rule_to_the_newest_evaluations_once(app, agent):
     for n in range(1, 3):
         final(agent, n, csat=2)
-    assert rule_runs.apply_rules_nightly(NOW)["assigned"] == 0  # the shipped CSAT rule needs 3 of 5
+    assert rule_runs.apply_rules_nightly(NOW)["assigned"] == 0  # no shipped rule reads CSAT
     training_rules.save(CSAT_RULE, actor=None)
     preview = rule_runs.dry_run(training_rules.current_rules(), NOW)
     result = rule_runs.apply_rules_nightly(NOW)

@@ -209,6 +209,5 @@ def test_parse_rules_keeps_the_order_of_the_list():
 
 def test_the_shipped_rules_take_the_instances_due_period_and_compliance_gets_half():
     due = {r.id: r.due_days for r in default_rules(("en",), due_days=21)}
-    assert due == {"basics-en": 21, "compliance-en": 10, "forbidden-en": 10, "empathy-en": 21, "csat-en": 21,
-                   "greeting-en": 21, "closing-en": 21, "complaints-en": 21, "aftersales-en": 21}
+    assert due == {"basics-en": 21, "compliance-en": 10, "forbidden-en": 10, "empathy-en": 21, "aftersales-en": 21}
     assert {r.due_days for r in default_rules(("zh",), due_days=1)} == {1}
