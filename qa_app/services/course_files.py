@@ -34,9 +34,13 @@ def folder() -> Path:
     return path
 
 
+def _stored(path: Path) -> StoredFile:
+    stat = path.stat()
+    return StoredFile(path.name, stat.st_size, datetime.fromtimestamp(stat.st_mtime, timezone.utc))
+
+
 def list_files() -> list[StoredFile]:
-    return [StoredFile(p.name, p.stat().st_size, datetime.fromtimestamp(p.stat().st_mtime, timezone.utc))
-            for p in sorted(folder().iterdir()) if p.is_file() and rules.name_problem(p.name) is None]
+    return [_stored(p) for p in sorted(folder().iterdir()) if p.is_file() and rules.name_problem(p.name) is None]
 
 
 def store(actor: Optional[User], name: str, data: bytes, replace: bool = False) -> StoredFile:
@@ -57,7 +61,7 @@ def store(actor: Optional[User], name: str, data: bytes, replace: bool = False) 
         audit.record(actor, "store", "course_file", None, before={"name": name, "sha256": before} if before else None,
                      after={"name": name, "sha256": sha, "bytes": len(data)})
         db.session.commit()
-    return next(f for f in list_files() if f.name == name)
+    return _stored(path)
 
 
 def path_of(name: str) -> Path:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
 
+from sqlalchemy.orm import contains_eager
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Course, Onboarding, User
@@ -57,7 +59,8 @@ def start(actor: User, agent_login: str, path_code: str, now: Optional[datetime]
     if db.session.scalar(db.select(Onboarding.id).where(Onboarding.agent_id == agent.id,
                                                        Onboarding.path_code == path.code)):
         raise ServiceError(f"{agent_login} is already on the onboarding path {path.code}")
-    missing = [c for c in path.courses if c not in set(db.session.scalars(db.select(Course.code)))]
+    known = set(db.session.scalars(db.select(Course.code).where(Course.code.in_(path.courses))))
+    missing = [c for c in path.courses if c not in known]
     if missing:
         raise ServiceError(f"the path {path.code} names courses this instance lacks: {', '.join(missing)}")
     enrolment = Onboarding(agent_id=agent.id, path_code=path.code, title=path.title, courses=list(path.courses),
@@ -100,8 +103,17 @@ def advance(a: Assignment, now: datetime) -> Optional[Assignment]:
 
 
 def _passed(enrolment: Onboarding) -> set[str]:
-    return set(db.session.scalars(db.select(Course.code).join(Assignment, Assignment.course_id == Course.id).where(
-        Assignment.onboarding_id == enrolment.id, Assignment.status == "completed")))
+    return _passed_by_enrolment([enrolment.id]).get(enrolment.id, set())
+
+
+def _passed_by_enrolment(ids: list[int]) -> dict[int, set[str]]:
+    """The course codes each enrolment's completed assignments passed, in one query."""
+    passed: dict[int, set[str]] = {}
+    for enrolment_id, code in db.session.execute(
+            db.select(Assignment.onboarding_id, Course.code).join(Course, Assignment.course_id == Course.id)
+            .where(Assignment.onboarding_id.in_(ids), Assignment.status == "completed")):
+        passed.setdefault(enrolment_id, set()).add(code)
+    return passed
 
 
 def progress_of(user: User, agent_login: Optional[str] = None) -> list[Progress]:
@@ -109,6 +121,10 @@ def progress_of(user: User, agent_login: Optional[str] = None) -> list[Progress]
     query = training.visible_to(db.select(Onboarding).join(User, Onboarding.agent_id == User.id), user)
     if agent_login:
         query = query.where(User.login == agent_login)
-    rows = list(db.session.scalars(query.order_by(Onboarding.completed_at.is_not(None), Onboarding.started_at)))
+    rows = list(db.session.scalars(query.order_by(Onboarding.completed_at.is_not(None), Onboarding.started_at)
+                                   .options(contains_eager(Onboarding.agent))))
+    if not rows:
+        return []
     titles = dict(db.session.execute(db.select(Course.code, Course.title)).all())
-    return [Progress(r, paths.steps(tuple(r.courses), _passed(r)), titles) for r in rows]
+    passed = _passed_by_enrolment([r.id for r in rows])
+    return [Progress(r, paths.steps(tuple(r.courses), passed.get(r.id, set())), titles) for r in rows]

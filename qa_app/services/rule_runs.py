@@ -32,9 +32,9 @@ def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None)
     """
     now = clock.or_now(now)
     ids = list(conversation_ids)
-    active = [r for r in training_rules.current_rules() if r.active]
     if not ids:
         return []
+    active = [r for r in training_rules.current_rules() if r.active]
     finals = rule_facts.finals_of(ids, active)
     agents = {f.agent_id for f in finals}
     window = rules.longest_window(active)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional
 
+from sqlalchemy.orm import contains_eager, joinedload
+
 from qa_app.permissions import can
 from qa_app import clock
 from qa_app.extensions import db
@@ -47,7 +49,9 @@ def visible_assignments(user: User, agent_login: Optional[str] = None,
         query = query.where(User.login == agent_login)
     if status:
         query = query.where(Assignment.status == status)
-    return list(db.session.scalars(query.order_by(Assignment.due_at, Assignment.id)))
+    # The overview shows each row's agent, team and course: loaded with the rows, not one by one.
+    return list(db.session.scalars(query.order_by(Assignment.due_at, Assignment.id).options(
+        contains_eager(Assignment.agent).joinedload(User.team), joinedload(Assignment.course))))
 
 
 def visible_to(query, user: User):

@@ -1,7 +1,7 @@
 """Training: an agent's own assignments or everyone's (overview), the course's modules, its quiz and past attempts."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user
 
@@ -117,7 +117,6 @@ def _assign_form():
 @roles_required(*(set(TRAINING_READERS) | set(AUTHORS)))
 def course_file(name: str):
     """A file stored with the courses: images shown in place, documents downloaded."""
-    from flask import send_file
     path = course_files.path_of(name)
     mimetype, inline = course_files.kind_of(name)
     response = send_file(path, mimetype=mimetype, as_attachment=not inline, download_name=name, max_age=300)
