@@ -18,14 +18,17 @@ FIELDS = ("id", "name", "kind", "course_code", "due_days", "threshold", "criteri
           "language", "count", "window", "cooldown_days", "active")
 _REQUIRED = ("id", "name", "kind", "course_code", "due_days")
 _DEFAULTS = {"count": 1, "window": 1, "cooldown_days": 0, "active": True}
+HABIT = (3, 5)  # a shipped habit rule fires when a criterion failed in 3 of the agent's last 5 evaluations
 SHIPPED_COOLDOWN_DAYS = 0  # why_not's "answered" already keeps an answered evaluation from assigning again
 
 
 def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -> tuple[TrainingRule, ...]:
     """The shipped rule set, per language: basics below 70, compliance on any critical failure
-    or forbidden phrase, empathy when the empathy criterion fails, and after-sales (三查三核) when
-    sancha_sanhe fails. Windowed rules (CSAT, habits of missed greetings) are the instance's to add:
-    see docs/courses.md for examples.
+    or forbidden phrase, empathy when the empathy criterion fails, after-sales (三查三核) when
+    sancha_sanhe fails, complaint handling when a customer asking for a manager or to complain
+    was not offered escalation, and etiquette when greetings or closings are a habit (missed in
+    3 of the agent's last 5 final evaluations). CSAT rules are the instance's to add: see
+    docs/courses.md for examples.
 
     Courses are due in `due_days` (the instance's QADESK_TRAINING_DUE_DAYS); compliance courses,
     which follow a critical failure, in half that time (at least a day). No shipped rule has a
@@ -33,7 +36,7 @@ def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -
     after never assigns it again, and a new failure after the course is a reason to take it
     again; an instance sets cooldown_days where it wants a rest between courses.
 
-    Single missed greetings or closings assign nothing on their own: one slip is coaching.
+    A single missed greeting or closing assigns nothing on its own: one slip is coaching.
     """
     rules: list[TrainingRule] = []
     days, urgent, rest = due_days, max(1, due_days // 2), SHIPPED_COOLDOWN_DAYS
@@ -49,7 +52,13 @@ def default_rules(languages: Sequence[str] = ("en", "zh"), due_days: int = 14) -
                          criterion_id="empathy", language=lang, cooldown_days=rest),
             TrainingRule(f"aftersales-{lang}", "Order, logistics and problem not verified", "criterion_failed",
                          f"aftersales-{lang}", days, criterion_id="sancha_sanhe", language=lang, cooldown_days=rest),
+            TrainingRule(f"complaints-{lang}", "Escalation not offered", "criterion_failed", f"complaints-{lang}",
+                         days, criterion_id="escalation", language=lang, cooldown_days=rest),
         ]
+        rules += [TrainingRule(f"{criterion}-{lang}", f"{title} missed in {HABIT[0]} of the last {HABIT[1]}",
+                               "criterion_failed", f"etiquette-{lang}", days, criterion_id=criterion, count=HABIT[0],
+                               window=HABIT[1], language=lang, cooldown_days=rest)
+                  for criterion, title in (("greeting", "Greeting"), ("closing", "Closing"))]
     return tuple(rules)
 
 

@@ -81,6 +81,30 @@ def newest_by_agent(agent_ids: Optional[Iterable[int]], depth: int,
     return dict(out)
 
 
+def windows_of(conversation_ids: Iterable[int], window: int,
+               active: Sequence[rules.TrainingRule]) -> dict[int, list[Final]]:
+    """For each of these conversations, its final evaluation and the `window - 1` before it
+    (by when the conversations happened), grouped by agent, newest first, in one query.
+
+    Each conversation's window is complete however much newer work its agent has, so a windowed
+    rule decides the same whether the conversation is scored alone or in a batch with others.
+    """
+    ids = list(conversation_ids)
+    if not ids:
+        return {}
+    agents = db.select(Conversation.agent_id).where(Conversation.id.in_(ids)).distinct()
+    rank = db.func.row_number().over(partition_by=Conversation.agent_id, order_by=_order_key()).label("rank")
+    ranked = _query(active).add_columns(rank).where(Conversation.agent_id.in_(agents)).cte("ranked")
+    starts = db.select(ranked.c.agent_id, ranked.c.rank).where(ranked.c.id.in_(ids)).cte("starts")
+    in_a_window = db.select(1).where(starts.c.agent_id == ranked.c.agent_id, ranked.c.rank >= starts.c.rank,
+                                     ranked.c.rank < starts.c.rank + window).exists()
+    rows = list(db.session.execute(db.select(ranked).where(in_a_window).order_by(ranked.c.agent_id, ranked.c.rank)))
+    out: dict[int, list[Final]] = defaultdict(list)
+    for final in _finals(rows):
+        out[final.agent_id].append(final)
+    return dict(out)
+
+
 def _finals(rows: list) -> list[Final]:
     failed = _failed_criteria([row.evaluation_id for row in rows])
     return [Final(_facts(row, failed.get(row.evaluation_id, ())), row.agent_id, row.evaluated_at) for row in rows]

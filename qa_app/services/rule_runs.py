@@ -38,9 +38,7 @@ def apply_rules(conversation_ids: Iterable[int], now: Optional[datetime] = None)
     finals = rule_facts.finals_of(ids, active)
     agents = {f.agent_id for f in finals}
     window = rules.longest_window(active)
-    # Enough of each agent's newest evaluations for every one of the batch's to find its window.
-    per_agent = max(Counter(f.agent_id for f in finals).values(), default=1)
-    newest = rule_facts.newest_by_agent(agents, window - 1 + per_agent, active) if window > 1 else {}
+    newest = rule_facts.windows_of(ids, window, active) if window > 1 else {}
     courses, last = _courses_by_code(), rule_facts.last_had(agents)
     open_now, created = _OpenAssignments(finals), []
     for final in finals:

@@ -14,7 +14,8 @@ import time_machine
 
 from qa_app.extensions import db
 from qa_app.models import Assignment, AuditEntry, Conversation, CriterionScore, Evaluation, Turn
-from qa_app.services import conversations, evaluations, ingest, review, rule_runs, scorecards, scoring, training
+from qa_app.services import (conversations, evaluations, ingest, review, rule_runs, scorecards, scoring,
+                             training, training_rules)
 from scoring.engine import evaluate, select_scorecard
 from scoring.mood import customer_mood
 from tests.fakes import FakeSentiment
@@ -90,9 +91,27 @@ def human_review_of_first() -> None:
                                            for c in base.criteria}, based_on_id=base.id)
 
 
-def scenario(score) -> dict:
+def windowed_rules() -> str:
+    """The shipped rules plus tighter windowed ones (habits over the last few evaluations)."""
+    from training import rule_files
+    from training.rules import TrainingRule
+    extra = []
+    for lang in ("en", "zh"):
+        extra += [TrainingRule(f"greeting-often-{lang}", "Greeting missed in 2 of the last 3", "criterion_failed",
+                               f"etiquette-{lang}", 14, criterion_id="greeting", count=2, window=3, language=lang),
+                  TrainingRule(f"csat-{lang}", "CSAT below 4 in 2 of the last 4", "csat_below",
+                               f"empathy-{lang}", 14, threshold=4.0, count=2, window=4, language=lang),
+                  TrainingRule(f"resolution-{lang}", "No resolution in 2 of the last 2", "criterion_failed",
+                               f"complaints-{lang}", 7, criterion_id="resolution", count=2, window=2,
+                               language=lang)]
+    return rule_files.rules_yaml(rule_files.default_rules() + tuple(extra))
+
+
+def scenario(score, rules_text: str | None = None) -> dict:
     """Score new conversations, review one, add more, rescore everything: the rows at the end."""
     with time_machine.travel(NOW, tick=False):
+        if rules_text is not None:
+            training_rules.save(rules_text, actor=None, source="windowed.yaml")
         ingest_demo(40)
         score(rescore_all=False, now=NOW)
         human_review_of_first()
@@ -103,19 +122,25 @@ def scenario(score) -> dict:
     return snapshot()
 
 
+@pytest.mark.parametrize("rules", ["shipped", "windowed"])
 def test_batched_scoring_writes_the_same_rows_as_scoring_one_conversation_at_a_time(app, template_instance,
-                                                                                     tmp_path):
+                                                                                     tmp_path, rules):
     sentiment = FakeSentiment()
+    text = windowed_rules() if rules == "windowed" else None
     batched = scenario(lambda rescore_all, now: scoring.score_pending(
-        rescore_all=rescore_all, sentiment=sentiment, now=now, batch_size=7, commit_batches=True))
+        rescore_all=rescore_all, sentiment=sentiment, now=now, batch_size=7, commit_batches=True), text)
     from qa_app import create_app
     other = tmp_path / "reference-instance"
     shutil.copytree(template_instance, other)
     reference_app = create_app({"TESTING": True}, instance_path=str(other))
     with reference_app.app_context():
-        reference = scenario(lambda rescore_all, now: score_one_by_one(sentiment, rescore_all, now))
+        reference = scenario(lambda rescore_all, now: score_one_by_one(sentiment, rescore_all, now), text)
         db.session.remove()
         db.engine.dispose()
+    if rules == "windowed":  # the windowed rules did assign, so the comparison covers them
+        windowed = [a for a in batched["assignments"] if any(
+            str(v).startswith(("greeting-often-", "csat-", "resolution-")) for v in a)]
+        assert windowed, "no windowed rule fired: the comparison would not cover them"
     assert len(batched["evaluations"]) == 40 + 1 + 20 + 60  # first scores, a review, new ones, rescores
     assert any(a[2] == "rescore" for a in batched["audit"]) and batched["assignments"]
     for table in batched:

@@ -30,6 +30,8 @@ def courses(decisions):
         (facts(score=80.0, failed=("sancha_sanhe",), language="zh"), ["aftersales-zh"]),
         (facts(score=80.0, failed=("greeting", "closing")), []),
         (facts(score=80.0, failed=("customer_sentiment_end",)), []),
+        (facts(score=75.0, failed=("escalation",)), ["complaints-en"]),
+        (facts(score=75.0, failed=("escalation",), language="zh"), ["complaints-zh"]),
     ],
 )
 def test_default_rules_assign_the_expected_courses(evaluation, expected):
@@ -209,5 +211,33 @@ def test_parse_rules_keeps_the_order_of_the_list():
 
 def test_the_shipped_rules_take_the_instances_due_period_and_compliance_gets_half():
     due = {r.id: r.due_days for r in default_rules(("en",), due_days=21)}
-    assert due == {"basics-en": 21, "compliance-en": 10, "forbidden-en": 10, "empathy-en": 21, "aftersales-en": 21}
+    assert due == {"basics-en": 21, "compliance-en": 10, "forbidden-en": 10, "empathy-en": 21, "aftersales-en": 21,
+                   "complaints-en": 21, "greeting-en": 21, "closing-en": 21}
     assert {r.due_days for r in default_rules(("zh",), due_days=1)} == {1}
+
+
+def _history(missed: str, pattern: str, language: str = "en") -> list[EvaluationFacts]:
+    """The agent's evaluations newest first; 'x' in `pattern` = `missed` failed on that one."""
+    return [EvaluationFacts(100 - i, "alex", language, 85.0, False, (missed,) if c == "x" else (),
+                            f"chat-{100 - i}", evaluation_id=500 - i) for i, c in enumerate(pattern)]
+
+
+@pytest.mark.parametrize("missed", ["greeting", "closing"])
+@pytest.mark.parametrize("pattern, assigned", [
+    ("x....", False),   # one slip is for coaching
+    ("x.x..", False),   # 2 of the last 5
+    ("x.x.x", True),    # 3 of the last 5
+    ("xx..x", True),
+    ("x...xx", False),  # the third is outside the last 5
+])
+def test_the_shipped_etiquette_rule_fires_on_a_habit_of_missed_greetings_or_closings(missed, pattern, assigned):
+    history = _history(missed, pattern)
+    decisions = decide(history[0], default_rules(), recent=history)
+    assert ("etiquette-en" in courses(decisions)) is assigned
+
+
+def test_an_etiquette_assignment_names_the_evaluations_it_counted():
+    history = _history("greeting", "xx.x.", language="zh")
+    [decision] = decide(history[0], default_rules(), recent=history)
+    assert decision.course_code == "etiquette-zh" and decision.evaluation_ids == (500, 499, 497)
+    assert decision.reason.endswith("3 of the last 5 evaluations (chat-100, chat-99, chat-97)")
