@@ -128,7 +128,14 @@ def tick(app: Flask, holder: str) -> bool:
         run_due()
         run_stale_transcriptions()
         deliver_notifications()
+        seal_audit()
         return True
+
+
+def seal_audit() -> int:
+    """Chain the audit entries written since the last beat (services.audit.seal)."""
+    from qa_app.services import audit
+    return audit.seal()
 
 
 def deliver_notifications() -> dict:
