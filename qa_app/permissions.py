@@ -35,6 +35,9 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "resolve_assigned_disputes": RESOLVER_ROLES,             # when the dispute is assigned to them
     "resolve_any_dispute": ("lead", "admin"),                # any dispute they can see
     "read_dispute_stats": ("lead", "admin"),
+    "import_surveys": ("admin", "reviewer", "hr"),           # CSAT/NPS survey files (upload page, CLI is the shell's)
+    "read_surveys": ROLES,                                   # the survey list, scoped like conversations
+    "sees_all_surveys": ("admin", "hr"),                     # HR reads ratings and comments, never transcripts
     "read_audit": ("admin", "lead"),
     "administer": ("admin",),                                # users, scorecards, rules, jobs
     "sees_covered_teams": ("reviewer", "lead"),              # visibility limited to covered teams

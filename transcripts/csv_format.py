@@ -95,7 +95,7 @@ def parse_csv_located(stream: TextIO, source: str, *, agent: Optional[str] = Non
     reader = _reader(stream, source, delimiter)
     layout = _layout(reader, source, columns, names, time_format)
     groups = _contiguous_groups if contiguous else _all_groups
-    for slot in groups(_rows(reader, source), layout):
+    for slot in groups(csv_rows(reader, source), layout):
         if isinstance(slot, RecordError):
             yield slot.source, slot
         else:
@@ -109,7 +109,7 @@ def _reader(stream: TextIO, source: str, delimiter: object):
     return csv.reader(stream, delimiter=delimiter)
 
 
-def _rows(reader, source: str) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(reader, source: str) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, cells) for each non-blank row after the header."""
     while True:
         line = reader.line_num + 1
@@ -126,7 +126,7 @@ def _rows(reader, source: str) -> Iterator[tuple[int, list[str]]]:
 def _layout(reader, source: str, columns: Optional[Mapping], names: Mapping[str, str],
             time_format: Optional[str]) -> _Layout:
     wanted = column_names(columns, source)
-    header = next(_rows(reader, source), None)
+    header = next(csv_rows(reader, source), None)
     if header is None:
         raise ParseError(source, "the file is empty; expected a header row naming the columns "
                                  + ", ".join(REQUIRED_COLUMNS))

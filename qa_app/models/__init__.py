@@ -7,6 +7,7 @@ from qa_app.models.conversations import Conversation, Turn
 from qa_app.models.evaluations import CriterionScore, Evaluation, ScorecardVersion
 from qa_app.models.jobs import Job, SchedulerLease
 from qa_app.models.notifications import Notification
+from qa_app.models.surveys import Survey
 from qa_app.models.tokens import ApiToken
 from qa_app.models.training import (Assignment, Certificate, Course, CourseModule, Exemplar, ModuleRead, Onboarding,
                                     QuizAttempt, TrainingRuleSet)
@@ -16,6 +17,6 @@ __all__ = [
     "CalibrationAnswer", "CalibrationItem", "CalibrationSession", "Dispute", "ReviewPick", "calibration_rater",
     "ApiToken", "CoachingAction", "CoachingLink", "CoachingSession",
     "AuditEntry", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",
-    "Job", "SchedulerLease", "Notification", "Assignment", "Certificate", "Course", "CourseModule", "ModuleRead", "QuizAttempt", "TrainingRuleSet", "Onboarding", "Exemplar",
+    "Job", "SchedulerLease", "Notification", "Survey", "Assignment", "Certificate", "Course", "CourseModule", "ModuleRead", "QuizAttempt", "TrainingRuleSet", "Onboarding", "Exemplar",
     "ROLES", "Team", "User", "team_coverage",
 ]
