@@ -5,7 +5,7 @@ from typing import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, MultipleFileField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, FileField, HiddenField, IntegerField, MultipleFileField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional as Blank
 
 from qa_app.models import ROLES
@@ -37,6 +37,17 @@ class UploadForm(FlaskForm):
     def chosen_files(self) -> list:
         """The uploaded files that have a name (browsers send one empty part when none is chosen)."""
         return [f for f in (self.files.data or []) if getattr(f, "filename", "")]
+
+
+class SurveyUploadForm(FlaskForm):
+    """One survey CSV (docs/surveys.md): CSAT and NPS answers to match to conversations."""
+
+    file = FileField(_l("Survey file (.csv, UTF-8)"))
+
+    def chosen_file(self):
+        """The uploaded file, or None when none was chosen."""
+        data = self.file.data
+        return data if getattr(data, "filename", "") else None
 
 
 class UserForm(FlaskForm):

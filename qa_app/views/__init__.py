@@ -9,6 +9,7 @@ BLUEPRINTS = (
     "qa_app.views.review",
     "qa_app.views.calibration",
     "qa_app.views.disputes",
+    "qa_app.views.surveys",
     "qa_app.views.training",
     "qa_app.views.courses",
     "qa_app.views.coaching",

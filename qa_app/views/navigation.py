@@ -30,6 +30,7 @@ _LINKS = (
     ("conversations.index", _l("Conversations"), _l("My conversations"), ("conversations.detail",)),
     ("disputes.index", _l("Disputes"), None, ("disputes.detail", "disputes.stats")),
     ("conversations.upload", _l("Upload"), None, ()),
+    ("surveys.index", _l("Surveys"), _l("My surveys"), ("surveys.upload",)),
     ("training.index", _l("Training overview"), _l("My training"), ("training.course", "training.quiz", "training.attempt")),
     ("coaching.index", _l("Coaching"), _l("My coaching"), ("coaching.detail", "coaching.new")),
     ("courses.index", _l("Courses"), None, ("courses.preview", "courses.edit", "courses.new")),

@@ -60,6 +60,8 @@ PAGES = [
     ("/disputes/", READERS),
     ("/disputes/stats", set(roles_with("read_dispute_stats"))),
     ("/notifications/", EVERYONE),
+    ("/surveys/", set(roles_with("read_surveys"))),
+    ("/surveys/import", set(roles_with("import_surveys"))),
 ]
 
 
@@ -187,10 +189,10 @@ def test_hr_sees_no_transcript_and_no_conversation_link(client, auth, seeded):
 
 
 @pytest.mark.parametrize("role, links, absent", [
-    ("agent", ["My conversations", "My training"], ["Review queue", "Users", "Appraisal report"]),
+    ("agent", ["My conversations", "My training", "My surveys"], ["Review queue", "Users", "Appraisal report"]),
     ("reviewer", ["Review queue", "Conversations", "Training overview"], ["Users", "Appraisal report"]),
     ("lead", ["Review queue", "Conversations", "Training overview", "Appraisal report"], ["Users"]),
-    ("hr", ["Appraisal report", "Training overview"], ["Review queue", "Conversations", "Users"]),
+    ("hr", ["Appraisal report", "Training overview", "Surveys"], ["Review queue", "Conversations", "Users"]),
     ("admin", ["Review queue", "Conversations", "Upload", "Training overview", "Appraisal report", "Users",
                "Scorecards", "Rules", "Jobs", "Audit log"], ["My training"]),
 ])
