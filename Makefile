@@ -42,7 +42,7 @@ test-unit: install
 	$(PY) -m pytest -q tests/unit
 
 bench: install
-	for b in scoring calibration pii transcribe sentiment_eval ingest; do $(PY) bench/$$b.py || exit 1; done
+	for b in scoring calibration pii transcribe sentiment_eval ingest surveys; do $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -9,8 +9,8 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
 from qa_app.services import (ServiceError, certificates, coaching, coaching_reminders, conversations, course_store,
-                             coursework, exemplars, ingest, jobs, onboarding, reminders, review, scoring, training,
-                             users)
+                             coursework, exemplars, ingest, jobs, onboarding, reminders, review, scoring, surveys,
+                             training, users)
 from training.coaching import ActionDraft, SessionDraft
 from training.quiz import example_response
 
@@ -46,8 +46,10 @@ def _load(data, today: date, sentiment) -> dict:
     summary = ingest.ingest_dicts(data.conversations, "demo")
     if summary.failed:
         raise ValueError(f"demo data invalid: {summary.errors[:3]}")
+    imported = _surveys(data, today, sentiment)
     _last_years_certificate(today)
     counts = _replay(data, today, sentiment)
+    counts["surveys"] = imported
     counts["overdue"] = training.mark_overdue(datetime.combine(today, time(6), timezone.utc))
     counts["coaching_sessions"] = _coaching(today)
     counts["sampled"] = _sample_recent_weeks(today)
@@ -56,6 +58,17 @@ def _load(data, today: date, sentiment) -> dict:
     from qa_app.demo import DEMO_PASSWORD
     return {"conversations": summary.ingested, **counts, "password": DEMO_PASSWORD,
             "logins": sorted(u.login for u in data.users)}
+
+
+def _surveys(data, today: date, sentiment) -> int:
+    """The survey tool's export of the demo conversations' answers (qa_app.demo.surveys), imported
+    through the import service as an uploaded file would be, the morning of `today`."""
+    from qa_app.demo.surveys import build_survey_csv
+    report = surveys.import_text(build_survey_csv(data.conversations, today), "demo-surveys.csv",
+                                 now=datetime.combine(today, time(6), timezone.utc), sentiment=sentiment)
+    if report.bad:
+        raise ValueError(f"demo surveys invalid: {report.bad[:3]}")
+    return len(report.imported)
 
 
 def _exemplars(today: date) -> int:

@@ -116,11 +116,11 @@ def _store(parsed: core.SurveyFile, report: ImportReport, actor, now: datetime, 
 
 def _not_stored_yet(rows: Sequence[core.SurveyRow], report: ImportReport) -> list[core.SurveyRow]:
     """The rows whose key is not stored; the others go to the report as already imported or as bad."""
-    stored: dict[str, Survey] = {}
-    keys = [r.source_key for r in rows]
-    for chunk in _chunks(keys):
-        query = db.select(Survey).where(Survey.source_key.in_(chunk)).options(selectinload(Survey.conversation))
-        stored.update((s.source_key, s) for s in db.session.scalars(query))
+    stored: dict[str, tuple] = {}
+    select = db.select(Survey.source_key, Survey.kind, Survey.rating, Survey.responded_at, Survey.comment,
+                       Conversation.external_id).join(Conversation, Survey.conversation_id == Conversation.id)
+    for chunk in _chunks([r.source_key for r in rows]):
+        stored.update((key, rest) for key, *rest in db.session.execute(select.where(Survey.source_key.in_(chunk))))
     fresh = []
     for row in rows:
         before = stored.get(row.source_key)
@@ -134,11 +134,11 @@ def _not_stored_yet(rows: Sequence[core.SurveyRow], report: ImportReport) -> lis
     return fresh
 
 
-def _same(stored: Survey, row: core.SurveyRow) -> bool:
-    conv = stored.conversation
-    return (stored.kind, stored.rating, stored.responded_at, stored.comment) == (
-        row.kind, row.rating, row.responded_at, row.comment) and (
-        row.conversation_id is None or row.conversation_id == conv.external_id)
+def _same(stored: tuple, row: core.SurveyRow) -> bool:
+    """Whether a stored answer (kind, rating, responded_at, comment, conversation's external id) is the row's."""
+    kind, rating, responded_at, comment, external_id = stored
+    return (kind, rating, responded_at, comment) == (row.kind, row.rating, row.responded_at, row.comment) and (
+        row.conversation_id is None or row.conversation_id == external_id)
 
 
 def _candidates(rows: Sequence[core.SurveyRow]):

@@ -109,7 +109,7 @@ def audio(conversation_id: int):
     return send_file(path, conditional=True)
 
 
-def _base_name(filename: str) -> str:
+def base_name(filename: str) -> str:
     """The file's own name: browsers may send a full path (and Windows separators)."""
     return PurePosixPath(filename.replace("\\", "/")).name or filename
 
@@ -141,7 +141,7 @@ def upload():
                                    create_agents=bool(form.create_agents.data), uploader_id=current_user.id)
     # The raw bytes go to the parser so a line that is not UTF-8 is reported on its own line.
     try:
-        done = ingest.ingest_uploads([(_base_name(f.filename), f.read()) for f in files], options)
+        done = ingest.ingest_uploads([(base_name(f.filename), f.read()) for f in files], options)
     except ingest.StoreFailed as exc:
         form.files.errors = [_("Nothing was stored: %(reason)s", reason=str(exc))]
         return _upload_page(form), 503

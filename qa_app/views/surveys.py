@@ -8,7 +8,7 @@ from flask_login import current_user
 from qa_app.forms import SurveyUploadForm
 from qa_app.permissions import can, roles_with
 from qa_app.services import ServiceError, surveys
-from qa_app.views.conversations import _base_name
+from qa_app.views.conversations import base_name
 from qa_app.views.security import roles_required
 from scoring.surveys import KINDS
 
@@ -37,7 +37,7 @@ def upload():
         form.file.errors = [_("Choose a survey file.")]
         return _page(form), 400
     try:
-        report = surveys.import_text(chosen.read(), _base_name(chosen.filename), actor=current_user)
+        report = surveys.import_text(chosen.read(), base_name(chosen.filename), actor=current_user)
     except surveys.StoreFailed as exc:
         form.file.errors = [_("Nothing was stored: %(reason)s", reason=str(exc))]
         return _page(form), 503

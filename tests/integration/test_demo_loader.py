@@ -51,6 +51,13 @@ def test_the_demo_has_the_people_conversations_reviews_and_training_states(app):
     assert summary["exemplars"] == 4 and kinds == {"good": 2, "bad": 2}
     enrolment = db.session.scalar(db.select(Onboarding))
     assert enrolment.agent.login == "priya.patel" and _count(Assignment, Assignment.onboarding_id == enrolment.id) == 1
+    from qa_app.models import Survey  # CSAT and NPS answers, comments redacted and read in both languages
+    kinds = dict(db.session.execute(db.select(Survey.kind, db.func.count()).group_by(Survey.kind)).all())
+    assert summary["surveys"] == kinds["csat"] + kinds["nps"] and kinds["nps"] > 0
+    assert kinds["csat"] == _count(Conversation, Conversation.csat.is_not(None))
+    comments = list(db.session.scalars(db.select(Survey).where(Survey.comment.is_not(None))))
+    assert {c.conversation.language for c in comments} == {"en", "zh"}
+    assert all(c.comment_sentiment is not None for c in comments) and any("[PHONE]" in c.comment for c in comments)
 
 
 def test_loading_the_demo_twice_adds_nothing(app):

@@ -555,3 +555,28 @@ def test_the_demo_package_imports_no_web_or_database_library():
             else:
                 continue
             assert not {n.split(".")[0] for n in names} & banned, f"{path.name} imports {names}"
+
+
+# --- surveys ----------------------------------------------------------------------------------
+
+def test_the_demo_survey_export_matches_every_row_and_repeats_each_conversation_s_csat(variant):
+    from scoring.surveys import Candidate, match_rows, parse_surveys
+    from qa_app.demo.surveys import build_survey_csv
+    from datetime import time, timezone
+    records = variant.conversations
+    now = datetime.combine(variant.today, time(6), timezone.utc)
+    parsed = parse_surveys(build_survey_csv(records, variant.today), "demo-surveys.csv", now)
+    assert parsed.bad == () and parsed.repeated == ()
+    candidates = [Candidate(i, r["id"], r["agent"], r["customer"], datetime.fromisoformat(r["started_at"]),
+                            r["language"]) for i, r in enumerate(records)]
+    by_agent = {}
+    for c in candidates:
+        by_agent.setdefault(c.agent, []).append(c)
+    matched, bad = match_rows(parsed.rows, {c.external_id: c for c in candidates}, by_agent)
+    assert bad == ()
+    csat = {m.conversation.external_id: m.row.rating for m in matched if m.row.kind == "csat"}
+    assert csat == {r["id"]: r["csat"] for r in records if r.get("csat") is not None}
+    assert sum(1 for m in matched if m.row.kind == "nps") >= 15
+    assert sum(1 for m in matched if m.row.conversation_id is None) >= 5  # matched by customer + agent + date
+    languages = {m.conversation.language for m in matched if m.row.comment}
+    assert languages == {"en", "zh"}
