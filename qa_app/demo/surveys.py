@@ -47,7 +47,8 @@ def build_survey_csv(conversations: Sequence[dict], today: date, seed: int = 202
     rated = [r for r in conversations if r.get("csat") is not None]
     for number, record in enumerate(rated, start=1):
         started = datetime.fromisoformat(record["started_at"])
-        answered = min(started + timedelta(minutes=rng.randint(10, 20 * 60)), limit).astimezone(timezone.utc)
+        latest = max(10, min(20 * 60, int((limit - started).total_seconds() // 60)))  # yesterday's: before midnight
+        answered = (started + timedelta(minutes=rng.randint(min(10, latest), latest))).astimezone(timezone.utc)
         by_customer = number % BY_CUSTOMER_EVERY == 0 and _alone(record, conversations)
         where = ("", record["customer"], record["agent"]) if by_customer else (record["id"], "", "")
         comment = _comment(record, rng) if rng.random() < COMMENT_CHANCE else ""
