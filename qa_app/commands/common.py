@@ -110,6 +110,31 @@ def write_or_echo(text: str, output: Optional[Path], done: str) -> None:
     click.echo(done)
 
 
+def check_table_output(fmt: str, output: Optional[Path]) -> None:
+    """A usage error (exit 2) for XLSX without -o FILE: call before the work, so it fails at once."""
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx needs -o FILE (a workbook is not text for the terminal)")
+
+
+def write_tables(tables, fmt: str, output: Optional[Path]) -> None:
+    """A report's exports.Tables as `fmt` ("csv": one table, "xlsx": a sheet per table) to the file
+    `output` (CSV with a UTF-8 byte-order mark for Excel), or CSV without the mark to standard output
+    when `output` is None; an unwritable file or an unfit table is one clear line and exit 1."""
+    from qa_app import exports
+    check_table_output(fmt, output)
+    try:
+        if output is None:
+            for chunk in exports.csv_chunks(exports.only_table(tables, fmt), bom=False):
+                click.echo(chunk, nl=False)
+            return
+        exports.write(tables, fmt, output)
+    except exports.ExportError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{output}: cannot write the file ({exc})")
+    click.echo(f"wrote {output}", err=True)
+
+
 def read_text_file(path: Path) -> str:
     """The UTF-8 text of a file given on the command line; one clear line and exit 1 when it cannot be read."""
     try:

@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from qa_app.commands.common import emit, fail
+from qa_app.commands.common import check_table_output, emit, fail, write_tables
 from qa_app.services import ServiceError
 
 
@@ -108,23 +108,26 @@ def report() -> None:
 
 @report.command("appraisal")
 @click.option("--period", required=True, help="2026-11, 2026-Q4 or 2026.")
-@click.option("--format", "fmt", default="json", type=click.Choice(["json", "csv"]), show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--format", "fmt", default="json", type=click.Choice(["json", "csv", "xlsx"]), show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (needed for xlsx); CSV files get a UTF-8 byte-order mark for Excel.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.pass_obj
 def appraisal(obj, period: str, fmt: str, output: Optional[Path], as_json: bool) -> None:
-    """Per-agent appraisal figures for a period, as JSON or CSV."""
+    """Per-agent appraisal figures for a period, as JSON, CSV or XLSX (docs/reports.md, "Exports")."""
     import json
     from qa_app.services import reports
+    fmt = "json" if as_json else fmt
+    check_table_output(fmt, output)
     with obj.app.app_context():
         try:
             rep = reports.appraisal_report(period)
         except ServiceError as exc:
             fail(str(exc))
-    if as_json:
-        fmt = "json"
-    body = reports.appraisal_csv(rep) if fmt == "csv" else json.dumps(rep.as_dict(), ensure_ascii=False,
-                                                                      indent=2, default=str)
+    if fmt != "json":
+        write_tables([reports.appraisal_table(rep)], fmt, output)
+        return
+    body = json.dumps(rep.as_dict(), ensure_ascii=False, indent=2, default=str)
     if output:
         output.write_text(body, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)

@@ -1,13 +1,11 @@
 """HR's appraisal report: per agent QA average and agent score with its certainty, training progress, CSAT."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Optional
 
-from qa_app import clock
+from qa_app import clock, exports
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Evaluation, User
 from qa_app.services import ServiceError, trust
@@ -89,9 +87,16 @@ def _assignments(period) -> dict[int, list[appraisal.AssignmentRecord]]:
     return out
 
 
-def appraisal_csv(report: AppraisalReport) -> str:
-    """The report as CSV text (appraisal.REPORT_HEADER first), safe to open in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(appraisal.to_csv_rows(report.rows, appraisal.REPORT_HEADER))
-    return buffer.getvalue()
+#: the kind of each appraisal.REPORT_HEADER column in an export (anything unlisted is text)
+_KINDS = {"qa_average": "score", "csat_percent": "percent", "qa_score": "score", "qa_ci_low": "score",
+          "qa_ci_high": "score", "evaluations": "integer", "critical_failures": "integer",
+          "courses_assigned": "integer", "courses_completed": "integer", "courses_overdue": "integer",
+          "qa_n": "integer", "reviews_needed": "integer"}
+
+
+def appraisal_table(report: AppraisalReport) -> exports.Table:
+    """The report as an export table (appraisal.REPORT_HEADER columns) for CSV and XLSX downloads."""
+    columns = tuple(exports.Column(name, _KINDS.get(name, "text"), 16 if name in ("agent", "team") else None)
+                    for name in appraisal.REPORT_HEADER)
+    rows = (tuple(getattr(r, name) for name in appraisal.REPORT_HEADER) for r in report.rows)
+    return exports.Table(f"Appraisal {report.period.label}", columns, rows)

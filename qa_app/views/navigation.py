@@ -35,7 +35,7 @@ _LINKS = (
     ("coaching.index", _l("Coaching"), _l("My coaching"), ("coaching.detail", "coaching.new")),
     ("courses.index", _l("Courses"), None, ("courses.preview", "courses.edit", "courses.new")),
     ("training.effectiveness_report", _l("Course effectiveness"), None, ()),
-    ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv",)),
+    ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv", "reports.appraisal_xlsx")),
     ("trust.index", _l("Trusted automation"), None, ()),
     ("admin.users_list", _l("Users"), None, ("admin.add_user",)),
     ("admin.scorecards_list", _l("Scorecards"), None,

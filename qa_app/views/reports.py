@@ -1,11 +1,11 @@
-"""HR's appraisal report: a table for a month, quarter or year, and the same as a CSV download."""
+"""HR's appraisal report: a table for a month, quarter or year, and the same as a CSV or XLSX download."""
 from __future__ import annotations
 
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 
 from qa_app import clock
 from qa_app.services import ServiceError, reports
+from qa_app.views.downloads import table_download
 from qa_app.views.navigation import REPORT_READERS
 from qa_app.views.security import roles_required
 
@@ -32,11 +32,19 @@ def appraisal():
 @bp.route("/appraisal.csv")
 @roles_required(*REPORT_READERS)
 def appraisal_csv():
+    return _appraisal_download("csv")
+
+
+@bp.route("/appraisal.xlsx")
+@roles_required(*REPORT_READERS)
+def appraisal_xlsx():
+    return _appraisal_download("xlsx")
+
+
+def _appraisal_download(fmt: str):
     period = _period()
     try:
         report = reports.appraisal_report(period)
     except ServiceError as exc:
         return render_template("reports/appraisal.html", period=period, report=None, error=str(exc)), 400
-    filename = f"appraisal-{report.period.label}.csv"
-    return Response(reports.appraisal_csv(report), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return table_download([reports.appraisal_table(report)], fmt, f"appraisal-{report.period.label}")

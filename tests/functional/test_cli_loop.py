@@ -5,6 +5,8 @@ import csv
 import io
 import json
 
+import openpyxl
+
 from tests.conftest import FIXTURES
 
 
@@ -75,8 +77,28 @@ def test_appraisal_csv_to_a_file(cli, tmp_path):
     _json(cli("score", "--json"))
     out = tmp_path / "appraisal.csv"
     assert cli("report", "appraisal", "--period", "2026-Q4", "--format", "csv", "-o", str(out)).exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert any(r["agent"] == "sam.new" and r["evaluations"] == "2" for r in rows)
+
+
+def test_appraisal_xlsx_to_a_file_reads_back_with_its_formats(cli, tmp_path):
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
+    _json(cli("score", "--json"))
+    out = tmp_path / "appraisal.xlsx"
+    result = cli("report", "appraisal", "--period", "2026-Q4", "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 0 and f"wrote {out}" in result.stderr
+    sheet = openpyxl.load_workbook(out)["Appraisal 2026-Q4"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.freeze_panes == "A2" and all(c.font.b for c in sheet[1])
+    row = next(dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "sam.new")
+    assert row["evaluations"] == 2 and row["csat_percent"] == 0.5  # one of two satisfied, as a fraction
+
+
+def test_appraisal_xlsx_needs_an_output_file_and_csv_to_the_terminal_has_no_byte_order_mark(cli):
+    result = cli("report", "appraisal", "--period", "2026-Q4", "--format", "xlsx")
+    assert result.exit_code == 2 and "--format xlsx needs -o FILE" in result.output
+    shown = cli("report", "appraisal", "--period", "2026-Q4", "--format", "csv")
+    assert shown.exit_code == 0 and shown.stdout.startswith("agent,team,qa_average")
 
 
 def test_a_bad_period_is_a_clear_error(cli):

@@ -46,6 +46,7 @@ PAGES = [
     ("/courses/{course}/export", set(roles_with("author_courses"))),
     ("/reports/appraisal", REPORTS),
     ("/reports/appraisal.csv", REPORTS),
+    ("/reports/appraisal.xlsx", REPORTS),
     ("/trust/", REVIEWERS),
     ("/admin/users", ADMIN),
     ("/admin/scorecards", ADMIN),

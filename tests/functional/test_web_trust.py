@@ -92,7 +92,7 @@ def test_hr_sees_the_agent_score_interval_on_the_appraisal_page_and_in_the_csv(c
     auth.login("hr1", PASSWORD)
     page = text_of(client.get("/reports/appraisal?period=2026-11"))
     assert "Agent score" in page and "95 % interval" in page and "Reviews needed" in page
-    csv_text = client.get("/reports/appraisal.csv?period=2026-11").get_data(as_text=True)
+    csv_text = client.get("/reports/appraisal.csv?period=2026-11").get_data().decode("utf-8-sig")
     header, line = csv_text.splitlines()[0].split(","), next(l for l in csv_text.splitlines() if l.startswith("ann,"))
     row = dict(zip(header, line.split(",")))
     assert header[-5:] == ["qa_score", "qa_n", "qa_ci_low", "qa_ci_high", "reviews_needed"]
