@@ -9,6 +9,7 @@ from typing import Optional
 
 from sqlalchemy.orm import joinedload
 
+from qa_app import exports
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Course, CriterionScore, Evaluation, QuizAttempt
 from qa_app.models.base import as_utc
@@ -115,3 +116,31 @@ def document(f: CourseFigures) -> dict:
             "agents": [{"agent": p.agent, "assignment": p.assignment_id, "score_before": p.score_before,
                         "score_after": p.score_after, "rate_before": p.rate_before, "rate_after": p.rate_after}
                        for p in e.pairs]}
+
+
+_CHANGE_COLUMNS = ("n", "mean", "low", "high")
+
+
+def export_tables(figures: list[CourseFigures]) -> list[exports.Table]:
+    """The report as export tables: "Courses" (a row per course, as on the page) and "Before and
+    after" (a row per completion with both sides). Scores and their changes are points; pass rates
+    of the triggering criteria are percentages, and their change is in percentage points."""
+    change_columns = tuple(exports.Column(f"{side}_change{'' if part == 'mean' else '_' + part}",
+                                          "integer" if part == "n" else "score")
+                           for side in ("score", "criteria") for part in _CHANGE_COLUMNS)
+    courses = exports.Table("Courses", (
+        exports.Column("course", width=18), exports.Column("title", width=30), exports.Column("completed", "integer"),
+        exports.Column("on_time", "integer"), exports.Column("waiting", "integer"), *change_columns,
+        exports.Column("quiz_attempts", "integer"), exports.Column("quiz_median", "score"),
+        exports.Column("quiz_q1", "score"), exports.Column("quiz_q3", "score"), exports.Column("flagged")),
+        [(f.effect.code, f.title, f.effect.completed, f.effect.on_time, f.effect.waiting,
+          *(getattr(c, part) for c in (f.effect.score, f.effect.criteria) for part in _CHANGE_COLUMNS),
+          f.effect.quiz.n, f.effect.quiz.median, f.effect.quiz.q1, f.effect.quiz.q3,
+          "yes" if f.effect.flagged else "") for f in figures])
+    pairs = exports.Table("Before and after", (
+        exports.Column("course", width=18), exports.Column("agent", width=16), exports.Column("assignment", "integer"),
+        exports.Column("score_before", "score"), exports.Column("score_after", "score"),
+        exports.Column("criteria_rate_before", "percent"), exports.Column("criteria_rate_after", "percent")),
+        [(f.effect.code, p.agent, p.assignment_id, p.score_before, p.score_after, p.rate_before, p.rate_after)
+         for f in figures for p in f.effect.pairs])
+    return [courses, pairs]

@@ -10,6 +10,7 @@ from qa_app.services import (NotFound, ServiceError, certificates, course_store,
                              course_files, exemplars, onboarding, reminders, training)
 from qa_app.settings import settings as instance_settings
 from qa_app.views import quiz_form
+from qa_app.views.downloads import table_download
 from qa_app.views.navigation import (ASSIGNERS, AUTHORS, QUIZ_TAKERS, REMINDERS, REPORT_READERS, TRAINING_READERS,
                                     TRANSCRIPT_READERS)
 from qa_app.views.security import roles_required
@@ -48,6 +49,20 @@ def effectiveness_report():
     config = instance_settings()
     return render_template("training/effectiveness.html", figures=effectiveness.course_effects(),
                            k=config.effectiveness_evaluations, min_n=config.effectiveness_min_agents)
+
+
+@bp.route("/effectiveness.csv")
+@roles_required(*REPORT_READERS)
+def effectiveness_csv():
+    """The courses table of the report (CSV holds one table; the XLSX adds each agent's before and after)."""
+    return table_download(effectiveness.export_tables(effectiveness.course_effects())[:1], "csv",
+                          "course-effectiveness")
+
+
+@bp.route("/effectiveness.xlsx")
+@roles_required(*REPORT_READERS)
+def effectiveness_xlsx():
+    return table_download(effectiveness.export_tables(effectiveness.course_effects()), "xlsx", "course-effectiveness")
 
 
 @bp.route("/assign", methods=["POST"])

@@ -38,6 +38,8 @@ PAGES = [
     ("/courses/", set(roles_with("author_courses"))),
     ("/coaching/", set(roles_with("read_coaching"))),
     ("/training/effectiveness", REPORTS),
+    ("/training/effectiveness.csv", REPORTS),
+    ("/training/effectiveness.xlsx", REPORTS),
     ("/coaching/new", set(roles_with("coach"))),
     ("/courses/new", set(roles_with("author_courses"))),
     ("/courses/files", set(roles_with("author_courses"))),

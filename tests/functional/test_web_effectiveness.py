@@ -2,8 +2,13 @@
 `qadesk training effectiveness`: the demo's after-sales course in Chinese is flagged."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
+
+import openpyxl
+import pytest
 
 from qa_app.demo import DEMO_PASSWORD
 from qa_app.services import demo
@@ -30,3 +35,30 @@ def test_hr_sees_each_course_flagged_or_not_the_agent_sees_their_own_before_and_
     assert client.get("/training/effectiveness").status_code == 403
     mine = text_of(client.get("/training/"))
     assert "Before and after each completed course" in mine or "每门已完成课程的前后对比" in mine
+
+
+def test_hr_downloads_the_report_as_csv_of_courses_and_xlsx_with_each_agents_before_and_after(app, client, cli, auth):
+    demo.load_demo(TODAY)
+    docs = {d["course"]: d for d in json.loads(cli("training", "effectiveness", "--json").stdout)}
+    auth.login("hr.zhao", DEMO_PASSWORD)
+    page = text_of(client.get("/training/effectiveness"))
+    assert 'href="/training/effectiveness.xlsx"' in page and 'href="/training/effectiveness.csv"' in page
+    body = client.get("/training/effectiveness.csv").get_data()
+    courses = {r["course"]: r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""))}
+    assert body.startswith(b"\xef\xbb\xbf") and set(courses) == set(docs)
+    assert courses["aftersales-zh"]["flagged"] == "yes"
+    assert courses["aftersales-zh"]["criteria_change_n"] == str(docs["aftersales-zh"]["criteria_change"]["n"])
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/training/effectiveness.xlsx").get_data()))
+    assert workbook.sheetnames == ["Courses", "Before and after"]
+    sheet = workbook["Before and after"]
+    header = [c.value for c in sheet[1]]
+    pairs = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    expected = [a for d in docs.values() for a in d["agents"]]
+    assert len(pairs) == len(expected) and {p["agent"] for p in pairs} == {a["agent"] for a in expected}
+    first = next(a for a in expected if a["rate_before"] is not None)
+    row = next(p for p in pairs if p["assignment"] == first["assignment"])
+    assert row["criteria_rate_before"] == pytest.approx(first["rate_before"] / 100)
+    assert sheet.cell(row=2, column=header.index("score_before") + 1).number_format == "0.0"
+    auth.logout()
+    auth.login("zhang.min", DEMO_PASSWORD)
+    assert client.get("/training/effectiveness.xlsx").status_code == 403
