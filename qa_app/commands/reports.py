@@ -73,16 +73,27 @@ def training_assign(obj, agent: Optional[str], team: Optional[str], course: str,
 @training.command("effectiveness")
 @click.option("--course", default=None, help="Only this course (code).")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "csv", "xlsx"]), show_default=True,
+              help="csv: the courses table; xlsx: sheets Courses and Before and after (docs/reports.md).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write csv or xlsx to this file (needed for xlsx).")
 @click.pass_obj
-def training_effectiveness(obj, course: Optional[str], as_json: bool) -> None:
+def training_effectiveness(obj, course: Optional[str], as_json: bool, fmt: str, output: Optional[Path]) -> None:
     """Per course: completed, on time, score and triggering criteria before vs after (mean change with
     its 95 % interval), flagged when the criteria did not move; quiz scores (docs/courses.md)."""
     from qa_app.services import effectiveness
+    fmt = "json" if as_json else fmt
+    check_table_output(fmt, output)
     with obj.app.app_context():
-        docs = [effectiveness.document(f) for f in effectiveness.course_effects(course)]
-    if course and not docs:
+        figures = effectiveness.course_effects(course)
+    if course and not figures:
         fail(f"no course with code {course!r}")
-    emit(docs, as_json, "\n".join(_effect_line(d) for d in docs) or "no completed courses yet")
+    if fmt in ("csv", "xlsx"):
+        tables = effectiveness.export_tables(figures)
+        write_tables(tables[:1] if fmt == "csv" else tables, fmt, output)
+        return
+    docs = [effectiveness.document(f) for f in figures]
+    emit(docs, fmt == "json", "\n".join(_effect_line(d) for d in docs) or "no completed courses yet")
 
 
 def _effect_line(d: dict) -> str:

@@ -37,9 +37,15 @@ def test_hr_sees_each_course_flagged_or_not_the_agent_sees_their_own_before_and_
     assert "Before and after each completed course" in mine or "每门已完成课程的前后对比" in mine
 
 
-def test_hr_downloads_the_report_as_csv_of_courses_and_xlsx_with_each_agents_before_and_after(app, client, cli, auth):
+def test_hr_downloads_the_report_as_csv_of_courses_and_xlsx_with_each_agents_before_and_after(app, client, cli, auth,
+                                                                                             tmp_path):
     demo.load_demo(TODAY)
-    docs = {d["course"]: d for d in json.loads(cli("training", "effectiveness", "--json").stdout)}
+    docs = {d["course"]: d for d in json.loads(cli("training", "effectiveness", "--format", "json").stdout)}
+    out = tmp_path / "effectiveness.xlsx"
+    assert cli("training", "effectiveness", "--format", "xlsx", "-o", str(out)).exit_code == 0
+    assert openpyxl.load_workbook(out).sheetnames == ["Courses", "Before and after"]
+    shown = cli("training", "effectiveness", "--format", "csv").stdout
+    assert shown.startswith("course,title,completed") and "aftersales-zh" in shown
     auth.login("hr.zhao", DEMO_PASSWORD)
     page = text_of(client.get("/training/effectiveness"))
     assert 'href="/training/effectiveness.xlsx"' in page and 'href="/training/effectiveness.csv"' in page
