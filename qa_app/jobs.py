@@ -76,6 +76,18 @@ def _close_calibration(payload: dict) -> dict:
     return {"closed": calibration_sessions.close_overdue()}
 
 
+def _previous_month_key(now: datetime) -> str:
+    from training.periods import period_of
+    return f"appraisal_drafts:{period_of(period_of(now).start - timedelta(days=1)).label}"
+
+
+def _appraisal_drafts(payload: dict) -> dict:
+    """Draft the periods closed since the last run (the month of this run's key and any missed before)."""
+    from qa_app.services import appraisals, jobs
+    month = jobs.by_kind("appraisal_drafts", ("running",))[-1].key.split(":", 1)[1]
+    return appraisals.draft_closed_periods(month)
+
+
 DEFINITIONS: tuple[JobDefinition, ...] = (
     JobDefinition("mark_overdue", "Mark training assignments past their due date as overdue (daily)",
                   lambda now: f"mark_overdue:{now.date().isoformat()}", _mark_overdue),
@@ -97,6 +109,9 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
                   _previous_week_key, _sample_week),
     JobDefinition("close_calibration", "Store the closure of calibration sessions past their deadline (daily)",
                   lambda now: f"close_calibration:{now.date().isoformat()}", _close_calibration),
+    JobDefinition("appraisal_drafts", "Draft every agent's appraisal for the month, quarter and year just closed "
+                  "(monthly, first tick of the month; catches up on months missed)",
+                  _previous_month_key, _appraisal_drafts),
 )
 STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker died, the scheduler runs it
 

@@ -38,6 +38,11 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "import_surveys": ("admin", "reviewer", "hr"),           # CSAT/NPS survey files (upload page, CLI is the shell's)
     "read_surveys": ROLES,                                   # the survey list, scoped like conversations
     "sees_all_surveys": ("admin", "hr"),                     # HR reads ratings and comments, never transcripts
+    "read_appraisals": ("agent", "lead", "hr", "admin"),      # agents their own, leads their teams
+    "draft_appraisals": ("hr", "admin"),                     # draft a period's appraisals now
+    "propose_appraisals": ("lead",),                         # the lead's comments and proposed rating
+    "finalise_appraisals": ("hr",),                          # finalise and reopen (HR signs)
+    "self_assess": ("agent",),                               # self-assessment, acknowledge, contest: own only
     "read_audit": ("admin", "lead"),
     "administer": ("admin",),                                # users, scorecards, rules, jobs
     "sees_covered_teams": ("reviewer", "lead"),              # visibility limited to covered teams

@@ -1,4 +1,5 @@
 """Database models; import from here (qa_app.models.User etc.)."""
+from qa_app.models.appraisals import Appraisal, AppraisalTemplateVersion
 from qa_app.models.audit import AuditEntry
 from qa_app.models.calibration import (CalibrationAnswer, CalibrationItem, CalibrationSession, Dispute,
                                        ReviewPick, calibration_rater)
@@ -14,6 +15,7 @@ from qa_app.models.training import (Assignment, Certificate, Course, CourseModul
 from qa_app.models.users import ROLES, Team, User, team_coverage
 
 __all__ = [
+    "Appraisal", "AppraisalTemplateVersion",
     "CalibrationAnswer", "CalibrationItem", "CalibrationSession", "Dispute", "ReviewPick", "calibration_rater",
     "ApiToken", "CoachingAction", "CoachingLink", "CoachingSession",
     "AuditEntry", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",

@@ -7,7 +7,7 @@ from typing import Optional
 from flask import current_app
 
 from qa_app.extensions import db, migration_config
-from qa_app.services import scorecards, training, training_rules, users
+from qa_app.services import appraisal_templates, scorecards, training, training_rules, users
 from qa_app.settings import settings as instance_settings
 
 
@@ -36,6 +36,7 @@ def init_instance(admin_password: Optional[str] = None) -> InitResult:
     added_cards = scorecards.ensure_shipped()
     added_courses = training.ensure_courses()
     added_rules = training_rules.ensure_rules()
+    appraisal_templates.ensure_templates()
     created, shown = False, None
     if users.find_user("admin") is None:
         chosen = admin_password or instance_settings().admin_password or None

@@ -102,12 +102,19 @@ def _follow_up_escalated(p: dict) -> tuple[str, str]:
               action=p["action"], day=_day(p, "due_on")))
 
 
+def _appraisal_final(p: dict) -> tuple[str, str]:
+    return (_("Your appraisal for %(period)s is final", period=p["period"]),
+            _("HR finalised your appraisal for %(period)s with the rating %(rating)s. Please read it and "
+              "acknowledge it; you may add a comment or contest it.", period=p["period"], rating=p["rating"]))
+
+
 KINDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "assigned": _assigned, "due_soon": _due_soon, "due_today": _due_today, "overdue": _overdue,
     "escalated": _escalated, "reminder": _reminder,
     "coaching_new": _coaching_new, "coaching_acknowledged": _coaching_acknowledged,
     "follow_up_due_soon": _follow_up_due_soon, "follow_up_due_today": _follow_up_due_today,
     "follow_up_overdue": _follow_up_overdue, "follow_up_escalated": _follow_up_escalated,
+    "appraisal_final": _appraisal_final,
 }
 
 
@@ -116,5 +123,6 @@ def text_of(kind: str, params: dict, locale: str) -> Text:
     with force_locale(locale):
         subject, body = KINDS[kind](params)
     link = f"/training/{params['assignment_id']}" if params.get("assignment_id") else \
-        f"/coaching/{params['session_id']}" if params.get("session_id") else None
+        f"/coaching/{params['session_id']}" if params.get("session_id") else \
+        f"/appraisals/{params['appraisal_id']}" if params.get("appraisal_id") else None
     return Text(subject, body, link)

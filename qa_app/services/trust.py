@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Iterable, Optional
 
 from sqlalchemy import and_, or_
@@ -170,24 +171,37 @@ def trusted_score(ev: Evaluation, trusted: frozenset[str]) -> Optional[tuple[flo
     return score, auto_fail
 
 
-def counted_scores(period: periods.Period) -> dict[int, list[appraisal.EvaluationRecord]]:
-    """agent id -> one score per conversation of the period that counts toward the agent score.
+def counted_evaluations(period: periods.Period, agent_ids: Optional[Iterable[int]] = None
+                        ) -> list[tuple[int, datetime, int, float, bool]]:
+    """(agent id, conversation start, evaluation id, score, auto_fail), one per conversation of the
+    period that counts toward the agent score (of the agents `agent_ids`, else of all).
 
     A conversation counts with its final evaluation when that is human; an unreviewed one with its
     automatic evaluation re-scored over the trusted criteria, and not at all when none applies.
     """
-    rows = db.session.execute(
-        db.select(Conversation.agent_id, Conversation.started_at, Evaluation)
-        .join(Evaluation, Evaluation.conversation_id == Conversation.id)
-        .where(Evaluation.is_final.is_(True), Conversation.started_at >= period.start,
-               Conversation.started_at < period.end)
-        .options(selectinload(Evaluation.criteria))).all()
+    query = (db.select(Conversation.agent_id, Conversation.started_at, Evaluation)
+             .join(Evaluation, Evaluation.conversation_id == Conversation.id)
+             .where(Evaluation.is_final.is_(True), Conversation.started_at >= period.start,
+                    Conversation.started_at < period.end)
+             .options(selectinload(Evaluation.criteria)))
+    if agent_ids is not None:
+        query = query.where(Conversation.agent_id.in_(list(agent_ids)))
+    rows = db.session.execute(query).all()
     trusted = trusted_criteria(ev.scorecard_version_id for _, _, ev in rows if ev.kind == "auto")
-    out: dict[int, list[appraisal.EvaluationRecord]] = {}
+    out = []
     for agent_id, started_at, ev in rows:
         scored = (ev.score, ev.auto_fail) if ev.kind == "human" else trusted_score(ev, trusted[ev.scorecard_version_id])
         if scored is not None:
-            out.setdefault(agent_id, []).append(appraisal.EvaluationRecord(scored[0], scored[1], started_at))
+            out.append((agent_id, started_at, ev.id, scored[0], scored[1]))
+    return out
+
+
+def counted_scores(period: periods.Period) -> dict[int, list[appraisal.EvaluationRecord]]:
+    """agent id -> one score per conversation of the period that counts toward the agent score
+    (counted_evaluations)."""
+    out: dict[int, list[appraisal.EvaluationRecord]] = {}
+    for agent_id, started_at, _, score, auto_fail in counted_evaluations(period):
+        out.setdefault(agent_id, []).append(appraisal.EvaluationRecord(score, auto_fail, started_at))
     return out
 
 
