@@ -16,6 +16,7 @@ BLUEPRINTS = (
     "qa_app.views.notifications",
     "qa_app.views.verify",
     "qa_app.views.reports",
+    "qa_app.views.appraisals",
     "qa_app.views.trust",
     "qa_app.views.admin",
     "qa_app.views.errors",

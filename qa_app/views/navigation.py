@@ -37,6 +37,7 @@ _LINKS = (
     ("training.effectiveness_report", _l("Course effectiveness"), None,
      ("training.effectiveness_csv", "training.effectiveness_xlsx")),
     ("reports.appraisal", _l("Appraisal report"), None, ("reports.appraisal_csv", "reports.appraisal_xlsx")),
+    ("appraisals.index", _l("Appraisals"), _l("My appraisals"), ("appraisals.detail",)),
     ("trust.index", _l("Trusted automation"), None, ()),
     ("admin.users_list", _l("Users"), None, ("admin.add_user",)),
     ("admin.scorecards_list", _l("Scorecards"), None,

@@ -49,6 +49,8 @@ PAGES = [
     ("/reports/appraisal", REPORTS),
     ("/reports/appraisal.csv", REPORTS),
     ("/reports/appraisal.xlsx", REPORTS),
+    ("/appraisals/", set(roles_with("read_appraisals"))),
+    ("/appraisals/{appraisal}", set(roles_with("read_appraisals"))),
     ("/trust/", REVIEWERS),
     ("/admin/users", ADMIN),
     ("/admin/scorecards", ADMIN),
@@ -100,8 +102,10 @@ def seeded(app, make_user, fake_sentiment):
     scoring.score_pending(conversation_ids=summary.conversation_ids)
     conv_id = summary.conversation_ids[0]
     agent = next(u for u in training.visible_assignments(_user("agent1")))
-    from qa_app.services import scorecards
-    return {"conv": conv_id, "assignment": agent.id, "scorecard": scorecards.find_version("general-en").id,
+    from qa_app.services import appraisals, scorecards
+    appraisals.draft_period(clock.now().strftime("%Y-%m"))
+    appraisal = appraisals.visible(_user("agent1"))[0].id
+    return {"appraisal": appraisal, "conv": conv_id, "assignment": agent.id, "scorecard": scorecards.find_version("general-en").id,
             "card": "general-en", "course": agent.course.code, "rules_version": 1}
 
 
