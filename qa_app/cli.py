@@ -8,8 +8,8 @@ from typing import Optional
 
 import click
 
-from qa_app.commands import (admin, agreement, appraisals, audit, coaching, common, config, courses, data,
-                             intents, reports, rules, sampling, scorecards, scorer, sentiment, surveys)
+from qa_app.commands import (admin, agreement, appraisals, audit, coaching, common, config, courses, dashboards,
+                             data, intents, reports, rules, sampling, scorecards, scorer, sentiment, surveys)
 from qa_app.commands.common import Context, emit, fail, progress_bar
 from qa_app.services import ServiceError
 
@@ -27,8 +27,8 @@ def main(ctx: click.Context, instance: Optional[str], debug: bool) -> None:
 
 
 def register_commands() -> None:
-    for module in (admin, agreement, appraisals, audit, coaching, config, courses, data, intents, reports, rules,
-                   sampling, scorecards, scorer, sentiment, surveys):
+    for module in (admin, agreement, appraisals, audit, coaching, config, courses, dashboards, data, intents,
+                   reports, rules, sampling, scorecards, scorer, sentiment, surveys):
         module.register(main)
 
 

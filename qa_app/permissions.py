@@ -22,6 +22,8 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "rate_calibration": ("reviewer", "lead"),                # answer blind calibration items
     "manage_calibration": ("lead", "admin"),                 # create, close, set calibrated answers
     "read_reports": ("hr", "lead", "admin"),
+    "read_qa_dashboard": ("admin", "reviewer", "lead", "hr"),  # QA overview; leads and reviewers: their teams
+    "read_own_dashboard": ("agent",),                        # an agent's trend against their team's median
     "read_training": ("agent", "reviewer", "lead", "admin", "hr"),
     "remind_training": ("lead", "admin"),                    # remind an agent of an open course
     "assign_training": ("lead", "admin"),                    # assign a course by hand (an agent or a team)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from qa_app.demo.values import DemoUser, Team
 
-TEAMS = (Team("London", "en"), Team("Shanghai", "zh"))
+TEAMS = (Team("London", "en", "Europe/London"), Team("Shanghai", "zh", "Asia/Shanghai"))
 BOTH = tuple(t.name for t in TEAMS)
 
 

@@ -19,6 +19,7 @@ class Team:
 
     name: str
     language: str
+    timezone: Optional[str] = None  # IANA zone: weekdays and shifts in reports are the team's local time
 
 
 @dataclass(frozen=True)

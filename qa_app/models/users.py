@@ -28,6 +28,8 @@ class Team(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     language: Mapped[Optional[str]] = mapped_column(String(8))
+    # IANA zone the team works in (reports' weekdays and shifts are local); None: UTC
+    timezone: Mapped[Optional[str]] = mapped_column(String(64))
 
 
 class User(UserMixin, db.Model):

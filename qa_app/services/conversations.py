@@ -1,15 +1,18 @@
 """Conversations as users see them: visibility by role, detail documents, and the domain view of rows."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
 from sqlalchemy import or_
 
 from qa_app.permissions import can
 from qa_app.extensions import db
-from qa_app.models import Conversation, Evaluation, User
+from qa_app.models import Conversation, CriterionScore, Evaluation, Team, User
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound
+from qa_app.services import NotFound, ServiceError
+from scoring.mood import MOOD_LABELS as MOODS
 from transcripts import model
 
 
@@ -64,16 +67,73 @@ def get_visible(user: User, conversation_id: int) -> Conversation:
     return row
 
 
+@dataclass(frozen=True)
+class ListFilters:
+    """Filters of the conversation list (the dashboards link here with them); None: any.
+
+    `date_from`/`date_to` are inclusive UTC days of the start; `failed` a criterion failed in the
+    final evaluation; `weekday` (ISO 1..7), `day_type` and `shift` are in the team's local time;
+    `score_min` <= final score < `score_below`; `mood` the customer's mood at the end
+    (positive | neutral | negative | unknown).
+    """
+
+    agent: Optional[str] = None
+    language: Optional[str] = None
+    team: Optional[str] = None
+    channel: Optional[str] = None
+    queue: Optional[str] = None
+    date_from: Optional[date] = None
+    date_to: Optional[date] = None
+    failed: Optional[str] = None
+    weekday: Optional[int] = None
+    day_type: Optional[str] = None
+    shift: Optional[str] = None
+    score_min: Optional[float] = None
+    score_below: Optional[float] = None
+    mood: Optional[str] = None
+
+
 def list_visible(user: User, *, agent: Optional[str] = None, language: Optional[str] = None,
-                 limit: int = 200, offset: int = 0) -> list[Conversation]:
-    """Newest first, filtered by what the user may see."""
-    query = db.select(Conversation).where(visibility_filter(user))
-    if agent:
-        query = query.join(User, Conversation.agent_id == User.id).where(User.login == agent)
-    if language:
-        query = query.where(Conversation.language == language)
+                 filters: Optional[ListFilters] = None, limit: int = 200, offset: int = 0) -> list[Conversation]:
+    """Newest first, filtered by what the user may see and by `filters`."""
+    filters = filters or ListFilters(agent=agent, language=language)
+    query = (db.select(Conversation).join(User, Conversation.agent_id == User.id)
+             .where(visibility_filter(user)))
+    query = _filtered(query, filters)
     query = query.order_by(Conversation.started_at.desc(), Conversation.id.desc())
     return list(db.session.scalars(query.limit(limit).offset(offset)))
+
+
+def _filtered(query, f: ListFilters):
+    from qa_app.services import local_clock
+    for column, value in ((User.login, f.agent), (Conversation.language, f.language),
+                          (Conversation.channel, f.channel), (Conversation.queue, f.queue)):
+        if value:
+            query = query.where(column == value)
+    if f.team:
+        query = query.where(User.team_id == db.select(Team.id).where(Team.name == f.team).scalar_subquery())
+    start = datetime.combine(f.date_from or date(1970, 1, 1), time(0), timezone.utc)
+    end = datetime.combine((f.date_to or date(9998, 12, 30)) + timedelta(days=1), time(0), timezone.utc)
+    if f.date_from or f.date_to:
+        query = query.where(Conversation.started_at >= start, Conversation.started_at < end)
+    if f.weekday is not None or f.shift or f.day_type:
+        if not (f.date_from and f.date_to):
+            raise ServiceError("a weekday, day type or shift filter needs a from and a to date")
+        query = local_clock.weekday_or_shift_filter(query, start, end, f.weekday, f.shift, f.day_type)
+    if f.failed or f.score_min is not None or f.score_below is not None or f.mood:
+        query = query.join(Evaluation, (Evaluation.conversation_id == Conversation.id) & Evaluation.is_final.is_(True))
+    if f.failed:
+        query = query.where(db.select(CriterionScore.id).where(
+            CriterionScore.evaluation_id == Evaluation.id, CriterionScore.criterion_id == f.failed,
+            CriterionScore.result == "fail").exists())
+    if f.score_min is not None:
+        query = query.where(Evaluation.score >= f.score_min)
+    if f.score_below is not None:
+        query = query.where(Evaluation.score < f.score_below)
+    if f.mood:
+        label = Conversation.meta["sentiment"]["label"].as_string()
+        query = query.where(label.is_(None) | label.not_in(MOODS) if f.mood == "unknown" else label == f.mood)
+    return query
 
 
 def by_external_id(external_id: str) -> Conversation:
@@ -120,3 +180,36 @@ def conversation_document(row: Conversation) -> dict:
                    "end": t.end} for t in row.turns],
         "evaluations": [evaluation_document(e) for e in evaluations_of(row.id)],
     }
+
+
+LIST_FIELDS = ("agent", "language", "team", "channel", "queue", "from", "to", "failed", "weekday", "day_type",
+               "shift", "score_min", "score_below", "mood")
+
+
+def parse_list_filters(args) -> ListFilters:
+    """ListFilters from query arguments (LIST_FIELDS); ServiceError names the field that is wrong."""
+    from scoring.dashboard import shift_hours
+    raw = {k: (args.get(k) or "").strip() or None for k in LIST_FIELDS}
+
+    def convert(name, parse, expected):
+        if raw[name] is None:
+            return None
+        try:
+            return parse(raw[name])
+        except ValueError:
+            raise ServiceError(f"{name}: {raw[name]!r} is not {expected}") from None
+    weekday = convert("weekday", int, "a weekday number 1 (Monday) to 7 (Sunday)")
+    if weekday is not None and not 1 <= weekday <= 7:
+        raise ServiceError(f"weekday: {weekday} is not between 1 (Monday) and 7 (Sunday)")
+    if raw["shift"]:
+        convert("shift", shift_hours, "a shift (early, late or night)")
+    if raw["day_type"] not in (None, "weekday", "weekend"):
+        raise ServiceError(f"day_type: {raw['day_type']!r} is not weekday or weekend")
+    if raw["mood"] not in (None, "unknown", *MOODS):
+        raise ServiceError(f"mood: {raw['mood']!r} is not positive, neutral, negative or unknown")
+    return ListFilters(
+        agent=raw["agent"], language=raw["language"], team=raw["team"], channel=raw["channel"], queue=raw["queue"],
+        date_from=convert("from", date.fromisoformat, "a date (YYYY-MM-DD)"),
+        date_to=convert("to", date.fromisoformat, "a date (YYYY-MM-DD)"), failed=raw["failed"], weekday=weekday,
+        day_type=raw["day_type"], shift=raw["shift"], score_min=convert("score_min", float, "a number"),
+        score_below=convert("score_below", float, "a number"), mood=raw["mood"])

@@ -37,7 +37,7 @@ def load_demo(today: Optional[date] = None, sentiment=None) -> dict:
 
 def _load(data, today: date, sentiment) -> dict:
     for team in data.teams:
-        users.ensure_team(team.name, team.language)
+        users.ensure_team(team.name, team.language).timezone = team.timezone
     for u in data.users:
         if users.find_user(u.login) is None:
             users.add_user(u.login, u.role, team=u.team, password=u.password, name=u.name,

@@ -20,6 +20,27 @@ def ensure_team(name: str, language: Optional[str] = None) -> Team:
     return team
 
 
+def get_team(name: str) -> Team:
+    team = db.session.scalar(db.select(Team).where(Team.name == name))
+    if team is None:
+        raise NotFound(f"no team named {name!r}")
+    return team
+
+
+def set_team_timezone(name: str, zone: str, actor: Optional[User] = None) -> Team:
+    """Set the IANA time zone a team works in ("UTC" clears it); audited; ServiceError for an unknown zone."""
+    from scoring.local_time import UnknownZone, zone as parse_zone
+    team = get_team(name)
+    try:
+        parse_zone(zone)
+    except UnknownZone as exc:
+        raise ServiceError(str(exc)) from exc
+    before, team.timezone = team.timezone, None if zone == "UTC" else zone
+    audit.record(actor, "team.timezone", "team", team.id, {"timezone": before}, {"timezone": team.timezone})
+    db.session.commit()
+    return team
+
+
 def find_user(login: str) -> Optional[User]:
     return db.session.scalar(db.select(User).where(User.login == login))
 

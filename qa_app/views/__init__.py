@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "qa_app.views.verify",
     "qa_app.views.reports",
     "qa_app.views.appraisals",
+    "qa_app.views.dashboards",
     "qa_app.views.trust",
     "qa_app.views.admin",
     "qa_app.views.errors",

@@ -21,12 +21,19 @@ bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 @bp.route("/")
 @roles_required(*TRANSCRIPT_READERS)
 def index():
-    agent = (request.args.get("agent") or "").strip() or None
-    language = (request.args.get("language") or "").strip() or None
-    rows = conversations.list_visible(current_user, agent=agent, language=language)
+    """The conversations the user may see, with the filters the dashboards link here with."""
+    active = {k: v.strip() for k in conversations.LIST_FIELDS if (v := request.args.get(k)) and v.strip()}
+    try:
+        rows = conversations.list_visible(current_user, filters=conversations.parse_list_filters(request.args))
+    except ServiceError as exc:
+        flash(_("Not filtered: %(error)s", error=str(exc)), "error")
+        rows, status = [], 400
+    else:
+        status = 200
     finals = dashboard.final_evaluations(c.id for c in rows)
-    return render_template("conversations/list.html", rows=rows, finals=finals,
-                           agent=agent or "", language=language or "")
+    return render_template("conversations/list.html", rows=rows, finals=finals, agent=active.get("agent", ""),
+                           language=active.get("language", ""),
+                           extra={k: v for k, v in active.items() if k not in ("agent", "language")}), status
 
 
 @bp.route("/<int:conversation_id>")

@@ -24,6 +24,8 @@ AUDIT_READERS = roles_with("read_audit")
 # when the user's role may open its endpoint.
 _LINKS = (
     ("home.index", _l("Home"), None, ()),
+    ("dashboards.qa", _l("QA overview"), None, ("dashboards.qa_json",)),
+    ("dashboards.me", _l("My scores"), None, ()),
     ("review.queue", _l("Review queue"), None, ("review.review",)),
     ("calibration.index", _l("Calibration"), None,
      ("calibration.new", "calibration.session", "calibration.trend")),

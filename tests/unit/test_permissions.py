@@ -11,6 +11,8 @@ SPEC = [
     ("read_transcripts", {"agent", "reviewer", "lead", "admin"}),
     ("ingest", {"admin", "reviewer", "lead"}),
     ("review", {"reviewer", "lead", "admin"}),
+    ("read_qa_dashboard", {"admin", "reviewer", "lead", "hr"}),
+    ("read_own_dashboard", {"agent"}),
     ("rate_calibration", {"reviewer", "lead"}),
     ("manage_calibration", {"lead", "admin"}),
     ("read_reports", {"hr", "lead", "admin"}),

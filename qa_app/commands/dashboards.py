@@ -1,0 +1,65 @@
+"""qadesk report qa (the QA overview's figures) and qadesk team timezone (local weekdays and shifts)."""
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+import click
+
+from qa_app.commands.common import emit, fail
+from qa_app.commands.reports import report
+from qa_app.services import ServiceError
+
+
+def register(main: click.Group) -> None:
+    report.add_command(qa)
+    main.add_command(team)
+
+
+@click.command("qa")
+@click.option("--period", required=True, help="2026-11, 2026-Q4 or 2026.")
+@click.option("--team", "team_name", default=None, help="Only this team's agents.")
+@click.option("--channel", default=None)
+@click.option("--queue", default=None)
+@click.option("--language", default=None)
+@click.option("--step", default="week", type=click.Choice(["week", "day"]), show_default=True,
+              help="Points of the trends.")
+@click.option("--format", "fmt", default="json", type=click.Choice(["json"]), show_default=True)
+@click.pass_obj
+def qa(obj, period: str, team_name: Optional[str], channel, queue, language, step: str, fmt: str) -> None:
+    """The QA overview dashboard's figures for every team (as an admin sees them): named tables,
+    each with a header, rows and the conversation filters behind every row (docs/reports.md)."""
+    from qa_app.models import User
+    from qa_app.services import qa_overview, users
+    with obj.app.app_context():
+        viewer = users.find_user("admin") or User(login="system", role="admin")
+        try:
+            filters = qa_overview.parse(period, team=team_name, channel=channel, queue=queue, language=language,
+                                        step=step)
+            document = qa_overview.overview(viewer, filters).as_dict()
+        except ServiceError as exc:
+            fail(str(exc))
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group()
+def team() -> None:
+    """Teams."""
+
+
+@team.command("timezone")
+@click.argument("name")
+@click.argument("zone", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def team_timezone(obj, name: str, zone: Optional[str], as_json: bool) -> None:
+    """Show or set the IANA time zone a team works in (e.g. Europe/London); weekdays and shifts
+    in the dashboards are the team's local time. Without ZONE: print it."""
+    from qa_app.services import NotFound, users
+    with obj.app.app_context():
+        try:
+            found = users.set_team_timezone(name, zone) if zone else users.get_team(name)
+        except (NotFound, ServiceError) as exc:
+            fail(str(exc))
+        doc = {"team": found.name, "timezone": found.timezone or "UTC"}
+    emit(doc, as_json, f"{doc['team']}: {doc['timezone']}")

@@ -1,0 +1,26 @@
+"""dashboards: a team's time zone (local weekdays and shifts)
+
+Revision ID: a3c7e5f9b1d2
+Revises: d9f4b2c8e6a1
+Create Date: 2026-12-02 16:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a3c7e5f9b1d2'
+down_revision = 'd9f4b2c8e6a1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('team', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('timezone', sa.String(length=64), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('team', schema=None) as batch_op:
+        batch_op.drop_column('timezone')

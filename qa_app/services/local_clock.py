@@ -1,0 +1,69 @@
+"""SQL for a conversation's local start time: UTC shifted by its agent's team time zone.
+
+Weekdays and shifts in reports are local to the team (Team.timezone, UTC when unset). The offsets
+come from scoring.local_time as spans of one offset each, so a summer-time change inside the
+period shifts the conversations on either side by their own offset. SQLite only for now
+(datetime/strftime modifiers); PostgreSQL gets its own branch with the scale-out issue.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import case, func, literal
+
+from qa_app.extensions import db
+from qa_app.models import Conversation, Team, User
+from scoring import dashboard as figures
+from scoring.local_time import offset_spans
+
+NO_SHIFT = "+0 minutes"
+
+
+def _years(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Calendar-year pieces of [start, end): offset spans are cached per year."""
+    last = (end - timedelta(microseconds=1)).year
+    return [(datetime(y, 1, 1, tzinfo=timezone.utc), datetime(y + 1, 1, 1, tzinfo=timezone.utc))
+            for y in range(start.year, last + 1)]
+
+
+def modifier(start: datetime, end: datetime, agent_team=None):
+    """A SQL expression giving the '+N minutes' modifier of each conversation's local time in
+    [start, end); `agent_team` is the team-id column of the conversation's agent (a User join)."""
+    team_col = agent_team if agent_team is not None else User.team_id
+    whens = []
+    for team_id, name in db.session.execute(db.select(Team.id, Team.timezone).where(Team.timezone.is_not(None))):
+        spans = [s for low, high in _years(start, end) for s in offset_spans(name, low, high)]
+        if all(s.minutes == 0 for s in spans):
+            continue
+        if len({s.minutes for s in spans}) == 1:
+            whens.append((team_col == team_id, f"{spans[0].minutes:+d} minutes"))
+            continue
+        for s in spans:
+            if s.end > start and s.start < end:
+                whens.append(((team_col == team_id) & (Conversation.started_at >= s.start)
+                              & (Conversation.started_at < s.end), f"{s.minutes:+d} minutes"))
+    return case(*whens, else_=literal(NO_SHIFT)) if whens else literal(NO_SHIFT)
+
+
+def local_weekday(mod):
+    """ISO weekday 1..7 (SQLite's %w is 0 for Sunday)."""
+    w = func.cast(func.strftime("%w", Conversation.started_at, mod), db.Integer)
+    return case((w == 0, 7), else_=w)
+
+
+def local_hour(mod):
+    return func.cast(func.strftime("%H", Conversation.started_at, mod), db.Integer)
+
+
+def weekday_or_shift_filter(query, start: datetime, end: datetime, weekday=None, shift=None, day_type=None):
+    """`query` (conversations joined to their agent as User) limited to a local weekday (1..7),
+    shift (scoring.dashboard.SHIFTS) and/or day type ("weekday" | "weekend")."""
+    mod = modifier(start, end)
+    if weekday is not None:
+        query = query.where(local_weekday(mod) == weekday)
+    if day_type is not None:
+        weekend = local_weekday(mod).in_(figures.WEEKEND)
+        query = query.where(weekend if day_type == "weekend" else ~weekend)
+    if shift is not None:
+        query = query.where(local_hour(mod).in_(figures.shift_hours(shift)))
+    return query
