@@ -1,7 +1,7 @@
 """customer surveys
 
 Revision ID: e1a5c3f7d2b4
-Revises: d9f4b2c8e6a1
+Revises: b8e3d1f5a7c9
 Create Date: 2026-12-02 16:03:33.754726
 
 """
@@ -12,7 +12,7 @@ import qa_app.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = 'e1a5c3f7d2b4'
-down_revision = 'd9f4b2c8e6a1'
+down_revision = 'b8e3d1f5a7c9'
 branch_labels = None
 depends_on = None
 

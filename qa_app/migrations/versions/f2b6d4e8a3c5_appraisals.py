@@ -4,7 +4,7 @@ Only adds two tables, which refer to no table but user (and each other), so down
 re-chained onto whatever head it lands after without other change.
 
 Revision ID: f2b6d4e8a3c5
-Revises: d9f4b2c8e6a1
+Revises: e1a5c3f7d2b4
 Create Date: 2026-12-02 16:05:55.729239
 
 """
@@ -15,7 +15,7 @@ import qa_app.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = 'f2b6d4e8a3c5'
-down_revision = 'd9f4b2c8e6a1'
+down_revision = 'e1a5c3f7d2b4'
 branch_labels = None
 depends_on = None
 
