@@ -265,6 +265,12 @@ def recent(user: User, kind: Optional[str] = None, limit: int = 200) -> list[Sur
     return rows
 
 
+def of_conversation(conversation_id: int) -> list[Survey]:
+    """The answers about one conversation, oldest first (callers have checked that the user may see it)."""
+    return list(db.session.scalars(db.select(Survey).where(Survey.conversation_id == conversation_id)
+                                   .order_by(Survey.responded_at, Survey.id)))
+
+
 def _load_conversations(rows: list[Survey]) -> None:
     """Load the rows' conversations and agents with one query (the list shows both)."""
     ids = {s.conversation_id for s in rows}

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from qa_app.forms import CsrfForm, UploadForm
 from qa_app import workers
-from qa_app.services import (NotFound, ServiceError, conversations, dashboard, exemplars, ingest, review,
+from qa_app.services import (NotFound, ServiceError, conversations, dashboard, exemplars, ingest, review, surveys,
                              transcription)
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
 from qa_app.permissions import can, roles_with
@@ -45,7 +45,7 @@ def detail(conversation_id: int):
     pins = can(current_user, "pin_exemplars")
     return render_template("conversations/detail.html", conv=conv, evaluations=evaluations,
                            final=final, evidence_turns=evidence_turns(final), audio_url=audio_url(conv),
-                           ack_form=CsrfForm(), may_pin=pins, pin_targets=exemplars.targets() if pins else [],
+                           ack_form=CsrfForm(), may_pin=pins, survey_answers=surveys.of_conversation(conv.id), pin_targets=exemplars.targets() if pins else [],
                            pinned=exemplars.of_conversation(conv.id) if pins else [])
 
 

@@ -119,6 +119,13 @@ def test_a_lead_sees_the_answers_of_the_teams_they_cover_with_a_link_to_the_conv
     assert f'href="/conversations/{a1}"' in page
 
 
+def test_the_conversation_page_shows_its_survey_answers(client, auth, answered):
+    auth.login("lead.a", PASSWORD)
+    a1 = db.session.scalar(db.select(Survey.conversation_id).where(Survey.source_key == "id:S1"))
+    page = text_of(client.get(f"/conversations/{a1}"))
+    assert "Survey answers" in page and "Thank you so much" in page and "+0.60" in page and "Terrible" not in page
+
+
 def test_hr_sees_every_answer_but_no_link_to_a_transcript(client, auth, answered):
     page = _list(client, auth, "hr1")
     assert "Thank you so much" in page and "Terrible" in page
