@@ -1,7 +1,7 @@
 """dashboards: a team's time zone (local weekdays and shifts)
 
 Revision ID: a3c7e5f9b1d2
-Revises: d9f4b2c8e6a1
+Revises: f2b6d4e8a3c5
 Create Date: 2026-12-02 16:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3c7e5f9b1d2'
-down_revision = 'd9f4b2c8e6a1'
+down_revision = 'f2b6d4e8a3c5'
 branch_labels = None
 depends_on = None
 
