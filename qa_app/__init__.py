@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from qa_app import settings as instance_settings
@@ -66,7 +66,11 @@ def _tune_sqlite(engine) -> None:
 
 
 def _select_locale() -> str | None:
-    """The user's chosen language, else the browser's best match."""
+    """The user's chosen language, else the browser's best match; None (English) outside a web
+    request (the CLI, jobs and workers) and for the JSON API, whose callers are scripts that
+    match the English messages (docs/translations.md)."""
+    if not has_request_context() or request.blueprint == "api":
+        return None
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     from flask import current_app

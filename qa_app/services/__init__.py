@@ -2,7 +2,11 @@
 
 
 class ServiceError(Exception):
-    """A user-facing failure (bad input, unknown id, not allowed); the message is safe to show."""
+    """A user-facing failure (bad input, unknown id, not allowed); the message is safe to show.
+
+    Services write it with flask_babel's gettext (`_("no team %(team)r", team=team)`), so it is in
+    the language of the web request being answered, and English on the command line, in jobs and
+    for the JSON API; messages passed on from the pure core stay English (docs/translations.md)."""
 
 
 class NotFound(ServiceError):

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Mapping, Optional
 
+from flask_babel import gettext as _
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import CalibrationItem, CalibrationSession, User
@@ -80,7 +82,7 @@ def results(session: CalibrationSession, now: Optional[datetime] = None) -> Sess
     are missing ratings. Reviewers are compared with the benchmark, else with the consensus.
     """
     if not is_closed(session, now):
-        raise ServiceError("results are shown only once the session is closed")
+        raise ServiceError(_("results are shown only once the session is closed"))
     items = list(session.items)
     raters = [r.login for r in session.raters]
     if any(a.is_auto for i in items for a in i.answers):
@@ -141,5 +143,5 @@ def trend_for(viewer: User, login: str) -> tuple[User, list[TrendPoint]]:
     the trend lists only sessions the viewer may open."""
     reviewer = db.session.scalar(db.select(User).where(User.login == login))
     if reviewer is None or (viewer.role not in LEADS and reviewer.id != viewer.id):
-        raise NotFound("no such reviewer")
+        raise NotFound(_("no such reviewer"))
     return reviewer, alignment_trend(reviewer, viewer)

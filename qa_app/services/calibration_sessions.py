@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Mapping, Optional
 
+from flask_babel import gettext as _
+
 from qa_app.permissions import can, roles_with
 from qa_app import clock
 from qa_app.extensions import db
@@ -88,7 +90,7 @@ def get_visible(user: User, session_id: int) -> CalibrationSession:
     session = db.session.scalar(db.select(CalibrationSession).where(
         CalibrationSession.id == session_id, session_filter(user)))
     if session is None:
-        raise NotFound("calibration session not found")
+        raise NotFound(_("calibration session not found"))
     return session
 
 
@@ -114,15 +116,15 @@ def create_session(lead: User, name: str, conversation_ids: Iterable[int], rater
     _require_lead(lead)
     name = (name or "").strip()
     if not name:
-        raise ServiceError("a session needs a name")
+        raise ServiceError(_("a session needs a name"))
     deadline = as_utc(deadline)
     if deadline is None or deadline <= clock.or_now(now):
-        raise ServiceError("the deadline must be in the future")
+        raise ServiceError(_("the deadline must be in the future"))
     convs = _conversations_for(lead, conversation_ids)
     logins = _unique([*(rater_logins or ()), *([benchmark_login] if benchmark_login else [])])
     raters = [_rater(login, convs) for login in logins]
     if not raters:
-        raise ServiceError("choose at least one rater")
+        raise ServiceError(_("choose at least one rater"))
     session = CalibrationSession(name=name, created_by_id=lead.id, deadline=deadline, raters=raters,
                                  benchmark_id=_rater(benchmark_login, convs).id if benchmark_login else None)
     db.session.add(session)
@@ -140,7 +142,7 @@ def create_session(lead: User, name: str, conversation_ids: Iterable[int], rater
 
 def _require_lead(user: User) -> None:
     if user.role not in LEADS:
-        raise ServiceError("only leads and admins manage calibration sessions")
+        raise ServiceError(_("only leads and admins manage calibration sessions"))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -155,15 +157,15 @@ def _unique(values: Iterable[str]) -> list[str]:
 def _rater(login: str, convs: list[Conversation]) -> User:
     user = db.session.scalar(db.select(User).where(User.login == login))
     if user is None:
-        raise NotFound(f"no user with login {login!r}")
+        raise NotFound(_("no user with login %(login)r", login=login))
     if user.role not in RATER_ROLES or not user.active:
-        raise ServiceError(f"{login}: raters must be active reviewers or leads")
+        raise ServiceError(_("%(login)s: raters must be active reviewers or leads", login=login))
     if login == AUTOMATIC:
-        raise ServiceError(f"{login!r} is the automatic scorer's name in results; choose another rater")
+        raise ServiceError(_("%(login)r is the automatic scorer's name in results; choose another rater", login=login))
     hidden = [c.external_id for c in convs if not conversations.covers_agent(user, c.agent)]
     if hidden:
-        raise ServiceError(f"{login}: does not cover the team of conversation {', '.join(hidden)}; "
-                           f"choose raters who may see every conversation")
+        raise ServiceError(_("%(login)s: does not cover the team of conversation %(conversations)s; choose raters "
+                             "who may see every conversation", login=login, conversations=", ".join(hidden)))
     return user
 
 
@@ -175,10 +177,11 @@ def _conversations_for(lead: User, ids: Iterable[int]) -> list[Conversation]:
         seen.add(cid)
         conv = conversations.get_visible(lead, cid)
         if conversations.final_evaluation(conv.id) is None:
-            raise ServiceError(f"{conv.external_id}: not scored yet, so it has no criteria to calibrate")
+            raise ServiceError(_("%(conversation)s: not scored yet, so it has no criteria to calibrate",
+                                 conversation=conv.external_id))
         convs.append(conv)
     if not convs:
-        raise ServiceError("choose at least one conversation")
+        raise ServiceError(_("choose at least one conversation"))
     return convs
 
 
@@ -190,7 +193,7 @@ def conversation_ids_for(user: User, external_ids: Iterable[str]) -> list[int]:
         conv = db.session.scalar(db.select(Conversation).where(
             Conversation.external_id == external_id, conversations.visibility_filter(user)))
         if conv is None:
-            raise NotFound(f"no conversation with id {external_id!r}")
+            raise NotFound(_("no conversation with id %(id)r", id=external_id))
         ids.append(conv.id)
     return ids
 
@@ -213,7 +216,7 @@ def criteria_of(conversation_id: int) -> tuple[CriterionInfo, ...]:
     check: callers pass a conversation of a session the user may see)."""
     final = conversations.final_evaluation(conversation_id)
     if final is None:
-        raise NotFound("this conversation has not been scored yet")
+        raise NotFound(_("this conversation has not been scored yet"))
     return _version_criteria(final.scorecard_version)
 
 
@@ -244,14 +247,14 @@ def check_answers(criteria: tuple[CriterionInfo, ...], answers: Mapping[str, str
     known = {c.id for c in criteria}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise ServiceError(f"unknown criterion: {', '.join(unknown)}")
+        raise ServiceError(_("unknown criterion: %(criteria)s", criteria=", ".join(unknown)))
     clean = {c.id: (answers.get(c.id) or "").strip() for c in criteria}
     missing = [cid for cid, v in clean.items() if not v]
     if missing:
-        raise ServiceError(f"answer every criterion; missing: {', '.join(missing)}")
+        raise ServiceError(_("answer every criterion; missing: %(criteria)s", criteria=", ".join(missing)))
     bad = [cid for cid, v in clean.items() if v not in RESULTS]
     if bad:
-        raise ServiceError(f"{', '.join(bad)}: the answer must be pass, fail or na")
+        raise ServiceError(_("%(criteria)s: the answer must be pass, fail or na", criteria=", ".join(bad)))
     return clean
 
 
@@ -267,9 +270,9 @@ def submit_answers(rater: User, session_id: int, conversation_id: int, answers: 
     now = clock.or_now(now)
     session = get_visible(rater, session_id)
     if not is_rater(rater, session):
-        raise ServiceError("you are not a rater in this session")
+        raise ServiceError(_("you are not a rater in this session"))
     if is_closed(session, now):
-        raise ServiceError("this session is closed; answers can no longer change")
+        raise ServiceError(_("this session is closed; answers can no longer change"))
     item = _item(session, conversation_id)
     criteria = criteria_of(conversation_id)
     clean = check_answers(criteria, answers)
@@ -289,7 +292,7 @@ def submit_answers(rater: User, session_id: int, conversation_id: int, answers: 
 def _item(session: CalibrationSession, conversation_id: int) -> CalibrationItem:
     item = next((i for i in session.items if i.conversation_id == conversation_id), None)
     if item is None:
-        raise NotFound("this conversation is not part of the session")
+        raise NotFound(_("this conversation is not part of the session"))
     return item
 
 
@@ -308,9 +311,9 @@ def close_session(lead: User, session_id: int, now: Optional[datetime] = None) -
     now = clock.or_now(now)
     session = get_visible(lead, session_id)
     if not may_close(lead, session):
-        raise NotAllowed("only the lead who created this session, or an admin, may close it")
+        raise NotAllowed(_("only the lead who created this session, or an admin, may close it"))
     if is_closed(session, now):
-        raise ServiceError("this session is already closed")
+        raise ServiceError(_("this session is already closed"))
     _close(session, lead, now, now)
     db.session.commit()
     return session
@@ -350,7 +353,7 @@ def set_calibrated(lead: User, session_id: int, conversation_id: int, answers: M
     _require_lead(lead)
     session = get_visible(lead, session_id)
     if not is_closed(session, now):
-        raise ServiceError("close the session before setting the calibrated answers")
+        raise ServiceError(_("close the session before setting the calibrated answers"))
     item = _item(session, conversation_id)
     base = conversations.final_evaluation(conversation_id)
     criteria = criteria_of(conversation_id)

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from qa_app import clock
@@ -77,7 +78,7 @@ def get_for(user: User, certificate_id: int) -> Certificate:
     """The certificate when `user` may see its assignment, else NotFound (same answer as no certificate)."""
     c = db.session.get(Certificate, certificate_id)
     if c is None:
-        raise NotFound("certificate not found")
+        raise NotFound(_("certificate not found"))
     training.get_assignment_for(user, c.assignment_id)  # NotFound when not theirs to see
     return c
 

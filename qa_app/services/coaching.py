@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Iterable, Optional, Sequence
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from qa_app import clock
@@ -42,7 +43,7 @@ def recent_evaluations(agent: User, limit: int = 20) -> list[Evaluation]:
 def _agent_for(coach: User, login: str) -> User:
     agent = next((a for a in coachable_agents(coach) if a.login == login), None)
     if agent is None:
-        raise NotFound(f"no active agent {login!r} that you coach")
+        raise NotFound(_("no active agent %(login)r that you coach", login=login))
     return agent
 
 
@@ -59,7 +60,7 @@ def record_session(coach: User, agent_login: str, draft: SessionDraft, links: Se
     """Store a session (ServiceError naming the field otherwise, and nothing stored); tell the
     agent; audit; commit. `draft.actions[i].owner` is "agent" or "coach"."""
     if not can(coach, "coach"):
-        raise ServiceError("only leads and admins record coaching sessions")
+        raise ServiceError(_("only leads and admins record coaching sessions"))
     now = clock.or_now(now)
     agent, draft = _agent_for(coach, agent_login), _valid(checked, draft)
     session = CoachingSession(agent=agent, coach=coach, held_on=draft.held_on, notes=draft.notes, created_at=now)
@@ -87,10 +88,11 @@ def _checked_links(agent: User, links: Sequence[Link]) -> list[Link]:
     for i, (evaluation_id, criterion_id) in enumerate(links):
         ev = found.get(evaluation_id)
         if ev is None:
-            raise ServiceError(f"evaluations[{i}]: evaluation {evaluation_id} is not one of {agent.login}'s")
+            raise ServiceError(_("evaluations[%(index)s]: evaluation %(evaluation)s is not one of %(agent)s's",
+                                 index=i, evaluation=evaluation_id, agent=agent.login))
         if criterion_id is not None and criterion_id not in {c.criterion_id for c in ev.criteria}:
-            raise ServiceError(f"evaluations[{i}].criterion: {criterion_id!r} is not a criterion of evaluation "
-                               f"{evaluation_id}")
+            raise ServiceError(_("evaluations[%(index)s].criterion: %(criterion)r is not a criterion of evaluation "
+                                 "%(evaluation)s", index=i, criterion=criterion_id, evaluation=evaluation_id))
         if (evaluation_id, criterion_id) not in out:
             out.append((evaluation_id, criterion_id))
     return out
@@ -121,7 +123,7 @@ def get_for(user: User, session_id: int) -> CoachingSession:
              .where(CoachingSession.id == session_id))
     session = db.session.scalar(training.visible_to(query, user))
     if session is None:
-        raise NotFound("coaching session not found")
+        raise NotFound(_("coaching session not found"))
     return session
 
 
@@ -130,9 +132,9 @@ def acknowledge(user: User, session_id: int, comment: Optional[str] = None,
     """The agent of the session acknowledges it, once, with an optional comment; the coach is told. Commits."""
     session, now = get_for(user, session_id), clock.or_now(now)
     if user.id != session.agent_id:
-        raise ServiceError("only the coached agent acknowledges a coaching session")
+        raise ServiceError(_("only the coached agent acknowledges a coaching session"))
     if session.acknowledged_at is not None:
-        raise ServiceError("this coaching session is already acknowledged")
+        raise ServiceError(_("this coaching session is already acknowledged"))
     session.acknowledged_at, session.agent_comment = now, _valid(checked_comment, comment)
     notifications.record([_notice(session.coach, "coaching_acknowledged", f"coaching_ack:{session.id}", session,
                                   now, comment=session.agent_comment or "")])
@@ -145,10 +147,10 @@ def mark_done(user: User, action_id: int, now: Optional[datetime] = None) -> Coa
     """Mark an agreed action done: its owner, the coach, or a lead or admin who sees the session. Commits."""
     action = db.session.get(CoachingAction, action_id)
     if action is None:
-        raise NotFound("coaching action not found")
+        raise NotFound(_("coaching action not found"))
     session = get_for(user, action.session_id)
     if user.id not in (action.owner_id, session.coach_id) and not can(user, "coach"):
-        raise ServiceError("only the action's owner or a coach marks it done")
+        raise ServiceError(_("only the action's owner or a coach marks it done"))
     if action.done_at is None:
         action.done_at, action.done_by_id = clock.or_now(now), user.id
         audit.record(user, "complete", "coaching_action", action.id, after={"session": session.id})
@@ -190,8 +192,8 @@ def parse_links(values: Iterable[str]) -> list[Link]:
     """Form values "EVALUATION" or "EVALUATION:CRITERION" as links; ServiceError for anything else."""
     links: list[Link] = []
     for value in values:
-        head, _, criterion = value.partition(":")
+        head, _colon, criterion = value.partition(":")
         if not head.isdigit():
-            raise ServiceError(f"evaluations: {value!r} is not an evaluation")
+            raise ServiceError(_("evaluations: %(value)r is not an evaluation", value=value))
         links.append((int(head), criterion or None))
     return links

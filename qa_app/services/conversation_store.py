@@ -10,6 +10,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Optional
 
+from flask_babel import gettext as _
+
 from qa_app.extensions import db
 from qa_app.models import Conversation, Turn, User
 from qa_app.services import conversations, users
@@ -69,8 +71,8 @@ class IngestSummary:
 
     def conflict(self, source: str, external_id: str) -> None:
         self.conflicts += 1
-        self.errors.append(_error(source, f"conflict: a different conversation with id {external_id!r} "
-                                          "is already stored; this record was not stored", external_id))
+        self.errors.append(_error(source, _("conflict: a different conversation with id %(id)r is already stored; "
+                                            "this record was not stored", id=external_id), external_id))
 
 
 def _error(source: str, message: str, external_id: Optional[str]) -> dict:
@@ -244,16 +246,20 @@ class AgentResolver:
 
     def _refusal(self, user: User) -> Optional[str]:
         if user.role != "agent":
-            return f"agent: {user.login!r} has the {user.role} role; conversations are filed only for agents"
+            return _("agent: %(login)r has the %(role)s role; conversations are filed only for agents",
+                     login=user.login, role=user.role)
         if self.uploader is not None and not conversations.covers_agent(self.uploader, user):
-            return f"agent: you do not cover the team of {user.login!r}; ask a lead or admin who covers it"
+            return _("agent: you do not cover the team of %(login)r; ask a lead or admin who covers it", login=user.login)
         return None
 
     def _unknown(self, login: str) -> str:
         close = difflib.get_close_matches(login, self._known_agents(), n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "."
-        return (f"agent: unknown login {login!r}{hint} New agents are created only when asked "
-                "(--create-agents, the upload page's checkbox, or create_agents in the API)")
+        if close:
+            return _("agent: unknown login %(login)r; did you mean %(matches)s? New agents are created only when "
+                     "asked (--create-agents, the upload page's checkbox, or create_agents in the API)",
+                     login=login, matches=_(" or ").join(repr(c) for c in close))
+        return _("agent: unknown login %(login)r. New agents are created only when asked (--create-agents, the "
+                 "upload page's checkbox, or create_agents in the API)", login=login)
 
     def _known_agents(self) -> list[str]:
         agents = db.session.scalars(db.select(User).where(User.role == "agent"))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import or_
 
 from qa_app.permissions import can
@@ -63,7 +64,7 @@ def get_visible(user: User, conversation_id: int) -> Conversation:
     row = db.session.scalar(db.select(Conversation).where(
         Conversation.id == conversation_id, visibility_filter(user)))
     if row is None:
-        raise NotFound("conversation not found")
+        raise NotFound(_("conversation not found"))
     return row
 
 
@@ -139,7 +140,7 @@ def _filtered(query, f: ListFilters):
 def by_external_id(external_id: str) -> Conversation:
     row = db.session.scalar(db.select(Conversation).where(Conversation.external_id == external_id))
     if row is None:
-        raise NotFound(f"no conversation with id {external_id!r}")
+        raise NotFound(_("no conversation with id %(id)r", id=external_id))
     return row
 
 

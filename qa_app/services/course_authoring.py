@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from qa_app import clock
@@ -45,7 +46,7 @@ def find(code: str) -> Course:
     """The stored course with this code; NotFound otherwise."""
     row = db.session.scalar(db.select(Course).where(Course.code == code))
     if row is None:
-        raise NotFound(f"no course with code {code!r}")
+        raise NotFound(_("no course with code %(code)r", code=code))
     return row
 
 
@@ -82,11 +83,12 @@ def import_course(text: str, source: str, actor: Optional[User] = None, code: Op
     Commits once; InvalidCourse (nothing stored) otherwise."""
     course = parsed(text, source)
     if code is not None and course.code != code:
-        raise InvalidCourse([f"{source}: code: {course.code!r} is not the course being edited ({code!r}); "
-                             f"to copy a course, create a new one"])
+        raise InvalidCourse([_("%(source)s: code: %(code)r is not the course being edited (%(edited)r); to copy a "
+                               "course, create a new one", source=source, code=course.code, edited=code)])
     row = db.session.scalar(db.select(Course).where(Course.code == course.code))
     if row is not None and new_only:
-        raise InvalidCourse([f"{source}: code: a course {course.code!r} exists already; edit it instead"])
+        raise InvalidCourse([_("%(source)s: code: a course %(code)r exists already; edit it instead",
+                               source=source, code=course.code)])
     created = row is None
     before = None if created else {"version": row.version, "title": row.title}
     if created:
@@ -111,8 +113,9 @@ def _raise_version(row: Course, source: str, expected: int) -> None:
     if not raised:
         db.session.rollback()
         now = db.session.scalar(db.select(Course.version).where(Course.id == row.id))
-        raise InvalidCourse([f"{source}: version: the course was saved as version {now} by someone else after "
-                             f"you opened version {expected}; open it again to see their change"])
+        raise InvalidCourse([_("%(source)s: version: the course was saved as version %(now)s by someone else after "
+                               "you opened version %(expected)s; open it again to see their change",
+                               source=source, now=now, expected=expected)])
     db.session.refresh(row, ["version"])
 
 

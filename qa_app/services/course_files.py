@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from qa_app.models import User
 from qa_app.permissions import can
@@ -46,14 +47,15 @@ def list_files() -> list[StoredFile]:
 def store(actor: Optional[User], name: str, data: bytes, replace: bool = False) -> StoredFile:
     """Store `data` as the course file `name`; an existing different file needs `replace`."""
     if actor is not None and not can(actor, "author_courses"):
-        raise ServiceError("only leads and admins store course files")
+        raise ServiceError(_("only leads and admins store course files"))
     problem = rules.file_problem(name, len(data))
     if problem:
         raise ServiceError(problem)
     path, sha = folder() / name, hashlib.sha256(data).hexdigest()
     before = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
     if before is not None and before != sha and not replace:
-        raise ServiceError(f"{name!r}: a different file of that name is stored; replace it or choose another name")
+        raise ServiceError(_("%(name)r: a different file of that name is stored; replace it or choose another name",
+                             name=name))
     if before != sha:
         tmp = path.with_name(f".{name}.part")
         tmp.write_bytes(data)
@@ -67,7 +69,7 @@ def store(actor: Optional[User], name: str, data: bytes, replace: bool = False) 
 def path_of(name: str) -> Path:
     """The stored file's path; NotFound for a bad or unknown name."""
     if rules.name_problem(name) is not None or not (folder() / name).is_file():
-        raise NotFound("no such course file")
+        raise NotFound(_("no such course file"))
     return folder() / name
 
 
@@ -78,7 +80,7 @@ def kind_of(name: str) -> tuple[str, bool]:
 
 def delete(actor: Optional[User], name: str) -> None:
     if actor is not None and not can(actor, "author_courses"):
-        raise ServiceError("only leads and admins delete course files")
+        raise ServiceError(_("only leads and admins delete course files"))
     path = path_of(name)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     path.unlink()

@@ -9,6 +9,8 @@ import secrets
 from datetime import datetime
 from typing import Mapping, Optional
 
+from flask_babel import gettext as _
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, ModuleRead, QuizAttempt, User
@@ -30,8 +32,8 @@ class LateSubmission(ServiceError):
     `deadline` is when the limit ended."""
 
     def __init__(self, deadline: datetime):
-        super().__init__(f"too late: the time limit ended at {deadline:%Y-%m-%d %H:%M} UTC; "
-                         f"this attempt is recorded as late and not graded")
+        super().__init__(_("too late: the time limit ended at %(deadline)s UTC; this attempt is recorded as late "
+                           "and not graded", deadline=f"{deadline:%Y-%m-%d %H:%M}"))
         self.deadline = deadline
 
 
@@ -39,7 +41,7 @@ class NoAttemptsLeft(ServiceError):
     """Every attempt the quiz allows (`allowed`) has been used."""
 
     def __init__(self, allowed: int):
-        super().__init__(f"no attempts left: the quiz allows {allowed}")
+        super().__init__(_("no attempts left: the quiz allows %(allowed)s", allowed=allowed))
         self.allowed = allowed
 
 
@@ -47,15 +49,15 @@ class StartFirst(ServiceError):
     """A quiz that draws its questions or has a time limit was submitted without being started."""
 
     def __init__(self):
-        super().__init__("start the quiz first: this quiz draws its questions or has a time limit")
+        super().__init__(_("start the quiz first: this quiz draws its questions or has a time limit"))
 
 
 def _agents_open_assignment(user: User, assignment_id: int) -> Assignment:
     a = get_assignment_for(user, assignment_id)
     if a.agent_id != user.id:
-        raise ServiceError("only the assigned agent can take this quiz")
+        raise ServiceError(_("only the assigned agent can take this quiz"))
     if a.status not in OPEN:
-        raise ServiceError(f"this assignment is {a.status}; the quiz is closed")
+        raise ServiceError(_("this assignment is %(status)s; the quiz is closed", status=a.status))
     return a
 
 
@@ -148,7 +150,7 @@ def attempt_feedback(user: User, assignment_id: int, attempt_id: int) -> tuple[Q
     a = get_assignment_for(user, assignment_id)
     attempt = next((t for t in a.attempts if t.id == attempt_id and t.submitted_at is not None), None)
     if attempt is None:
-        raise NotFound("attempt not found")
+        raise NotFound(_("attempt not found"))
     asked = course_store.attempt_quiz(attempt, a.course)
     answers = {k: v for k, v in (attempt.answers or {}).items() if k in asked.ids()}
     try:
@@ -164,14 +166,14 @@ def read_module(user: User, assignment_id: int, position: int, now: Optional[dat
     now = clock.or_now(now)
     a = get_assignment_for(user, assignment_id)
     if a.agent_id != user.id:
-        raise ServiceError("only the assigned agent can record reading")
+        raise ServiceError(_("only the assigned agent can record reading"))
     modules = a.course.modules
     if not 1 <= position <= len(modules):
-        raise NotFound(f"module {position} not found")
+        raise NotFound(_("module %(position)s not found", position=position))
     done = course_store.read_module_ids(a)
     unread = [m.position for m in modules[:position - 1] if m.id not in done]
     if unread:
-        raise ServiceError(f"read module {unread[0]} first")
+        raise ServiceError(_("read module %(position)s first", position=unread[0]))
     if modules[position - 1].id not in done:
         a.modules_read.append(ModuleRead(module_id=modules[position - 1].id, read_at=now))
         db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Mapping, Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import or_
 
 from qa_app.permissions import can, roles_with
@@ -28,16 +29,16 @@ def _now(now: Optional[datetime]) -> datetime:
 
 
 def refusal(user: User, ev: Evaluation, now: Optional[datetime] = None) -> Optional[str]:
-    """Why `user` may not dispute `ev` now (a plain English message), or None when they may."""
+    """Why `user` may not dispute `ev` now (in the request's language), or None when they may."""
     if ev.conversation.agent_id != user.id:
-        return "only the conversation's agent may dispute its evaluation"
+        return _("only the conversation's agent may dispute its evaluation")
     if not ev.is_final:
-        return "only the current final evaluation can be disputed"
+        return _("only the current final evaluation can be disputed")
     days = window_days()
     if not rules.within_window(ev.created_at, _now(now), days):
-        return f"the evaluation is more than {days} days old and can no longer be disputed"
+        return _("the evaluation is more than %(days)s days old and can no longer be disputed", days=days)
     if open_dispute_of(ev.id) is not None:
-        return "this evaluation already has an open dispute"
+        return _("this evaluation already has an open dispute")
     return None
 
 
@@ -54,17 +55,17 @@ def open_dispute(agent: User, evaluation_id: int, comment: str, criteria: Iterab
     """
     ev = db.session.get(Evaluation, evaluation_id) if evaluation_id else None
     if ev is None:
-        raise NotFound("evaluation not found")
+        raise NotFound(_("evaluation not found"))
     conversations.get_visible(agent, ev.conversation_id)
     reason = refusal(agent, ev, now)
     if reason:
         raise ServiceError(reason)
     if not (comment or "").strip():
-        raise ServiceError("a comment is required")
+        raise ServiceError(_("a comment is required"))
     chosen = list(dict.fromkeys(c.strip() for c in criteria if c and c.strip()))
     unknown = sorted(set(chosen) - {c.criterion_id for c in ev.criteria})
     if unknown:
-        raise ServiceError(f"unknown criterion: {', '.join(unknown)}")
+        raise ServiceError(_("unknown criterion: %(criteria)s", criteria=", ".join(unknown)))
     dispute = Dispute(evaluation_id=ev.id, conversation_id=ev.conversation_id, agent_id=agent.id,
                       criteria=chosen, comment=comment.strip(), assignee_id=_resolver_for(ev),
                       created_at=_now(now))
@@ -128,7 +129,7 @@ def get_dispute(user: User, dispute_id: int) -> Dispute:
     row = db.session.scalar(db.select(Dispute).join(Conversation, Dispute.conversation_id == Conversation.id)
                             .where(Dispute.id == dispute_id, visibility_filter(user)))
     if row is None:
-        raise NotFound("dispute not found")
+        raise NotFound(_("dispute not found"))
     return row
 
 
@@ -153,10 +154,10 @@ def resolve_dispute(user: User, dispute_id: int, outcome: str, reason: str,
     """
     dispute = get_dispute(user, dispute_id)
     if dispute.status != "open":
-        raise ServiceError("this dispute is already resolved")
+        raise ServiceError(_("this dispute is already resolved"))
     if not may_resolve(user, dispute):
-        raise ServiceError("only the assignee, or a lead or admin who did not make the evaluation, "
-                           "may resolve this dispute")
+        raise ServiceError(_("only the assignee, or a lead or admin who did not make the evaluation, "
+                             "may resolve this dispute"))
     base = dispute.evaluation
     full = {c.criterion_id: {"result": c.result, "comment": c.comment} for c in base.criteria}
     full.update(decisions or {})
@@ -181,8 +182,8 @@ def resolve_dispute(user: User, dispute_id: int, outcome: str, reason: str,
 def _republish(user: User, base: Evaluation, result, at: datetime) -> Evaluation:
     """The new final human evaluation of a dispute, audited like a review, with training rules re-run."""
     if not base.is_final:
-        raise ServiceError("the disputed evaluation is no longer the final one (the conversation was "
-                           "evaluated again); reject this dispute with a reason, the agent may dispute the new one")
+        raise ServiceError(_("the disputed evaluation is no longer the final one (the conversation was evaluated "
+                             "again); reject this dispute with a reason, the agent may dispute the new one"))
     conv = base.conversation
     ev = evaluations.publish_final(conv, base.scorecard_version, result, kind="human", action="dispute",
                                    actor=user, based_on=base, source="dispute", now=at,

@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Callable, Iterable, Optional, Sequence
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,8 +29,9 @@ class Conflict(ServiceError):
 
     def __init__(self, by: str, at: Optional[datetime]):
         self.by, self.at = by, at
-        when = f" at {at:%H:%M}" if at else ""
-        super().__init__(f"{by} saved a review of this conversation{when} after you opened it; reload to see it")
+        super().__init__(_("%(by)s saved a review of this conversation at %(time)s after you opened it; reload to see it",
+                           by=by, time=f"{at:%H:%M}") if at else
+                         _("%(by)s saved a review of this conversation after you opened it; reload to see it", by=by))
 
 
 def new_evaluation(conv: Conversation, version: ScorecardVersion, result: EvaluationResult,
@@ -137,8 +139,8 @@ def current_conflict(conversation_id: int) -> Conflict:
     current = db.session.scalar(db.select(Evaluation).where(
         Evaluation.conversation_id == conversation_id, Evaluation.is_final.is_(True)))
     if current is None:
-        return Conflict("someone else", None)
-    who = current.reviewer.login if current.reviewer else "automatic scoring"
+        return Conflict(_("someone else"), None)
+    who = current.reviewer.login if current.reviewer else _("automatic scoring")
     return Conflict(who, as_utc(current.created_at))
 
 

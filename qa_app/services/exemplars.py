@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from qa_app import clock
@@ -31,17 +32,17 @@ def pin(actor: User, conversation_id: int, target: str, kind: str, note: str,
         now: Optional[datetime] = None) -> Exemplar:
     """Pin the conversation to the module named by `target` ("course-code:position"), one commit."""
     if not can(actor, "pin_exemplars"):
-        raise ServiceError("only reviewers, leads and admins pin examples")
+        raise ServiceError(_("only reviewers, leads and admins pin examples"))
     conv = conversations.get_visible(actor, conversation_id)
     problem = exemplar_problem(kind, note)
     if problem:
         raise ServiceError(problem)
     if not _reviewed(conv):
-        raise ServiceError("only a reviewed conversation can be an example: review it first")
+        raise ServiceError(_("only a reviewed conversation can be an example: review it first"))
     module = _module(target)
     if db.session.scalar(db.select(Exemplar.id).where(Exemplar.module_id == module.id,
                                                      Exemplar.conversation_id == conv.id)):
-        raise ServiceError("this conversation is already an example in that module")
+        raise ServiceError(_("this conversation is already an example in that module"))
     row = Exemplar(module_id=module.id, conversation_id=conv.id, kind=kind, note=note.strip(),
                    pinned_by_id=actor.id, pinned_at=clock.or_now(now))
     db.session.add(row)
@@ -58,11 +59,11 @@ def _reviewed(conv: Conversation) -> bool:
 
 
 def _module(target: str) -> CourseModule:
-    code, _, position = target.rpartition(":")
+    code, _colon, position = target.rpartition(":")
     module = db.session.scalar(db.select(CourseModule).join(Course).where(
         Course.code == code, CourseModule.position == (int(position) if position.isdigit() else -1)))
     if module is None:
-        raise NotFound(f"no course module {target!r}")
+        raise NotFound(_("no course module %(target)r", target=target))
     return module
 
 
@@ -70,7 +71,7 @@ def unpin(actor: User, exemplar_id: int) -> None:
     """Remove an example (whoever may pin and may see its conversation), audited, one commit."""
     row = db.session.get(Exemplar, exemplar_id)
     if row is None or not can(actor, "pin_exemplars"):
-        raise NotFound("example not found")
+        raise NotFound(_("example not found"))
     conversations.get_visible(actor, row.conversation_id)
     audit.record(actor, "unpin", "exemplar", row.id, before={"conversation_id": row.conversation_id,
                                                              "module_id": row.module_id, "note": row.note})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from qa_app.extensions import db
@@ -179,8 +180,8 @@ def _atomically(stage: Callable[[], list[tuple[object, Optional[IngestSummary]]]
     except SQLAlchemyError as exc:
         db.session.rollback()
         log.exception("ingest rolled back")
-        raise StoreFailed("the conversations could not be stored (database error: "
-                          f"{type(getattr(exc, 'orig', exc)).__name__}); nothing was stored, try again") from exc
+        raise StoreFailed(_("the conversations could not be stored (database error: %(error)s); nothing was "
+                            "stored, try again", error=type(getattr(exc, "orig", exc)).__name__)) from exc
     except Exception:
         db.session.rollback()
         raise

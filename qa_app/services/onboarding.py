@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
 from qa_app import clock
@@ -40,7 +41,8 @@ def available_paths() -> tuple[paths.OnboardingPath, ...]:
 def path_of(code: str) -> paths.OnboardingPath:
     found = next((p for p in paths.shipped_paths() if p.code == code), None)
     if found is None:
-        raise NotFound(f"no onboarding path {code!r} (paths: {', '.join(p.code for p in paths.shipped_paths())})")
+        raise NotFound(_("no onboarding path %(code)r (paths: %(paths)s)", code=code,
+                       paths=", ".join(p.code for p in paths.shipped_paths())))
     return found
 
 
@@ -52,17 +54,18 @@ def start(actor: User, agent_login: str, path_code: str, now: Optional[datetime]
     from qa_app.services import users
     now = clock.or_now(now)
     if not can(actor, "assign_training"):
-        raise ServiceError("only leads and admins start onboarding")
+        raise ServiceError(_("only leads and admins start onboarding"))
     path, agent = path_of(path_code), users.get_user(agent_login)
     if not training.may_assign_to(actor, agent):
-        raise NotFound(f"no user with login {agent_login!r}")
+        raise NotFound(_("no user with login %(login)r", login=agent_login))
     if db.session.scalar(db.select(Onboarding.id).where(Onboarding.agent_id == agent.id,
                                                        Onboarding.path_code == path.code)):
-        raise ServiceError(f"{agent_login} is already on the onboarding path {path.code}")
+        raise ServiceError(_("%(login)s is already on the onboarding path %(path)s", login=agent_login, path=path.code))
     known = set(db.session.scalars(db.select(Course.code).where(Course.code.in_(path.courses))))
     missing = [c for c in path.courses if c not in known]
     if missing:
-        raise ServiceError(f"the path {path.code} names courses this instance lacks: {', '.join(missing)}")
+        raise ServiceError(_("the path %(path)s names courses this instance lacks: %(courses)s", path=path.code,
+                             courses=", ".join(missing)))
     enrolment = Onboarding(agent_id=agent.id, path_code=path.code, title=path.title, courses=list(path.courses),
                            started_at=now, started_by_id=actor.id)
     db.session.add(enrolment)

@@ -5,6 +5,7 @@ import statistics
 from itertools import islice
 from typing import Iterable, Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from qa_app.extensions import db
@@ -28,7 +29,7 @@ def preview(draft: Scorecard, last: int = 50, sentiment=None, version: Optional[
     no evaluation is stored and nothing is committed.
     """
     if isinstance(last, bool) or not isinstance(last, int) or not 1 <= last <= MAX_LAST:
-        raise ServiceError(f"the number of conversations must be between 1 and {MAX_LAST}")
+        raise ServiceError(_("the number of conversations must be between 1 and %(max)s", max=MAX_LAST))
     sentiment = sentiment or scoring.default_sentiment()
     row = scorecards.active_version(draft.name)
     active = scorecards.scorecard_of(row) if row is not None else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable, Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
@@ -100,12 +101,12 @@ def remind(actor: User, a: Assignment, now: Optional[datetime] = None) -> Notifi
     day per assignment. Audited; commits."""
     now = clock.or_now(now)
     if not can(actor, "remind_training"):
-        raise ServiceError("only leads and admins send reminders")
+        raise ServiceError(_("only leads and admins send reminders"))
     if a.status not in OPEN:
-        raise NothingToRemind(f"the assignment is {a.status}: there is nothing to remind of")
+        raise NothingToRemind(_("the assignment is %(status)s: there is nothing to remind of", status=a.status))
     key = f"reminder:{a.id}:{now.date().isoformat()}"
     if db.session.scalar(db.select(Notification.id).where(Notification.key == key)) is not None:
-        raise AlreadyReminded(f"{a.agent.login} was already reminded of this course today")
+        raise AlreadyReminded(_("%(login)s was already reminded of this course today", login=a.agent.login))
     notifications.record([_row(a.agent, "reminder", key, a, now, sender=actor.name or actor.login)])
     audit.record(actor, "remind", "assignment", a.id, after={"agent": a.agent.login, "course": a.course.code})
     db.session.commit()

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Iterator, Mapping, Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qa_app.permissions import roles_with
@@ -50,19 +51,20 @@ def apply_decisions(base: list[CriterionResult],
     known = {r.criterion_id for r in base}
     unknown = sorted(set(decisions) - known)
     if unknown:
-        raise ServiceError(f"unknown criterion: {', '.join(unknown)}")
+        raise ServiceError(_("unknown criterion: %(criteria)s", criteria=", ".join(unknown)))
     out = []
     for r in base:
         d = decisions.get(r.criterion_id) or {}
         result = d.get("result") or r.result
         comment = (d.get("comment") or "").strip()
         if result not in RESULTS:
-            raise ServiceError(f"{r.criterion_id}: result must be pass, fail or na, not {result!r}")
+            raise ServiceError(_("%(criterion)s: result must be pass, fail or na, not %(result)r",
+                                     criterion=r.criterion_id, result=result))
         if result == r.result:
             out.append(replace(r, comment=comment))
             continue
         if not comment:
-            raise ServiceError(f"{r.criterion_id}: a comment is required to override the result")
+            raise ServiceError(_("%(criterion)s: a comment is required to override the result", criterion=r.criterion_id))
         score = {"pass": 1.0, "fail": 0.0, "na": None}[result]
         out.append(replace(r, result=result, score=score, comment=comment))
     return out
@@ -84,7 +86,7 @@ class Busy(Conflict):
 
     def __init__(self):
         self.by, self.at = None, None
-        ServiceError.__init__(self, "the database was busy and nothing was saved; save again in a moment")
+        ServiceError.__init__(self, _("the database was busy and nothing was saved; save again in a moment"))
 
 
 @contextmanager
@@ -127,13 +129,13 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
     per conversation), so nobody's review is silently overwritten.
     """
     if reviewer.role not in REVIEWER_ROLES:
-        raise ServiceError("only reviewers, leads and admins review conversations")
+        raise ServiceError(_("only reviewers, leads and admins review conversations"))
     conv = conversations.get_visible(reviewer, conversation_id)
     if conv.agent_id == reviewer.id:
-        raise ServiceError("nobody reviews their own conversations")
+        raise ServiceError(_("nobody reviews their own conversations"))
     base = conversations.final_evaluation(conv.id)
     if base is None:
-        raise NotFound("this conversation has not been scored yet")
+        raise NotFound(_("this conversation has not been scored yet"))
     if based_on_id is not None and base.id != based_on_id:
         raise evaluations.current_conflict(conv.id)
     result = rescored(base, decisions)
@@ -157,7 +159,7 @@ def reviewed_by(user: User, limit: int = 50) -> list[Evaluation]:
 def get_evaluation(ev_id: Optional[int]) -> Evaluation:
     ev = db.session.get(Evaluation, ev_id) if ev_id else None
     if ev is None:
-        raise NotFound("evaluation not found")
+        raise NotFound(_("evaluation not found"))
     return ev
 
 
@@ -169,11 +171,11 @@ def acknowledge(agent: User, conversation_id: int, evaluation_id: int,
     conversation they may not see); an evaluation that is no longer final is refused.
     """
     if agent.role != "agent":
-        raise ServiceError("only the conversation's agent acknowledges its evaluation")
+        raise ServiceError(_("only the conversation's agent acknowledges its evaluation"))
     conv = conversations.get_visible(agent, conversation_id)
     final = conversations.final_evaluation(conv.id)
     if final is None or final.id != evaluation_id:
-        raise ServiceError("this evaluation is no longer the final one; reload to see the current one")
+        raise ServiceError(_("this evaluation is no longer the final one; reload to see the current one"))
     if final.acknowledged_at is None:
         final.acknowledged_at = clock.or_now(now)
         audit.record(agent, "acknowledge", "evaluation", final.id, before={"acknowledged_at": None},

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
+from flask_babel import gettext as _
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, ReviewPick, User
@@ -124,7 +126,8 @@ def settings() -> SamplingSettings:
     try:
         return SamplingSettings(quota_per_agent=config.sample_quota, random_share=config.sample_random_share)
     except (SamplingError, ValueError) as exc:
-        raise ServiceError(f"sampling settings (QADESK_SAMPLE_QUOTA, QADESK_SAMPLE_RANDOM_SHARE): {exc}") from None
+        raise ServiceError(_("sampling settings (%(names)s): %(error)s",
+                              names="QADESK_SAMPLE_QUOTA, QADESK_SAMPLE_RANDOM_SHARE", error=exc)) from None
 
 
 def picks_of_week(week: str) -> list[ReviewPick]:
@@ -145,9 +148,10 @@ def reviewer_picks(user: User, week: str, reason: Optional[str] = None,
     """The user's picks of a week, optionally only those with `reason` or in `status`; pending first."""
     week_bounds(week)
     if reason is not None and reason not in PICK_REASONS:
-        raise ServiceError(f"reason: must be one of {', '.join(PICK_REASONS)}, not {reason!r}")
+        raise ServiceError(_("reason: must be one of %(reasons)s, not %(reason)r", reasons=", ".join(PICK_REASONS),
+                             reason=reason))
     if status is not None and status not in STATUSES:
-        raise ServiceError(f"status: must be pending or done, not {status!r}")
+        raise ServiceError(_("status: must be pending or done, not %(status)r", status=status))
     query = db.select(ReviewPick).where(ReviewPick.reviewer_id == user.id, ReviewPick.week == week)
     if status:
         query = query.where(ReviewPick.status == status)

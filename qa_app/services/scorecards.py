@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from flask_babel import gettext as _
+
 from qa_app.extensions import db
 from qa_app.models import Evaluation, ScorecardVersion, User
 from qa_app.services import NotFound, ServiceError, audit
@@ -55,7 +57,7 @@ def all_versions() -> list[ScorecardVersion]:
 def get_version(version_id: int) -> ScorecardVersion:
     row = db.session.get(ScorecardVersion, version_id)
     if row is None:
-        raise NotFound("scorecard version not found")
+        raise NotFound(_("scorecard version not found"))
     return row
 
 
@@ -81,7 +83,8 @@ def versions_of(name: str) -> list[ScorecardVersion]:
     rows = list(db.session.scalars(db.select(ScorecardVersion).where(ScorecardVersion.name == name)
                                    .order_by(ScorecardVersion.version.desc())))
     if not rows:
-        raise NotFound(f"no scorecard called {name!r} (known: {', '.join(names()) or 'none'})")
+        raise NotFound(_("no scorecard called %(name)r (known: %(known)s)", name=name,
+                         known=", ".join(names()) or _("none")))
     return rows
 
 
@@ -98,7 +101,8 @@ def find_version(name: str, version: Optional[int] = None) -> ScorecardVersion:
         if row.version == version:
             return row
     known = ", ".join(str(r.version) for r in reversed(rows))
-    raise NotFound(f"scorecard {name!r} has no version {version} (versions: {known})")
+    raise NotFound(_("scorecard %(name)r has no version %(version)s (versions: %(known)s)", name=name, version=version,
+                     known=known))
 
 
 def active_version(name: str) -> Optional[ScorecardVersion]:
@@ -131,7 +135,8 @@ def create_version(text: str, actor: Optional[User] = None, activate: bool = Fal
     `expected_name` refuses a definition that names another scorecard."""
     card = parse_text(text)
     if expected_name is not None and card.name != expected_name:
-        raise InvalidScorecard([f"name: must stay {expected_name!r} (this is a new version of {expected_name})"])
+        raise InvalidScorecard([_("name: must stay %(name)r (this is a new version of %(plain)s)", name=expected_name,
+                                  plain=expected_name)])
     latest = db.session.scalar(db.select(db.func.max(ScorecardVersion.version))
                                .where(ScorecardVersion.name == card.name)) or 0
     row = ScorecardVersion(name=card.name, version=latest + 1, title=card.title, language=card.language,

@@ -5,6 +5,8 @@ import hashlib
 import secrets
 from typing import Optional
 
+from flask_babel import gettext as _
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import ApiToken, User
@@ -45,7 +47,7 @@ def authenticate(token: str) -> Optional[User]:
 def revoke(token_id: int, actor: Optional[User] = None) -> None:
     row = db.session.get(ApiToken, token_id)
     if row is None:
-        raise NotFound("no such token")
+        raise NotFound(_("no such token"))
     row.revoked = True
     audit.record(actor, "revoke", "api_token", row.id)
     db.session.commit()

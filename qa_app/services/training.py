@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, joinedload
 
 from qa_app.permissions import can
@@ -69,7 +70,7 @@ def get_assignment_for(user: User, assignment_id: int) -> Assignment:
     """The assignment if `user` may see it (same rule as visible_assignments), else NotFound."""
     a = db.session.get(Assignment, assignment_id)
     if a is None or not _may_see(user, a):
-        raise NotFound("assignment not found")
+        raise NotFound(_("assignment not found"))
     return a
 
 
@@ -112,7 +113,7 @@ def list_courses() -> list[Course]:
 def get_course(code: str) -> Course:
     row = db.session.scalar(db.select(Course).where(Course.code == code))
     if row is None:
-        raise NotFound(f"no course {code!r}")
+        raise NotFound(_("no course %(code)r", code=code))
     return row
 
 
@@ -131,13 +132,13 @@ def assign_by_hand(actor: User, course_code: str, *, agent_login: Optional[str] 
     cover); an agent who has the course open already is skipped (a named agent: ServiceError)."""
     from qa_app.services import users
     if not can(actor, "assign_training"):
-        raise ServiceError("only leads and admins assign courses")
+        raise ServiceError(_("only leads and admins assign courses"))
     if (agent_login is None) == (team is None):
-        raise ServiceError("give either an agent or a team")
+        raise ServiceError(_("give either an agent or a team"))
     if agent_login is not None:
         agent = users.get_user(agent_login)
         if not may_assign_to(actor, agent):
-            raise NotFound(f"no user with login {agent_login!r}")
+            raise NotFound(_("no user with login %(login)r", login=agent_login))
         a = assign_course(actor, agent_login, course_code, due_days, reason, now, commit=False)
         db.session.commit()
         return TeamAssignment((a,), ())
@@ -149,7 +150,7 @@ def _assign_team(actor: User, course_code: str, team: str, due_days: Optional[in
     from qa_app.models import Team
     row = db.session.scalar(db.select(Team).where(Team.name == team))
     if row is None or not _may_see_team(actor, row.id):
-        raise NotFound(f"no team {team!r}")
+        raise NotFound(_("no team %(team)r", team=team))
     course = get_course(course_code)
     assigned, skipped = [], []
     members = db.session.scalars(db.select(User).where(User.team_id == row.id, User.role == "agent")
@@ -189,12 +190,12 @@ def assign_course(actor: Optional[User], agent_login: str, course_code: str, due
     now = clock.or_now(now)
     agent = users.get_user(agent_login)
     if agent.role != "agent":
-        raise ServiceError(f"{agent_login} is not an agent")
+        raise ServiceError(_("%(login)s is not an agent", login=agent_login))
     if due_days < 1:
-        raise ServiceError("due_days: must be at least 1")
+        raise ServiceError(_("due_days: must be at least 1"))
     course = get_course(course_code)
     if _has_open(agent.id, course.id):
-        raise ServiceError(f"{agent_login} already has {course_code} open")
+        raise ServiceError(_("%(login)s already has %(course)s open", login=agent_login, course=course_code))
     a = Assignment(agent_id=agent.id, course_id=course.id, reason=reason or f"assigned by {actor.login if actor else 'system'}",
                    status="assigned", assigned_at=now, due_at=due.due_date(now, due_days))
     db.session.add(a)

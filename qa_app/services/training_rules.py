@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
+from flask_babel import gettext as _
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Course, TrainingRuleSet, User
@@ -61,7 +63,7 @@ def versions() -> list[TrainingRuleSet]:
 def get_version(version: int) -> TrainingRuleSet:
     row = db.session.scalar(db.select(TrainingRuleSet).where(TrainingRuleSet.version == version))
     if row is None:
-        raise NotFound(f"no rule set version {version}")
+        raise NotFound(_("no rule set version %(version)s", version=version))
     return row
 
 
@@ -96,12 +98,13 @@ def _instance_errors(parsed: Sequence[rules.TrainingRule], source: str) -> list[
     for i, rule in enumerate(parsed):
         where = f"{source}: rules[{i}]"
         if rule.course_code not in courses:
-            errors.append(f"{where}.course_code: no course {rule.course_code!r} in this instance")
+            errors.append(_("%(where)s.course_code: no course %(code)r in this instance", where=where, code=rule.course_code))
         if rule.criterion_id is not None and rule.criterion_id not in criteria:
-            errors.append(f"{where}.criterion_id: no active scorecard has a criterion {rule.criterion_id!r}")
+            errors.append(_("%(where)s.criterion_id: no active scorecard has a criterion %(criterion)r", where=where,
+                             criterion=rule.criterion_id))
         if rule.section_id is not None and rule.section_id not in sections:
-            errors.append(f"{where}.section_id: no active scorecard has a section {rule.section_id!r}"
-                          f" (sections: {', '.join(sorted(sections))})")
+            errors.append(_("%(where)s.section_id: no active scorecard has a section %(section)r (sections: %(sections)s)",
+                             where=where, section=rule.section_id, sections=", ".join(sorted(sections))))
     return errors
 
 
@@ -116,8 +119,8 @@ def save(text: str, *, actor: Optional[User], source: str = "rules.yaml", base_v
     parsed = check(text, source)
     row = current()
     if base_version is not None and row is not None and row.version != base_version:
-        raise StaleRules(f"the rules were changed (now version {row.version}) since you opened version "
-                         f"{base_version}; reload them and make your change again")
+        raise StaleRules(_("the rules were changed (now version %(now)s) since you opened version %(opened)s; reload "
+                           "them and make your change again", now=row.version, opened=base_version))
     if row is not None and rules_of(row) == parsed:
         return row
     stored = _store(parsed, actor, note.strip())

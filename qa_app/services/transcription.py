@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from qa_app import clock
 from qa_app.extensions import db
@@ -69,10 +70,10 @@ def queue_bytes(data: bytes, source: str, options, summary) -> Optional[Job]:
     The agent is checked now (known, or to be created on request; covered by the uploader), so
     a recording that could not be filed is refused before it is stored."""
     if not data:
-        summary.fail(source, "the audio file is empty")
+        summary.fail(source, _("the audio file is empty"))
         return None
     if not options.agent:
-        summary.fail(source, "no agent login given for this recording (use --agent)")
+        summary.fail(source, _("no agent login given for this recording (use --agent)"))
         return None
     refusal = AgentResolver(options).check(options.agent)
     if refusal:

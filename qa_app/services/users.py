@@ -4,6 +4,8 @@ from __future__ import annotations
 import secrets
 from typing import Iterable, Optional
 
+from flask_babel import gettext as _
+
 from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
 from qa_app.services import NotFound, ServiceError
@@ -48,7 +50,7 @@ def find_user(login: str) -> Optional[User]:
 def get_user(login: str) -> User:
     user = find_user(login)
     if user is None:
-        raise NotFound(f"no user with login {login!r}")
+        raise NotFound(_("no user with login %(login)r", login=login))
     return user
 
 
@@ -59,14 +61,14 @@ def add_user(login: str, role: str, *, team: Optional[str] = None, password: Opt
     (optional) receives copies of the user's notifications when SMTP is configured."""
     login = (login or "").strip()
     if not login:
-        raise ServiceError("login: required")
+        raise ServiceError(_("login: required"))
     if role not in ROLES:
-        raise ServiceError(f"role: must be one of {', '.join(ROLES)}, not {role!r}")
+        raise ServiceError(_("role: must be one of %(roles)s, not %(role)r", roles=", ".join(ROLES), role=role))
     if find_user(login):
-        raise ServiceError(f"login {login!r} already exists")
+        raise ServiceError(_("login %(login)r already exists", login=login))
     password = password or secrets.token_urlsafe(12)
     if len(password) < 8:
-        raise ServiceError("password: must be at least 8 characters")
+        raise ServiceError(_("password: must be at least 8 characters"))
     user = User(login=login, role=role, name=name or login, email=checked_email(email))
     user.set_password(password)
     if team:
@@ -86,9 +88,9 @@ def checked_email(email: Optional[str]) -> Optional[str]:
     chosen = (email or "").strip()
     if not chosen:
         return None
-    local, _, domain = parseaddr(chosen)[1].rpartition("@")
+    local, _at, domain = parseaddr(chosen)[1].rpartition("@")
     if parseaddr(chosen)[1] != chosen or not local or "." not in domain or len(chosen) > 254:
-        raise ServiceError(f"email: {chosen!r} is not an e-mail address")
+        raise ServiceError(_("email: %(email)r is not an e-mail address", email=chosen))
     return chosen
 
 
@@ -114,7 +116,7 @@ def authenticate(login: str, password: str) -> Optional[User]:
 
 def set_password(login: str, password: str, actor: Optional[User] = None) -> None:
     if len(password) < 8:
-        raise ServiceError("password: must be at least 8 characters")
+        raise ServiceError(_("password: must be at least 8 characters"))
     user = get_user(login)
     user.set_password(password)
     audit.record(actor, "set_password", "user", user.id)
