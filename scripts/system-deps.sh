@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: Chromium (browser tests),
-# espeak-ng (spoken fixtures), faketime (the suite run again at other dates: make test-dates), and
+# espeak-ng (spoken fixtures), poppler-utils (pdftotext reads the printed appraisal back), faketime (the suite run again at other dates: make test-dates), and
 # the Noto CJK and colour emoji fonts, so browser screenshots show Chinese and the bell, not boxes.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -9,8 +9,8 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
 from qa_app.services import (ServiceError, certificates, coaching, coaching_reminders, conversations, course_store,
-                             coursework, exemplars, ingest, jobs, onboarding, reminders, review, scoring, surveys,
-                             training, users)
+                             coursework, demo_appraisals, exemplars, ingest, jobs, onboarding, reminders, review,
+                             scoring, surveys, training, users)
 from training.coaching import ActionDraft, SessionDraft
 from training.quiz import example_response
 
@@ -55,6 +55,7 @@ def _load(data, today: date, sentiment) -> dict:
     counts["sampled"] = _sample_recent_weeks(today)
     counts["exemplars"] = _exemplars(today)
     counts["onboarding"] = _onboarding(today)
+    counts["appraisals"] = demo_appraisals.finalise_last_quarter(today)
     from qa_app.demo import DEMO_PASSWORD
     return {"conversations": summary.ingested, **counts, "password": DEMO_PASSWORD,
             "logins": sorted(u.login for u in data.users)}

@@ -167,3 +167,25 @@ def _forms_carry_the_token(client, login: str, appraisal_id: int, count: int) ->
     assert len(forms) == 2 + count, login  # the language switch and log-out, and the page's own
     assert all('name="csrf_token"' in f for f in forms), login
     client.post("/logout", data={"csrf_token": token})
+
+
+def test_each_kind_of_evidence_links_to_its_page_for_the_roles_that_may_open_it(client, auth, world):
+    from qa_app.models import Assignment, Evaluation
+    from qa_app.services import appraisal_evidence, disputes, users
+    sam = users.get_user("sam.new")
+    assignment = db.session.scalar(db.select(Assignment).where(Assignment.agent_id == sam.id))
+    ev = db.session.scalar(db.select(Evaluation).join(Conversation).where(
+        Conversation.agent_id == sam.id, Evaluation.is_final.is_(True)))
+    dispute = disputes.open_dispute(sam, ev.id, "The customer was upset about the courier.")
+    pairs = [("assignment", assignment.id), ("dispute", dispute.id), ("evaluation", ev.id), ("conversation", 999)]
+    for login, opens in (("hr1", {"assignment"}), ("lead.london", {"assignment", "dispute", "evaluation"}),
+                         ("sam.new", {"assignment", "dispute", "evaluation"})):
+        items = appraisal_evidence.resolve(users.get_user(login), pairs)
+        assert {k for (k, _), item in items.items() if item.endpoint} == opens, login
+        assert "no longer stored" in items["conversation", 999].label
+        auth.login(login, PASSWORD)
+        from flask import url_for
+        with client.application.test_request_context():
+            urls = [url_for(i.endpoint, **i.args) for i in items.values() if i.endpoint]
+        assert all(client.get(u).status_code == 200 for u in urls), login
+        auth.logout()

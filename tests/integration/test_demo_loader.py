@@ -74,3 +74,18 @@ def test_the_demo_agents_differ_in_the_appraisal_report(app):
     assert rows["emma.jones"].qa_average > rows["priya.patel"].qa_average
     assert rows["li.na"].qa_average > rows["zhang.min"].qa_average
     assert rows["zhang.min"].critical_failures > 0
+
+
+def test_the_demo_has_one_finalised_appraisal_per_agent_for_the_last_complete_quarter_one_contested(app):
+    from qa_app.models import Appraisal
+    from qa_app.services import appraisals
+    summary = demo.load_demo(TODAY)
+    rows = list(db.session.scalars(db.select(Appraisal)))
+    assert summary["appraisals"] == len(rows) == 6
+    assert {(a.period, a.state) for a in rows} == {("2026-Q3", "final")}  # TODAY is in Q4
+    assert [a.agent.login for a in rows if a.contested] == ["zhang.min"]
+    by_agent = {a.agent.login: a for a in rows}
+    assert by_agent["emma.jones"].snapshot["overall"] > by_agent["priya.patel"].snapshot["overall"]
+    assert sum(a.acknowledged_at is None for a in rows) == 1  # wang.wei has not read it yet
+    moved = appraisals.changed_since_final(by_agent["david.smith"])  # a review after HR signed
+    assert {(c.kind, c.field) for c in moved} >= {("qa_score", "n")}
