@@ -47,9 +47,10 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(ROOT / "translations"))
     from qa_app import models  # noqa: F401  (registers the tables)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    from qa_app import headers, sessions
+    login_manager.user_loader(sessions.load_user)
+    sessions.install(app)
+    headers.install(app)
 
 
 def _tune_sqlite(engine) -> None:

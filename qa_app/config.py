@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 DEFAULT_INSTANCE = "instance"
-MIN_PASSWORD = 8  # the rule of qa_app.services.users.add_user, checked again at start-up
+from qa_app.password_policy import MIN_LENGTH as MIN_PASSWORD  # the rule of every password, checked at start-up too
 
 
 def instance_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -128,9 +128,10 @@ def text(value: Any) -> str:
 
 
 def password(value: Any) -> str:
+    from qa_app.password_policy import problem
     chosen = text(value)
-    if chosen and len(chosen) < MIN_PASSWORD:
-        raise ValueError(f"{len(chosen)} characters is too short")
+    if chosen and problem(chosen, "admin"):
+        raise ValueError(f"the password {problem(chosen, 'admin')}")
     return chosen
 
 
@@ -226,7 +227,7 @@ SPECS: tuple[Spec, ...] = (
          "Database; the default is the SQLite file qadesk.db in the instance folder.",
          database_url, secret=True),
     Spec("admin_password", "QADESK_ADMIN_PASSWORD", "text", "",
-         f"empty or at least {MIN_PASSWORD} characters",
+         f"empty or at least {MIN_PASSWORD} characters, not a common password",
          "Password `qadesk init` gives the admin user it creates; empty: generated and printed once.",
          password, secret=True),
     Spec("training_due_days", "QADESK_TRAINING_DUE_DAYS", "integer", 14, "a whole number from 1 to 365",
@@ -296,6 +297,26 @@ SPECS: tuple[Spec, ...] = (
     Spec("effectiveness_min_agents", "QADESK_EFFECTIVENESS_MIN_AGENTS", "integer", 5, "a whole number from 2 to 1000",
          "Agents with both sides a course needs before it can be flagged as not moving its criteria.",
          whole(2, 1000)),
+    Spec("login_max_failures", "QADESK_LOGIN_MAX_FAILURES", "integer", 5, "a whole number from 1 to 1000",
+         "Wrong passwords for one login within QADESK_LOGIN_WINDOW_MINUTES before that login is locked.",
+         whole(1, 1000)),
+    Spec("login_address_max_failures", "QADESK_LOGIN_ADDRESS_MAX_FAILURES", "integer", 20,
+         "a whole number from 1 to 100000", "Failed logins from one client address (any logins) within "
+         "QADESK_LOGIN_WINDOW_MINUTES before that address is locked.", whole(1, 100_000)),
+    Spec("login_window_minutes", "QADESK_LOGIN_WINDOW_MINUTES", "integer", 15, "a whole number from 1 to 10080",
+         "Minutes over which failed logins are counted.", whole(1, 10_080)),
+    Spec("login_lockout_minutes", "QADESK_LOGIN_LOCKOUT_MINUTES", "integer", 15, "a whole number from 1 to 10080",
+         "Minutes a locked login or address stays locked, unless an admin unlocks it first.", whole(1, 10_080)),
+    Spec("proxy_hops", "QADESK_PROXY_HOPS", "integer", 0, "a whole number from 0 to 5",
+         "Reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are trusted "
+         "(the client address and HTTPS are read from them); 0: the app is reached directly.", whole(0, 5)),
+    Spec("session_cookie_secure", "QADESK_SESSION_COOKIE_SECURE", "choice", "auto", "auto, true or false",
+         "Secure flag of the session cookie; auto: set when the request came over HTTPS (directly or as "
+         "a trusted proxy says).", choice("auto", "true", "false")),
+    Spec("session_idle_minutes", "QADESK_SESSION_IDLE_MINUTES", "integer", 60, "a whole number from 1 to 10080",
+         "Minutes without a request after which a session ends.", whole(1, 10_080)),
+    Spec("session_max_hours", "QADESK_SESSION_MAX_HOURS", "integer", 12, "a whole number from 1 to 720",
+         "Hours after logging in that a session ends, however active.", whole(1, 720)),
     Spec("whisper_model", "WHISPER_MODEL", "text", "",
          "empty (the model per language), tiny.en or base (bundled), a local model directory or a model "
          "name in the local cache",

@@ -75,6 +75,14 @@ class Settings:
     escalate_after_days: int
     effectiveness_evaluations: int
     effectiveness_min_agents: int
+    login_max_failures: int
+    login_address_max_failures: int
+    login_window_minutes: int
+    login_lockout_minutes: int
+    proxy_hops: int
+    session_cookie_secure: str
+    session_idle_minutes: int
+    session_max_hours: int
     whisper_model: str
     whisper_model_by_language: tuple[tuple[str, str], ...]
     whisper_compute_type: str

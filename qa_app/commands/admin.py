@@ -102,6 +102,37 @@ def user_add(obj, login, role, team, password, name, covers, email, as_json) -> 
     emit(doc, as_json, f"Created {role} {login}" + ("" if password else f" with password: {pw}"))
 
 
+@user.command("unlock")
+@click.argument("login", required=False)
+@click.option("--address", default=None, help="Unlock this client address instead of a login.")
+@click.pass_obj
+def user_unlock(obj, login, address) -> None:
+    """Let LOGIN (or --address) log in again after a lockout for too many failed logins."""
+    from qa_app.services import signin
+    if bool(login) == bool(address):
+        fail("give a LOGIN or --address, not both")
+    with obj.app.app_context():
+        try:
+            was = signin.unlock_address(address) if address else signin.unlock_login(login)
+        except ServiceError as exc:
+            fail(str(exc))
+    click.echo(f"Unlocked {login or address}" + ("" if was else " (it was not locked)"))
+
+
+@user.command("deactivate")
+@click.argument("login")
+@click.pass_obj
+def user_deactivate(obj, login) -> None:
+    """Stop LOGIN from logging in and end their open sessions (their data stays)."""
+    from qa_app.services import users
+    with obj.app.app_context():
+        try:
+            users.deactivate(login)
+        except ServiceError as exc:
+            fail(str(exc))
+    click.echo(f"Deactivated {login}; their sessions have ended")
+
+
 @click.group()
 def token() -> None:
     """Manage API tokens."""

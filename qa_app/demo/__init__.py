@@ -1,4 +1,4 @@
-"""Demo data set for `qadesk demo`, as pure data (no Flask, no database); every demo user's password is "demo1234"."""
+"""Demo data set for `qadesk demo`, as pure data (no Flask, no database); every demo user's password is "qadesk-demo-2026"."""
 from __future__ import annotations
 
 import random

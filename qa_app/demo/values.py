@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Optional
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "qadesk-demo-2026"
 QUEUES = ("returns", "refunds", "logistics", "complaints")
 COURSES = {
     "en": ("qa-basics-en", "compliance-en", "empathy-en", "aftersales-en"),

@@ -12,7 +12,7 @@ from qa_app.models.surveys import Survey
 from qa_app.models.tokens import ApiToken
 from qa_app.models.training import (Assignment, Certificate, Course, CourseModule, Exemplar, ModuleRead, Onboarding,
                                     QuizAttempt, TrainingRuleSet)
-from qa_app.models.users import ROLES, Team, User, team_coverage
+from qa_app.models.users import ROLES, LoginThrottle, Team, User, team_coverage
 
 __all__ = [
     "Appraisal", "AppraisalTemplateVersion",
@@ -20,5 +20,5 @@ __all__ = [
     "ApiToken", "CoachingAction", "CoachingLink", "CoachingSession",
     "AuditEntry", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",
     "Job", "SchedulerLease", "Notification", "Survey", "Assignment", "Certificate", "Course", "CourseModule", "ModuleRead", "QuizAttempt", "TrainingRuleSet", "Onboarding", "Exemplar",
-    "ROLES", "Team", "User", "team_coverage",
+    "ROLES", "LoginThrottle", "Team", "User", "team_coverage",
 ]

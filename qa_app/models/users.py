@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,9 +43,16 @@ class User(UserMixin, db.Model):
     locale: Mapped[Optional[str]] = mapped_column(String(8))
     email: Mapped[Optional[str]] = mapped_column(String(254))  # for notification copies; None: in the app only
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every session cookie's user id: raising it (logout, new password, deactivation) ends
+    # every session the user has, on every device, copied cookies included.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     team: Mapped[Optional[Team]] = relationship()
     covers: Mapped[list[Team]] = relationship(secondary=team_coverage)
+
+    def get_id(self) -> str:
+        """The session's user id: "<id>.<session_version>" (read back by the user loader)."""
+        return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -63,3 +70,19 @@ class User(UserMixin, db.Model):
         if permissions.can(self.role, "sees_covered_teams") and self.team_id:
             ids.add(self.team_id)
         return ids
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted for one login name or one client address (`kind` "login" or "address").
+
+    Login names are counted whether or not a user has them, so a lockout says nothing about which
+    users exist. `locked_until` is set when the count reaches its limit within the window."""
+
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_login_throttle_kind_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(80))
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column()
+    locked_until: Mapped[Optional[datetime]] = mapped_column()

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from flask_babel import gettext as _
 
 from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
+from qa_app.password_policy import problem as password_problem
 from qa_app.services import NotFound, ServiceError
 from qa_app.services import audit
 
@@ -67,8 +69,7 @@ def add_user(login: str, role: str, *, team: Optional[str] = None, password: Opt
     if find_user(login):
         raise ServiceError(_("login %(login)r already exists", login=login))
     password = password or secrets.token_urlsafe(12)
-    if len(password) < 8:
-        raise ServiceError(_("password: must be at least 8 characters"))
+    check_password_rule(password, login)
     user = User(login=login, role=role, name=name or login, email=checked_email(email))
     user.set_password(password)
     if team:
@@ -106,21 +107,61 @@ def ensure_agent(login: str) -> User:
     return user
 
 
+def check_password_rule(password: str, login: str = "") -> None:
+    """ServiceError naming the field when `password` breaks the rule (qa_app.password_policy)."""
+    reason = password_problem(password, login)
+    if reason:
+        raise ServiceError(f"password: {reason}")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of a random password, made once per process, with the same method as the users'."""
+    from werkzeug.security import generate_password_hash
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(login: str, password: str) -> Optional[User]:
-    """The active user whose password matches, else None (same answer for unknown logins)."""
+    """The active user whose password matches, else None.
+
+    Unknown logins, users without a password and inactive users get the same answer after the
+    same work: one password hash is checked in every case, so the time taken does not tell
+    which logins exist."""
+    from werkzeug.security import check_password_hash
     user = find_user((login or "").strip())
-    if user is None or not user.active or not user.check_password(password or ""):
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    matches = check_password_hash(stored, password or "")
+    if user is None or not user.password_hash or not user.active or not matches:
         return None
     return user
 
 
 def set_password(login: str, password: str, actor: Optional[User] = None) -> None:
-    if len(password) < 8:
-        raise ServiceError(_("password: must be at least 8 characters"))
+    """Give the user a new password (the rule applies) and end every session they have."""
     user = get_user(login)
+    check_password_rule(password, user.login)
     user.set_password(password)
+    user.session_version += 1
     audit.record(actor, "set_password", "user", user.id)
     db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """End every session of `user` (logout ends them on every device, copied cookies included)."""
+    db.session.execute(db.update(User).where(User.id == user.id)
+                       .values(session_version=User.session_version + 1))
+    db.session.commit()
+
+
+def deactivate(login: str, actor: Optional[User] = None) -> User:
+    """The user can no longer log in, and their open sessions end; their data stays."""
+    user = get_user(login)
+    if user.active:
+        user.active = False
+        user.session_version += 1
+        audit.record(actor, "deactivate", "user", user.id, after={"login": user.login})
+        db.session.commit()
+    return user
 
 
 def list_users() -> list[User]:

@@ -6,3 +6,8 @@ document.addEventListener("click", function (event) {
   audio.currentTime = parseFloat(button.dataset.start) || 0;
   audio.play();
 });
+
+// Print buttons (the certificate page): a listener here, since the policy allows no inline script.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) { window.print(); }
+});

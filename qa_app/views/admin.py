@@ -10,7 +10,8 @@ from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from qa_app.forms import CsrfForm, UserForm
-from qa_app.services import ServiceError, audit, jobs, preview, rule_runs, scorecards, training_rules, users
+from qa_app.services import (ServiceError, audit, jobs, preview, rule_runs, scorecards, signin, training_rules,
+                             users)
 from qa_app.views.navigation import ADMIN, AUDIT_READERS
 from qa_app.views.security import roles_required
 
@@ -18,7 +19,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _users_page(form: UserForm, status: int = 200, **extra):
-    return render_template("admin/users.html", users=users.list_users(), form=form, **extra), status
+    return render_template("admin/users.html", users=users.list_users(), form=form, locks=signin.locks(),
+                           unlock_form=CsrfForm(), **extra), status
 
 
 @bp.route("/users")
@@ -43,6 +45,35 @@ def add_user():
     # Shown once on this response, never put in the session cookie or a redirect.
     generated = None if form.password.data else password
     return _users_page(UserForm(formdata=None), created=user, generated=generated)
+
+
+def _unlock(lift, done: str):
+    """Run `lift()` (a signin.unlock_* call) for a CSRF-checked form, then back to the users page."""
+    if not CsrfForm().validate_on_submit():
+        return redirect(url_for("admin.users_list"))
+    try:
+        lift()
+    except ServiceError as exc:
+        return _users_page(UserForm(formdata=None), 404, error=str(exc))
+    flash(done, "success")
+    return redirect(url_for("admin.users_list"))
+
+
+@bp.route("/users/<login>/unlock", methods=["POST"])
+@roles_required(*ADMIN)
+def unlock_user(login: str):
+    """Lift a login's lockout after too many failed logins (audited)."""
+    return _unlock(lambda: signin.unlock_login(login, actor=current_user),
+                   _("%(login)s can log in again.", login=login))
+
+
+@bp.route("/users/unlock-address", methods=["POST"])
+@roles_required(*ADMIN)
+def unlock_address():
+    """Lift a client address's lockout (audited)."""
+    address = request.form.get("address", "")
+    return _unlock(lambda: signin.unlock_address(address, actor=current_user),
+                   _("Logins from %(address)s are allowed again.", address=address))
 
 
 class ScorecardForm(FlaskForm):

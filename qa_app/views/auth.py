@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from qa_app.services import users
+from qa_app import sessions
+from qa_app.services import signin, users
 
 bp = Blueprint("auth", __name__)
 
@@ -33,17 +34,27 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    status = 200 if not form.errors else 400
     if form.validate_on_submit():
-        user = users.authenticate(form.login.data, form.password.data)
-        if user is None:
-            flash(_("Wrong login or password."), "error")
-        else:
-            login_user(user)
+        result = signin.attempt(form.login.data, form.password.data, request.remote_addr or "")
+        if result.user is not None:
+            login_user(result.user)
+            sessions.started()
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
-    return render_template("auth/login.html", form=form), (200 if not form.errors else 400)
+        if result.locked_until is not None:
+            # Said the same way for every login, known or not, so it tells nobody which exist.
+            flash(_("Too many failed logins: try again after %(time)s UTC, or ask an admin to unlock.",
+                    time=result.locked_until.strftime("%H:%M")), "error")
+            status = 429
+        else:
+            flash(_("Wrong login or password."), "error")
+    return render_template("auth/login.html", form=form), (400 if form.errors else status)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """End the session here and every other session of the user (copied cookies included)."""
+    if current_user.is_authenticated:
+        users.end_sessions(current_user)
     logout_user()
     return redirect(url_for("auth.login"))

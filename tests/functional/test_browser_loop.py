@@ -81,8 +81,11 @@ def page():
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = browser.new_page()
         page.set_default_timeout(20_000)
+        refused = []  # what the Content-Security-Policy blocked: nothing the app ships may be
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         yield page
         browser.close()
+        assert refused == []
 
 
 def _login(page, url: str, login: str) -> None:
@@ -214,7 +217,7 @@ def test_a_demo_agent_reads_every_module_passes_the_quiz_and_gets_a_certificate_
     url, instance = demo_server
     course = next(c for c in load_courses() if c.code == "compliance-en")
     assignment = _open_assignment(instance, "emma.jones", "compliance-en")
-    _login_as(page, url, "emma.jones", "demo1234")
+    _login_as(page, url, "emma.jones", "qadesk-demo-2026")
     page.goto(f"{url}training/{assignment}")
     for position, module in enumerate(course.modules, start=1):  # each "read" leads to the next module
         assert f"Module {position}: {module.title}" in page.inner_text("article.course-body")

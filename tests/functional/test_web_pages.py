@@ -293,7 +293,8 @@ def test_the_admin_adds_a_user_who_can_then_log_in_with_the_password_shown_once(
 
 @pytest.mark.parametrize("data, message", [
     ({"login": "admin", "role": "agent"}, "login 'admin' already exists"),
-    ({"login": "x1", "role": "agent", "password": "short"}, "password: must be at least 8 characters"),
+    ({"login": "x1", "role": "agent", "password": "short"}, "password: must be at least 12 characters (this one has 5)"),
+    ({"login": "x1", "role": "agent", "password": "Q1w2e3r4t5y6"}, "password: is one of the most common passwords"),
     ({"login": "x1", "role": "boss"}, "Not a valid choice"),
     ({"login": "", "role": "agent"}, "This field is required."),
 ])

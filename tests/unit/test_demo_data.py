@@ -123,7 +123,7 @@ def test_each_team_has_three_agents_and_the_others_cover_both_teams(demo):
 
 
 def test_every_demo_user_has_the_documented_password(demo):
-    assert DEMO_PASSWORD == "demo1234"
+    assert DEMO_PASSWORD == "qadesk-demo-2026"
     assert {u.password for u in demo.users} == {DEMO_PASSWORD}
 
 

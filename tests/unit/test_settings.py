@@ -28,6 +28,9 @@ def test_without_file_or_environment_every_setting_has_its_default(tmp_path):
     assert (s.audio_retention_days, s.redaction, s.scheduler_tick_seconds) == (30, True, 60)
     assert (s.reviewer_weights, s.admin_password, s.parallel_min_bytes) == ((), "", 32 * 1024 * 1024)
     assert (s.whisper_model, s.whisper_compute_type, s.whisper_threads, s.whisper_language) == ("", "float32", None, None)
+    assert (s.login_max_failures, s.login_address_max_failures, s.login_window_minutes,
+            s.login_lockout_minutes, s.proxy_hops) == (5, 20, 15, 15, 0)
+    assert (s.session_cookie_secure, s.session_idle_minutes, s.session_max_hours) == ("auto", 60, 12)
     assert s.database_url == f"sqlite:///{tmp_path / 'qadesk.db'}"
     assert set(s.origins.values()) == {"default", "instance"}
 
@@ -126,6 +129,14 @@ BAD = [
     ("QADESK_REDACTION", "maybe", "on or off"),
     ("QADESK_PARALLEL_MIN_BYTES", "32MB", "a whole number of bytes"),
     ("QADESK_SCHEDULER_TICK_SECONDS", "0", "a whole number from 1 to 3600"),
+    ("QADESK_LOGIN_MAX_FAILURES", "0", "a whole number from 1 to 1000"),
+    ("QADESK_LOGIN_ADDRESS_MAX_FAILURES", "many", "a whole number from 1 to 100000"),
+    ("QADESK_LOGIN_WINDOW_MINUTES", "0", "a whole number from 1 to 10080"),
+    ("QADESK_LOGIN_LOCKOUT_MINUTES", "1.5", "a whole number from 1 to 10080"),
+    ("QADESK_PROXY_HOPS", "6", "a whole number from 0 to 5"),
+    ("QADESK_SESSION_COOKIE_SECURE", "sometimes", "auto, true or false"),
+    ("QADESK_SESSION_IDLE_MINUTES", "0", "a whole number from 1 to 10080"),
+    ("QADESK_SESSION_MAX_HOURS", "721", "a whole number from 1 to 720"),
     ("WHISPER_COMPUTE_TYPE", "int4", "one of default, auto, int8"),
     ("WHISPER_THREADS", "0", "empty or auto (every core), or a whole number"),
     ("WHISPER_LANGUAGE", "english", "auto, or a language code"),
@@ -171,6 +182,14 @@ def test_secrets_are_never_repeated_in_an_error(tmp_path):
         load(tmp_path, env={"QADESK_ADMIN_PASSWORD": "short"})
     assert "short" not in str(caught.value).replace("too short", "")
     assert "QADESK_ADMIN_PASSWORD=*** (environment variable)" in str(caught.value)
+
+
+@pytest.mark.parametrize("value, reason", [("short", "at least 12 characters (this one has 5)"),
+                                           ("q1w2e3r4t5y6", "one of the most common passwords")])
+def test_an_admin_password_that_breaks_the_password_rule_is_refused_at_start_up(tmp_path, value, reason):
+    with pytest.raises(SettingsError) as caught:
+        load(tmp_path, env={"QADESK_ADMIN_PASSWORD": value})
+    assert reason in str(caught.value) and value not in str(caught.value)
 
 
 def test_an_unknown_key_in_the_file_is_refused_with_the_closest_known_one(tmp_path):
