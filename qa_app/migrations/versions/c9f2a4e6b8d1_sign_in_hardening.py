@@ -1,7 +1,7 @@
 """sign-in hardening: session versions and login throttling
 
 Revision ID: c9f2a4e6b8d1
-Revises: d9f4b2c8e6a1
+Revises: a3c7e5f9b1d2
 Create Date: 2026-12-02 16:40:00
 
 """
@@ -12,7 +12,7 @@ import qa_app.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = 'c9f2a4e6b8d1'
-down_revision = 'd9f4b2c8e6a1'
+down_revision = 'a3c7e5f9b1d2'
 branch_labels = None
 depends_on = None
 
