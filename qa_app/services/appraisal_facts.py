@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Iterable, Optional
 
 from qa_app.extensions import db
-from qa_app.models import Assignment, CoachingAction, Conversation, Dispute, Evaluation, QuizAttempt
+from qa_app.models import (Assignment, CoachingAction, Conversation, Dispute, Evaluation, QuizAttempt,
+                           Survey)
 from qa_app.models.base import as_utc
 from qa_app.services import trust
 from training import kpis, periods
@@ -33,13 +34,21 @@ def survey_ratings(period: periods.Period, kind: str,
                    agent_ids: Optional[list[int]] = None) -> dict[int, list[kpis.RatingFact]]:
     """agent id -> the period's survey answers of `kind` ("csat" 1-5, "nps" 0-10).
 
-    The one place ratings are read. CSAT comes from Conversation.csat of the period's conversations,
-    each linked to its conversation. NPS has no source yet (survey import will provide
-    qa_app.services.surveys.ratings_by_agent(period, kind)), so it reports too little data.
+    The one place ratings are read. CSAT comes from Conversation.csat of the period's conversations
+    (the latest imported CSAT answer, or the rating the transcript carried); NPS from the imported
+    NPS answers (qa_app.services.surveys) about the period's conversations. Each is linked to its
+    conversation.
     """
-    if kind == "nps":
-        return {}
     out: dict[int, list[kpis.RatingFact]] = {}
+    if kind == "nps":
+        rows = db.session.execute(_of(db.select(Conversation.agent_id, Conversation.id, Survey.rating)
+                                      .join(Survey, Survey.conversation_id == Conversation.id)
+                                      .where(Survey.kind == "nps", _in(Conversation.started_at, period))
+                                      .order_by(Conversation.started_at, Survey.responded_at, Survey.id),
+                                      Conversation.agent_id, agent_ids))
+        for agent_id, conv_id, value in rows:
+            out.setdefault(agent_id, []).append(kpis.RatingFact(value, ("conversation", conv_id)))
+        return out
     rows = db.session.execute(_of(db.select(Conversation.agent_id, Conversation.id, Conversation.csat).where(
         Conversation.csat.is_not(None), _in(Conversation.started_at, period)), Conversation.agent_id, agent_ids))
     for agent_id, conv_id, value in rows:

@@ -55,7 +55,7 @@ def test_drafting_a_period_gives_every_active_agent_an_appraisal_from_the_stored
     assert (chats["value"], chats["n"]) == (50.0, 2)
     assert {tuple(e) for e in csat["evidence"]} == {("conversation", c.id) for c in db.session.scalars(
         db.select(Conversation).where(Conversation.agent_id == people["sam"].id))}
-    assert kpi(row, "nps")["status"] == "too_little_data"  # no NPS source yet
+    assert kpi(row, "nps")["status"] == "too_little_data"  # no NPS answers imported
     assert kpi(row, "complaint_time_limits")["status"] == "too_little_data"  # no case times recorded
     assert db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(AuditEntry.entity == "appraisal")) == 2
 
@@ -150,3 +150,17 @@ def test_a_bad_template_file_stores_nothing_and_names_the_field(people):
         appraisal_templates.import_yaml(None, low_minimum_templates().replace("weight: 30", "weight: -1", 1), "bad.yaml")
     assert [r.version for r, _ in appraisal_templates.in_force()] == [r.version for r, _ in before]
     assert appraisal_templates.import_yaml(None, low_minimum_templates(), "same.yaml") == []
+
+
+def test_the_nps_kpi_reads_imported_nps_answers_about_the_periods_conversations(people):
+    from qa_app.services import surveys
+    convs = db.session.scalars(db.select(Conversation).where(Conversation.agent_id == people["sam"].id)
+                               .order_by(Conversation.id)).all()
+    rows = "\n".join(f"N-{i},{c.external_id},nps,{rating},2026-11-28T10:00:00+00:00"
+                     for i, (c, rating) in enumerate(zip(convs * 2, (10, 3, 9, 8))))
+    report = surveys.import_text("survey_id,conversation_id,kind,rating,responded_at\n" + rows, "nps.csv")
+    assert len(report.imported) == 4 and not report.bad
+    appraisals.draft_period("2026-11")
+    nps = kpi(sams(), "nps")  # promoters 10 and 9, detractor 3, passive 8: (2 - 1) / 4
+    assert (nps["value"], nps["n"]) == (25.0, 4)
+    assert {tuple(e) for e in nps["evidence"]} == {("conversation", c.id) for c in convs}
