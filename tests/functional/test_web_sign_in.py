@@ -168,3 +168,18 @@ def test_no_template_has_an_inline_script_or_event_handler():
         assert not re.search(r"<script(?![^>]*\bsrc=)", source), path
         assert not re.search(r"\son[a-z]+\s*=", source), path
         assert "javascript:" not in source, path
+
+
+def test_a_locked_address_is_listed_on_the_users_page_and_its_unlock_button_lifts_it(app, client, make_user):
+    make_user("rev", "reviewer")
+    app.config.update(QADESK_LOGIN_ADDRESS_MAX_FAILURES=2)
+    far = {"REMOTE_ADDR": "192.0.2.44"}
+    for who in ("a", "b"):
+        client.post("/login", data={"login": who, "password": "wrong-password-x"}, environ_base=far)
+    admin = client_with(app, "")
+    login(admin, "admin")
+    assert "192.0.2.44" in text_of(admin.get("/admin/users"))
+    assert admin.post("/admin/users/unlock-address", data={"address": "192.0.2.44"}).status_code == 302
+    assert "Logins from 192.0.2.44 are allowed again." in text_of(admin.get("/admin/users"))
+    assert client.post("/login", data={"login": "rev", "password": PASSWORD}, environ_base=far).status_code == 302
+    assert admin.post("/admin/users/nobody/unlock").status_code == 404
