@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from flask_babel import gettext as _
+
 MIN_LENGTH = 12
 LIST_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt.gz"
 
@@ -28,10 +30,10 @@ def problem(password: str, login: str = "") -> Optional[str]:
     ("Password1234" is "password1234")."""
     password = password or ""
     if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters (this one has {len(password)})"
+        return _("must be at least %(min)d characters (this one has %(n)d)", min=MIN_LENGTH, n=len(password))
     lowered = password.lower()
     if login and lowered == login.strip().lower():
-        return "must not be the login"
+        return _("must not be the login")
     if lowered in common_passwords() or lowered.strip() in common_passwords():
-        return "is one of the most common passwords; choose another"
+        return _("is one of the most common passwords; choose another")
     return None

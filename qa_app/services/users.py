@@ -111,7 +111,7 @@ def check_password_rule(password: str, login: str = "") -> None:
     """ServiceError naming the field when `password` breaks the rule (qa_app.password_policy)."""
     reason = password_problem(password, login)
     if reason:
-        raise ServiceError(f"password: {reason}")
+        raise ServiceError(_("password: %(reason)s", reason=reason))
 
 
 @lru_cache(maxsize=1)

@@ -121,7 +121,7 @@ def test_the_command_line_stays_english_whatever_the_shell_locale(site, cli, mon
     again = cli("training", "assign", "--agent", "emma.jones", "--course", "empathy-en")
     assert again.exit_code == 1 and "Error: emma.jones already has empathy-en open" in again.output
     short = cli("user", "add", "new.agent", "--role", "agent", "--password", "short")
-    assert short.exit_code == 1 and "password: must be at least 8 characters" in short.output
+    assert short.exit_code == 1 and "password: must be at least 12 characters" in short.output
 
 
 def test_the_command_lines_json_keeps_the_english_errors(site, cli, tmp_path, monkeypatch):
