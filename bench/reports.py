@@ -132,6 +132,15 @@ def measure(app, repeat: int) -> list[tuple[str, float]]:
         return out
 
 
+def machine_speed() -> float:
+    """Seconds a fixed pure-Python loop takes here (about 0.5 s on an idle 2020s core): a shared
+    machine's figures are read against it."""
+    began, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - began
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
@@ -160,6 +169,7 @@ def main() -> None:
         con.close()
         print(f"generated {args.conversations:,} conversations, {humans:,} human evaluations, {args.agents} agents "
               f"in {args.teams} teams in {time.perf_counter() - began:.0f} s ({folder})")
+    print(f"machine speed: a 10,000,000-step Python loop took {machine_speed():.2f} s (about 0.5 s idle)")
     for name, ms in measure(app, args.repeat):
         print(f"{name:<45} median {ms:8.1f} ms   {ms / TARGET_MS:5.2f} x the {TARGET_MS:.0f} ms target")
 

@@ -98,7 +98,8 @@ def total(tallies: Iterable[Tally]) -> Tally:
 
 @dataclass(frozen=True)
 class AgentDay:
-    """One agent's final evaluations of conversations started on one local day."""
+    """One agent's final evaluations of conversations started on one UTC day (or in the week
+    starting on that Monday: weekly trends fold days into weeks either way)."""
 
     agent: str
     team: Optional[str]

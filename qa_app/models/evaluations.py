@@ -33,7 +33,9 @@ class Evaluation(db.Model):
 
     # at most one final evaluation per conversation, so two racing saves cannot both become final
     __table_args__ = (Index("uq_evaluation_one_final", "conversation_id", unique=True,
-                            sqlite_where=text("is_final"), postgresql_where=text("is_final")),)
+                            sqlite_where=text("is_final"), postgresql_where=text("is_final")),
+                      # the dashboards read a conversation's final score from the index alone
+                      Index("ix_evaluation_final_cover", "conversation_id", "is_final", "score", "auto_fail"))
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversation.id", ondelete="CASCADE"), index=True
@@ -60,6 +62,9 @@ class Evaluation(db.Model):
 
 
 class CriterionScore(db.Model):
+    # the dashboards' Pareto counts failed criteria of final evaluations: only failures are indexed
+    __table_args__ = (Index("ix_criterion_score_fail", "evaluation_id", "criterion_id", "critical",
+                            sqlite_where=text("result = 'fail'"), postgresql_where=text("result = 'fail'")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]

@@ -120,6 +120,8 @@ def _filtered(query, f: ListFilters):
     if f.weekday is not None or f.shift or f.day_type:
         if not (f.date_from and f.date_to):
             raise ServiceError("a weekday, day type or shift filter needs a from and a to date")
+        if (f.date_to - f.date_from).days > LOCAL_SPAN_DAYS:
+            raise ServiceError(f"a weekday, day type or shift filter covers at most {LOCAL_SPAN_DAYS // 366} years")
         query = local_clock.weekday_or_shift_filter(query, start, end, f.weekday, f.shift, f.day_type)
     if f.failed or f.score_min is not None or f.score_below is not None or f.mood:
         query = query.join(Evaluation, (Evaluation.conversation_id == Conversation.id) & Evaluation.is_final.is_(True))
@@ -183,6 +185,7 @@ def conversation_document(row: Conversation) -> dict:
     }
 
 
+LOCAL_SPAN_DAYS = 10 * 366  # local time is worked out per year of the range
 LIST_FIELDS = ("agent", "language", "team", "channel", "queue", "from", "to", "failed", "weekday", "day_type",
                "shift", "score_min", "score_below", "mood")
 

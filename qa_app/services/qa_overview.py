@@ -93,15 +93,16 @@ def parse(period: str, *, team=None, channel=None, queue=None, language=None, st
 
 
 def _base(user: User, filters: Filters, period: periods.Period, *columns, scope=None):
-    """Final evaluations of conversations started in the period, joined to conversation and agent
-    (as User), within `scope` (default: what `user` may see) and the filters."""
+    """Final evaluations of conversations started in the period, joined to their conversation,
+    within `scope` (default: what `user` may see) and the filters. Agents and teams are matched by
+    `agent_id IN (...)`, not joined, so the period scan stays in ix_conversation_period_cover."""
     query = (db.select(*columns).select_from(Evaluation)
              .join(Conversation, Conversation.id == Evaluation.conversation_id)
-             .join(User, User.id == Conversation.agent_id)
              .where(Evaluation.is_final.is_(True), Conversation.started_at >= period.start,
                     Conversation.started_at < period.end, scope_filter(user) if scope is None else scope))
     if filters.team:
-        query = query.where(User.team_id == db.select(Team.id).where(Team.name == filters.team).scalar_subquery())
+        team = db.select(Team.id).where(Team.name == filters.team).scalar_subquery()
+        query = query.where(Conversation.agent_id.in_(db.select(User.id).where(User.team_id == team)))
     for column, value in ((Conversation.channel, filters.channel), (Conversation.queue, filters.queue),
                           (Conversation.language, filters.language)):
         if value:
@@ -109,10 +110,18 @@ def _base(user: User, filters: Filters, period: periods.Period, *columns, scope=
     return query
 
 
+def _point(step: str):
+    """The UTC day of the start, or the Monday of its week (SQLite: next Sunday, then 6 days back),
+    so SQL hands over one row per agent and point. The period is in UTC too, as in the appraisal
+    report, so a trend point's link selects the same conversations by UTC dates."""
+    if step == "week":
+        return func.date(Conversation.started_at, "weekday 0", "-6 days")
+    return func.date(Conversation.started_at)
+
+
 def _agent_days(user, filters, period) -> list[figures.AgentDay]:
-    """Tallies per agent and UTC day of the start (the period is in UTC too, as in the appraisal
-    report, so a trend point's link selects the same conversations by UTC dates)."""
-    day = func.date(Conversation.started_at)
+    """Tallies per agent and trend point (scoring.dashboard.AgentDay; `day` is the point's first day)."""
+    day = _point(filters.step)
     rows = db.session.execute(_base(user, filters, period, Conversation.agent_id, day, *_tally_columns())
                               .group_by(Conversation.agent_id, day))
     grouped = [(agent_id, d, _tally(rest)) for agent_id, d, *rest in rows]
@@ -124,10 +133,11 @@ def _agent_days(user, filters, period) -> list[figures.AgentDay]:
 
 
 def _cells(user, filters, period, mod) -> list[figures.Cell]:
-    weekday, hour = local_clock.local_weekday(mod), local_clock.local_hour(mod)
-    keys = (Conversation.channel, Conversation.queue, weekday, hour)
+    # one strftime for weekday and hour: the local-time modifier is worked out once per row
+    when = func.strftime("%w %H", Conversation.started_at, mod)
+    keys = (Conversation.channel, Conversation.queue, when)
     rows = db.session.execute(_base(user, filters, period, *keys, *_tally_columns()).group_by(*keys))
-    return [figures.Cell(ch, q, int(w), int(h), _tally(rest)) for ch, q, w, h, *rest in rows]
+    return [figures.Cell(ch, q, int(w.split()[0]) or 7, int(w.split()[1]), _tally(rest)) for ch, q, w, *rest in rows]
 
 
 def _scores(user, filters, period) -> list[tuple[int, int]]:
@@ -137,7 +147,8 @@ def _scores(user, filters, period) -> list[tuple[int, int]]:
 
 
 def _failures(user, filters, period) -> tuple[list[tuple[str, int]], set[str]]:
-    query = (_base(user, filters, period, CriterionScore.criterion_id, func.count(), func.max(CriterionScore.critical))
+    query = (_base(user, filters, period, CriterionScore.criterion_id, func.count(),
+                     func.max(CriterionScore.critical))
              .join(CriterionScore, CriterionScore.evaluation_id == Evaluation.id)
              .where(CriterionScore.result == "fail").group_by(CriterionScore.criterion_id))
     rows = db.session.execute(query).all()
@@ -183,8 +194,9 @@ def my_trend(user: User, period_label: str, step: str = "week") -> figures.Table
     """An agent's own mean score per week against their team's median (team agents' means)."""
     filters = parse(period_label, step=step)
     period = periods.parse_period(filters.period)
-    team = (User.team_id == user.team_id) if user.team_id else (User.id == user.id)
-    day = func.date(Conversation.started_at)
+    team = (Conversation.agent_id.in_(db.select(User.id).where(User.team_id == user.team_id)) if user.team_id
+            else Conversation.agent_id == user.id)
+    day = _point(filters.step)
     query = _base(user, filters, period, Conversation.agent_id, day, *_tally_columns(), scope=team).group_by(
         Conversation.agent_id, day)
     days = [figures.AgentDay("me" if a == user.id else f"agent-{a}", "team", date.fromisoformat(d), _tally(rest))

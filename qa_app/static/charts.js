@@ -17,9 +17,13 @@
   }
 
   function options(spec) {
-    var scales = { y: { beginAtZero: true } };
+    var scales = { y: { beginAtZero: true, stacked: !!spec.stacked, ticks: { precision: spec.integer ? 0 : undefined } },
+                   x: { stacked: !!spec.stacked } };
     if (spec.datasets.some(function (d) { return d.yAxisID === "pct"; })) {
       scales.pct = { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false } };
+    }
+    if (spec.datasets.some(function (d) { return d.yAxisID === "right"; })) {
+      scales.right = { position: "right", grid: { drawOnChartArea: false } };
     }
     return {
       responsive: true, maintainAspectRatio: false, animation: false, spanGaps: true,

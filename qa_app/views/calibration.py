@@ -152,13 +152,15 @@ def trend():
     reviewer, points = calibration_results.trend_for(current_user, login)
     raters = sessions.eligible_raters() if current_user.role in LEADS else []
     return render_template("calibration/trend.html", reviewer=reviewer, points=points, raters=raters,
-                           sparkline=sparkline([p.alignment for p in points]))
+                           spec=trend_chart(points))
 
 
-def sparkline(values, width: int = 160, height: int = 32) -> str:
-    """SVG polyline points for alignments in 0..1 (None skipped); empty below two values."""
-    known = [(i, v) for i, v in enumerate(values) if v is not None]
-    if len(known) < 2:
-        return ""
-    step = width / (len(values) - 1)
-    return " ".join(f"{i * step:.1f},{height - v * height:.1f}" for i, v in known)
+def trend_chart(points) -> dict:
+    """The Chart.js spec (static/charts.js) of a reviewer's alignment (0..1, left axis) and leniency
+    (points, right axis) over closed sessions, oldest first; gaps where they were the benchmark.
+    Each point opens its session."""
+    return {"kind": "line", "labels": [f"{p.date:%Y-%m-%d} {p.name}" for p in points],
+            "datasets": [{"label": _("Alignment"), "data": [p.alignment for p in points]},
+                         {"label": _("Leniency (points)"), "data": [p.leniency for p in points],
+                          "yAxisID": "right"}],
+            "links": [url_for("calibration.session", session_id=p.session_id) for p in points]}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
 
-from scoring.dashboard import Table
+from flask_babel import lazy_gettext as _l
+
+from scoring.dashboard import Row, Table
 
 Link = Optional[Callable[[dict], str]]
 
@@ -42,3 +44,30 @@ def series(table: Table, by: str, x: str, y: str, link: Link = None) -> dict:
         links[name][at] = link(dict(r.filters)) if link else None
     return {"kind": "line", "labels": xs, "datasets": [{"label": n, "data": values[n]} for n in names],
             "series_links": [links[n] for n in names]}
+
+
+def course_effects(figures) -> dict:
+    """Mean change per course after completion: total score and the triggering criteria (points);
+    None where a course has no completion with evaluations on both sides."""
+    return {"kind": "bar", "labels": [f.effect.code for f in figures],
+            "datasets": [{"label": str(_l("Score change")), "data": [f.effect.score.mean for f in figures]},
+                         {"label": str(_l("Criteria change (points)")), "data": [f.effect.criteria.mean for f in figures]}],
+            "links": [None] * len(figures)}
+
+
+STATUSES = ("assigned", "overdue", "completed", "cancelled")
+
+
+def assignment_statuses(assignments) -> tuple[Table, dict]:
+    """Assignments per course and status (the training overview's chart and its data table)."""
+    counts: dict[str, dict[str, int]] = {}
+    for a in assignments:
+        per = counts.setdefault(a.course.code, dict.fromkeys(STATUSES, 0))
+        per[a.status] = per.get(a.status, 0) + 1
+    table = Table("assignments_by_course", ("course", *STATUSES),
+                  tuple(Row((code, *(per[s] for s in STATUSES))) for code, per in sorted(counts.items())))
+    labels = {"assigned": _l("assigned"), "overdue": _l("overdue"), "completed": _l("completed"),
+              "cancelled": _l("cancelled")}
+    spec = bars(table, "course", [(s, str(labels[s])) for s in STATUSES])
+    spec["stacked"] = True
+    return table, spec

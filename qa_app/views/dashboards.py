@@ -58,6 +58,8 @@ def chart_specs(overview: qa_overview.Overview) -> dict[str, dict]:
                                              [("mean_score", score), ("csat_pct", _("CSAT % (4-5)"))], link)
     for name in ("by_channel", "by_queue", "by_weekday", "by_day_type", "by_shift"):
         specs[name] = charts.bars(t(name), name[3:], [("mean_score", score), ("critical_pct", crit + " %")], link)
+    for name in ("critical_by_team", "score_distribution"):
+        specs[name]["integer"] = True  # counts: whole-number ticks
     return specs
 
 

@@ -9,7 +9,7 @@ from qa_app.forms import AssignForm, CsrfForm, OnboardForm
 from qa_app.services import (NotFound, ServiceError, certificates, course_store, coursework, effectiveness,
                              course_files, exemplars, onboarding, reminders, training)
 from qa_app.settings import settings as instance_settings
-from qa_app.views import quiz_form
+from qa_app.views import charts, quiz_form
 from qa_app.views.downloads import table_download
 from qa_app.views.navigation import (ASSIGNERS, AUTHORS, QUIZ_TAKERS, REMINDERS, REPORT_READERS, TRAINING_READERS,
                                     TRANSCRIPT_READERS)
@@ -39,6 +39,7 @@ def index():
                            onboard_form=_onboard_form() if current_user.role in ASSIGNERS else None,
                            onboardings=onboarding.progress_of(current_user, agent),
                            late=[] if own else training.late_by_team(rows),
+                           statuses_chart=None if own else charts.assignment_statuses(rows),
                            certificate_state=certificates.state_of)
 
 
@@ -47,7 +48,8 @@ def index():
 def effectiveness_report():
     """Per course: did the agents' triggering criteria and scores move after they completed it."""
     config = instance_settings()
-    return render_template("training/effectiveness.html", figures=effectiveness.course_effects(),
+    figures = effectiveness.course_effects()
+    return render_template("training/effectiveness.html", figures=figures, spec=charts.course_effects(figures),
                            k=config.effectiveness_evaluations, min_n=config.effectiveness_min_agents)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -214,6 +215,10 @@ def test_the_trend_page_shows_closed_sessions_and_refuses_other_reviewers_trends
     client.post(f"/calibration/{s['id']}/close")
     page = text_of(client.get("/calibration/trend?reviewer=rev1"))
     assert "Blind test" in page and "Alignment trend of rev1" in page
+    spec = json.loads(page.split('id="chart-data">')[1].split("</script>")[0])["alignment_trend"]
+    assert [d["label"] for d in spec["datasets"]] == ["Alignment", "Leniency (points)"]
+    assert len(spec["labels"]) == 1 and spec["links"] == [f"/calibration/{s['id']}"]
+    assert 'data-chart="alignment_trend"' in page and "/static/vendor/chartjs/chart.umd.js" in page
     auth.logout()
     login(auth, "rev1")
     assert "Blind test" in text_of(client.get("/calibration/trend"))
@@ -247,13 +252,3 @@ def test_the_deadline_field_is_read_as_utc_and_unreadable_text_gives_none(text, 
     assert parse_deadline(text) == expected
 
 
-@pytest.mark.parametrize("values, points", [
-    ([], ""),
-    ([0.5], ""),
-    ([None, 0.5], ""),
-    ([1.0, 0.5], "0.0,0.0 160.0,16.0"),
-    ([1.0, None, 0.0], "0.0,0.0 160.0,32.0"),
-])
-def test_the_sparkline_plots_known_alignments_and_needs_two(values, points):
-    from qa_app.views.calibration import sparkline
-    assert sparkline(values) == points

@@ -135,7 +135,7 @@ def test_an_agent_sees_their_own_trend_against_the_team_median_and_not_the_overv
     auth.login("a2", PASSWORD)
     assert client.get("/dashboards/qa").status_code == 403
     page = text_of(client.get("/dashboards/me?period=2026-11"))
-    assert 'data-table="agent_against_team"' in page and "a1" not in page
+    assert 'data-table="agent_against_team"' in page and ">a1<" not in page  # team-mates are never named
 
 
 def test_the_conversation_list_refuses_a_bad_filter_naming_the_field(client, auth, seeded):
@@ -164,3 +164,21 @@ def test_qadesk_team_timezone_sets_a_known_zone_and_refuses_an_unknown_one(cli, 
     assert cli("team", "timezone", "team-a", "Asia/Tokyo").exit_code == 0
     bad = cli("team", "timezone", "team-a", "Mars/Base")
     assert bad.exit_code == 1 and "unknown time zone 'Mars/Base'" in bad.output
+
+
+def test_the_training_overview_charts_assignments_by_course_and_status_beside_their_table(client, auth, seeded):
+    auth.login("admin", PASSWORD)
+    page = text_of(client.get("/training/"))
+    spec = json.loads(page.split('id="chart-data">')[1].split("</script>")[0])["assignments_by_course"]
+    assert [d["label"] for d in spec["datasets"]] == ["assigned", "overdue", "completed", "cancelled"]
+    assert spec["stacked"] is True and sum(sum(d["data"]) for d in spec["datasets"]) >= 1
+    assert 'data-table="assignments_by_course"' in page and 'data-chart="assignments_by_course"' in page
+    auth.logout()
+    auth.login("a1", PASSWORD)
+    assert 'id="chart-data"' not in text_of(client.get("/training/"))  # an agent's own list has no chart
+
+
+def test_course_effectiveness_draws_no_chart_before_a_course_is_completed(client, auth, seeded):
+    auth.login("hr1", PASSWORD)
+    page = text_of(client.get("/training/effectiveness"))
+    assert "No course has been completed yet." in page and 'data-chart="course_effects"' not in page

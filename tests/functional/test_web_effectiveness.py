@@ -17,11 +17,18 @@ from tests.pages import text_of
 TODAY = date(2026, 11, 23)
 
 
+def docs_change(cli, course: str):
+    return json.loads(cli("training", "effectiveness", "--course", course, "--json").stdout)[0]["criteria_change"]["mean"]
+
+
 def test_hr_sees_each_course_flagged_or_not_the_agent_sees_their_own_before_and_after(app, client, cli, auth):
     demo.load_demo(TODAY)
     auth.login("hr.zhao", DEMO_PASSWORD)
     page = text_of(client.get("/training/effectiveness"))
     assert "aftersales-zh" in page and "criteria did not move" in page and "95 % confidence interval" in page
+    spec = json.loads(page.split('id="chart-data">')[1].split("</script>")[0])["course_effects"]  # the chart's figures
+    at = spec["labels"].index("aftersales-zh")
+    assert spec["datasets"][1]["data"][at] == docs_change(cli, "aftersales-zh")
     docs = {d["course"]: d for d in json.loads(cli("training", "effectiveness", "--json").stdout)}
     assert docs["aftersales-zh"]["flagged"] is True and docs["aftersales-zh"]["criteria_change"]["n"] >= 5
     assert not any(d["flagged"] for code, d in docs.items() if code != "aftersales-zh")
