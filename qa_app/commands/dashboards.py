@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Optional
 
 import click
 
-from qa_app.commands.common import emit, fail
+from qa_app.commands.common import check_table_output, emit, fail, write_or_echo, write_tables
 from qa_app.commands.reports import report
 from qa_app.services import ServiceError
 
@@ -24,22 +25,36 @@ def register(main: click.Group) -> None:
 @click.option("--language", default=None)
 @click.option("--step", default="week", type=click.Choice(["week", "day"]), show_default=True,
               help="Points of the trends.")
-@click.option("--format", "fmt", default="json", type=click.Choice(["json"]), show_default=True)
+@click.option("--format", "fmt", default="json", type=click.Choice(["json", "csv", "xlsx"]), show_default=True)
+@click.option("--table", "table_name", default=None,
+              help="Only this table (csv needs one: e.g. by_team, pareto; json and xlsx: all by default).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE (xlsx needs it; csv and json print otherwise).")
 @click.pass_obj
-def qa(obj, period: str, team_name: Optional[str], channel, queue, language, step: str, fmt: str) -> None:
+def qa(obj, period: str, team_name: Optional[str], channel, queue, language, step: str, fmt: str,
+       table_name: Optional[str], output: Optional[Path]) -> None:
     """The QA overview dashboard's figures for every team (as an admin sees them): named tables,
-    each with a header, rows and the conversation filters behind every row (docs/reports.md)."""
+    each with a header, rows and the conversation filters behind every row (docs/reports.md).
+    As csv (one table) or xlsx (a sheet per table) through the export module."""
     from qa_app.models import User
     from qa_app.services import qa_overview, users
+    check_table_output(fmt, output)
     with obj.app.app_context():
         viewer = users.find_user("admin") or User(login="system", role="admin")
         try:
             filters = qa_overview.parse(period, team=team_name, channel=channel, queue=queue, language=language,
                                         step=step)
-            document = qa_overview.overview(viewer, filters).as_dict()
+            view = qa_overview.overview(viewer, filters)
+            tables = qa_overview.export_tables(view, table_name) if fmt != "json" or table_name else None
         except ServiceError as exc:
             fail(str(exc))
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+    if fmt != "json":
+        write_tables(tables, fmt, output)
+        return
+    document = view.as_dict()
+    if table_name:
+        document["tables"] = [t for t in document["tables"] if t["name"] == table_name]
+    write_or_echo(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n", output, f"wrote {output}")
 
 
 @click.group()

@@ -207,3 +207,25 @@ def my_trend(user: User, period_label: str, step: str = "week") -> figures.Table
 def default_period(now: datetime) -> str:
     """The quarter holding `now`: long enough for a weekly trend."""
     return periods.period_of(now, "quarter").label
+
+
+def _column_kind(name: str) -> str:
+    """The export column kind of a dashboard table header (percent cells hold 0-100)."""
+    if name.endswith("_pct"):
+        return "percent"
+    if name in ("evaluations", "critical_failures", "csat_ratings", "count", "n", "failed"):
+        return "integer"
+    if name.startswith("mean") or name.endswith("_mean") or name.endswith("_median") or name == "score":
+        return "score"
+    return "text"
+
+
+def export_tables(view: Overview, only: Optional[str] = None) -> list:
+    """The overview's tables as qa_app.exports Tables (a sheet each), or only the table `only`;
+    ServiceError names the known tables when `only` is not one of them."""
+    from qa_app import exports
+    chosen = [t for t in view.tables if only is None or t.name == only]
+    if not chosen:
+        raise ServiceError(f"no table {only!r} in the QA overview (tables: {', '.join(t.name for t in view.tables)})")
+    return [exports.Table(t.name[:31], tuple(exports.Column(h, _column_kind(h)) for h in t.header),
+                          [r.cells for r in t.rows]) for t in chosen]

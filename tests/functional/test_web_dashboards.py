@@ -159,6 +159,31 @@ def test_qadesk_report_qa_prints_the_dashboards_tables_as_json(cli, seeded):
     assert bad.exit_code == 1 and "month 13 is not between 1 and 12" in bad.output
 
 
+def test_qadesk_report_qa_writes_one_table_as_csv_and_every_table_as_an_xlsx_sheet(cli, seeded, tmp_path):
+    import csv
+    import io
+    from openpyxl import load_workbook
+    doc = json.loads(cli("report", "qa", "--period", "2026-11", "--team", "team-a").output)
+    by_team = next(t for t in doc["tables"] if t["name"] == "by_team")
+    printed = cli("report", "qa", "--period", "2026-11", "--team", "team-a", "--format", "csv", "--table", "by_team")
+    rows = list(csv.reader(io.StringIO(printed.output)))
+    assert printed.exit_code == 0 and rows[0] == by_team["header"] and len(rows) == 1 + len(by_team["rows"])
+    several = cli("report", "qa", "--period", "2026-11", "--format", "csv")
+    assert several.exit_code == 1
+    unknown = cli("report", "qa", "--period", "2026-11", "--format", "csv", "--table", "nope")
+    assert unknown.exit_code == 1 and "no table 'nope'" in unknown.output and "by_team" in unknown.output
+    assert cli("report", "qa", "--period", "2026-11", "--format", "xlsx").exit_code == 2  # needs -o FILE
+    out = tmp_path / "qa.xlsx"
+    assert cli("report", "qa", "--period", "2026-11", "--team", "team-a", "--format", "xlsx", "-o", str(out)).exit_code == 0
+    book = load_workbook(out)
+    assert book.sheetnames == [t["name"] for t in doc["tables"]]
+    sheet = book["by_team"]
+    assert [c.value for c in sheet[1]] == by_team["header"] and sheet.freeze_panes == "A2"
+    pct = by_team["header"].index("critical_pct")
+    assert sheet.cell(row=2, column=pct + 1).number_format == "0.0%"
+    assert sheet.cell(row=2, column=pct + 1).value == pytest.approx((by_team["rows"][0][pct] or 0) / 100)
+
+
 def test_qadesk_team_timezone_sets_a_known_zone_and_refuses_an_unknown_one(cli, seeded):
     assert json.loads(cli("team", "timezone", "team-a", "--json").output)["timezone"] == "Europe/London"
     assert cli("team", "timezone", "team-a", "Asia/Tokyo").exit_code == 0
