@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app = Flask(__name__, instance_path=str(folder), template_folder=str(TEMPLATES),
                 static_folder=str(ROOT / "static"))
     app.config.update(flask_config(built.secret_key, built.database_url))
+    app.config["MAX_CONTENT_LENGTH"] = built.max_request_bytes
     if test_config:
         app.config.update(test_config)
     instance_settings.install(app, built)

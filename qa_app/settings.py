@@ -83,12 +83,26 @@ class Settings:
     session_cookie_secure: str
     session_idle_minutes: int
     session_max_hours: int
+    max_request_bytes: int
+    max_turns: int
+    max_turn_chars: int
+    max_id_chars: int
+    max_json_depth: int
+    earliest_year: int
+    latest_year: int
     whisper_model: str
     whisper_model_by_language: tuple[tuple[str, str], ...]
     whisper_compute_type: str
     whisper_threads: Optional[int]
     whisper_language: Optional[str]
     origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def limits(self):
+        """The size and range limits every ingested conversation is checked against."""
+        from transcripts.limits import Limits
+        return Limits(max_turns=self.max_turns, max_turn_chars=self.max_turn_chars,
+                      max_id_chars=self.max_id_chars, max_depth=self.max_json_depth,
+                      min_year=self.earliest_year, max_year=self.latest_year)
 
     def whisper(self):
         """The Whisper engine settings (threads None: every core); the bundled multilingual model

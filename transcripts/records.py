@@ -171,7 +171,8 @@ def _optional_timestamp(value: object, path: str) -> Optional[datetime]:
     if (off_m is None or off_m <= "59") and (fraction is None or len(fraction) <= 6):
         try:  # fast path (C) for the common forms; the slow path below decides every other case
             parsed = datetime.fromisoformat(value)
-            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
+            return _storable(parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc),
+                             value, path)
         except ValueError:
             pass
     year, month, day, hour, minute, second, fraction, _z, sign, off_h, off_m = match.groups()
@@ -181,10 +182,21 @@ def _optional_timestamp(value: object, path: str) -> Optional[datetime]:
         offset = timedelta(hours=int(off_h), minutes=int(off_m or 0)) if sign else timedelta(0)
         zone = timezone(-offset if sign == "-" else offset)
         micro = int((fraction or "0")[:6].ljust(6, "0"))
-        return datetime(int(year), int(month), int(day), int(hour), int(minute),
-                        int(second or 0), micro, tzinfo=zone)
+        parsed = datetime(int(year), int(month), int(day), int(hour), int(minute),
+                          int(second or 0), micro, tzinfo=zone)
     except ValueError:  # well-formed but impossible: month 13, hour 24, offset 25:00 ...
         raise RecordInvalid(path, f"not an ISO-8601 timestamp: {_show(value)}") from None
+    return _storable(parsed, value, path)
+
+
+def _storable(parsed: datetime, value: str, path: str) -> datetime:
+    """`parsed`, when it can be moved to UTC (as storing and fingerprinting it do); year 9999
+    late in the day at a negative offset, or year 1 early at a positive one, cannot."""
+    try:
+        parsed.astimezone(timezone.utc)
+    except OverflowError:
+        raise RecordInvalid(path, f"{value} is outside the years a timestamp can be stored in") from None
+    return parsed
 
 
 def _turns(value: object, require_timing: bool) -> tuple[Turn, ...]:

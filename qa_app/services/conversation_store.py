@@ -15,9 +15,11 @@ from flask_babel import gettext as _
 from qa_app.extensions import db
 from qa_app.models import Conversation, Turn, User
 from qa_app.services import conversations, users
+from qa_app.settings import settings as instance_settings
 from transcripts import model, preparation
 from transcripts.errors import RecordError
 from transcripts.fingerprint import content_hash
+from transcripts.limits import check as check_limits
 from transcripts.pii import DEFAULT as DEFAULT_REDACTION, RedactionConfig
 
 BATCH = 1000  # conversations per bulk insert: bounded memory, few round trips
@@ -140,8 +142,13 @@ def store_batch(batch: list[Incoming], summary: IngestSummary, source: str, opti
     def ready(item: Incoming) -> model.Conversation:
         return item.conv if item.prepared else preparation.prepare(item.conv, options.redaction)
 
+    limits = instance_settings().limits()
     for item in batch:
         ext = item.conv.external_id
+        too_big = check_limits(item.conv, limits)
+        if too_big is not None:  # before anything reads it: a year-9999 time fails on storage
+            summary.fail(item.where, str(too_big), ext)
+            continue
         if ext in stored:
             if _same(stored[ext], item, lambda: ready(item)):
                 summary.duplicates += 1

@@ -157,7 +157,8 @@ def _api_item(i: int, obj: object, options: IngestOptions) -> tuple[dict, Ingest
     ext = obj.get("id") if isinstance(obj, dict) else None
     doc = {"index": i, "id": ext}
     if summary.failed or summary.conflicts:
-        doc.update(status="conflict" if summary.conflicts else "error", error=summary.errors[0]["error"])
+        doc.update(status="conflict" if summary.conflicts else "error", error=summary.errors[0]["error"],
+                   code="conflict" if summary.conflicts else "invalid_record")
     elif summary.duplicates:
         doc.update(status="duplicate")
     else:

@@ -29,7 +29,7 @@ def database_busy(exc: OperationalError):
     message = _("The database is busy with a long job and could not save this. Nothing was saved; "
                 "try again in a few seconds.")
     if request.path.startswith("/api/"):
-        return jsonify(error=message, retry_after=RETRY_AFTER_SECONDS), 503, headers
+        return jsonify(error=message, code="database_busy", retry_after=RETRY_AFTER_SECONDS), 503, headers
     kept, dropped = _entered()
     typed = [(name, value) for name, value in kept if any(ch.isalpha() for ch in value)]
     return render_template("errors/busy.html", message=message, kept=kept, typed=typed, dropped=dropped,

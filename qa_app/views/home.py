@@ -14,6 +14,7 @@ from markupsafe import Markup
 from qa_app.forms import LanguageForm
 from qa_app.models.base import as_utc
 from qa_app.services import NotFound, ServiceError, coaching, dashboard, preferences, review
+from qa_app.views import api
 from qa_app.views.markdown import render_markdown
 from qa_app.views.navigation import COACHES, REVIEWERS, nav_links
 from qa_app.views.security import ANY_ROLE, roles_required
@@ -110,11 +111,15 @@ def as_yaml(value) -> str:
 
 @bp.app_errorhandler(NotFound)
 def service_not_found(exc: NotFound):
+    if api.is_api_request():
+        return api.json_error(404, str(exc))
     return render_template("errors/error.html", code=404, message=str(exc)), 404
 
 
 @bp.app_errorhandler(ServiceError)
 def service_error(exc: ServiceError):
+    if api.is_api_request():
+        return api.json_error(400, str(exc))
     return render_template("errors/error.html", code=400, message=str(exc)), 400
 
 
@@ -124,4 +129,12 @@ def service_error(exc: ServiceError):
 @bp.app_errorhandler(405)
 @bp.app_errorhandler(413)
 def http_error(exc):
-    return render_template("errors/error.html", code=exc.code, message=exc.description), exc.code
+    if api.is_api_request():
+        return api.http_error(exc)
+    message = exc.description
+    if exc.code == 413:
+        message = _("The upload is larger than %(size)s MB, the most this server accepts in one request "
+                    "(QADESK_MAX_REQUEST_BYTES). Nothing was stored: upload fewer or smaller files, or "
+                    "give large files to qadesk ingest.",
+                    size=f"{current_app.config['MAX_CONTENT_LENGTH'] / 1024 / 1024:g}")
+    return render_template("errors/error.html", code=exc.code, message=message), exc.code
