@@ -253,6 +253,10 @@ SPECS: tuple[Spec, ...] = (
          show=lambda pair: ",".join(pair)),
     Spec("audio_retention_days", "QADESK_AUDIO_RETENTION_DAYS", "integer", 30, "a whole number from 0 to 3650",
          "Days a recording is kept after transcription; 0 deletes it once transcribed.", whole(0, 3650)),
+    Spec("transcript_retention_days", "QADESK_TRANSCRIPT_RETENTION_DAYS", "integer", 0,
+         "a whole number from 0 to 36500", "Days a conversation's transcript is kept after it started; then a "
+         "daily job erases its text, customer and survey comments, keeping scores (0 keeps them).",
+         whole(0, 36500)),
     Spec("redaction", "QADESK_REDACTION", "on/off", True, "on or off (also true/false, yes/no, 1/0)",
          "PII redaction (cards, phones, e-mails, ID numbers, passwords, PINs, CVVs, one-time codes) of "
          "everything ingested; off is not recommended.",

@@ -58,6 +58,11 @@ def _purge_audio(payload: dict) -> dict:
     return {"deleted": transcription.purge_audio()}
 
 
+def _purge_transcripts(payload: dict) -> dict:
+    from qa_app.services import erasure
+    return erasure.purge_transcripts()
+
+
 def _previous_week_key(now: datetime) -> str:
     from scoring.sampling import week_of
     return f"sample:{week_of(now.date() - timedelta(days=7))}"
@@ -105,6 +110,9 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
                   lambda now: f"certificate_renewals:{now.date().isoformat()}", _certificate_renewals),
     JobDefinition("purge_audio", "Delete call recordings older than the retention period (daily)",
                   lambda now: f"purge_audio:{now.date().isoformat()}", _purge_audio),
+    JobDefinition("purge_transcripts", "Erase the text, customer and survey comments of conversations older than "
+                  "QADESK_TRANSCRIPT_RETENTION_DAYS, keeping their scores (daily; 0 keeps them)",
+                  lambda now: f"purge_transcripts:{now.date().isoformat()}", _purge_transcripts),
     JobDefinition("sample", "Build reviewer queues from the week just ended (weekly, first tick of the week)",
                   _previous_week_key, _sample_week),
     JobDefinition("close_calibration", "Store the closure of calibration sessions past their deadline (daily)",

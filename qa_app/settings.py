@@ -59,6 +59,7 @@ class Settings:
     sample_random_share: float
     stereo_map: tuple[str, str]
     audio_retention_days: int
+    transcript_retention_days: int
     redaction: bool
     parallel_min_bytes: int
     scoring_workers: int

@@ -29,7 +29,8 @@ def test_a_failing_job_records_its_reason_and_a_good_one_its_result(app):
 def test_run_due_runs_each_definition_once_per_period(app):
     assert job_table.run_due(NOW) == ["mark_overdue:2026-11-23", "training_rules:2026-11-23",
                                       "training_reminders:2026-11-23T08",
-                                      "coaching_follow_ups:2026-11-23T08", "certificate_renewals:2026-11-23", "purge_audio:2026-11-23", "sample:2026-W47",
+                                      "coaching_follow_ups:2026-11-23T08", "certificate_renewals:2026-11-23", "purge_audio:2026-11-23",
+                                      "purge_transcripts:2026-11-23", "sample:2026-W47",
                                       "close_calibration:2026-11-23", "appraisal_drafts:2026-10"]
     assert job_table.run_due(NOW + timedelta(minutes=30)) == []
     assert job_table.run_due(NOW + timedelta(hours=3)) == ["training_reminders:2026-11-23T11",  # reminders: hourly
@@ -38,7 +39,7 @@ def test_run_due_runs_each_definition_once_per_period(app):
         "mark_overdue:2026-11-24", "training_rules:2026-11-24", "training_reminders:2026-11-24T08",
         "coaching_follow_ups:2026-11-24T08",
         "certificate_renewals:2026-11-24",
-        "purge_audio:2026-11-24", "close_calibration:2026-11-24"]
+        "purge_audio:2026-11-24", "purge_transcripts:2026-11-24", "close_calibration:2026-11-24"]
 
 
 def test_only_one_holder_gets_the_lease_until_it_expires(app):
