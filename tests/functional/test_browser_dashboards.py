@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from qa_app import clock
+from qa_app.demo import DEMO_PASSWORD
 
 # the page and demo_server fixtures (a real Chromium; `qadesk init` + `qadesk demo` served)
 from tests.functional.test_browser_loop import _login_as, demo_server, page  # noqa: F401
 
 SCREENSHOT = Path("/tmp/qa_overview.png")
-DEMO_PASSWORD = "demo1234"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
