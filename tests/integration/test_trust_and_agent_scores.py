@@ -177,7 +177,9 @@ def test_appraisal_rows_and_csv_carry_the_agent_score_interval(app, people):
     assert (row.evaluations, row.qa_n, row.qa_score) == (6, 6, round(expected.mean, 1))
     assert (row.qa_ci_low, row.qa_ci_high) == (round(max(0, expected.low), 1), round(min(100, expected.high), 1))
     assert row.reviews_needed >= 1
-    rows = list(csv.DictReader(io.StringIO(reports.appraisal_csv(report))))
+    from qa_app import exports
+    text = "".join(exports.csv_chunks(reports.appraisal_table(report), bom=False))
+    rows = list(csv.DictReader(io.StringIO(text)))
     line = next(r for r in rows if r["agent"] == "ann")
     assert (line["qa_n"], line["qa_ci_low"], line["reviews_needed"]) == ("6", str(row.qa_ci_low), str(row.reviews_needed))
     assert report.as_dict()["rows"][0]["qa_ci_high"] == row.qa_ci_high
