@@ -8,6 +8,8 @@ A service that forgets to commit therefore fails its functional tests.
 from __future__ import annotations
 
 import contextvars
+import itertools
+import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,12 +32,44 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PASSWORD = "secret-pass-1"
 
 
+#: QADESK_TEST_POSTGRES (set by scripts/pg-test.sh): a PostgreSQL maintenance-database URL. When set,
+#: every test instance gets its own database, created from one migrated template database, instead of
+#: its SQLite file; instances a test makes for itself stay on SQLite.
+PG_BASE = os.environ.get("QADESK_TEST_POSTGRES", "").strip()
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+_numbers = itertools.count()
+
+
+def _pg_execute(*statements: str) -> None:
+    from sqlalchemy import create_engine, text
+    engine = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _pg_url(database: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(PG_BASE).set(database=database).render_as_string(hide_password=False)
+
+
+def _use_database(folder: Path, url: str) -> None:
+    (folder / "qadesk.toml").write_text(f"database_url = {url!r}\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def template_instance(tmp_path_factory) -> Path:
     """One instance migrated to head with the shipped content; tests get copies of it."""
     from qa_app import create_app
     from qa_app.services import instance
     folder = tmp_path_factory.mktemp("template-instance")
+    if PG_BASE:
+        name = f"qadesk_tpl_{_WORKER}"
+        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
+        _use_database(folder, _pg_url(name))
     app = create_app({"TESTING": True}, instance_path=str(folder))
     with app.app_context():
         instance.init_instance(admin_password=PASSWORD)
@@ -45,10 +79,18 @@ def template_instance(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def instance_dir(template_instance, tmp_path) -> Path:
+def instance_dir(template_instance, tmp_path):
     folder = tmp_path / "instance"
     shutil.copytree(template_instance, folder)
-    return folder
+    if not PG_BASE:
+        yield folder
+        return
+    name = f"qadesk_t_{_WORKER}_{next(_numbers)}"
+    _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                f"CREATE DATABASE {name} TEMPLATE qadesk_tpl_{_WORKER}")
+    _use_database(folder, _pg_url(name))
+    yield folder
+    _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture

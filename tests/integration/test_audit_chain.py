@@ -2,9 +2,8 @@
 recomputes the chain and names the first entry an edit or a deletion broke."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from sqlalchemy.exc import DatabaseError
 
 from qa_app import jobs
 from qa_app.extensions import db
@@ -25,9 +24,18 @@ def write_entries(n: int) -> list[int]:
     return [e.id for e in first]
 
 
-def attacker() -> sqlite3.Connection:
-    """A connection straight to the database file, as someone with access to the server has."""
-    return sqlite3.connect(db.engine.url.database)
+def attack(statement: str, **params) -> None:
+    """One statement on a connection of its own, straight to the database, as someone with access
+    to the server can run it (no application guard in the way). The test's own session ends its
+    transaction first, as a finished request's would, so its locks do not hold the attacker up."""
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        conn.execute(db.text(statement), params)
+
+
+def drop_trigger(name: str) -> None:
+    """What an attacker who owns the database can also do (PostgreSQL names the table)."""
+    attack(f"DROP TRIGGER {name}" + (" ON audit_entry" if db.engine.dialect.name == "postgresql" else ""))
 
 
 def test_sealing_chains_every_entry_once_and_verify_finds_the_chain_intact(app):
@@ -44,11 +52,10 @@ def test_sealing_chains_every_entry_once_and_verify_finds_the_chain_intact(app):
 def test_an_entry_edited_in_the_database_is_named_by_verify(app):
     ids = write_entries(6)
     audit.seal()
-    with attacker() as conn:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("UPDATE audit_entry SET after = '{}' WHERE id = ?", (ids[1],))
-        conn.execute("DROP TRIGGER audit_entry_no_update")  # an attacker with the file can do this too
-        conn.execute("UPDATE audit_entry SET after = '{\"score\": 100}' WHERE id = ?", (ids[1],))
+    with pytest.raises(DatabaseError, match="append-only"):
+        attack("UPDATE audit_entry SET after = '{}' WHERE id = :id", id=ids[1])
+    drop_trigger("audit_entry_no_update")  # an attacker who owns the database can do this too
+    attack("UPDATE audit_entry SET after = '{\"score\": 100}' WHERE id = :id", id=ids[1])
     db.session.expire_all()
     report = audit.verify()
     good = db.session.scalar(db.select(db.func.count(AuditEntry.id)).where(AuditEntry.id < ids[1]))
@@ -59,11 +66,10 @@ def test_an_entry_edited_in_the_database_is_named_by_verify(app):
 def test_a_deleted_entry_leaves_a_gap_that_verify_reports(app):
     ids = write_entries(6)
     audit.seal()
-    with attacker() as conn:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("DELETE FROM audit_entry WHERE id = ?", (ids[1],))
-        conn.execute("DROP TRIGGER audit_entry_no_delete")
-        conn.execute("DELETE FROM audit_entry WHERE id = ?", (ids[1],))
+    with pytest.raises(DatabaseError, match="append-only"):
+        attack("DELETE FROM audit_entry WHERE id = :id", id=ids[1])
+    drop_trigger("audit_entry_no_delete")
+    attack("DELETE FROM audit_entry WHERE id = :id", id=ids[1])
     report = audit.verify()
     assert not report.ok and report.entry_id == ids[2] and "missing" in report.problem
 
@@ -73,9 +79,8 @@ def test_a_deleted_tail_is_caught_against_a_head_recorded_earlier(app):
     audit.seal()
     head = audit.verify().head
     last = db.session.scalar(db.select(db.func.max(AuditEntry.id)))
-    with attacker() as conn:
-        conn.execute("DROP TRIGGER audit_entry_no_delete")
-        conn.execute("DELETE FROM audit_entry WHERE id = ?", (last,))
+    drop_trigger("audit_entry_no_delete")
+    attack("DELETE FROM audit_entry WHERE id = :id", id=last)
     assert audit.verify().ok  # without a recorded head a shorter chain looks whole
     report = audit.verify(expect_head=head)
     assert not report.ok and head in report.problem

@@ -32,7 +32,7 @@ def upgrade():
         batch_op.add_column(sa.Column('content_sha256', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('audio_sha256', sa.String(length=64), nullable=True))
     conn = op.get_bind()
-    rows = conn.execute(sa.text("SELECT id, meta FROM conversation WHERE meta LIKE '%audio_%'")).fetchall()
+    rows = conn.execute(sa.text("SELECT id, meta FROM conversation WHERE CAST(meta AS TEXT) LIKE '%audio_%'")).fetchall()
     for conversation_id, raw in rows:
         meta = json.loads(raw) if isinstance(raw, str) else dict(raw or {})
         if not isinstance(meta, dict) or not any(k in meta for k in _RESERVED):
