@@ -41,6 +41,9 @@ def _init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _tune_sqlite(db.engine)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with app.app_context():
+            _tune_postgres(db.engine)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -65,6 +68,19 @@ def _tune_sqlite(engine) -> None:
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=10000"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
+
+
+def _tune_postgres(engine) -> None:
+    """A write that waits for another's lock gives up after 10 s, as under SQLite's busy timeout, so a
+    reviewer's save behind a long scoring run answers "busy, try again" instead of hanging."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET lock_timeout = '10s'")
+        cursor.close()
+        dbapi_connection.commit()
 
 
 def _select_locale() -> str | None:

@@ -78,19 +78,35 @@ def template_instance(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture
-def instance_dir(template_instance, tmp_path):
-    folder = tmp_path / "instance"
-    shutil.copytree(template_instance, folder)
+def _copy_instance(template: Path, folder: Path) -> str | None:
+    """Copy the template instance to `folder`; on PostgreSQL also copy its database (returns the name)."""
+    shutil.copytree(template, folder)
     if not PG_BASE:
-        yield folder
-        return
+        return None
     name = f"qadesk_t_{_WORKER}_{next(_numbers)}"
     _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
                 f"CREATE DATABASE {name} TEMPLATE qadesk_tpl_{_WORKER}")
     _use_database(folder, _pg_url(name))
-    yield folder
-    _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return name
+
+
+@pytest.fixture
+def new_instance(template_instance):
+    """Make more fresh instances in a test: `new_instance(folder)`. Never copy template_instance by
+    hand: on PostgreSQL its folder points at the template database, which every test copies."""
+    made = []
+
+    def make(folder: Path) -> Path:
+        made.append(_copy_instance(template_instance, folder))
+        return folder
+    yield make
+    for name in filter(None, made):
+        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def instance_dir(new_instance, tmp_path):
+    return new_instance(tmp_path / "instance")
 
 
 @pytest.fixture

@@ -14,7 +14,11 @@ class NotFound(ServiceError):
 
 
 def database_busy(exc: BaseException) -> bool:
-    """Whether a database error is SQLite's "database is locked" / "database is busy": another
-    process held the write lock past the busy timeout (the one test of it, for services and views)."""
-    message = str(getattr(exc, "orig", exc)).lower()
+    """Whether a database error says another writer held a lock past the wait allowed: SQLite's
+    "database is locked" / "database is busy" (busy timeout) or PostgreSQL's lock timeout (SQLSTATE
+    55P03). The one test of it, for services and views."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == "55P03":
+        return True
+    message = str(orig).lower()
     return "database is locked" in message or "database is busy" in message

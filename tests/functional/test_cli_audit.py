@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+
+from tests.conftest import PG_BASE
+from tests.databases import drop_trigger_sql, outside
 
 
 
@@ -16,10 +18,9 @@ def test_verify_seals_then_reports_an_intact_chain_and_its_head(cli):
 
 def test_verify_exits_1_naming_the_entry_that_was_edited_in_the_database(cli, instance_dir):
     head = json.loads(cli("audit", "verify", "--json").output)["head"]
-    with sqlite3.connect(instance_dir / "qadesk.db") as conn:
-        conn.execute("DROP TRIGGER audit_entry_no_update")
-        first = conn.execute("SELECT min(id) FROM audit_entry").fetchone()[0]
-        conn.execute("UPDATE audit_entry SET action = 'nothing' WHERE id = ?", (first,))
+    first = outside(instance_dir, "SELECT min(id) FROM audit_entry")
+    outside(instance_dir, drop_trigger_sql("audit_entry_no_update", "audit_entry", bool(PG_BASE)),
+            "UPDATE audit_entry SET action = 'nothing' WHERE id = :first", first=first)
     result = cli("audit", "verify", "--expect-head", head)
     assert result.exit_code == 1 and f"entry {first} (chain place 1)" in result.output
     assert json.loads(cli("audit", "verify", "--json").output)["entry_id"] == first

@@ -3,12 +3,12 @@ bad labels files, and one run on the qa_dev development set when it is present."
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 import yaml
 
 from tests.conftest import ROOT, SHARED_DATA
+from tests.databases import outside
 
 QA_DEV = SHARED_DATA / "qa_dev"
 
@@ -64,8 +64,7 @@ def run_json(cli, *args: str) -> dict:
 
 
 def stored_conversations(instance_dir) -> int:
-    with sqlite3.connect(instance_dir / "qadesk.db") as connection:
-        return connection.execute("SELECT count(*) FROM conversation").fetchone()[0]
+    return outside(instance_dir, "SELECT count(*) FROM conversation")
 
 
 def test_scorer_eval_reports_greeting_accuracy_kappa_and_confusion_per_language(cli, files):

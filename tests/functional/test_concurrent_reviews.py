@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from qa_app.extensions import db
 from qa_app.models import AuditEntry, Evaluation
 from tests.conftest import PASSWORD
+from tests.databases import every_connection_waits_briefly, writer_holding
 from tests.sampling_seed import seed_week
 
 PAIRS = 20  # conversations, each saved by both reviewers at once
@@ -127,29 +128,21 @@ def test_of_two_simultaneous_saves_of_a_review_exactly_one_wins_and_the_other_is
 
 def test_a_review_saved_while_another_writer_holds_the_database_is_refused_with_the_decisions_kept(
         app, client, make_user, fake_sentiment):
-    """A long write elsewhere (a scoring run) holds SQLite's write lock past the busy timeout: the
+    """A long write elsewhere (a scoring run) holds the write lock past the busy timeout: the
     reviewer gets 409 and the form with what they typed, not a bare 500, and nothing is stored."""
-    import sqlite3
-    from sqlalchemy import event
     from qa_app.services import conversations
     for login in ("a1", "a2"):
         make_user(login, "agent")
     make_user("r1", "reviewer")
     conversation_id = seed_week(per_agent=1)["a1-0"]
     based_on = conversations.final_evaluation(conversation_id).id
-    event.listen(db.engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout = 100"))
-    db.engine.dispose()  # every connection from now on gives up after 0.1 s instead of 10 s
+    every_connection_waits_briefly()
     assert client.post("/login", data={"login": "r1", "password": PASSWORD}).status_code == 302
     count = lambda: db.session.scalar(db.select(db.func.count()).select_from(Evaluation))  # noqa: E731
     before = count()
     form = {"based_on": str(based_on), "result__greeting": "fail", "comment__greeting": "no greeting at all"}
-    blocker = sqlite3.connect(db.engine.url.database, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    with writer_holding("evaluation"):
         refused = client.post(f"/review/{conversation_id}", data=form)
-    finally:
-        blocker.rollback()
-        blocker.close()
     page = html.unescape(refused.get_data(as_text=True))
     assert refused.status_code == 409 and "The database was busy and your review was not saved" in page
     assert "no greeting at all" in page and re.search(r'<option value="fail" selected>', page)

@@ -11,6 +11,7 @@ from qa_app.extensions import db
 from qa_app.models import Dispute
 from qa_app.services import conversations, disputes, ingest, scoring, users
 from tests.conftest import PASSWORD
+from tests.databases import every_connection_waits_briefly, writer_holding
 from tests.functional.test_web_access import record
 
 
@@ -220,23 +221,15 @@ def test_the_review_and_dispute_pages_show_the_same_transcript_with_evidence_hig
 
 def test_a_resolution_saved_while_another_writer_holds_the_database_answers_409_and_keeps_the_form(
         client, site, instance_dir):
-    import sqlite3
-    from sqlalchemy import event
     before = final(site["conv"])
     number = dispute_id(open_as_agent(client, site["conv"]))
     as_user(client, "lead1")  # not the evaluation's reviewer: it was scored automatically
     criterion = failed(before)[0]
     data = {"outcome": "accept", "reason": "the recording proves it",
             f"result__{criterion}": "pass", f"comment__{criterion}": "misheard, see turn 2"}
-    event.listen(db.engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout = 100"))
-    db.engine.dispose()
-    blocker = sqlite3.connect(db.engine.url.database, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # a long write elsewhere holds SQLite's write lock
-    try:
+    every_connection_waits_briefly()
+    with writer_holding("evaluation"):  # a long write elsewhere holds the write lock
         refused = client.post(f"/disputes/{number}", data=data)
-    finally:
-        blocker.rollback()
-        blocker.close()
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "the database was busy and nothing was saved" in page
     assert "misheard, see turn 2" in page and "the recording proves it" in page

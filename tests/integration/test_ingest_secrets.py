@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qa_app.extensions import db
 from qa_app.services import conversations, ingest
+from tests.databases import stored_bytes
 
 # The PIN 4821 is checked in the text: the parcel-locker pickup code 4821 stays on purpose.
 SECRETS = ["Hunter2024!", "482913", "四八二九一三", "654321", "七零七", "five five one two"]
@@ -37,12 +37,6 @@ def _write(tmp_path: Path) -> Path:
     return path
 
 
-def _database_bytes() -> bytes:
-    db.session.remove()
-    main = Path(db.engine.url.database)
-    return b"".join(p.read_bytes() for p in main.parent.glob(main.name + "*"))
-
-
 def test_secrets_are_replaced_before_storage_and_counted_per_type_in_the_metadata(app, tmp_path):
     summary = ingest.ingest_paths([_write(tmp_path)], ingest.IngestOptions(create_agents=True))
     assert summary.ingested == 2 and summary.failed == 0
@@ -54,7 +48,7 @@ def test_secrets_are_replaced_before_storage_and_counted_per_type_in_the_metadat
         "验证码是[OTP]，支付密码是[PIN]", "请不要告诉任何人您的密码。卡背面的安全码是多少？", "安全码[CVV]",
         "the security code, um, the one time code is [OTP]", "订单号 20261102-58831，取件码 4821"]
     assert call.meta["pii"] == {"OTP": 2, "PIN": 1, "CVV": 1}
-    stored = _database_bytes()  # the SQLite file itself, and its journal if any
+    stored = stored_bytes()  # the SQLite file and journals, or every PostgreSQL row
     for secret in SECRETS:
         assert secret.encode() not in stored, secret
     assert b"the last four digits are 1234" in stored  # allowed and useful: kept

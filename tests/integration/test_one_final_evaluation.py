@@ -2,8 +2,6 @@
 refuses or cannot do in time is a conflict that stores nothing, never a bare error."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -11,6 +9,7 @@ from qa_app.extensions import db, migration_config
 from qa_app.models import AuditEntry, Evaluation
 from qa_app.services import conversations, ingest, review, scoring
 from tests.conftest import FIXTURES
+from tests.databases import refuse, short_lock_wait, writer_holding
 
 
 @pytest.fixture
@@ -33,9 +32,9 @@ def test_the_database_refuses_a_second_final_evaluation_of_a_conversation(scored
     final = conversations.final_evaluation(scored["conv"])
     columns = "conversation_id, scorecard_version_id, kind, score, auto_fail, fail_reasons, section_scores, " \
               "is_final, created_at, source"
-    with pytest.raises(IntegrityError, match="evaluation.conversation_id"):
+    with pytest.raises(IntegrityError, match="evaluation.conversation_id|uq_evaluation_one_final"):
         db.session.execute(db.text(
-            f"INSERT INTO evaluation ({columns}) SELECT {columns.replace('is_final', '1')} "
+            f"INSERT INTO evaluation ({columns}) SELECT {columns.replace('is_final', 'true')} "
             f"FROM evaluation WHERE id = :id"), {"id": final.id})
     db.session.rollback()
     assert _counts(scored["conv"])[:2] == (1, 1)
@@ -45,10 +44,8 @@ def test_a_review_the_database_refuses_as_a_second_final_is_a_conflict_and_store
     """What a racing save that got its final evaluation in first looks like from ours (as on
     PostgreSQL, where the unique index is what stops the second): the trigger refuses our final."""
     before = _counts(scored["conv"])
-    db.session.execute(db.text(
-        "CREATE TRIGGER refuse_final BEFORE UPDATE OF is_final ON evaluation WHEN NEW.is_final "
-        "BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: evaluation.conversation_id'); END"))
-    db.session.commit()
+    refuse("refuse_final", "evaluation", "UPDATE OF is_final", "NEW.is_final",
+           "UNIQUE constraint failed: evaluation.conversation_id", unique=True)
     based_on = conversations.final_evaluation(scored["conv"]).id
     with pytest.raises(review.Conflict, match="saved a review of this conversation"):
         review.submit_review(scored["rev"], scored["conv"], {}, based_on_id=based_on)
@@ -58,16 +55,11 @@ def test_a_review_the_database_refuses_as_a_second_final_is_a_conflict_and_store
 def test_a_review_that_waits_past_the_busy_timeout_is_refused_as_busy_and_stores_nothing(scored):
     before = _counts(scored["conv"])
     based_on = conversations.final_evaluation(scored["conv"]).id
-    db.session.execute(db.text("PRAGMA busy_timeout = 100"))  # this session's connection gives up fast
-    blocker = sqlite3.connect(db.engine.url.database, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")  # another writer (a long scoring run) holds the write lock
-    try:
+    short_lock_wait()  # this session's connection gives up fast
+    with writer_holding("evaluation"):  # another writer (a long scoring run) holds the write lock
         with pytest.raises(review.Busy, match="the database was busy and nothing was saved"):
             review.submit_review(scored["rev"], scored["conv"], {"greeting": {"comment": "ok"}},
                                  based_on_id=based_on)
-    finally:
-        blocker.rollback()
-        blocker.close()
     assert _counts(scored["conv"]) == before
     saved = review.submit_review(scored["rev"], scored["conv"], {}, based_on_id=based_on)
     assert conversations.final_evaluation(scored["conv"]).id == saved.id

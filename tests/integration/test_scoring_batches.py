@@ -6,7 +6,6 @@ training rules one conversation at a time), row for row, on demo-composed conver
 from __future__ import annotations
 
 import random
-import shutil
 from datetime import date, datetime, timezone
 
 import pytest
@@ -123,7 +122,7 @@ def scenario(score, rules_text: str | None = None) -> dict:
 
 
 @pytest.mark.parametrize("rules", ["shipped", "windowed"])
-def test_batched_scoring_writes_the_same_rows_as_scoring_one_conversation_at_a_time(app, template_instance,
+def test_batched_scoring_writes_the_same_rows_as_scoring_one_conversation_at_a_time(app, new_instance,
                                                                                      tmp_path, rules):
     sentiment = FakeSentiment()
     text = windowed_rules() if rules == "windowed" else None
@@ -131,7 +130,7 @@ def test_batched_scoring_writes_the_same_rows_as_scoring_one_conversation_at_a_t
         rescore_all=rescore_all, sentiment=sentiment, now=now, batch_size=7, commit_batches=True), text)
     from qa_app import create_app
     other = tmp_path / "reference-instance"
-    shutil.copytree(template_instance, other)
+    new_instance(other)
     reference_app = create_app({"TESTING": True}, instance_path=str(other))
     with reference_app.app_context():
         reference = scenario(lambda rescore_all, now: score_one_by_one(sentiment, rescore_all, now), text)
@@ -188,7 +187,7 @@ def test_without_batch_commits_a_stopped_run_keeps_nothing(app, fake_sentiment):
     assert db.session.scalar(db.select(db.func.count(Evaluation.id))) == 0
 
 
-def test_a_batch_takes_the_same_statements_for_5_or_50_conversations_plus_one_per_new_assignment(
+def test_a_batch_takes_the_same_statements_for_5_or_50_conversations_plus_at_most_one_per_new_assignment(
         app, fake_sentiment):
     from sqlalchemy import event
     ingest_demo(60)
@@ -207,5 +206,7 @@ def test_a_batch_takes_the_same_statements_for_5_or_50_conversations_plus_one_pe
     assignments = [db.session.scalar(db.select(db.func.count(Assignment.id)).where(
         Assignment.conversation_id.in_(ids))) for ids in ([1, 2, 3, 4, 5], list(range(6, 56)))]
     others = [[s for s in batch if not s.startswith("INSERT INTO assignment")] for batch in statements]
-    assert [len(batch) - len(other) for batch, other in zip(statements, others)] == assignments
+    # one INSERT per new assignment on SQLite; PostgreSQL's driver sends them as one (insertmanyvalues)
+    inserts = [len(batch) - len(other) for batch, other in zip(statements, others)]
+    assert all(1 <= n <= made for n, made in zip(inserts, assignments)), (inserts, assignments)
     assert assignments[1] > 0 and len(others[1]) <= len(others[0]) + 2, (len(others[0]), len(others[1]))

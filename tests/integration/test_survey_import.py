@@ -8,6 +8,7 @@ import pytest
 from qa_app.extensions import db
 from qa_app.models import AuditEntry, Conversation, Survey
 from qa_app.services import ServiceError, ingest, surveys, users
+from tests.databases import refuse
 
 HEADER = "survey_id,conversation_id,customer,agent,kind,rating,comment,responded_at\n"
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
@@ -74,9 +75,7 @@ def test_a_survey_id_imported_before_with_other_values_is_a_bad_row_and_the_stor
 
 
 def test_when_the_database_refuses_one_row_nothing_of_the_file_is_stored(stored):
-    db.session.execute(db.text("CREATE TRIGGER refuse_three BEFORE INSERT ON survey WHEN NEW.rating = 3 "
-                               "BEGIN SELECT RAISE(ABORT, 'refused'); END"))
-    db.session.commit()
+    refuse("refuse_three", "survey", "INSERT", "NEW.rating = 3", "refused")
     with pytest.raises(surveys.StoreFailed, match="nothing was stored"):
         _import("S1,c-1,,,csat,5,,2026-11-02T08:00:00Z\nS2,z-1,,,csat,3,,2026-11-13\n")
     assert _count() == 0 and _csat("c-1") == 2
