@@ -270,6 +270,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("scheduler_tick_seconds", "QADESK_SCHEDULER_TICK_SECONDS", "integer", 60,
          "a whole number from 1 to 3600", "Seconds between scheduler beats (the lease lasts three).",
          whole(1, 3600)),
+    Spec("scheduler", "QADESK_SCHEDULER", "choice", "embedded", "embedded or external",
+         "Where scheduled jobs run: embedded, `qadesk serve` starts the scheduler in its own process; "
+         "external, web processes never run jobs and `qadesk scheduler` is the one process that does.",
+         choice("embedded", "external")),
     Spec("base_url", "QADESK_BASE_URL", "URL", "", "empty, or the http(s) address users open the app at",
          "Address the links in e-mails start with (e.g. https://qa.example.org); empty: e-mails carry no link.",
          base_url),

@@ -131,10 +131,16 @@ def run_due(now: datetime | None = None) -> list[str]:
     ran = []
     for definition in DEFINITIONS:
         job, created = jobs.enqueue(definition.kind, definition.key(now))
-        if created or job.status == "queued":
-            jobs.run(job, definition.handler)
+        # claimed, not just run: a scheduler that lost the lease mid-beat may still be here
+        if (created or job.status == "queued") and jobs.claim(job.id) is not None:
+            jobs.finish(job.id, definition.handler)
             ran.append(job.key)
     return ran
+
+
+def external(app: Flask | None = None) -> bool:
+    """True when QADESK_SCHEDULER=external: web processes neither start a scheduler nor run jobs."""
+    return instance_settings(app).scheduler == "external"
 
 
 def holder_id() -> str:
@@ -168,10 +174,12 @@ def deliver_notifications() -> dict:
 
 
 def run_stale_transcriptions(now: datetime | None = None) -> int:
-    """Transcription jobs left queued (their web process stopped) are run by the scheduler."""
+    """Transcription jobs left queued (their web process stopped) are run by the scheduler; under
+    an external scheduler web processes run none, so every queued one is the scheduler's at once."""
     from qa_app.services import ingest, jobs, transcription
     now = clock.or_now(now)
-    stale = [j.id for j in jobs.by_kind(transcription.KIND, ("queued",)) if j.created_at < now - STALE_QUEUED]
+    since = now if external() else now - STALE_QUEUED
+    stale = [j.id for j in jobs.by_kind(transcription.KIND, ("queued",)) if j.created_at <= since]
     if stale:
         transcription.run_jobs(stale, ingest.IngestSummary())
     return len(stale)
@@ -181,7 +189,8 @@ def start_scheduler(app: Flask, blocking: bool = False):
     """Start APScheduler ticking every QADESK_SCHEDULER_TICK_SECONDS; jobs run only under the lease.
 
     Every process may start a scheduler, yet only the lease holder runs jobs, so exactly one
-    scheduler is active however many web workers there are.
+    scheduler is active however many web workers there are. Web processes call it only when
+    QADESK_SCHEDULER=embedded (`qadesk serve`); the WSGI entry (qa_app.wsgi) never does.
     """
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler

@@ -64,6 +64,7 @@ class Settings:
     parallel_min_bytes: int
     scoring_workers: int
     scheduler_tick_seconds: int
+    scheduler: str
     base_url: str
     smtp_host: str
     smtp_port: int

@@ -20,8 +20,13 @@ def _executor() -> ThreadPoolExecutor:
     return _pool
 
 
-def submit_transcriptions(app: Flask, job_ids: list[int]) -> Future:
-    """Run these transcription jobs in the background; their status is on the Jobs page."""
+def submit_transcriptions(app: Flask, job_ids: list[int]) -> Optional[Future]:
+    """Run these transcription jobs in the background; their status is on the Jobs page. Under
+    QADESK_SCHEDULER=external web processes run no jobs: they stay queued for `qadesk scheduler`
+    (None)."""
+    from qa_app.jobs import external
+    if external(app):
+        return None
     def work() -> None:
         from qa_app.services import ingest, transcription
         with app.app_context():

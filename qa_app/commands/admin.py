@@ -54,11 +54,13 @@ def demo(obj, as_json: bool) -> None:
 @click.option("--no-scheduler", is_flag=True, help="Serve only (run `qadesk scheduler` elsewhere).")
 @click.pass_obj
 def serve(obj, host: str, port: int, threads: int, no_scheduler: bool) -> None:
-    """Serve the web app with waitress, plus the single scheduler."""
+    """Serve the web app with waitress, plus the scheduler unless QADESK_SCHEDULER=external."""
     from waitress import serve as waitress_serve
-    from qa_app.jobs import start_scheduler
+    from qa_app.jobs import external, start_scheduler
     app = obj.app
-    if not no_scheduler:
+    if no_scheduler or external(app):
+        click.echo("No scheduler in this process: `qadesk scheduler` runs the jobs")
+    else:
         start_scheduler(app)
     click.echo(f"QA Desk on http://{host}:{port}/ (instance {app.instance_path})")
     waitress_serve(app, host=host, port=port, threads=threads)
@@ -67,7 +69,7 @@ def serve(obj, host: str, port: int, threads: int, no_scheduler: bool) -> None:
 @click.command()
 @click.pass_obj
 def scheduler(obj) -> None:
-    """Run the scheduler alone (for deployments with several web processes)."""
+    """Run the scheduler alone (QADESK_SCHEDULER=external: the one process that runs jobs)."""
     from qa_app.jobs import start_scheduler
     click.echo("QA Desk scheduler running; Ctrl-C to stop")
     start_scheduler(obj.app, blocking=True)

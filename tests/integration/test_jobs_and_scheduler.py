@@ -70,3 +70,20 @@ def test_the_daily_job_marks_past_due_assignments_overdue(app, fake_sentiment):
     assert job_table.tick(app, "me") is True
     assert {a.id for a in rows if a.status == "overdue"} == {rows[0].id}
     assert {j.status for j in jobs.recent()} == {"done"}
+
+
+def test_under_an_external_scheduler_web_processes_leave_transcriptions_queued_for_the_scheduler(app):
+    from qa_app import workers
+    from qa_app.services import transcription
+    app.config["QADESK_SCHEDULER"] = "external"
+    job, _ = jobs.enqueue(transcription.KIND, f"{transcription.KIND}:gone", {"audio": "gone.wav", "source": "gone.wav"})
+    assert workers.submit_transcriptions(app, [job.id]) is None
+    assert jobs.by_kind(transcription.KIND, ("queued",))[0].id == job.id
+    assert job_table.run_stale_transcriptions() == 1  # at once, not only after STALE_QUEUED
+    assert jobs.by_kind(transcription.KIND, ("failed",))[0].error.startswith("the recording is no longer stored")
+
+
+def test_an_embedded_scheduler_leaves_fresh_transcriptions_to_the_web_worker_that_queued_them(app):
+    from qa_app.services import transcription
+    jobs.enqueue(transcription.KIND, f"{transcription.KIND}:fresh", {"audio": "fresh.wav"})
+    assert job_table.run_stale_transcriptions() == 0

@@ -25,7 +25,7 @@ def test_without_file_or_environment_every_setting_has_its_default(tmp_path):
     s = load(tmp_path)
     assert (s.training_due_days, s.dispute_days, s.trust_min_kappa, s.trust_min_reviews) == (14, 7, 0.6, 30)
     assert (s.sample_quota, s.sample_random_share, s.stereo_map) == (5, 0.5, ("agent", "customer"))
-    assert (s.audio_retention_days, s.redaction, s.scheduler_tick_seconds) == (30, True, 60)
+    assert (s.audio_retention_days, s.redaction, s.scheduler_tick_seconds, s.scheduler) == (30, True, 60, "embedded")
     assert (s.reviewer_weights, s.admin_password, s.parallel_min_bytes) == ((), "", 32 * 1024 * 1024)
     assert (s.whisper_model, s.whisper_compute_type, s.whisper_threads, s.whisper_language) == ("", "float32", None, None)
     assert (s.login_max_failures, s.login_address_max_failures, s.login_window_minutes,
@@ -129,6 +129,7 @@ BAD = [
     ("QADESK_REDACTION", "maybe", "on or off"),
     ("QADESK_PARALLEL_MIN_BYTES", "32MB", "a whole number of bytes"),
     ("QADESK_SCHEDULER_TICK_SECONDS", "0", "a whole number from 1 to 3600"),
+    ("QADESK_SCHEDULER", "cron", "embedded or external"),
     ("QADESK_LOGIN_MAX_FAILURES", "0", "a whole number from 1 to 1000"),
     ("QADESK_LOGIN_ADDRESS_MAX_FAILURES", "many", "a whole number from 1 to 100000"),
     ("QADESK_LOGIN_WINDOW_MINUTES", "0", "a whole number from 1 to 10080"),
