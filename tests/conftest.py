@@ -105,6 +105,22 @@ def new_instance(template_instance):
 
 
 @pytest.fixture
+def empty_instance(tmp_path):
+    """A new instance folder whose database is empty (no tables): a SQLite file yet to be made, or on
+    PostgreSQL a new empty database. For tests that build the schema themselves (migrations)."""
+    folder = tmp_path / "empty-instance"
+    folder.mkdir()
+    name = None
+    if PG_BASE:
+        name = f"qadesk_e_{_WORKER}_{next(_numbers)}"
+        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
+        _use_database(folder, _pg_url(name))
+    yield folder
+    if name:
+        _pg_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
 def instance_dir(new_instance, tmp_path):
     return new_instance(tmp_path / "instance")
 
