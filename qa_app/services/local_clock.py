@@ -2,21 +2,22 @@
 
 Weekdays and shifts in reports are local to the team (Team.timezone, UTC when unset). The offsets
 come from scoring.local_time as spans of one offset each, so a summer-time change inside the
-period shifts the conversations on either side by their own offset. SQLite only for now
-(datetime/strftime modifiers); PostgreSQL gets its own branch with the scale-out issue.
+period shifts the conversations on either side by their own offset. The offset is a whole number
+of minutes; qa_app.sql turns it into each engine's date arithmetic (SQLite and PostgreSQL).
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import case, func, literal
+from sqlalchemy import case, literal
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, Team, User
+from qa_app.sql import hour_of, iso_weekday
 from scoring import dashboard as figures
 from scoring.local_time import offset_spans
 
-NO_SHIFT = "+0 minutes"
+NO_SHIFT = 0  # minutes
 
 
 def _years(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -27,7 +28,7 @@ def _years(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
 
 
 def modifier(start: datetime, end: datetime):
-    """A SQL expression giving the '+N minutes' modifier of each conversation's local time in
+    """A SQL expression giving the offset in minutes of each conversation's local time in
     [start, end): by the zone of its agent's team, looked up as `agent_id IN (agents of the teams
     in that zone)` so the period scan needs no join (SQLite builds each list once per query)."""
     zones: dict[str, list[int]] = {}
@@ -41,21 +42,20 @@ def modifier(start: datetime, end: datetime):
             continue
         in_zone = Conversation.agent_id.in_(db.select(User.id).where(User.team_id.in_(team_ids)))
         if len({s.minutes for s in spans}) == 1:
-            whens.append((in_zone, f"{spans[0].minutes:+d} minutes"))
+            whens.append((in_zone, spans[0].minutes))
             continue
         whens += [(in_zone & (Conversation.started_at >= s.start) & (Conversation.started_at < s.end),
-                   f"{s.minutes:+d} minutes") for s in spans]
+                   s.minutes) for s in spans]
     return case(*whens, else_=literal(NO_SHIFT)) if whens else literal(NO_SHIFT)
 
 
 def local_weekday(mod):
-    """ISO weekday 1..7 (SQLite's %w is 0 for Sunday)."""
-    w = func.cast(func.strftime("%w", Conversation.started_at, mod), db.Integer)
-    return case((w == 0, 7), else_=w)
+    """ISO weekday 1..7 of the local start."""
+    return iso_weekday(Conversation.started_at, mod)
 
 
 def local_hour(mod):
-    return func.cast(func.strftime("%H", Conversation.started_at, mod), db.Integer)
+    return hour_of(Conversation.started_at, mod)
 
 
 def weekday_or_shift_filter(query, start: datetime, end: datetime, weekday=None, shift=None, day_type=None):

@@ -8,7 +8,7 @@ team; reviewers and leads the teams they cover (services.conversations.visibilit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import case, func
@@ -17,6 +17,7 @@ from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, Team, User
 from qa_app.permissions import can
 from qa_app.services import ServiceError, conversations, local_clock
+from qa_app.sql import as_date, day_of, week_of, weekday_hour
 from scoring import dashboard as figures
 from training import periods
 
@@ -111,12 +112,11 @@ def _base(user: User, filters: Filters, period: periods.Period, *columns, scope=
 
 
 def _point(step: str):
-    """The UTC day of the start, or the Monday of its week (SQLite: next Sunday, then 6 days back),
-    so SQL hands over one row per agent and point. The period is in UTC too, as in the appraisal
+    """The UTC day of the start, or the Monday of its week, so SQL hands over one row per agent and point. The period is in UTC too, as in the appraisal
     report, so a trend point's link selects the same conversations by UTC dates."""
     if step == "week":
-        return func.date(Conversation.started_at, "weekday 0", "-6 days")
-    return func.date(Conversation.started_at)
+        return week_of(Conversation.started_at)
+    return day_of(Conversation.started_at)
 
 
 def _agent_days(user, filters, period) -> list[figures.AgentDay]:
@@ -129,12 +129,12 @@ def _agent_days(user, filters, period) -> list[figures.AgentDay]:
     names = dict(db.session.execute(db.select(User.id, User.login).where(User.id.in_(ids))).all()) if ids else {}
     teams = dict(db.session.execute(db.select(User.id, Team.name).join(Team, Team.id == User.team_id)
                                     .where(User.id.in_(ids))).all()) if ids else {}
-    return [figures.AgentDay(names[a], teams.get(a), date.fromisoformat(d), t) for a, d, t in grouped]
+    return [figures.AgentDay(names[a], teams.get(a), as_date(d), t) for a, d, t in grouped]
 
 
 def _cells(user, filters, period, mod) -> list[figures.Cell]:
     # one strftime for weekday and hour: the local-time modifier is worked out once per row
-    when = func.strftime("%w %H", Conversation.started_at, mod)
+    when = weekday_hour(Conversation.started_at, mod)
     keys = (Conversation.channel, Conversation.queue, when)
     rows = db.session.execute(_base(user, filters, period, *keys, *_tally_columns()).group_by(*keys))
     return [figures.Cell(ch, q, int(w.split()[0]) or 7, int(w.split()[1]), _tally(rest)) for ch, q, w, *rest in rows]
@@ -148,7 +148,7 @@ def _scores(user, filters, period) -> list[tuple[int, int]]:
 
 def _failures(user, filters, period) -> tuple[list[tuple[str, int]], set[str]]:
     query = (_base(user, filters, period, CriterionScore.criterion_id, func.count(),
-                     func.max(CriterionScore.critical))
+                     func.max(case((CriterionScore.critical, 1), else_=0)))  # max(boolean): SQLite only
              .join(CriterionScore, CriterionScore.evaluation_id == Evaluation.id)
              .where(CriterionScore.result == "fail").group_by(CriterionScore.criterion_id))
     rows = db.session.execute(query).all()
@@ -199,7 +199,7 @@ def my_trend(user: User, period_label: str, step: str = "week") -> figures.Table
     day = _point(filters.step)
     query = _base(user, filters, period, Conversation.agent_id, day, *_tally_columns(), scope=team).group_by(
         Conversation.agent_id, day)
-    days = [figures.AgentDay("me" if a == user.id else f"agent-{a}", "team", date.fromisoformat(d), _tally(rest))
+    days = [figures.AgentDay("me" if a == user.id else f"agent-{a}", "team", as_date(d), _tally(rest))
             for a, d, *rest in db.session.execute(query)]
     return figures.agent_against_team(days, "me", filters.step)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, PG_BASE, ROOT
 from tests.functional.test_browser_loop import _serving
 
 
@@ -51,10 +51,15 @@ def conversations(db_file: Path) -> set[str]:
         return {row[0] for row in conn.execute("SELECT external_id FROM conversation")}
 
 
+#: qadesk backup/restore copy a SQLite file; a PostgreSQL instance is told to use pg_dump (tested below)
+SQLITE_ONLY = pytest.mark.skipif(bool(PG_BASE), reason="qadesk backup copies SQLite files; PostgreSQL uses pg_dump")
+
+
 # Under libfaketime (make test-dates) every process starts its own fake clock, so the server's lease
 # time and the restoring command's clock disagree and "in use" cannot be judged across them.
 @pytest.mark.skipif("FAKETIME" in os.environ, reason="processes under libfaketime do not share one clock, "
                     "which the in-use check compares across the server and the restore command")
+@SQLITE_ONLY
 def test_a_backup_taken_while_the_server_stores_conversations_restores_to_a_consistent_instance(instance_dir,
                                                                                               tmp_path, monkeypatch):
     monkeypatch.setenv("QADESK_SCHEDULER_TICK_SECONDS", "1")  # the server writes its lease and jobs every second
@@ -104,6 +109,7 @@ def test_restore_refuses_a_file_that_is_not_a_qa_desk_backup_naming_it(instance_
     assert result.returncode == 1 and "schema revision zzz is not one this QA Desk version knows" in result.stderr
 
 
+@SQLITE_ONLY
 def test_backup_will_not_overwrite_a_file_unless_forced(instance_dir, tmp_path):
     target = tmp_path / "b.db"
     target.write_text("precious")
@@ -111,3 +117,10 @@ def test_backup_will_not_overwrite_a_file_unless_forced(instance_dir, tmp_path):
     assert result.returncode == 1 and "already exists (use --force" in result.stderr
     assert target.read_text() == "precious"
     assert "backed up 0 conversations" in qadesk(instance_dir, "backup", str(target), "--force").stdout
+
+
+@pytest.mark.skipif(not PG_BASE, reason="needs PostgreSQL (make test runs this file again on it)")
+def test_on_postgresql_backup_writes_nothing_and_names_pg_dump(instance_dir, tmp_path):
+    result = qadesk(instance_dir, "backup", str(tmp_path / "b.db"), check=False)
+    assert result.returncode == 1 and "pg_dump" in result.stderr
+    assert not (tmp_path / "b.db").exists()

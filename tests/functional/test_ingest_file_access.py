@@ -97,6 +97,8 @@ def test_a_stored_conversation_whose_metadata_names_a_file_serves_nothing(review
 def test_an_audio_hash_that_is_not_a_hash_serves_nothing(reviewer, instance_dir, payload):
     from qa_app.extensions import db
     from qa_app.models import Conversation
+    if len(payload) > 64 and db.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses a stored hash longer than the column's 64 characters")
     reviewer.post("/conversations/upload", content_type="multipart/form-data",
                   data={"files": [(io.BytesIO(json.dumps(record("bad-hash")).encode()), "h.json")]})
     db.session.execute(db.update(Conversation).where(Conversation.external_id == "bad-hash")

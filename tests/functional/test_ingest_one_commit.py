@@ -9,11 +9,8 @@ import json
 
 import pytest
 
+from tests import databases
 from tests.conftest import FIXTURES, PASSWORD
-
-REFUSE_EVALUATIONS = ("CREATE TRIGGER refuse_evaluations BEFORE INSERT ON evaluation "
-                      "BEGIN SELECT RAISE(ABORT, 'evaluations refused'); END")
-
 
 def record(external_id: str) -> dict:
     return {"id": external_id, "agent": "ann", "language": "en",
@@ -27,8 +24,12 @@ def count(model) -> int:
 
 
 def refuse_evaluations(on: bool = True) -> None:
+    """The database refuses every new evaluation (on), or stops refusing (off)."""
     from qa_app.extensions import db
-    db.session.execute(db.text(REFUSE_EVALUATIONS if on else "DROP TRIGGER refuse_evaluations"))
+    if on:
+        databases.refuse("refuse_evaluations", "evaluation", "INSERT", "1 = 1", "evaluations refused")
+        return
+    db.session.execute(db.text(databases.drop_trigger_sql("refuse_evaluations", "evaluation", databases.on_postgres())))
     db.session.commit()
 
 
