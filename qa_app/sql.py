@@ -57,64 +57,32 @@ class week_of(_Fn):
     inherit_cache = True
 
 
-def _sqlite_shift(args: list[str]) -> str:
-    return f"{args[0]}, ({args[1]}) || ' minutes'"
-
-
-def _pg_shift(args: list[str]) -> str:
-    return f"({args[0]} + ({args[1]}) * INTERVAL '1 minute')"
-
-
-@compiles(iso_weekday, "sqlite")
-def _iso_weekday_sqlite(element, compiler, **kw):
+#: each construct's SQL per engine; {ts} is the timestamp, {shift} the timestamp moved by the minutes
+#: (SQLite: strftime's arguments; PostgreSQL: an interval sum)
+SPELLINGS = {
     # %w is 0 for Sunday: (w + 6) % 7 + 1 maps Sunday to 7 and Monday to 1
-    return f"((CAST(strftime('%w', {_sqlite_shift(element.args(compiler, **kw))}) AS INTEGER) + 6) % 7 + 1)"
-
-
-@compiles(iso_weekday, "postgresql")
-def _iso_weekday_pg(element, compiler, **kw):
-    return f"CAST(EXTRACT(ISODOW FROM {_pg_shift(element.args(compiler, **kw))}) AS INTEGER)"
-
-
-@compiles(hour_of, "sqlite")
-def _hour_sqlite(element, compiler, **kw):
-    return f"CAST(strftime('%H', {_sqlite_shift(element.args(compiler, **kw))}) AS INTEGER)"
-
-
-@compiles(hour_of, "postgresql")
-def _hour_pg(element, compiler, **kw):
-    return f"CAST(EXTRACT(HOUR FROM {_pg_shift(element.args(compiler, **kw))}) AS INTEGER)"
-
-
-@compiles(weekday_hour, "sqlite")
-def _weekday_hour_sqlite(element, compiler, **kw):
-    return f"strftime('%w %H', {_sqlite_shift(element.args(compiler, **kw))})"
-
-
-@compiles(weekday_hour, "postgresql")
-def _weekday_hour_pg(element, compiler, **kw):
-    return f"to_char({_pg_shift(element.args(compiler, **kw))}, 'ID HH24')"
-
-
-@compiles(day_of, "sqlite")
-def _day_sqlite(element, compiler, **kw):
-    return f"date({element.args(compiler, **kw)[0]})"
-
-
-@compiles(day_of, "postgresql")
-def _day_pg(element, compiler, **kw):
-    return f"CAST({element.args(compiler, **kw)[0]} AS DATE)"
-
-
-@compiles(week_of, "sqlite")
-def _week_sqlite(element, compiler, **kw):
+    iso_weekday: ("((CAST(strftime('%w', {shift}) AS INTEGER) + 6) % 7 + 1)",
+                  "CAST(EXTRACT(ISODOW FROM {shift}) AS INTEGER)"),
+    hour_of: ("CAST(strftime('%H', {shift}) AS INTEGER)", "CAST(EXTRACT(HOUR FROM {shift}) AS INTEGER)"),
+    weekday_hour: ("strftime('%w %H', {shift})", "to_char({shift}, 'ID HH24')"),
+    day_of: ("date({ts})", "CAST({ts} AS DATE)"),
     # to the next Sunday (or the day itself if a Sunday), then six days back: that week's Monday
-    return f"date({element.args(compiler, **kw)[0]}, 'weekday 0', '-6 days')"
+    week_of: ("date({ts}, 'weekday 0', '-6 days')", "CAST(date_trunc('week', {ts}) AS DATE)"),
+}
 
 
-@compiles(week_of, "postgresql")
-def _week_pg(element, compiler, **kw):
-    return f"CAST(date_trunc('week', {element.args(compiler, **kw)[0]}) AS DATE)"
+def _register(construct, sqlite: str, postgresql: str) -> None:
+    def spell(template: str, shift):
+        def compile_(element, compiler, **kw):
+            args = element.args(compiler, **kw)
+            return template.format(ts=args[0], shift=shift(args) if len(args) > 1 else "")
+        return compile_
+    compiles(construct, "sqlite")(spell(sqlite, lambda a: f"{a[0]}, ({a[1]}) || ' minutes'"))
+    compiles(construct, "postgresql")(spell(postgresql, lambda a: f"({a[0]} + ({a[1]}) * INTERVAL '1 minute')"))
+
+
+for _construct, (_sqlite, _postgresql) in SPELLINGS.items():
+    _register(_construct, _sqlite, _postgresql)
 
 
 def as_date(value):
