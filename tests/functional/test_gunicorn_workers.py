@@ -27,7 +27,7 @@ from tests.functional.test_browser_loop import _free_port, _wait_until_up
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(importlib.util.find_spec("gunicorn") is None,
-                                 reason="gunicorn is not installed (pip install -e '.[test]' installs it): skipped")]
+                                 reason="gunicorn is not installed (a dependency of qadesk: pip install -e .): skipped")]
 DEADLINE_SECONDS = 600  # generous: a transcription on a loaded two-core machine; not a timing check
 
 
