@@ -7,10 +7,20 @@ also overrides a clock libfaketime already fakes (`make test-dates`), so the ins
 """
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 
 import time_machine
+
+
+def one_clock_env(**extra: str) -> dict[str, str]:
+    """This environment for a child process without libfaketime (`make test-dates`), plus `extra`:
+    under it every process starts its own fake clock at its own start, so the processes of one
+    deployment (web workers, schedulers) would disagree about the time, which they share in the database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKETIME", "DONT_FAKE_MONOTONIC"))}
+    preload = [p for p in env.pop("LD_PRELOAD", "").split() if "faketime" not in p]
+    return {**env, **({"LD_PRELOAD": " ".join(preload)} if preload else {}), **extra}
 
 
 def main(argv: list[str]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import importlib.util
-import os
 import re
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from qa_app.extensions import db
 from qa_app.jobs import LEASE
 from qa_app.models import Job
 from qa_app.services import jobs, transcription
+from tests.clocked import one_clock_env
 from tests.conftest import FIXTURES, PASSWORD, ROOT
 from tests.functional.test_browser_loop import _free_port, _wait_until_up
 
@@ -32,8 +32,8 @@ DEADLINE_SECONDS = 600  # generous: a transcription on a loaded two-core machine
 
 
 def _env(instance: Path) -> dict:
-    return dict(os.environ, QADESK_INSTANCE=str(instance), QADESK_SCHEDULER="external",
-                QADESK_SCHEDULER_TICK_SECONDS="1")
+    return one_clock_env(QADESK_INSTANCE=str(instance), QADESK_SCHEDULER="external",
+                         QADESK_SCHEDULER_TICK_SECONDS="1")
 
 
 @contextmanager
