@@ -7,7 +7,7 @@ INSTANCE ?= instance
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-unit test-dates system-deps bench clean translations
+.PHONY: install run test test-sqlite test-postgres test-unit test-dates system-deps bench clean translations
 
 install: $(VENV)/.installed
 
@@ -26,8 +26,19 @@ run: install
 	$(QADESK) --instance $(INSTANCE) demo
 	$(QADESK) --instance $(INSTANCE) serve --host $(HOST) --port $(PORT)
 
-test: install system-deps
-	$(PY) -m pytest -q
+# Two test processes (pytest-xdist): the machines have two cores. TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
+
+# The whole suite on SQLite, then the database tiers again on a throwaway PostgreSQL cluster
+# (scripts/pg-test.sh; it says clearly when PostgreSQL is not installed and skips that run).
+test: test-sqlite test-postgres
+
+test-sqlite: install system-deps
+	$(PY) -m pytest -q -p no:cacheprovider $(XDIST)
+
+test-postgres: install system-deps
+	bash scripts/pg-test.sh $(PY) -m pytest -q -p no:cacheprovider $(XDIST) tests/integration tests/functional
 
 # The integration and functional tiers again under libfaketime, at a date chosen to break date logic
 # (month, year and leap-day boundaries). FAKE_DATE picks one; CI rotates through FAKE_DATES by day.
@@ -36,7 +47,7 @@ FAKE_DATE ?= $(shell echo '$(FAKE_DATES)' | tr '|' '\n' | sed -n "$$(( $$(date +
 
 test-dates: install system-deps
 	@echo "test-dates: running tests/integration and tests/functional at $(FAKE_DATE) (libfaketime)"
-	faketime '$(FAKE_DATE)' $(PY) -m pytest -q -p no:cacheprovider tests/integration tests/functional
+	faketime '$(FAKE_DATE)' $(PY) -m pytest -q -p no:cacheprovider $(XDIST) tests/integration tests/functional
 
 test-unit: install
 	$(PY) -m pytest -q tests/unit

@@ -36,7 +36,8 @@ PASSWORD = "secret-pass-1"
 #: every test instance gets its own database, created from one migrated template database, instead of
 #: its SQLite file; instances a test makes for itself stay on SQLite.
 PG_BASE = os.environ.get("QADESK_TEST_POSTGRES", "").strip()
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw")
+# the pid too: a test may run pytest in a subprocess, which inherits the xdist worker name
+_WORKER = f"{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}_{os.getpid()}"
 _numbers = itertools.count()
 
 
