@@ -12,7 +12,7 @@ from qa_app.permissions import can
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, Team, User
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError
+from qa_app.services import NotFound, ServiceError, pagination
 from scoring.mood import MOOD_LABELS as MOODS
 from transcripts import model
 
@@ -97,12 +97,23 @@ class ListFilters:
 def list_visible(user: User, *, agent: Optional[str] = None, language: Optional[str] = None,
                  filters: Optional[ListFilters] = None, limit: int = 200, offset: int = 0) -> list[Conversation]:
     """Newest first, filtered by what the user may see and by `filters`."""
-    filters = filters or ListFilters(agent=agent, language=language)
+    return list(db.session.scalars(_list_query(user, filters or ListFilters(agent=agent, language=language))
+                                   .limit(limit).offset(offset)))
+
+
+def page_visible(user: User, filters: Optional[ListFilters] = None, page: int = 1,
+                 per_page: int = pagination.PER_PAGE) -> pagination.Page:
+    """One page of list_visible's order with the true total of matching conversations."""
+    return pagination.paginate(_list_query(user, filters or ListFilters()), page, per_page)
+
+
+def _list_query(user: User, filters: ListFilters):
+    # A total order: newest first, conversations without a start after all others, then by id,
+    # so every row falls on exactly one page (NULLs sort differently on SQLite and PostgreSQL).
     query = (db.select(Conversation).join(User, Conversation.agent_id == User.id)
              .where(visibility_filter(user)))
-    query = _filtered(query, filters)
-    query = query.order_by(Conversation.started_at.desc(), Conversation.id.desc())
-    return list(db.session.scalars(query.limit(limit).offset(offset)))
+    return _filtered(query, filters).order_by(Conversation.started_at.is_(None), Conversation.started_at.desc(),
+                                              Conversation.id.desc())
 
 
 def _filtered(query, f: ListFilters):

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from qa_app.forms import CsrfForm, UploadForm
 from qa_app import workers
-from qa_app.services import (NotFound, ServiceError, conversations, dashboard, exemplars, ingest, review, surveys,
-                             transcription)
+from qa_app.services import (NotFound, ServiceError, conversations, dashboard, exemplars, ingest, pagination, review,
+                             surveys, transcription)
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
 from qa_app.permissions import can, roles_with
 from qa_app.views.security import roles_required
@@ -23,15 +23,18 @@ bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 def index():
     """The conversations the user may see, with the filters the dashboards link here with."""
     active = {k: v.strip() for k in conversations.LIST_FIELDS if (v := request.args.get(k)) and v.strip()}
+    page, per_page = pagination.page_args(request.args)
     try:
-        rows = conversations.list_visible(current_user, filters=conversations.parse_list_filters(request.args))
+        found = conversations.page_visible(current_user, conversations.parse_list_filters(request.args), page, per_page)
     except ServiceError as exc:
         flash(_("Not filtered: %(error)s", error=str(exc)), "error")
-        rows, status = [], 400
+        found, status = pagination.Page([], 1, per_page, 0), 400
     else:
         status = 200
+    rows = found.items
     finals = dashboard.final_evaluations(c.id for c in rows)
-    return render_template("conversations/list.html", rows=rows, finals=finals, agent=active.get("agent", ""),
+    return render_template("conversations/list.html", rows=rows, found=found, finals=finals,
+                           agent=active.get("agent", ""),
                            language=active.get("language", ""),
                            extra={k: v for k, v in active.items() if k not in ("agent", "language")}), status
 
