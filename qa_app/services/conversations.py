@@ -10,10 +10,11 @@ from sqlalchemy import or_
 
 from qa_app.permissions import can
 from qa_app.extensions import db
-from qa_app.models import Conversation, CriterionScore, Evaluation, Team, User
+from qa_app.models import Conversation, CriterionScore, Evaluation, Team, Turn, User
 from qa_app.models.base import as_utc
 from qa_app.services import NotFound, ServiceError, pagination
 from scoring.mood import MOOD_LABELS as MOODS
+from training import periods
 from transcripts import model
 
 
@@ -75,7 +76,8 @@ class ListFilters:
     `date_from`/`date_to` are inclusive UTC days of the start; `failed` a criterion failed in the
     final evaluation; `weekday` (ISO 1..7), `day_type` and `shift` are in the team's local time;
     `score_min` <= final score < `score_below`; `mood` the customer's mood at the end
-    (positive | neutral | negative | unknown).
+    (positive | neutral | negative | unknown); `review` the review state (REVIEW_STATES); `text`
+    a search over the id, agent login, customer and turns.
     """
 
     agent: Optional[str] = None
@@ -92,28 +94,47 @@ class ListFilters:
     score_min: Optional[float] = None
     score_below: Optional[float] = None
     mood: Optional[str] = None
+    review: Optional[str] = None
+    text: Optional[str] = None
+
+
+# unscored: no final evaluation yet; waiting: the final one is automatic (in the review queue);
+# reviewed: a person has reviewed it
+REVIEW_STATES = ("unscored", "waiting", "reviewed")
+
+
+# Newest first; conversations without a start after all others, then by id: a total order on every
+# engine (NULLs sort first on PostgreSQL, last on SQLite), so every row falls on exactly one page.
+LIST_ORDER = (pagination.Key(Conversation.started_at, nullable=True), pagination.Key(Conversation.id))
 
 
 def list_visible(user: User, *, agent: Optional[str] = None, language: Optional[str] = None,
                  filters: Optional[ListFilters] = None, limit: int = 200, offset: int = 0) -> list[Conversation]:
     """Newest first, filtered by what the user may see and by `filters`."""
-    return list(db.session.scalars(_list_query(user, filters or ListFilters(agent=agent, language=language))
-                                   .limit(limit).offset(offset)))
+    query = _list_query(user, filters or ListFilters(agent=agent, language=language))
+    return list(db.session.scalars(query.order_by(*pagination.order_by(LIST_ORDER)).limit(limit).offset(offset)))
 
 
-def page_visible(user: User, filters: Optional[ListFilters] = None, page: int = 1,
-                 per_page: int = pagination.PER_PAGE) -> pagination.Page:
-    """One page of list_visible's order with the true total of matching conversations."""
-    return pagination.paginate(_list_query(user, filters or ListFilters()), page, per_page)
+def page_visible(user: User, filters: Optional[ListFilters] = None,
+                 req: pagination.PageRequest = pagination.PageRequest()) -> pagination.Page:
+    """One page (keyset) of list_visible's order with the true total of matching conversations."""
+    return pagination.paginate_keyset(_list_query(user, filters or ListFilters()), LIST_ORDER, req)
 
 
 def _list_query(user: User, filters: ListFilters):
-    # A total order: newest first, conversations without a start after all others, then by id,
-    # so every row falls on exactly one page (NULLs sort differently on SQLite and PostgreSQL).
     query = (db.select(Conversation).join(User, Conversation.agent_id == User.id)
              .where(visibility_filter(user)))
-    return _filtered(query, filters).order_by(Conversation.started_at.is_(None), Conversation.started_at.desc(),
-                                              Conversation.id.desc())
+    return _searched(_filtered(query, filters), filters.text)
+
+
+def _searched(query, text: Optional[str]):
+    """Conversations whose id, agent login, customer or any turn contains `text` (any case)."""
+    if not text:
+        return query
+    turns = db.select(Turn.id).where(Turn.conversation_id == Conversation.id,
+                                     Turn.text.icontains(text, autoescape=True)).exists()
+    return query.where(or_(*(column.icontains(text, autoescape=True)
+                             for column in (Conversation.external_id, User.login, Conversation.customer)), turns))
 
 
 def _filtered(query, f: ListFilters):
@@ -147,7 +168,15 @@ def _filtered(query, f: ListFilters):
     if f.mood:
         label = Conversation.meta["sentiment"]["label"].as_string()
         query = query.where(label.is_(None) | label.not_in(MOODS) if f.mood == "unknown" else label == f.mood)
-    return query
+    return _in_review_state(query, f.review) if f.review else query
+
+
+def _in_review_state(query, state: str):
+    final = db.select(Evaluation.id).where(Evaluation.conversation_id == Conversation.id, Evaluation.is_final.is_(True))
+    if state == "unscored":
+        return query.where(~final.exists())
+    kind = Evaluation.kind == "auto" if state == "waiting" else Evaluation.kind != "auto"
+    return query.where(final.where(kind).exists())
 
 
 def by_external_id(external_id: str) -> Conversation:
@@ -198,7 +227,7 @@ def conversation_document(row: Conversation) -> dict:
 
 LOCAL_SPAN_DAYS = 10 * 366  # local time is worked out per year of the range
 LIST_FIELDS = ("agent", "language", "team", "channel", "queue", "from", "to", "failed", "weekday", "day_type",
-               "shift", "score_min", "score_below", "mood")
+               "shift", "score_min", "score_below", "mood", "review", "period", "q")
 
 
 def parse_list_filters(args) -> ListFilters:
@@ -222,9 +251,24 @@ def parse_list_filters(args) -> ListFilters:
         raise ServiceError(f"day_type: {raw['day_type']!r} is not weekday or weekend")
     if raw["mood"] not in (None, "unknown", *MOODS):
         raise ServiceError(f"mood: {raw['mood']!r} is not positive, neutral, negative or unknown")
+    if raw["review"] not in (None, *REVIEW_STATES):
+        raise ServiceError(_("review: %(value)r is not unscored, waiting or reviewed", value=raw["review"]))
+    date_from, date_to = _period_days(raw["period"])
     return ListFilters(
         agent=raw["agent"], language=raw["language"], team=raw["team"], channel=raw["channel"], queue=raw["queue"],
-        date_from=convert("from", date.fromisoformat, "a date (YYYY-MM-DD)"),
-        date_to=convert("to", date.fromisoformat, "a date (YYYY-MM-DD)"), failed=raw["failed"], weekday=weekday,
+        date_from=convert("from", date.fromisoformat, "a date (YYYY-MM-DD)") or date_from,
+        date_to=convert("to", date.fromisoformat, "a date (YYYY-MM-DD)") or date_to, failed=raw["failed"],
+        weekday=weekday, review=raw["review"], text=raw["q"],
         day_type=raw["day_type"], shift=raw["shift"], score_min=convert("score_min", float, "a number"),
         score_below=convert("score_below", float, "a number"), mood=raw["mood"])
+
+
+def _period_days(label: Optional[str]) -> tuple[Optional[date], Optional[date]]:
+    """The first and last UTC day of a period label (2026-11, 2026-Q4, 2026); (None, None) for none."""
+    if not label:
+        return None, None
+    try:
+        period = periods.parse_period(label)
+    except periods.PeriodError as exc:
+        raise ServiceError(_("period: %(error)s", error=str(exc))) from exc
+    return period.start.date(), (period.end - timedelta(days=1)).date()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from qa_app.forms import CsrfForm, UploadForm
@@ -14,6 +14,7 @@ from qa_app.services import (NotFound, ServiceError, conversations, dashboard, e
 from qa_app.views.navigation import REVIEWERS, TRANSCRIPT_READERS
 from qa_app.permissions import can, roles_with
 from qa_app.views.security import roles_required
+from transcripts.model import CHANNELS
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
@@ -23,20 +24,25 @@ bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 def index():
     """The conversations the user may see, with the filters the dashboards link here with."""
     active = {k: v.strip() for k in conversations.LIST_FIELDS if (v := request.args.get(k)) and v.strip()}
-    page, per_page = pagination.page_args(request.args)
+    req = pagination.request_args(request.args)
     try:
-        found = conversations.page_visible(current_user, conversations.parse_list_filters(request.args), page, per_page)
+        found = conversations.page_visible(current_user, conversations.parse_list_filters(request.args), req)
     except ServiceError as exc:
         flash(_("Not filtered: %(error)s", error=str(exc)), "error")
-        found, status = pagination.Page([], 1, per_page, 0), 400
+        found, status = pagination.empty(req.per_page), 400
     else:
         status = 200
-    rows = found.items
-    finals = dashboard.final_evaluations(c.id for c in rows)
-    return render_template("conversations/list.html", rows=rows, found=found, finals=finals,
-                           agent=active.get("agent", ""),
-                           language=active.get("language", ""),
-                           extra={k: v for k, v in active.items() if k not in ("agent", "language")}), status
+    finals = dashboard.final_evaluations(c.id for c in found.items)
+    return render_template("conversations/list.html", rows=found.items, found=found, finals=finals, active=active,
+                           channels=CHANNELS, channel_names=CHANNEL_NAMES, review_states=conversations.REVIEW_STATES,
+                           review_state_names=REVIEW_STATE_NAMES,
+                           extra={k: v for k, v in active.items() if k not in SHOWN_FILTERS}), status
+
+
+SHOWN_FILTERS = ("agent", "language", "q", "period", "review", "channel")  # the form's own fields
+CHANNEL_NAMES = {"chat": _l("chat"), "call": _l("call"), "email": _l("e-mail"), "social": _l("social media")}
+REVIEW_STATE_NAMES = {"unscored": _l("not scored yet"), "waiting": _l("waiting for review"),
+                      "reviewed": _l("reviewed")}
 
 
 @bp.route("/<int:conversation_id>")
