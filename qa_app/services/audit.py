@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from qa_app.extensions import db
 from qa_app.models import AuditEntry, User
 from qa_app.models.base import as_utc
+from qa_app.services import pagination
 
 GENESIS = "0" * 64  # the chain value before the first entry
 SEAL_BATCH = 2000
@@ -47,6 +48,19 @@ def recent(limit: int = 200, entity: Optional[str] = None) -> list[AuditEntry]:
     if entity:
         query = query.where(AuditEntry.entity == entity)
     return list(db.session.scalars(query))
+
+
+AUDIT_ORDER = (pagination.Key(AuditEntry.at), pagination.Key(AuditEntry.id))
+
+
+def page(req: pagination.PageRequest, entity: Optional[str] = None, action: Optional[str] = None) -> pagination.Page:
+    """A page (keyset) of the log, newest first, with the true number of entries matching the filters."""
+    query = db.select(AuditEntry)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return pagination.paginate_keyset(query, AUDIT_ORDER, req)
 
 
 def content(entry) -> bytes:

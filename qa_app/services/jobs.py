@@ -12,6 +12,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Job, SchedulerLease
 from qa_app.models.base import as_utc, utcnow
+from qa_app.services import pagination
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,19 @@ def run(job: Job, handler: Callable[[dict], dict]) -> Job:
 
 def recent(limit: int = 100) -> list[Job]:
     return list(db.session.scalars(db.select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)))
+
+
+JOB_ORDER = (pagination.Key(Job.created_at), pagination.Key(Job.id))
+
+
+def page(req: pagination.PageRequest, kind: Optional[str] = None, status: Optional[str] = None) -> pagination.Page:
+    """A page (keyset) of the jobs, newest first, with the true number matching `kind` and `status`."""
+    query = db.select(Job)
+    if kind:
+        query = query.where(Job.kind == kind)
+    if status:
+        query = query.where(Job.status == status)
+    return pagination.paginate_keyset(query, JOB_ORDER, req)
 
 
 def acquire_lease(name: str, holder: str, ttl_seconds: int, now: Optional[datetime] = None) -> bool:

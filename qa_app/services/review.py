@@ -14,8 +14,8 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, User
 from qa_app.models.base import as_utc
-from qa_app.services import (NotFound, ServiceError, audit, conversations, database_busy, evaluations, sampling,
-                             rule_runs)
+from qa_app.services import (NotFound, ServiceError, audit, conversations, database_busy, evaluations, pagination,
+                             sampling, rule_runs)
 from qa_app.services.evaluations import Conflict
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, Evidence, EvaluationResult
@@ -25,13 +25,29 @@ REVIEWER_ROLES = roles_with("review")
 
 def review_queue(user: User, limit: int = 200) -> list[tuple[Conversation, Evaluation]]:
     """Visible conversations whose final evaluation is still automatic, lowest score first."""
-    query = (db.select(Conversation, Evaluation)
-             .join(Evaluation, Evaluation.conversation_id == Conversation.id)
-             .where(Evaluation.is_final.is_(True), Evaluation.kind == "auto",
-                    conversations.visibility_filter(user), Conversation.agent_id != user.id)
-             .order_by(Evaluation.auto_fail.desc(), Evaluation.score, Conversation.started_at.desc())
-             .limit(limit))
-    return [(c, e) for c, e in db.session.execute(query)]
+    return [(c, e) for c, e in db.session.execute(_queue_query(user).order_by(*QUEUE_ORDER).limit(limit))]
+
+
+def review_queue_page(user: User, page: int = 1, per_page: int = pagination.PER_PAGE) -> pagination.Page:
+    """One page of review_queue's order, (conversation, evaluation) rows, with the true total."""
+    return pagination.paginate(_queue_query(user).order_by(*QUEUE_ORDER), page, per_page, rows=True)
+
+
+def waiting_count(user: User) -> int:
+    """How many conversations review_queue holds for `user`, however many there are."""
+    return pagination.count(_queue_query(user))
+
+
+# critical failures, then the lowest scores, then the newest; unknown starts last and the id breaks
+# ties, so the order is total on every engine and no row falls between two pages
+QUEUE_ORDER = (Evaluation.auto_fail.desc(), Evaluation.score, *pagination.order_by(conversations.LIST_ORDER))
+
+
+def _queue_query(user: User):
+    return (db.select(Conversation, Evaluation)
+            .join(Evaluation, Evaluation.conversation_id == Conversation.id)
+            .where(Evaluation.is_final.is_(True), Evaluation.kind == "auto",
+                   conversations.visibility_filter(user), Conversation.agent_id != user.id))
 
 
 def _to_result(row: CriterionScore) -> CriterionResult:

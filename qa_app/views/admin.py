@@ -10,8 +10,8 @@ from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from qa_app.forms import CsrfForm, UserForm
-from qa_app.services import (ServiceError, audit, jobs, preview, rule_runs, scorecards, signin, training_rules,
-                             users)
+from qa_app.services import (ServiceError, audit, jobs, pagination, preview, rule_runs, scorecards, signin,
+                             training_rules, users)
 from qa_app.views.navigation import ADMIN, AUDIT_READERS
 from qa_app.views.security import roles_required
 
@@ -217,10 +217,19 @@ def _int_or_none(text: str | None) -> int | None:
 @bp.route("/jobs")
 @roles_required(*ADMIN)
 def jobs_list():
-    return render_template("admin/jobs.html", jobs=jobs.recent())
+    kind, status = _arg("kind"), _arg("status")
+    found = jobs.page(pagination.request_args(request.args), kind, status)
+    return render_template("admin/jobs.html", jobs=found.items, found=found, kind=kind or "", status=status or "")
 
 
 @bp.route("/audit")
 @roles_required(*AUDIT_READERS)
 def audit_log():
-    return render_template("admin/audit.html", entries=audit.recent())
+    entity, action = _arg("entity"), _arg("action")
+    found = audit.page(pagination.request_args(request.args), entity, action)
+    return render_template("admin/audit.html", entries=found.items, found=found, entity=entity or "",
+                           action=action or "")
+
+
+def _arg(name: str) -> str | None:
+    return (request.args.get(name) or "").strip() or None

@@ -32,7 +32,7 @@ def index():
         context["assignments"] = dashboard.open_assignments(current_user)
         context["reminders"] = dashboard.needs_reminder(context["assignments"])
     if role in REVIEWERS:
-        context["queue"] = review.review_queue(current_user)
+        context["waiting"] = review.waiting_count(current_user)
         context["reviews"] = review.reviewed_by(current_user, limit=10)
     if role == "admin":
         context["counts"] = dashboard.counts()

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_app.forms import REVIEW_CHOICES, CsrfForm, review_decisions, review_field
-from qa_app.services import NotFound, ServiceError, conversations, review as reviews, sampling
+from qa_app.services import NotFound, ServiceError, conversations, pagination, review as reviews, sampling
 from qa_app.views.conversations import evidence_turns, audio_url
 from qa_app.views.navigation import REVIEWERS
 from qa_app.views.security import roles_required
@@ -31,7 +31,8 @@ def queue():
     return render_template("review/queue.html", picks=picks, week=week, weeks=weeks, reason=reason or "",
                            status=status or "", reasons=sampling.PICK_REASONS, statuses=sampling.STATUSES,
                            done=done, total=total, error=error,
-                           rows=reviews.review_queue(current_user)), 400 if error else 200
+                           others=reviews.review_queue_page(current_user, *pagination.page_args(request.args))), \
+        400 if error else 200
 
 
 def _based_on() -> int | None:
