@@ -11,7 +11,7 @@ from qa_app.permissions import can, roles_with
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Dispute, Evaluation, User
-from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, rule_runs
+from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, pagination, review, rule_runs
 from qa_app.settings import settings as instance_settings
 from training import disputes as rules
 from training.periods import PeriodError, parse_period
@@ -114,14 +114,23 @@ def visibility_filter(user: User):
 def list_disputes(user: User, status: Optional[str] = None, conversation_id: Optional[int] = None,
                   limit: int = 500) -> list[Dispute]:
     """The disputes `user` may see, open ones first, then newest first."""
+    return list(db.session.scalars(_listed(user, status, conversation_id).limit(limit)))
+
+
+def page_disputes(user: User, status: Optional[str] = None, page: int = 1,
+                  per_page: int = pagination.PER_PAGE) -> pagination.Page:
+    """One page of list_disputes' order with the true number of disputes `user` may see."""
+    return pagination.paginate(_listed(user, status, None), page, per_page)
+
+
+def _listed(user: User, status: Optional[str], conversation_id: Optional[int]):
     query = (db.select(Dispute).join(Conversation, Dispute.conversation_id == Conversation.id)
              .where(visibility_filter(user)))
     if status:
         query = query.where(Dispute.status == status)
     if conversation_id is not None:
         query = query.where(Dispute.conversation_id == conversation_id)
-    query = query.order_by((Dispute.status != "open"), Dispute.created_at.desc(), Dispute.id.desc())
-    return list(db.session.scalars(query.limit(limit)))
+    return query.order_by((Dispute.status != "open"), Dispute.created_at.desc(), Dispute.id.desc())
 
 
 def get_dispute(user: User, dispute_id: int) -> Dispute:

@@ -9,13 +9,14 @@ error for the admin's Jobs page and the next beat tries again.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Iterable, Optional
 
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Notification, User
-from qa_app.services import mailer
+from qa_app.services import mailer, pagination
 from qa_app.services.notification_texts import Text, text_of
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,15 @@ def for_user(user: User, limit: int = 50) -> list[tuple[Notification, Text]]:
         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit))
     locale = locale_of(user)
     return [(n, text_of(n.kind, n.params, locale)) for n in rows]
+
+
+def page_for_user(user: User, page: int = 1, per_page: int = pagination.PER_PAGE) -> pagination.Page:
+    """One page of for_user's order, (notification, text) pairs, with the true number shown to the user."""
+    found = pagination.paginate(db.select(Notification).where(
+        Notification.user_id == user.id, Notification.shown.is_(True))
+        .order_by(Notification.created_at.desc(), Notification.id.desc()), page, per_page)
+    locale = locale_of(user)
+    return replace(found, items=[(n, text_of(n.kind, n.params, locale)) for n in found.items])
 
 
 def mark_read(user: User, ids: Optional[Iterable[int]] = None, now: Optional[datetime] = None) -> int:

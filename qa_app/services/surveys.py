@@ -19,7 +19,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Survey, User
 from qa_app.permissions import can
-from qa_app.services import ServiceError, audit, conversations, scoring, transcription
+from qa_app.services import ServiceError, audit, conversations, pagination, scoring, transcription
 from scoring import surveys as core
 from training import periods
 
@@ -259,10 +259,20 @@ def recent(user: User, kind: Optional[str] = None, limit: int = 200) -> list[Sur
     query = db.select(Survey).where(visibility_filter(user))
     if kind:
         query = query.where(Survey.kind == kind)
-    query = query.order_by(Survey.responded_at.desc(), Survey.id.desc()).limit(limit)
-    rows = list(db.session.scalars(query))
+    rows = list(db.session.scalars(query.order_by(Survey.responded_at.desc(), Survey.id.desc()).limit(limit)))
     _load_conversations(rows)
     return rows
+
+
+def page_recent(user: User, kind: Optional[str] = None, page: int = 1,
+                per_page: int = pagination.PER_PAGE) -> pagination.Page:
+    """One page of recent's order with the true number of answers `user` may see."""
+    query = db.select(Survey).where(visibility_filter(user))
+    if kind:
+        query = query.where(Survey.kind == kind)
+    found = pagination.paginate(query.order_by(Survey.responded_at.desc(), Survey.id.desc()), page, per_page)
+    _load_conversations(found.items)
+    return found
 
 
 def of_conversation(conversation_id: int) -> list[Survey]:

@@ -12,7 +12,7 @@ from qa_app.permissions import can
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Course, User
-from qa_app.services import NotFound, ServiceError, audit, course_store, reminders
+from qa_app.services import NotFound, ServiceError, audit, course_store, pagination, reminders
 from qa_app.settings import settings as instance_settings
 from training import due
 
@@ -45,14 +45,24 @@ def visible_assignments(user: User, agent_login: Optional[str] = None,
                         status: Optional[str] = None) -> list[Assignment]:
     """Agents see their own; reviewers and leads those of the teams they cover (as for
     conversations); HR and admins everyone's. Optionally one agent's or one status."""
+    return list(db.session.scalars(_assignments(user, agent_login, status)))
+
+
+def page_assignments(user: User, agent_login: Optional[str] = None, status: Optional[str] = None,
+                     page: int = 1, per_page: int = pagination.PER_PAGE) -> pagination.Page:
+    """One page of visible_assignments' order with the true number of matching assignments."""
+    return pagination.paginate(_assignments(user, agent_login, status), page, per_page)
+
+
+def _assignments(user: User, agent_login: Optional[str], status: Optional[str]):
     query = visible_to(db.select(Assignment).join(User, Assignment.agent_id == User.id), user)
     if agent_login:
         query = query.where(User.login == agent_login)
     if status:
         query = query.where(Assignment.status == status)
     # The overview shows each row's agent, team and course: loaded with the rows, not one by one.
-    return list(db.session.scalars(query.order_by(Assignment.due_at, Assignment.id).options(
-        contains_eager(Assignment.agent).joinedload(User.team), joinedload(Assignment.course))))
+    return query.order_by(Assignment.due_at, Assignment.id).options(
+        contains_eager(Assignment.agent).joinedload(User.team), joinedload(Assignment.course))
 
 
 def visible_to(query, user: User):

@@ -11,7 +11,7 @@ from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
 from qa_app.password_policy import problem as password_problem
 from qa_app.services import NotFound, ServiceError
-from qa_app.services import audit
+from qa_app.services import audit, pagination
 
 
 def ensure_team(name: str, language: Optional[str] = None) -> Team:
@@ -166,6 +166,11 @@ def deactivate(login: str, actor: Optional[User] = None) -> User:
 
 def list_users() -> list[User]:
     return list(db.session.scalars(db.select(User).order_by(User.role, User.login)))
+
+
+def page_users(page: int = 1, per_page: int = pagination.PER_PAGE) -> pagination.Page:
+    """One page of list_users' order (by role, then login) with the true number of users."""
+    return pagination.paginate(db.select(User).order_by(User.role, User.login, User.id), page, per_page)
 
 
 def list_teams() -> list[Team]:

@@ -19,7 +19,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _users_page(form: UserForm, status: int = 200, **extra):
-    return render_template("admin/users.html", users=users.list_users(), form=form, locks=signin.locks(),
+    found = users.page_users(*pagination.page_args(request.args))
+    return render_template("admin/users.html", users=found.items, found=found, form=form, locks=signin.locks(),
                            unlock_form=CsrfForm(), **extra), status
 
 

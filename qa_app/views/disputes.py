@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from qa_app.permissions import roles_with
 from qa_app.forms import REVIEW_CHOICES, CsrfForm, review_decisions, review_field
-from qa_app.services import NotFound, ServiceError, conversations, disputes, review
+from qa_app.services import NotFound, ServiceError, conversations, disputes, pagination, review
 from qa_app.services.evaluations import Conflict
 from qa_app.views.conversations import audio_url, evidence_turns
 from qa_app.views.navigation import TRANSCRIPT_READERS
@@ -41,7 +41,8 @@ def index():
     status = request.args.get("status") or ""
     if status not in STATUSES:
         status = ""
-    return render_template("disputes/list.html", rows=disputes.list_disputes(current_user, status=status or None),
+    found = disputes.page_disputes(current_user, status or None, *pagination.page_args(request.args))
+    return render_template("disputes/list.html", rows=found.items, found=found,
                            status=status, statuses=STATUSES, show_stats=current_user.role in STATS_READERS)
 
 

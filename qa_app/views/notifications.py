@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from qa_app.forms import CsrfForm
 from qa_app.permissions import roles_with
-from qa_app.services import notifications
+from qa_app.services import notifications, pagination
 from qa_app.views.security import roles_required
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -16,7 +16,8 @@ EVERYONE = roles_with("use_app")
 @bp.route("/")
 @roles_required(*EVERYONE)
 def index():
-    return render_template("notifications/index.html", rows=notifications.for_user(current_user),
+    found = notifications.page_for_user(current_user, *pagination.page_args(request.args))
+    return render_template("notifications/index.html", rows=found.items, found=found,
                            unread=notifications.unread_count(current_user), form=CsrfForm())
 
 

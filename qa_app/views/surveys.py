@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from qa_app.forms import SurveyUploadForm
 from qa_app.permissions import can, roles_with
-from qa_app.services import ServiceError, surveys
+from qa_app.services import ServiceError, pagination, surveys
 from qa_app.views.conversations import base_name
 from qa_app.views.security import roles_required
 from scoring.surveys import KINDS
@@ -19,8 +19,8 @@ bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 @roles_required(*roles_with("read_surveys"))
 def index():
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else ""
-    rows = surveys.recent(current_user, kind=kind or None)
-    return render_template("surveys/list.html", rows=rows, kind=kind, kinds=list(KINDS),
+    found = surveys.page_recent(current_user, kind or None, *pagination.page_args(request.args))
+    return render_template("surveys/list.html", rows=found.items, found=found, kind=kind, kinds=list(KINDS),
                            links=can(current_user, "read_transcripts"),
                            may_import=can(current_user, "import_surveys"))
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from qa_app.forms import AssignForm, CsrfForm, OnboardForm
 from qa_app.services import (NotFound, ServiceError, certificates, course_store, coursework, effectiveness,
-                             course_files, exemplars, onboarding, reminders, training)
+                             course_files, exemplars, onboarding, pagination, reminders, training)
 from qa_app.settings import settings as instance_settings
 from qa_app.views import charts, quiz_form
 from qa_app.views.downloads import table_download
@@ -31,7 +31,8 @@ def index():
     if agent:
         shown = [c for c in shown if c.agent.login == agent]
     before_after = effectiveness.pairs_of(rows) if own or agent else []
-    return render_template("training/list.html", rows=rows, own=own, agent=agent or "", status=status or "",
+    found = training.page_assignments(current_user, agent, status, *pagination.page_args(request.args))
+    return render_template("training/list.html", rows=found.items, found=found, own=own, agent=agent or "", status=status or "",
                            before_after=before_after, config_k=instance_settings().effectiveness_evaluations,
                            statuses=STATUSES, progress=coursework.module_progress, form=CsrfForm(),
                            may_remind=current_user.role in REMINDERS, certificates=shown,

@@ -82,3 +82,20 @@ def test_the_jobs_page_pages_through_every_job_once(admin):
                                  "/admin/jobs?page=99999999999999999999999", "/review/?page=-4&per_page=0"])
 def test_bad_page_arguments_on_admin_and_queue_pages_are_not_errors(admin, url):
     assert admin.get(url).status_code == 200
+
+
+def test_the_users_page_pages_through_every_user_once(admin, make_user):
+    for i in range(6):
+        make_user(f"person{i}", "agent")
+    from qa_app.services import users
+    everyone = [u.login for u in users.list_users()]  # the instance's own admin as well
+    seen, lines = walk(admin, "/admin/users?per_page=3", re.compile(r"<tr>\s*<td>([\w-]+)</td>"))
+    assert len(everyone) == 8 and lines == ["Showing 1–3 of 8", "Showing 4–6 of 8", "Showing 7–8 of 8"]
+    assert seen == everyone
+
+
+@pytest.mark.parametrize("path", ["/disputes/", "/surveys/", "/notifications/", "/admin/users", "/training/",
+                                  "/conversations/", "/admin/audit", "/admin/jobs", "/review/"])
+@pytest.mark.parametrize("query", ["page=-2", "page=lots", "page=1e9", "page=99999999999999999999&per_page=x"])
+def test_every_list_page_answers_bad_page_arguments_with_a_page(admin, path, query):
+    assert admin.get(f"{path}?{query}").status_code == 200
