@@ -34,6 +34,18 @@ csrf = CSRFProtect()
 babel = Babel()
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The full-text index of turns (migration f6c1e4a8b3d5): on SQLite an FTS5 table and its shadow
+# tables, on PostgreSQL an expression index; built by the migration, not described by the models
+# (each engine's is its own), so autogenerate must leave them alone.
+SEARCH_INDEX = "turn_fts"
+SEARCH_INDEX_PG = "ix_turn_text_search"
+
+
+def described_by_models(name, type_, parent_names) -> bool:
+    """Alembic's include_name: False for the search index's tables and index, which no model describes."""
+    if type_ == "table" and name:
+        return not (name == SEARCH_INDEX or name.startswith(SEARCH_INDEX + "_"))
+    return not (type_ == "index" and name == SEARCH_INDEX_PG)
 
 
 def migration_config(app):
@@ -44,5 +56,5 @@ def migration_config(app):
     """
     if "migrate" not in app.extensions:
         from flask_migrate import Migrate
-        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+        Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, include_name=described_by_models)
     return app.extensions["migrate"]

@@ -10,9 +10,9 @@ from sqlalchemy import or_
 
 from qa_app.permissions import can
 from qa_app.extensions import db
-from qa_app.models import Conversation, CriterionScore, Evaluation, Team, Turn, User
+from qa_app.models import Conversation, CriterionScore, Evaluation, Team, User
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, pagination
+from qa_app.services import NotFound, ServiceError, pagination, text_search
 from scoring.mood import MOOD_LABELS as MOODS
 from training import periods
 from transcripts import model
@@ -128,13 +128,13 @@ def _list_query(user: User, filters: ListFilters):
 
 
 def _searched(query, text: Optional[str]):
-    """Conversations whose id, agent login, customer or any turn contains `text` (any case)."""
+    """Conversations whose id, agent login or customer contains `text` (any case), or whose turns
+    do (by the full-text index, text_search)."""
     if not text:
         return query
-    turns = db.select(Turn.id).where(Turn.conversation_id == Conversation.id,
-                                     Turn.text.icontains(text, autoescape=True)).exists()
     return query.where(or_(*(column.icontains(text, autoescape=True)
-                             for column in (Conversation.external_id, User.login, Conversation.customer)), turns))
+                             for column in (Conversation.external_id, User.login, Conversation.customer)),
+                           Conversation.id.in_(text_search.conversations_saying(text))))
 
 
 def _filtered(query, f: ListFilters):

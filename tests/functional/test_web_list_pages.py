@@ -165,3 +165,28 @@ def test_a_bad_filter_says_what_is_wrong(two_agents, query):
     auth.login("rev1", PASSWORD)
     response = client.get(f"/conversations/?{query}")
     assert response.status_code == 400 and "Not filtered" in html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def said(client, auth, make_user):
+    make_user("rev1", "reviewer")
+    make_user("agent1", "agent", team="team-a")
+    store(record("zh-1", "agent1", 1, words="我的包裹没到，请帮我查一下"),
+          record("en-1", "agent1", 2, words="The courier left my parcel at the wrong door"),
+          record("en-2", "agent1", 3, words="Please cancel my subscription"))
+    auth.login("rev1", PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize("q, found", [("包裹", ["zh-1"]), ("包裹没到", ["zh-1"]), ("courier", ["en-1"]),
+                                      ("COURIER LEFT", ["en-1"]), ("subscr", ["en-2"]), ("my", ["en-2", "en-1"]),
+                                      ('"parcel"', []), ("wrong door", ["en-1"]), ("elephant", [])])
+def test_full_text_search_finds_words_said_in_any_language(said, q, found):
+    assert ids_on(said.get("/conversations/", query_string={"q": q})) == found
+
+
+def test_an_erased_customer_is_no_longer_found_by_what_was_said(said, cli):
+    assert ids_on(said.get("/conversations/?q=courier")) == ["en-1"]
+    assert cli("erase", "--customer", "cust-en-1").exit_code == 0
+    assert ids_on(said.get("/conversations/?q=courier")) == []
+    assert ids_on(said.get("/conversations/?q=cust-en-1")) == []
