@@ -42,14 +42,6 @@ def record_many(entries: list[dict]) -> None:
              "after": e.get("after")} for e in entries])
 
 
-def recent(limit: int = 200, entity: Optional[str] = None) -> list[AuditEntry]:
-    """The newest audit entries first."""
-    query = db.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    return list(db.session.scalars(query))
-
-
 AUDIT_ORDER = (pagination.Key(AuditEntry.at), pagination.Key(AuditEntry.id))
 
 

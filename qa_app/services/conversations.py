@@ -108,16 +108,10 @@ REVIEW_STATES = ("unscored", "waiting", "reviewed")
 LIST_ORDER = (pagination.Key(Conversation.started_at, nullable=True), pagination.Key(Conversation.id))
 
 
-def list_visible(user: User, *, agent: Optional[str] = None, language: Optional[str] = None,
-                 filters: Optional[ListFilters] = None, limit: int = 200, offset: int = 0) -> list[Conversation]:
-    """Newest first, filtered by what the user may see and by `filters`."""
-    query = _list_query(user, filters or ListFilters(agent=agent, language=language))
-    return list(db.session.scalars(query.order_by(*pagination.order_by(LIST_ORDER)).limit(limit).offset(offset)))
-
-
 def page_visible(user: User, filters: Optional[ListFilters] = None,
                  req: pagination.PageRequest = pagination.PageRequest()) -> pagination.Page:
-    """One page (keyset) of list_visible's order with the true total of matching conversations."""
+    """One page (keyset, LIST_ORDER) of the conversations `user` may see matching `filters`, with
+    their true total."""
     return pagination.paginate_keyset(_list_query(user, filters or ListFilters()), LIST_ORDER, req)
 
 

@@ -254,19 +254,10 @@ def visibility_filter(user: User):
     return Survey.conversation_id.in_(db.select(Conversation.id).where(conversations.visibility_filter(user)))
 
 
-def recent(user: User, kind: Optional[str] = None, limit: int = 200) -> list[Survey]:
-    """The newest answers first (by responded_at) that `user` may see, optionally of one kind."""
-    query = db.select(Survey).where(visibility_filter(user))
-    if kind:
-        query = query.where(Survey.kind == kind)
-    rows = list(db.session.scalars(query.order_by(Survey.responded_at.desc(), Survey.id.desc()).limit(limit)))
-    _load_conversations(rows)
-    return rows
-
-
 def page_recent(user: User, kind: Optional[str] = None, page: int = 1,
                 per_page: int = pagination.PER_PAGE) -> pagination.Page:
-    """One page of recent's order with the true number of answers `user` may see."""
+    """One page of the answers `user` may see, newest first (by responded_at), optionally of one kind,
+    with their true number."""
     query = db.select(Survey).where(visibility_filter(user))
     if kind:
         query = query.where(Survey.kind == kind)
