@@ -151,6 +151,24 @@ def mask_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def broker_url(value: Any) -> str:
+    """Empty, or a Redis URL (redis://, rediss:// or unix://) as redis-py reads it."""
+    from urllib.parse import urlsplit
+    chosen = text(value)
+    if chosen and (urlsplit(chosen).scheme not in ("redis", "rediss", "unix") or
+                   not (urlsplit(chosen).netloc or urlsplit(chosen).path)):
+        raise ValueError("not a redis:// URL")
+    return chosen
+
+
+def seconds_list(value: Any) -> tuple[int, ...]:
+    """"10,60,300" (or a TOML list) as whole seconds from 0 to 86400, at most 10 of them; empty: none."""
+    parts = value if isinstance(value, (list, tuple)) else [p for p in _text_of(value).split(",") if p.strip()]
+    if len(parts) > 10:
+        raise ValueError("more than 10 retries")
+    return tuple(whole(0, 86_400)(p) for p in parts)
+
+
 def choice(*options: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         chosen = text(value).lower()
@@ -274,6 +292,13 @@ SPECS: tuple[Spec, ...] = (
          "Where scheduled jobs run: embedded, `qadesk serve` starts the scheduler in its own process; "
          "external, web processes never run jobs and `qadesk scheduler` is the one process that does.",
          choice("embedded", "external")),
+    Spec("broker_url", "QADESK_BROKER_URL", "URL", "", "empty, or a Redis URL such as redis://host:6379/0",
+         "Redis that distributed workers (`qadesk worker`) take jobs from; empty: each web process runs "
+         "its jobs in its own worker thread.", broker_url, secret=True),
+    Spec("broker_retry_seconds", "QADESK_BROKER_RETRY_SECONDS", "seconds list", (10, 60, 300),
+         "up to 10 whole numbers of seconds from 0 to 86400 separated by commas, or empty (no retry)",
+         "Seconds a failed job of the distributed workers waits before each retry; their number is the "
+         "number of retries.", seconds_list, show=lambda seconds: ",".join(map(str, seconds))),
     Spec("base_url", "QADESK_BASE_URL", "URL", "", "empty, or the http(s) address users open the app at",
          "Address the links in e-mails start with (e.g. https://qa.example.org); empty: e-mails carry no link.",
          base_url),

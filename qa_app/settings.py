@@ -65,6 +65,8 @@ class Settings:
     scoring_workers: int
     scheduler_tick_seconds: int
     scheduler: str
+    broker_url: str
+    broker_retry_seconds: tuple[int, ...]
     base_url: str
     smtp_host: str
     smtp_port: int
@@ -247,8 +249,8 @@ def describe(built: Settings) -> list[dict[str, Any]]:
 
 
 def _shown(spec: Spec, value: Any) -> Any:
-    if spec.name == "database_url":
-        return mask_url(value)
+    if spec.name in ("database_url", "broker_url"):
+        return mask_url(value) if value else value
     if spec.secret:
         return "********" if value else ""
     return spec.show(value)

@@ -26,6 +26,7 @@ def test_without_file_or_environment_every_setting_has_its_default(tmp_path):
     assert (s.training_due_days, s.dispute_days, s.trust_min_kappa, s.trust_min_reviews) == (14, 7, 0.6, 30)
     assert (s.sample_quota, s.sample_random_share, s.stereo_map) == (5, 0.5, ("agent", "customer"))
     assert (s.audio_retention_days, s.redaction, s.scheduler_tick_seconds, s.scheduler) == (30, True, 60, "embedded")
+    assert (s.broker_url, s.broker_retry_seconds) == ("", (10, 60, 300))
     assert (s.reviewer_weights, s.admin_password, s.parallel_min_bytes) == ((), "", 32 * 1024 * 1024)
     assert (s.whisper_model, s.whisper_compute_type, s.whisper_threads, s.whisper_language) == ("", "float32", None, None)
     assert (s.login_max_failures, s.login_address_max_failures, s.login_window_minutes,
@@ -82,6 +83,26 @@ def test_redaction_is_switched_on_or_off(tmp_path, value, expected):
     assert load(tmp_path, env={"QADESK_REDACTION": value}).redaction is expected
 
 
+def test_the_broker_retry_delays_are_read_as_seconds_and_may_be_empty(tmp_path):
+    assert load(tmp_path, env={"QADESK_BROKER_RETRY_SECONDS": "1, 5,30"}).broker_retry_seconds == (1, 5, 30)
+    assert load(tmp_path, toml="broker_retry_seconds = [2, 4]\n").broker_retry_seconds == (2, 4)
+    assert load(tmp_path, toml='broker_retry_seconds = ""\n').broker_retry_seconds == ()
+
+
+@pytest.mark.parametrize("value", ["localhost:6379", "http://redis:6379", "redis://"])
+def test_a_broker_url_that_is_not_a_redis_url_is_refused_naming_the_setting(tmp_path, value):
+    with pytest.raises(SettingsError, match=r"^QADESK_BROKER_URL=\*\*\* \(environment variable\): not a redis:// URL; "
+                                            r"must be empty, or a Redis URL"):
+        load(tmp_path, env={"QADESK_BROKER_URL": value})
+
+
+def test_the_broker_url_is_shown_with_its_password_masked(tmp_path):
+    built = load(tmp_path, env={"QADESK_BROKER_URL": "redis://:hunter2@cache.internal:6379/0"})
+    shown = {row["name"]: row["value"] for row in settings.describe(built)}
+    assert built.broker_url == "redis://:hunter2@cache.internal:6379/0"
+    assert "hunter2" not in shown["QADESK_BROKER_URL"] and "cache.internal:6379/0" in shown["QADESK_BROKER_URL"]
+
+
 def test_whisper_settings_become_the_engine_settings(tmp_path):
     s = load(tmp_path, env={"WHISPER_COMPUTE_TYPE": "FLOAT32", "WHISPER_THREADS": "3", "WHISPER_LANGUAGE": "ZH",
                             "WHISPER_MODEL": " /models/small "})
@@ -130,6 +151,8 @@ BAD = [
     ("QADESK_PARALLEL_MIN_BYTES", "32MB", "a whole number of bytes"),
     ("QADESK_SCHEDULER_TICK_SECONDS", "0", "a whole number from 1 to 3600"),
     ("QADESK_SCHEDULER", "cron", "embedded or external"),
+    ("QADESK_BROKER_RETRY_SECONDS", "10,soon", "up to 10 whole numbers of seconds"),
+    ("QADESK_BROKER_RETRY_SECONDS", "1,2,3,4,5,6,7,8,9,10,11", "up to 10 whole numbers of seconds"),
     ("QADESK_LOGIN_MAX_FAILURES", "0", "a whole number from 1 to 1000"),
     ("QADESK_LOGIN_ADDRESS_MAX_FAILURES", "many", "a whole number from 1 to 100000"),
     ("QADESK_LOGIN_WINDOW_MINUTES", "0", "a whole number from 1 to 10080"),
