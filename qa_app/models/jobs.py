@@ -25,6 +25,9 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[Optional[datetime]]
     finished_at: Mapped[Optional[datetime]]
+    # Set only by a distributed worker's claim and renewed while it runs; a running job whose
+    # lease has passed was left by a worker that died, and another worker may claim it.
+    lease_until: Mapped[Optional[datetime]]
 
 
 class SchedulerLease(db.Model):

@@ -93,16 +93,41 @@ def lease_holder(name: str) -> Optional[tuple[str, datetime]]:
     return (row.holder, as_utc(row.expires_at)) if row else None
 
 
-def claim(job_id: int, include_failed: bool = False) -> Optional[Job]:
-    """Atomically move a queued (or failed, when asked) job to running; None if another worker has it."""
+def claim(job_id: int, include_failed: bool = False, lease_seconds: Optional[int] = None) -> Optional[Job]:
+    """Atomically move a queued (or failed, when asked) job to running; None if another worker has it.
+
+    With `lease_seconds` (distributed workers) the claim lasts that long unless renewed
+    (renew_lease), and a running job whose lease has passed is claimed again: its worker died.
+    A claim without a lease is never taken over."""
+    now = clock.now()
     states = ("queued", "failed") if include_failed else ("queued",)
-    stmt = (db.update(Job).where(Job.id == job_id, Job.status.in_(states))
-            .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1))
+    claimable = Job.status.in_(states)
+    if lease_seconds is not None:
+        claimable = claimable | ((Job.status == "running") & (Job.lease_until < now))
+    lease = now + timedelta(seconds=lease_seconds) if lease_seconds is not None else None
+    stmt = (db.update(Job).where(Job.id == job_id, claimable)
+            .values(status="running", started_at=now, attempts=Job.attempts + 1, lease_until=lease))
     if db.session.execute(stmt).rowcount != 1:
         db.session.rollback()
         return None
     db.session.commit()
     return db.session.get(Job, job_id)
+
+
+def renew_lease(job_id: int, lease_seconds: int) -> bool:
+    """Extend a running job's lease by `lease_seconds` from now; False when it is no longer running."""
+    stmt = (db.update(Job).where(Job.id == job_id, Job.status == "running", Job.lease_until.is_not(None))
+            .values(lease_until=clock.now() + timedelta(seconds=lease_seconds)))
+    renewed = db.session.execute(stmt).rowcount == 1
+    db.session.commit()
+    return renewed
+
+
+def lost(now: Optional[datetime] = None) -> list[Job]:
+    """Running jobs whose lease has passed: the worker that claimed them stopped without finishing."""
+    now = clock.or_now(now)
+    return list(db.session.scalars(db.select(Job).where(Job.status == "running", Job.lease_until < now)
+                                   .order_by(Job.id)))
 
 
 def finish(job_id: int, handler: Callable[[dict], dict]) -> Job:
@@ -118,7 +143,7 @@ def finish(job_id: int, handler: Callable[[dict], dict]) -> Job:
     else:
         job = db.session.get(Job, job_id)
         job.status, job.result, job.error = "done", result, None
-    job.finished_at = utcnow()
+    job.finished_at, job.lease_until = utcnow(), None
     db.session.commit()
     return job
 

@@ -26,6 +26,31 @@ def test_a_failing_job_records_its_reason_and_a_good_one_its_result(app):
     assert good.status == "done" and good.result == {"double": 4} and good.finished_at
 
 
+def test_a_leased_claim_is_taken_over_only_once_its_lease_has_passed(app, frozen_clock):
+    job, _ = jobs.enqueue("demo", "demo:leased")
+    assert jobs.claim(job.id, lease_seconds=30) is not None
+    assert jobs.claim(job.id, include_failed=True, lease_seconds=30) is None  # its worker holds it
+    frozen_clock.shift(timedelta(seconds=20))
+    assert jobs.renew_lease(job.id, 30) and jobs.lost() == []
+    frozen_clock.shift(timedelta(seconds=31))  # no renewal for a whole lease: the worker died
+    assert [j.id for j in jobs.lost()] == [job.id]
+    again = jobs.claim(job.id, lease_seconds=30)
+    assert again is not None and again.attempts == 2 and jobs.lost() == []
+
+
+def test_a_claim_without_a_lease_is_never_taken_over_and_a_finished_job_has_no_lease(app, frozen_clock):
+    job, _ = jobs.enqueue("demo", "demo:unleased")
+    jobs.claim(job.id)
+    frozen_clock.shift(timedelta(days=1))
+    assert jobs.claim(job.id, include_failed=True, lease_seconds=30) is None and jobs.lost() == []
+    leased, _ = jobs.enqueue("demo", "demo:finished")
+    jobs.claim(leased.id, lease_seconds=30)
+    done = jobs.finish(leased.id, lambda payload: {})
+    assert done.status == "done" and done.lease_until is None and not jobs.renew_lease(leased.id, 30)
+    frozen_clock.shift(timedelta(minutes=5))
+    assert jobs.claim(leased.id, include_failed=True, lease_seconds=30) is None
+
+
 def test_run_due_runs_each_definition_once_per_period(app):
     assert job_table.run_due(NOW) == ["mark_overdue:2026-11-23", "training_rules:2026-11-23",
                                       "training_reminders:2026-11-23T08",
