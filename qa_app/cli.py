@@ -9,7 +9,8 @@ from typing import Optional
 import click
 
 from qa_app.commands import (admin, agreement, appraisals, audit, coaching, common, config, courses, dashboards,
-                             data, intents, maintenance, reports, rules, sampling, scorecards, scorer, sentiment, surveys)
+                             data, intents, maintenance, reports, rules, sampling, scorecards, scorer, sentiment, surveys,
+                             worker)
 from qa_app.commands.common import Context, emit, fail, progress_bar
 from qa_app.services import ServiceError
 
@@ -28,7 +29,7 @@ def main(ctx: click.Context, instance: Optional[str], debug: bool) -> None:
 
 def register_commands() -> None:
     for module in (admin, agreement, appraisals, audit, coaching, config, courses, dashboards, data, intents,
-                   maintenance, reports, rules, sampling, scorecards, scorer, sentiment, surveys):
+                   maintenance, reports, rules, sampling, scorecards, scorer, sentiment, surveys, worker):
         module.register(main)
 
 

@@ -124,15 +124,21 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
 STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker died, the scheduler runs it
 
 
-def run_due(now: datetime | None = None) -> list[str]:
-    """Enqueue and run every definition whose run for `now` has not happened yet; returns their keys."""
+def run_due(now: datetime | None = None, submit: Callable[[int], None] | None = None) -> list[str]:
+    """Enqueue and run every definition whose run for `now` has not happened yet; returns their keys.
+
+    With `submit` (the distributed workers) a new run is handed to it by job id instead of run here."""
     from qa_app.services import jobs
     now = clock.or_now(now)
     ran = []
     for definition in DEFINITIONS:
         job, created = jobs.enqueue(definition.kind, definition.key(now))
+        if submit is not None:  # handed over once; a stranded run comes back through the sweep
+            if created:
+                submit(job.id)
+                ran.append(job.key)
         # claimed, not just run: a scheduler that lost the lease mid-beat may still be here
-        if (created or job.status == "queued") and jobs.claim(job.id) is not None:
+        elif (created or job.status == "queued") and jobs.claim(job.id) is not None:
             jobs.finish(job.id, definition.handler)
             ran.append(job.key)
     return ran
@@ -154,11 +160,25 @@ def tick(app: Flask, holder: str) -> bool:
     with app.app_context():
         if not jobs.acquire_lease(LEASE, holder, ttl):
             return False
-        run_due()
-        run_stale_transcriptions()
+        _run_or_submit_jobs(app)
         deliver_notifications()
         seal_audit()
         return True
+
+
+def _run_or_submit_jobs(app: Flask) -> None:
+    """Without a broker the scheduler runs the due jobs itself; with one it hands them to the
+    distributed workers and sends back the jobs stranded by a dead worker or a lost queue."""
+    from qa_app import broker
+    if not broker.enabled(app):
+        run_due()
+        run_stale_transcriptions()
+        return
+    try:
+        run_due(submit=lambda job_id: broker.submit(app, [job_id], broker.JOBS_QUEUE))
+        broker.requeue_stranded(app)
+    except broker.BrokerUnavailable as exc:  # the runs stay queued; a later beat's sweep submits them
+        log.error("scheduled jobs not submitted: %s", exc)
 
 
 def seal_audit() -> int:

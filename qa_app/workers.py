@@ -1,5 +1,5 @@
-"""The job interface's default back end: an in-process worker pool running queued jobs off the
-request thread. Another back end (a distributed queue) can replace it behind submit()."""
+"""The job interface: queued jobs run off the request thread, by default in this process's worker
+pool; with QADESK_BROKER_URL set, by the distributed workers (qa_app.broker)."""
 from __future__ import annotations
 
 import logging
@@ -21,10 +21,20 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def submit_transcriptions(app: Flask, job_ids: list[int]) -> Optional[Future]:
-    """Run these transcription jobs in the background; their status is on the Jobs page. Under
-    QADESK_SCHEDULER=external web processes run no jobs: they stay queued for `qadesk scheduler`
-    (None)."""
+    """Run these transcription jobs in the background; their status is on the Jobs page.
+
+    With a broker they go to its workers (None is returned); if Redis cannot be reached the jobs
+    stay queued and the scheduler's sweep submits them later, so the upload still succeeds. Without
+    one, under QADESK_SCHEDULER=external web processes run no jobs: they stay queued for
+    `qadesk scheduler` (None)."""
+    from qa_app import broker
     from qa_app.jobs import external
+    if broker.enabled(app):
+        try:
+            broker.submit(app, job_ids, broker.TRANSCRIPTION_QUEUE)
+        except broker.BrokerUnavailable as exc:
+            log.error("transcription jobs %s stay queued: %s", job_ids, exc)
+        return None
     if external(app):
         return None
     def work() -> None:

@@ -155,5 +155,11 @@ def _reason(exc: Exception) -> str:
     return message if isinstance(exc, (ValueError, OSError, LookupError)) and message else f"{type(exc).__name__}: {exc}"
 
 
+def queued_before(cutoff: datetime) -> list[Job]:
+    """Jobs still queued that were made before `cutoff`."""
+    return list(db.session.scalars(db.select(Job).where(Job.status == "queued", Job.created_at < cutoff)
+                                   .order_by(Job.id)))
+
+
 def by_kind(kind: str, statuses: tuple[str, ...]) -> list[Job]:
     return list(db.session.scalars(db.select(Job).where(Job.kind == kind, Job.status.in_(statuses)).order_by(Job.id)))

@@ -1,0 +1,215 @@
+"""The job interface's distributed back end (QADESK_BROKER_URL set): jobs go to Redis through RQ
+by job id, and `qadesk worker` processes on any host run them against the same database.
+
+RQ may deliver a job more than once (a retry, a sweep below, an operator's requeue); the job
+row decides: perform() first claims the row (services.jobs.claim), so a delivery of a job that
+is running or done does nothing. A failed run is retried by RQ after each delay of
+QADESK_BROKER_RETRY_SECONDS, then stays failed with its reason (the Jobs page; RQ's failed-job
+registry) while the queue goes on with the next job."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Callable, Iterable, Iterator, Optional
+
+from flask import Flask
+
+from qa_app.config import mask_url
+from qa_app.services import ServiceError
+from qa_app.settings import settings as instance_settings
+
+log = logging.getLogger(__name__)
+
+TRANSCRIPTION_QUEUE, JOBS_QUEUE = "transcription", "jobs"
+QUEUES = (JOBS_QUEUE, TRANSCRIPTION_QUEUE)  # a worker on both takes the short scheduled jobs first
+# A worker renews its claim every RENEW_SECONDS; one that has not for LEASE_SECONDS died (kill -9,
+# power loss), so the sweep hands its job to another worker. RQ finds such a job too, but only
+# after the job's whole timeout; the lease brings it back within a minute.
+LEASE_SECONDS, RENEW_SECONDS = 30, 10
+JOB_TIMEOUT = 6 * 3600  # an hours-long recording transcribes for a long time; RQ's default is 180 s
+_extra_handlers: dict[str, Callable[[dict], dict]] = {}
+_app: Optional[Flask] = None
+_engine_pid: Optional[int] = None
+_resubmitted: dict[int, Optional[datetime]] = {}  # job id -> the lease it was lost with
+
+
+class BrokerUnavailable(ServiceError):
+    """QADESK_BROKER_URL is empty or its Redis cannot be reached; the message names the setting."""
+
+
+class JobFailed(Exception):
+    """Raised to RQ after a run recorded 'failed', so RQ retries it; carries the recorded reason."""
+
+
+def enabled(app: Flask) -> bool:
+    return bool(instance_settings(app).broker_url)
+
+
+def connection(app: Flask):
+    """A Redis connection to QADESK_BROKER_URL that answered a PING; BrokerUnavailable otherwise."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+    url = instance_settings(app).broker_url
+    if not url:
+        raise BrokerUnavailable("QADESK_BROKER_URL is not set: distributed workers need a Redis URL "
+                                "such as redis://localhost:6379/0 (docs/deployment.md, Distributed workers)")
+    redis = Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        redis.ping()
+    except RedisError as exc:
+        raise BrokerUnavailable(f"cannot reach Redis at QADESK_BROKER_URL={mask_url(url)}: {exc}") from None
+    return redis
+
+
+def queue_for(kind: str) -> str:
+    from qa_app.services import transcription
+    return TRANSCRIPTION_QUEUE if kind == transcription.KIND else JOBS_QUEUE
+
+
+def submit(app: Flask, job_ids: Iterable[int], queue: str) -> None:
+    """Hand these job rows to the workers of `queue`, with the instance's retries."""
+    from rq import Queue, Retry
+    delays = list(instance_settings(app).broker_retry_seconds)
+    retry = Retry(max=len(delays), interval=delays) if delays else None
+    rq_queue = Queue(queue, connection=connection(app))
+    for job_id in job_ids:
+        rq_queue.enqueue(perform, job_id, retry=retry, job_timeout=JOB_TIMEOUT,
+                         description=f"qadesk job {job_id}")
+
+
+def register_handler(kind: str, handler: Callable[[dict], dict]) -> None:
+    """Let workers run jobs of `kind` beyond transcriptions and the scheduled definitions."""
+    _extra_handlers[kind] = handler
+
+
+def handler_for(kind: str) -> Callable[[dict], dict]:
+    from qa_app import jobs as job_table
+    from qa_app.services import transcription
+    if kind == transcription.KIND:
+        return transcription.transcribe_job
+    scheduled = {d.kind: d.handler for d in job_table.DEFINITIONS}
+    if kind in scheduled or kind in _extra_handlers:
+        return scheduled.get(kind) or _extra_handlers[kind]
+
+    def unknown(payload: dict) -> dict:
+        raise LookupError(f"no worker handler for jobs of kind {kind!r}")
+    return unknown
+
+
+def perform(job_id: int) -> str:
+    """The RQ task: claim the job row (a second delivery of a running or done job does nothing),
+    run its handler while renewing the claim, and raise JobFailed when it failed so RQ retries."""
+    from qa_app.services import jobs
+    app = worker_app()
+    with app.app_context():
+        _own_connections()
+        job = jobs.claim(job_id, include_failed=True, lease_seconds=LEASE_SECONDS)
+        if job is None:
+            return "skipped: running or done elsewhere"
+        with _renewing(app, job_id):
+            job = jobs.finish(job_id, handler_for(job.kind))
+        if job.status == "failed":
+            raise JobFailed(job.error)
+        return job.status
+
+
+def worker_app() -> Flask:
+    """The app of the worker's instance (set by `qadesk worker`; else built from QADESK_INSTANCE)."""
+    global _app
+    if _app is None:
+        from qa_app import create_app
+        _app = create_app()
+    return _app
+
+
+def _own_connections() -> None:
+    """A forked worker must not share the parent's database connections: drop them, once per process."""
+    global _engine_pid
+    if _engine_pid != os.getpid():
+        from qa_app.extensions import db
+        db.engine.dispose(close=False)
+        _engine_pid = os.getpid()
+
+
+@contextmanager
+def _renewing(app: Flask, job_id: int) -> Iterator[None]:
+    """Renew the job's lease every RENEW_SECONDS in a thread (its own session) until the block ends."""
+    from qa_app.services import jobs
+    stop = threading.Event()
+
+    def beat() -> None:
+        with app.app_context():
+            while not stop.wait(RENEW_SECONDS):
+                try:
+                    jobs.renew_lease(job_id, LEASE_SECONDS)
+                except Exception:  # a missed beat is logged; the lease outlasts two of them
+                    log.warning("could not renew the lease of job %s", job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"qadesk-lease-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def requeue_stranded(app: Flask) -> list[int]:
+    """Submit again the jobs whose worker died (lease passed) and those queued but never taken
+    (STALE_QUEUED: Redis lost them, or was down when they were made); each once per loss."""
+    from qa_app import jobs as job_table
+    from qa_app.services import jobs
+    with app.app_context():
+        from qa_app import clock
+        cutoff = clock.now() - job_table.STALE_QUEUED
+        stranded = jobs.lost() + jobs.queued_before(cutoff)
+        fresh = [j for j in stranded if j.id not in _resubmitted or _resubmitted[j.id] != j.lease_until]
+        for job in fresh:
+            submit(app, [job.id], queue_for(job.kind))
+            _resubmitted[job.id] = job.lease_until
+            log.warning("job %s (%s) was stranded; submitted again", job.id, job.key)
+        return [j.id for j in fresh]
+
+
+def serve(app: Flask, queues: Iterable[str], concurrency: int) -> None:
+    """Run `concurrency` worker processes taking jobs from `queues` until SIGINT or SIGTERM (each
+    then finishes its job in hand); a worker that dies is started again.
+
+    Jobs run in the worker process itself (RQ's SimpleWorker, not a fork per job), so Whisper's
+    model loads once per worker rather than once per recording."""
+    from rq.worker import SimpleWorker
+    from qa_app.extensions import db
+    global _app
+    queues = list(queues)
+    unknown = [q for q in queues if q not in QUEUES]
+    if unknown or not queues:
+        raise BrokerUnavailable(f"unknown queue {', '.join(unknown) or '(none)'}; the queues are {', '.join(QUEUES)}")
+    redis = connection(app)
+    _app = app
+    with app.app_context():  # the workers are forked from this process: none may inherit its connections
+        db.engine.dispose()
+    _pool_class()(app, queues, connection=redis, num_workers=concurrency, worker_class=SimpleWorker).start()
+
+
+def _pool_class():
+    from rq.worker_pool import WorkerPool
+
+    class SweepingPool(WorkerPool):
+        """RQ's pool, which also sweeps stranded jobs back to the queues every RENEW_SECONDS."""
+
+        def __init__(self, app: Flask, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._qadesk_app, self._beats = app, 0
+
+        def check_workers(self, respawn: bool = True) -> None:  # called every second
+            super().check_workers(respawn)
+            self._beats += 1
+            if self._beats % RENEW_SECONDS == 0:
+                try:
+                    requeue_stranded(self._qadesk_app)
+                except Exception:  # the database or Redis is away for now: the next sweep tries again
+                    log.warning("could not sweep stranded jobs", exc_info=True)
+    return SweepingPool
