@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import uuid
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Callable, Iterable, Iterator, Optional
 
 from flask import Flask
@@ -23,8 +23,10 @@ from qa_app.settings import settings as instance_settings
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPTION_QUEUE, JOBS_QUEUE = "transcription", "jobs"
-QUEUES = (JOBS_QUEUE, TRANSCRIPTION_QUEUE)  # a worker on both takes the short scheduled jobs first
+JOBS_QUEUE, SCORING_QUEUE, TRANSCRIPTION_QUEUE = "jobs", "scoring", "transcription"
+# In order of priority: a worker on all three takes the short scheduled jobs first, and a bulk
+# scoring run before the next recording (recordings come steadily; a scoring run is asked for).
+QUEUES = (JOBS_QUEUE, SCORING_QUEUE, TRANSCRIPTION_QUEUE)
 # A worker renews its claim every RENEW_SECONDS; one that has not for LEASE_SECONDS died (kill -9,
 # power loss), so the sweep hands its job to another worker. RQ finds such a job too, but only
 # after the job's whole timeout; the lease brings it back within a minute.
@@ -33,7 +35,7 @@ JOB_TIMEOUT = 6 * 3600  # an hours-long recording transcribes for a long time; R
 _extra_handlers: dict[str, Callable[[dict], dict]] = {}
 _app: Optional[Flask] = None
 _engine_pid: Optional[int] = None
-_resubmitted: dict[int, Optional[datetime]] = {}  # job id -> the lease it was lost with
+RQ_ID_PREFIX = "qadesk-"
 
 
 class BrokerUnavailable(ServiceError):
@@ -65,8 +67,9 @@ def connection(app: Flask):
 
 
 def queue_for(kind: str) -> str:
-    from qa_app.services import transcription
-    return TRANSCRIPTION_QUEUE if kind == transcription.KIND else JOBS_QUEUE
+    """The queue jobs of `kind` go to: transcriptions and bulk scoring runs have their own."""
+    from qa_app.services import scoring_jobs, transcription
+    return {transcription.KIND: TRANSCRIPTION_QUEUE, scoring_jobs.KIND: SCORING_QUEUE}.get(kind, JOBS_QUEUE)
 
 
 def submit(app: Flask, job_ids: Iterable[int], queue: str) -> None:
@@ -76,7 +79,7 @@ def submit(app: Flask, job_ids: Iterable[int], queue: str) -> None:
     retry = Retry(max=len(delays), interval=delays) if delays else None
     rq_queue = Queue(queue, connection=connection(app))
     for job_id in job_ids:
-        rq_queue.enqueue(perform, job_id, retry=retry, job_timeout=JOB_TIMEOUT,
+        rq_queue.enqueue(perform, job_id, retry=retry, job_timeout=JOB_TIMEOUT, job_id=_rq_id(job_id),
                          description=f"qadesk job {job_id}")
 
 
@@ -86,13 +89,14 @@ def register_handler(kind: str, handler: Callable[[dict], dict]) -> None:
 
 
 def handler_for(kind: str) -> Callable[[dict], dict]:
+    """The handler workers run jobs of `kind` with: transcriptions, bulk scoring runs, the
+    scheduled definitions, and registered ones; any other kind fails naming it."""
     from qa_app import jobs as job_table
-    from qa_app.services import transcription
-    if kind == transcription.KIND:
-        return transcription.transcribe_job
-    scheduled = {d.kind: d.handler for d in job_table.DEFINITIONS}
-    if kind in scheduled or kind in _extra_handlers:
-        return scheduled.get(kind) or _extra_handlers[kind]
+    from qa_app.services import scoring_jobs, transcription
+    handlers = {transcription.KIND: transcription.transcribe_job, scoring_jobs.KIND: scoring_jobs.run,
+                **{d.kind: d.handler for d in job_table.DEFINITIONS}, **_extra_handlers}
+    if kind in handlers:
+        return handlers[kind]
 
     def unknown(payload: dict) -> dict:
         raise LookupError(f"no worker handler for jobs of kind {kind!r}")
@@ -159,19 +163,44 @@ def _renewing(app: Flask, job_id: int) -> Iterator[None]:
 
 def requeue_stranded(app: Flask) -> list[int]:
     """Submit again the jobs whose worker died (lease passed) and those queued but never taken
-    (STALE_QUEUED: Redis lost them, or was down when they were made); each once per loss."""
+    (older than STALE_QUEUED: Redis lost them, or was down when they were made), unless Redis
+    still holds a delivery of theirs waiting to run, so a long queue is not doubled by the sweeps."""
+    from qa_app import clock
     from qa_app import jobs as job_table
     from qa_app.services import jobs
     with app.app_context():
-        from qa_app import clock
-        cutoff = clock.now() - job_table.STALE_QUEUED
-        stranded = jobs.lost() + jobs.queued_before(cutoff)
-        fresh = [j for j in stranded if j.id not in _resubmitted or _resubmitted[j.id] != j.lease_until]
-        for job in fresh:
+        waiting, started = _deliveries(connection(app))
+        lost = [j for j in jobs.lost() if j.id not in waiting]
+        never_taken = [j for j in jobs.queued_before(clock.now() - job_table.STALE_QUEUED)
+                       if j.id not in waiting | started]
+        for job in lost + never_taken:
             submit(app, [job.id], queue_for(job.kind))
-            _resubmitted[job.id] = job.lease_until
             log.warning("job %s (%s) was stranded; submitted again", job.id, job.key)
-        return [j.id for j in fresh]
+        return [j.id for j in lost + never_taken]
+
+
+def _deliveries(redis) -> tuple[set[int], set[int]]:
+    """Ids of the job rows with a delivery in Redis: (waiting in a queue or for a retry, started)."""
+    from rq import Queue
+    waiting, started = set(), set()
+    for name in QUEUES:
+        queue = Queue(name, connection=redis)
+        waiting.update(row_id(i) for i in queue.get_job_ids())
+        waiting.update(row_id(i) for i in queue.scheduled_job_registry.get_job_ids(cleanup=False))
+        started.update(row_id(i) for i in queue.started_job_registry.get_job_ids(cleanup=False))
+    return waiting - {None}, started - {None}
+
+
+def _rq_id(job_id: int) -> str:
+    """An RQ job id naming the job row, unique per delivery (a row may be delivered again)."""
+    return f"{RQ_ID_PREFIX}{job_id}-{uuid.uuid4().hex[:12]}"
+
+
+def row_id(rq_id: str) -> Optional[int]:
+    """The job row an RQ job id of ours names; None for another application's job on this Redis."""
+    if not rq_id.startswith(RQ_ID_PREFIX):
+        return None  # not one of ours (another application on the same Redis database)
+    return int(rq_id[len(RQ_ID_PREFIX):].split("-", 1)[0])
 
 
 def serve(app: Flask, queues: Iterable[str], concurrency: int) -> None:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import click
 
 from qa_app.commands.common import emit, fail, progress_bar
-from qa_app.services import NotFound, conversations, scoring, transcription
+from qa_app.services import NotFound, ServiceError, conversations, scoring, scoring_jobs, transcription
 from qa_app.services import ingest as service
 
 
@@ -75,15 +75,21 @@ def _summary_text(summary, prefix: str = "") -> str:
 
 @click.command()
 @click.option("--all", "rescore_all", is_flag=True, help="Rescore every conversation.")
+@click.option("--queue", "queue_it", is_flag=True,
+              help="Queue the run for the distributed workers (`qadesk worker`, QADESK_BROKER_URL) "
+                   "instead of scoring here; its status is on the Jobs page.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def score(obj, rescore_all: bool, as_json: bool) -> None:
+def score(obj, rescore_all: bool, queue_it: bool, as_json: bool) -> None:
     """Auto-score conversations without an automatic evaluation under the active scorecard.
 
     Work is committed every few hundred conversations, so the web app can save reviews meanwhile
     and a run stopped with Ctrl-C keeps what it finished; run it again to score the rest.
     Large runs are scored by worker processes, one per CPU (setting QADESK_SCORING_WORKERS).
     """
+    if queue_it:
+        _queue_score(obj.app, rescore_all, as_json)
+        return
     summary = scoring.ScoreSummary()
     try:
         with obj.app.app_context():
@@ -99,6 +105,17 @@ def score(obj, rescore_all: bool, as_json: bool) -> None:
         sys.exit(1)
     emit(summary.as_dict(), as_json, f"scored {summary.scored}"
          + (f" ({summary.no_scorecard} without a matching scorecard)" if summary.no_scorecard else ""))
+
+
+def _queue_score(app, rescore_all: bool, as_json: bool) -> None:
+    try:
+        with app.app_context():
+            job, created = scoring_jobs.queue_run(app, rescore_all)
+            found = {"job": job.id, "key": job.key, "status": job.status, "created": created}
+    except ServiceError as exc:
+        fail(str(exc))
+    emit(found, as_json, f"queued job {found['key']} for the workers" if created
+         else f"job {found['key']} was already asked for: {found['status']}")
 
 
 def _rest(rescore_all: bool) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from qa_app.broker import QUEUES
 from qa_app.commands.common import fail
 from qa_app.services import ServiceError
 
@@ -12,8 +13,9 @@ def register(main: click.Group) -> None:
 
 
 @click.command()
-@click.option("--queues", default="jobs,transcription", show_default=True, metavar="Q1,Q2",
-              help="Queues to take jobs from, in order of priority: jobs (scheduled), transcription.")
+@click.option("--queues", default=",".join(QUEUES), show_default=True, metavar="Q1,Q2",
+              help="Queues to take jobs from, in order of priority: jobs (scheduled), scoring (bulk "
+                   "scoring runs), transcription.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes; each runs one job at a time.")
 @click.pass_obj

@@ -164,6 +164,27 @@ def test_a_recording_uploaded_on_the_web_is_transcribed_by_a_separate_worker_and
     assert f"transcribe:{job.payload['sha256']}" in page and "done" in page
 
 
+def test_a_bulk_scoring_run_queued_by_qadesk_score_is_run_by_a_worker_and_shown_done(
+        app, cli, client, auth, start_worker):
+    import json
+    from qa_app.extensions import db
+    from qa_app.models import Evaluation
+    from qa_app.services import ingest
+    ingest.ingest_paths([FIXTURES / "new_agent.ndjson"], ingest.IngestOptions(create_agents=True))
+    automatic = db.select(db.func.count()).select_from(Evaluation).where(Evaluation.kind == "auto")
+    assert db.session.scalar(automatic) == 0  # a file ingest leaves scoring to `qadesk score`
+    queued = cli("score", "--queue", "--json")
+    assert queued.exit_code == 0, queued.output
+    job_id = json.loads(queued.output)["job"]
+    assert _job(job_id).status == "queued"  # the command did not score
+    start_worker("qa_app")
+    job = _wait_for(lambda: _job_in(job_id, "done", "failed"), "the scoring run to end")
+    assert job.status == "done" and job.result["scored"] == 2, job.error
+    assert db.session.scalar(automatic) == 2
+    page = _jobs_page(client, auth)
+    assert job.key in page and "done" in page
+
+
 def test_a_job_delivered_twice_runs_once(app, start_worker, tmp_path):
     from rq import Queue
     from qa_app import broker
@@ -224,3 +245,21 @@ def broker_failed_count(app) -> int:
     from rq import Queue
     from qa_app import broker
     return Queue(broker.TRANSCRIPTION_QUEUE, connection=broker.connection(app)).failed_job_registry.count
+
+
+def test_the_sweep_submits_again_a_job_that_redis_lost_but_not_one_still_waiting_in_its_queue(app):
+    from datetime import timedelta
+    from rq import Queue
+    from qa_app import broker, clock
+    from qa_app import jobs as job_table
+    from qa_app.extensions import db
+    from qa_app.services import jobs
+    waiting = _submit(app, "test_count", "test_count:waiting", {"log": "unused"})
+    lost, _ = jobs.enqueue("test_count", "test_count:lost-by-redis", {"log": "unused"})
+    for job_id in (waiting, lost.id):  # both made before the web process could have submitted them
+        _job(job_id).created_at = clock.now() - job_table.STALE_QUEUED - timedelta(seconds=1)
+    db.session.commit()
+    assert broker.requeue_stranded(app) == [lost.id]
+    assert broker.requeue_stranded(app) == []  # now delivered: a second sweep does not double it
+    queue = Queue(broker.JOBS_QUEUE, connection=broker.connection(app))
+    assert sorted(broker.row_id(i) for i in queue.get_job_ids()) == sorted([waiting, lost.id])

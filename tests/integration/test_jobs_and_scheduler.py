@@ -112,3 +112,12 @@ def test_an_embedded_scheduler_leaves_fresh_transcriptions_to_the_web_worker_tha
     from qa_app.services import transcription
     jobs.enqueue(transcription.KIND, f"{transcription.KIND}:fresh", {"audio": "fresh.wav"})
     assert job_table.run_stale_transcriptions() == 0
+
+
+def test_a_scoring_run_is_not_queued_without_a_broker_and_the_refusal_names_the_setting(app, cli):
+    from qa_app.extensions import db
+    from qa_app.models import Job
+    result = cli("score", "--queue")
+    assert result.exit_code == 1 and "QADESK_BROKER_URL is not set" in result.output
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Job).where(Job.kind == "score")) == 0
