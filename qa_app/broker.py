@@ -32,7 +32,9 @@ QUEUES = (JOBS_QUEUE, SCORING_QUEUE, TRANSCRIPTION_QUEUE)
 # after the job's whole timeout; the lease brings it back within a minute.
 LEASE_SECONDS, RENEW_SECONDS = 30, 10
 JOB_TIMEOUT = 6 * 3600  # an hours-long recording transcribes for a long time; RQ's default is 180 s
-_extra_handlers: dict[str, Callable[[dict], dict]] = {}
+# kind -> (handler, queue). The owners of job kinds register them (qa_app.jobs registers every kind
+# the product has when imported), so this back end knows no job kind itself and imports none.
+_handlers: dict[str, tuple[Callable[[dict], dict], str]] = {}
 _app: Optional[Flask] = None
 _engine_pid: Optional[int] = None
 RQ_ID_PREFIX = "qadesk-"
@@ -67,9 +69,8 @@ def connection(app: Flask):
 
 
 def queue_for(kind: str) -> str:
-    """The queue jobs of `kind` go to: transcriptions and bulk scoring runs have their own."""
-    from qa_app.services import scoring_jobs, transcription
-    return {transcription.KIND: TRANSCRIPTION_QUEUE, scoring_jobs.KIND: SCORING_QUEUE}.get(kind, JOBS_QUEUE)
+    """The queue jobs of `kind` go to, as registered (JOBS_QUEUE for a kind never registered)."""
+    return _handlers.get(kind, (None, JOBS_QUEUE))[1]
 
 
 def submit(app: Flask, job_ids: Iterable[int], queue: str) -> None:
@@ -83,20 +84,17 @@ def submit(app: Flask, job_ids: Iterable[int], queue: str) -> None:
                          description=f"qadesk job {job_id}")
 
 
-def register_handler(kind: str, handler: Callable[[dict], dict]) -> None:
-    """Let workers run jobs of `kind` beyond transcriptions and the scheduled definitions."""
-    _extra_handlers[kind] = handler
+def register_handler(kind: str, handler: Callable[[dict], dict], queue: str = JOBS_QUEUE) -> None:
+    """Workers run jobs of `kind` with `handler`; they are submitted to `queue` (one of QUEUES)."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}: one of {', '.join(QUEUES)}")
+    _handlers[kind] = (handler, queue)
 
 
 def handler_for(kind: str) -> Callable[[dict], dict]:
-    """The handler workers run jobs of `kind` with: transcriptions, bulk scoring runs, the
-    scheduled definitions, and registered ones; any other kind fails naming it."""
-    from qa_app import jobs as job_table
-    from qa_app.services import scoring_jobs, transcription
-    handlers = {transcription.KIND: transcription.transcribe_job, scoring_jobs.KIND: scoring_jobs.run,
-                **{d.kind: d.handler for d in job_table.DEFINITIONS}, **_extra_handlers}
-    if kind in handlers:
-        return handlers[kind]
+    """The registered handler of `kind`; for any other kind one that fails naming it."""
+    if kind in _handlers:
+        return _handlers[kind][0]
 
     def unknown(payload: dict) -> dict:
         raise LookupError(f"no worker handler for jobs of kind {kind!r}")
@@ -166,12 +164,11 @@ def requeue_stranded(app: Flask) -> list[int]:
     (older than STALE_QUEUED: Redis lost them, or was down when they were made), unless Redis
     still holds a delivery of theirs waiting to run, so a long queue is not doubled by the sweeps."""
     from qa_app import clock
-    from qa_app import jobs as job_table
     from qa_app.services import jobs
     with app.app_context():
         waiting, started = _deliveries(connection(app))
         lost = [j for j in jobs.lost() if j.id not in waiting]
-        never_taken = [j for j in jobs.queued_before(clock.now() - job_table.STALE_QUEUED)
+        never_taken = [j for j in jobs.queued_before(clock.now() - jobs.STALE_QUEUED)
                        if j.id not in waiting | started]
         for job in lost + never_taken:
             submit(app, [job.id], queue_for(job.kind))

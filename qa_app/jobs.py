@@ -121,7 +121,32 @@ DEFINITIONS: tuple[JobDefinition, ...] = (
                   "(monthly, first tick of the month; catches up on months missed)",
                   _previous_month_key, _appraisal_drafts),
 )
-STALE_QUEUED = timedelta(minutes=2)  # queued longer than this: its web worker died, the scheduler runs it
+STALE_QUEUED = timedelta(minutes=2)
+
+def _transcribe(payload: dict) -> dict:
+    from qa_app.services import transcription
+    return transcription.transcribe_job(payload)
+
+
+def _score_run(payload: dict) -> dict:
+    from qa_app.services import scoring_jobs
+    return scoring_jobs.run(payload)
+
+
+def _register_with_broker() -> None:
+    """Every job kind the product has, with its handler and queue, for the distributed workers:
+    the scheduled definitions, transcriptions and bulk scoring runs (which have queues of their own)."""
+    from qa_app import broker
+    from qa_app.services.scoring_jobs import KIND as SCORING_KIND
+    from qa_app.services.transcription import KIND as TRANSCRIPTION_KIND
+    for definition in DEFINITIONS:
+        broker.register_handler(definition.kind, definition.handler)
+    broker.register_handler(TRANSCRIPTION_KIND, _transcribe, broker.TRANSCRIPTION_QUEUE)
+    broker.register_handler(SCORING_KIND, _score_run, broker.SCORING_QUEUE)
+
+
+_register_with_broker()
+  # queued longer than this: its web worker died, the scheduler runs it
 
 
 def run_due(now: datetime | None = None, submit: Callable[[int], None] | None = None) -> list[str]:
@@ -198,7 +223,7 @@ def run_stale_transcriptions(now: datetime | None = None) -> int:
     an external scheduler web processes run none, so every queued one is the scheduler's at once."""
     from qa_app.services import ingest, jobs, transcription
     now = clock.or_now(now)
-    since = now if external() else now - STALE_QUEUED
+    since = now if external() else now - jobs.STALE_QUEUED
     stale = [j.id for j in jobs.by_kind(transcription.KIND, ("queued",)) if j.created_at <= since]
     if stale:
         transcription.run_jobs(stale, ingest.IngestSummary())

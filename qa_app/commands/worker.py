@@ -22,7 +22,7 @@ def register(main: click.Group) -> None:
 def worker(obj, queues: str, concurrency: int) -> None:
     """Run jobs queued on QADESK_BROKER_URL until stopped (Ctrl-C or SIGTERM let each worker
     finish its job in hand). See docs/deployment.md, Distributed workers."""
-    from qa_app import broker
+    from qa_app import broker, jobs  # noqa: F401  importing jobs registers every job kind's handler
     names = [q.strip() for q in queues.split(",") if q.strip()]
     try:
         broker.serve(obj.app, names, concurrency)

@@ -14,6 +14,10 @@ from qa_app.models import Job, SchedulerLease
 from qa_app.models.base import as_utc, utcnow
 from qa_app.services import pagination
 
+#: a job queued longer than this was lost by whoever queued it (a web worker that died, a Redis that
+#: dropped it): the scheduler or a worker's sweep runs or submits it again
+STALE_QUEUED = timedelta(minutes=2)
+
 log = logging.getLogger(__name__)
 
 

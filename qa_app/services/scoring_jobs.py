@@ -20,7 +20,7 @@ def queue_run(app: Flask, rescore_all: bool = False) -> tuple[Job, bool]:
     key = f"{KIND}:{'all' if rescore_all else 'pending'}:{clock.now():%Y-%m-%dT%H:%M:%S}"
     job, created = jobs.enqueue(KIND, key, {"rescore_all": rescore_all})
     if created:
-        broker.submit(app, [job.id], broker.queue_for(KIND))
+        broker.submit(app, [job.id], broker.SCORING_QUEUE)
     return job, created
 
 

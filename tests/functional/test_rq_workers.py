@@ -251,13 +251,12 @@ def test_the_sweep_submits_again_a_job_that_redis_lost_but_not_one_still_waiting
     from datetime import timedelta
     from rq import Queue
     from qa_app import broker, clock
-    from qa_app import jobs as job_table
     from qa_app.extensions import db
     from qa_app.services import jobs
     waiting = _submit(app, "test_count", "test_count:waiting", {"log": "unused"})
     lost, _ = jobs.enqueue("test_count", "test_count:lost-by-redis", {"log": "unused"})
     for job_id in (waiting, lost.id):  # both made before the web process could have submitted them
-        _job(job_id).created_at = clock.now() - job_table.STALE_QUEUED - timedelta(seconds=1)
+        _job(job_id).created_at = clock.now() - jobs.STALE_QUEUED - timedelta(seconds=1)
     db.session.commit()
     assert broker.requeue_stranded(app) == [lost.id]
     assert broker.requeue_stranded(app) == []  # now delivered: a second sweep does not double it

@@ -1,7 +1,7 @@
 """job claim lease: a distributed worker's claim lasts until lease_until, renewed while it runs
 
 Revision ID: d4a8c2e6f1b3
-Revises: c9f2a4e6b8d1
+Revises: f6c1e4a8b3d5
 Create Date: 2026-12-03 07:40:00
 
 """
@@ -12,7 +12,7 @@ import qa_app.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = 'd4a8c2e6f1b3'
-down_revision = 'c9f2a4e6b8d1'
+down_revision = 'f6c1e4a8b3d5'
 branch_labels = None
 depends_on = None
 
