@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -245,5 +247,24 @@ def start_scheduler(app: Flask, blocking: bool = False):
                       args=(app, holder), next_run_time=clock.now(),
                       max_instances=1, coalesce=True, id="qadesk-tick")
     log.info("scheduler %s starting", holder)
+    _release_on_terminate(app, scheduler, holder)
     scheduler.start()
     return scheduler
+
+
+def _release_on_terminate(app: Flask, scheduler, holder: str) -> None:
+    """On SIGTERM (systemd stop, kill) stop ticking and give the lease up before exiting, so another
+    scheduler takes over at once and `qadesk restore` does not see the stopped one as still serving.
+    Only the main thread may install signal handlers; a scheduler started elsewhere keeps the lease
+    until it runs out (three beats)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum, frame):
+        from qa_app.services import jobs
+        scheduler.shutdown(wait=False)
+        with app.app_context():
+            jobs.release_lease(LEASE, holder)
+        log.info("scheduler %s stopped; lease released", holder)
+        raise SystemExit(0)
+    signal.signal(signal.SIGTERM, stop)

@@ -91,3 +91,11 @@ def test_two_schedulers_started_at_once_run_every_scheduled_job_once_per_period(
     assert by_kind["training_reminders"] == ["training_reminders:2026-11-30T23", "training_reminders:2026-12-01T00"]
     assert by_kind["appraisal_drafts"] == ["appraisal_drafts:2026-10", "appraisal_drafts:2026-11"]
     assert by_kind["sample"] == ["sample:2026-W48"]  # the same week on both sides of midnight
+
+
+def test_a_scheduler_stopped_with_sigterm_exits_cleanly_and_gives_up_its_lease_at_once(app, instance_dir, tmp_path):
+    with schedulers(instance_dir, 1, START, tmp_path) as procs:
+        wait_for(lambda: lease_expiry() is not None, procs, "the lease taken", tmp_path)
+        procs[0].terminate()
+        assert procs[0].wait(timeout=DEADLINE_SECONDS) == 0, (tmp_path / "scheduler-0.log").read_text()
+        assert lease_expiry() is None  # not left to run out: another scheduler or a restore may go on at once
