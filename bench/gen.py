@@ -26,10 +26,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # run as a script, this folder would shadow the `scoring` package
+from tqdm import tqdm
 
-from tqdm import tqdm  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":  # run as a script, this folder would shadow the `scoring` package
+    sys.path[0] = str(ROOT)
 
 CHUNK = 5000  # conversations per commit
 TABLES = ("conversation", "turn", "evaluation", "criterion_score")
