@@ -7,7 +7,7 @@ INSTANCE ?= instance
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite test-postgres test-unit test-dates system-deps bench clean translations
+.PHONY: install run test test-sqlite test-postgres test-unit test-dates system-deps bench bench-scale clean translations
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,14 @@ test-unit: install
 
 bench: install
 	for b in scoring calibration pii transcribe sentiment_eval ingest surveys; do $(PY) bench/$$b.py || exit 1; done
+
+# At volume (issue #13): a new generated instance (bench/gen.py: 500 agents, SCALE_CONVERSATIONS
+# conversations, a fifth of them reviewed; minutes, and several GB), then its figures (bench/scale.py).
+SCALE_INSTANCE ?= /tmp/qadesk-scale
+SCALE_CONVERSATIONS ?= 1000000
+bench-scale: install
+	$(PY) bench/gen.py --instance $(SCALE_INSTANCE) --conversations $(SCALE_CONVERSATIONS) --evaluations $$(( $(SCALE_CONVERSATIONS) / 5 ))
+	$(PY) bench/scale.py --instance $(SCALE_INSTANCE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -8,8 +8,7 @@ evaluation with its criteria, the turns' sentiment, the customer's mood in the m
 based on the automatic one, the automatic one no longer final, the review in the audit log, which
 is sealed at the end). The content is bench/gen_content.py's after-sales conversations in English
 and Chinese, spread over --days days up to yesterday.
-Rows go in with the app's own bulk statements (services.conversation_store.insert_many,
-services.evaluations.execute_rows, services.audit.record_many) CHUNK conversations at a time, one
+Rows go in with the app's own bulk statements (services.evaluations.execute_rows, services.audit.record_many) CHUNK conversations at a time, one
 commit each, with the primary keys given, so nothing is read back. Not generated: training
 assignments (the training rules run on reviews), review picks, surveys, coaching, appraisals.
 Default sizes are the issue #13 target: 500 agents, 1,000,000 conversations, 200,000 reviews.
@@ -34,6 +33,10 @@ if __name__ == "__main__":  # run as a script, this folder would shadow the `sco
 
 CHUNK = 5000  # conversations per commit
 TABLES = ("conversation", "turn", "evaluation", "criterion_score")
+# the columns services.conversation_store writes on ingest (its _conversation_row), the ids given here
+CONVERSATION_KEYS = ("id", "external_id", "channel", "agent_id", "started_at", "language", "queue", "customer", "csat",
+                     "source", "meta", "content_sha256", "audio_sha256", "ingested_at")
+TURN_KEYS = ("id", "conversation_id", "idx", "speaker", "text", "at", "start", "end", "sentiment")
 
 
 def open_app(instance: Path, database_url: str | None):
@@ -107,10 +110,9 @@ class Chunk:
     def insert(self) -> None:
         from qa_app.models import CriterionScore, Conversation, Evaluation, Turn
         from qa_app.services import audit
-        from qa_app.services.conversation_store import insert_many
         from qa_app.services.evaluations import CRITERION_COLUMNS, EVALUATION_COLUMNS, execute_rows
-        insert_many(Conversation.__table__, self.conversations)
-        insert_many(Turn.__table__, self.turns)
+        execute_rows(Conversation.__table__.insert(), CONVERSATION_KEYS, self.conversations)
+        execute_rows(Turn.__table__.insert(), TURN_KEYS, self.turns)
         execute_rows(Evaluation.__table__.insert(), ("id", *EVALUATION_COLUMNS), self.autos + self.humans)
         execute_rows(CriterionScore.__table__.insert(), ("id", "evaluation_id", *CRITERION_COLUMNS), self.criteria,
                      converted=True)  # the templates' criterion rows were made ready for this database
@@ -131,13 +133,10 @@ def add_conversation(chunk: Chunk, ids: Ids, n: int, agent_id: int, t, start: da
     last = stored.turns[-1]
     ended = last.at + delta if last.at is not None else start + timedelta(seconds=last.end or 0)
     ingested = min(now, ended + timedelta(seconds=rng.randint(60, 3600)))
-    chunk.conversations.append({
-        "id": cid, "external_id": external_id, "channel": stored.channel, "agent_id": agent_id, "started_at": start,
-        "language": stored.language, "queue": stored.queue, "customer": customer, "csat": stored.csat,
-        "source": "bench/gen.py", "meta": t.meta, "content_sha256": sha, "audio_sha256": None, "ingested_at": ingested})
-    chunk.turns += [{"id": ids.take("turn"), "conversation_id": cid, "idx": i, "speaker": turn.speaker,
-                     "text": turn.text, "at": turn.at + delta if turn.at is not None else None, "start": turn.start,
-                     "end": turn.end, "sentiment": t.polarity.get(i)} for i, turn in enumerate(stored.turns)]
+    chunk.conversations.append((cid, external_id, stored.channel, agent_id, start, stored.language, stored.queue,
+                                customer, stored.csat, "bench/gen.py", t.meta, sha, None, ingested))
+    chunk.turns += [(ids.take("turn"), cid, i, turn.speaker, turn.text, turn.at + delta if turn.at is not None else None,
+                     turn.start, turn.end, t.polarity.get(i)) for i, turn in enumerate(stored.turns)]
     auto_id, scored_at = ids.take("evaluation"), min(now, ingested + timedelta(seconds=rng.randint(1, 300)))
     chunk.autos.append((auto_id, *_evaluation_row(cid, t.version_id, t.auto, "auto", scored_at,
                                                   is_final=reviewer is None)))
