@@ -3,19 +3,20 @@
 Prints, never asserts:
 - database size, and per million conversations;
 - every list page's response time through the Flask test client, signed in as a role that uses the
-  page (the first of PAGE_ROLES the page allows), and also as admin (who sees everything) when
-  admin may: the first request (cold caches) and a second one; pages that paginate (their page
-  links `?page=`) also at a deep page;
-- CSV/XLSX downloads: time and tracemalloc peak of the request with its whole body read
-  (tracemalloc slows Python down: the times here are for comparison only);
-- ingest rate (after a warm-up batch): --sample new conversations of the instance's agents written as NDJSON and ingested
-  with services.ingest.ingest_paths (what `qadesk ingest` runs), twice;
-- scoring rate of each of those two batches with 1 and with 2 scoring workers (services.scoring,
-  QADESK_SCORING_WORKERS) and the ratio;
-- transcription (after a warm-up call) of the committed stereo call repeated --calls times by 1 and by 2 worker processes
-  (each given WHISPER_THREADS = cores / workers, as a deployment with that many workers would be)
-  and the ratio.
-The ingested sample stays in the instance (ids scale-<time>-N), so the instance grows by 2 x --sample + WARM_UP.
+  page (the first of PAGE_ROLES the page allows), and as admin (who sees everything) when admin
+  may: the first request and a second one; pages that paginate (they link `?page=2`) also at a
+  deep page. The report pages and dashboards also over the last full quarter;
+- CSV/XLSX/JSON downloads: time and the process's peak RSS before and during the request with its
+  whole body read. Each page runs in its own process, stopped past --page-timeout seconds or
+  --page-memory-mb of RSS (the line then says so);
+- ingest rate (after a warm-up batch): --sample new conversations of the instance's agents as
+  NDJSON through services.ingest.ingest_paths (what `qadesk ingest` runs), twice;
+- scoring rate of those two batches, one with 1 and one with 2 scoring workers (services.scoring,
+  QADESK_SCORING_WORKERS), and the ratio;
+- transcription (after a warm-up call) of the committed stereo call repeated --calls times by 1 and
+  by 2 worker processes (each given WHISPER_THREADS = cores / workers, as a deployment with that
+  many workers would be), and the ratio.
+The ingested sample stays in the instance (ids scale-<time>-N): it grows by 2 x --sample + WARM_UP.
 Run: .venv/bin/python bench/scale.py --instance /tmp/big [--database-url URL] [--sample 3000] [--calls 4]
      [--skip ingest,transcription,pages,exports]
 """
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
+import resource
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,9 @@ LIST_PAGES = ("/", "/conversations/", "/review/", "/calibration/", "/calibration
               "/admin/audit", "/disputes/", "/disputes/stats", "/notifications/", "/surveys/")
 DOWNLOADS = ("/reports/appraisal.csv", "/reports/appraisal.xlsx", "/training/effectiveness.csv",
              "/training/effectiveness.xlsx", "/dashboards/qa.json")
+# measured again over the last full quarter (the default period, the current month, may hold a few days)
+OVER_A_QUARTER = ("/reports/appraisal", "/dashboards/qa", "/reports/appraisal.csv", "/reports/appraisal.xlsx",
+                  "/dashboards/qa.json")
 PAGE_ROLES = ("reviewer", "lead", "hr", "agent", "admin")
 DEEP_PAGE = 200
 WARM_UP = 200  # conversations ingested and scored before the measured batches
@@ -97,31 +101,94 @@ def timed_get(client, path: str) -> tuple[float, int, bytes]:
     return time.perf_counter() - started, response.status_code, body
 
 
-def page_figures(app) -> None:
-    clients: dict[str, tuple] = {}
-    print(f"{'page':<28}{'as':<18}{'status':>7}{'first s':>9}{'again s':>9}{'KB':>8}  deep page", flush=True)
-    for path in LIST_PAGES:
+def last_quarter() -> str:
+    """The label of the last full quarter, e.g. 2026-Q3."""
+    from qa_app import clock
+    today = clock.today()
+    quarter = (today.month - 1) // 3  # the current one, 0-based; the one before is `quarter - 1`
+    year, previous = (today.year, quarter) if quarter else (today.year - 1, 4)
+    return f"{year}-Q{previous}"
+
+
+def with_quarters(paths: tuple[str, ...]) -> list[str]:
+    quarter = last_quarter()
+    return [p for path in paths for p in ([path, f"{path}?period={quarter}"] if path in OVER_A_QUARTER else [path])]
+
+
+def page_figures(app, args) -> None:
+    print(f"{'page':<36}{'as':<18}{'status':>7}{'first s':>9}{'again s':>9}{'KB':>8}{'RSS MB':>8}  deep page",
+          flush=True)
+    for path in with_quarters(LIST_PAGES):
         for role in roles_for(app, path):
-            client, login = clients.get(role) or clients.setdefault(role, signed_in(app, role))
-            first, status, body = timed_get(client, path)
-            again, _, _ = timed_get(client, path)
-            deep = ""
-            if b"page=2" in body:
-                seconds, deep_status, _ = timed_get(client, f"{path}?page={DEEP_PAGE}")
-                deep = f"?page={DEEP_PAGE}: {seconds:.2f} s ({deep_status})"
-            print(f"{path:<28}{login:<18}{status:>7}{first:>9.2f}{again:>9.2f}{len(body) / 1024:>8.0f}  "
-                  f"{deep or 'no pagination'}", flush=True)
+            r = isolated_get(args, role, path)
+            if isinstance(r, str):
+                print(f"{path:<36}{role:<18}  {r}", flush=True)
+                continue
+            deep = f"?page={DEEP_PAGE}: {r['deep']:.2f} s ({r['deep_status']})" if "deep" in r else "no pagination"
+            print(f"{path:<36}{r['login']:<18}{r['status']:>7}{r['first']:>9.2f}{r['again']:>9.2f}{r['kb']:>8.0f}"
+                  f"{r['rss_peak_mb']:>8.0f}  {deep}", flush=True)
 
 
-def download_figures(app) -> None:
-    client, login = signed_in(app, "hr")
-    print(f"{'download':<32}{'as':<8}{'status':>7}{'seconds':>9}{'peak MB':>9}{'KB':>9}", flush=True)
-    for path in DOWNLOADS:
-        tracemalloc.start()
-        seconds, status, body = timed_get(client, path)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        print(f"{path:<32}{login:<8}{status:>7}{seconds:>9.2f}{peak / 2**20:>9.1f}{len(body) / 1024:>9.0f}", flush=True)
+def download_figures(args) -> None:
+    print(f"{'download':<40}{'as':<8}{'status':>7}{'seconds':>9}{'RSS before':>11}{'RSS peak':>9}{'growth MB':>10}"
+          f"{'KB':>9}", flush=True)
+    for path in with_quarters(DOWNLOADS):
+        r = isolated_get(args, "hr", path, again=False)
+        if isinstance(r, str):
+            print(f"{path:<40}{'hr':<8}  {r}", flush=True)
+            continue
+        print(f"{path:<40}{r['login']:<8}{r['status']:>7}{r['first']:>9.2f}{r['rss_before_mb']:>11.0f}"
+              f"{r['rss_peak_mb']:>9.0f}{r['rss_peak_mb'] - r['rss_before_mb']:>10.0f}{r['kb']:>9.0f}", flush=True)
+
+
+def isolated_get(args, role: str, path: str, again: bool = True):
+    """One page in a child process (its own peak RSS; a page that runs too long or takes too much
+    memory is stopped): the child's figures, or why it was stopped."""
+    command = [sys.executable, __file__, "--instance", str(args.instance), "--get", role, path,
+               *(["--database-url", args.database_url] if args.database_url else []), *([] if again else ["--once"])]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    started, stopped = time.perf_counter(), None
+    while child.poll() is None and stopped is None:
+        time.sleep(0.2)
+        if time.perf_counter() - started > args.page_timeout:
+            stopped = f"stopped after {args.page_timeout:.0f} s"
+        elif _rss_mb(child.pid) > args.page_memory_mb:
+            stopped = f"stopped at {args.page_memory_mb:,.0f} MB RSS after {time.perf_counter() - started:.0f} s"
+    if stopped:
+        child.kill()
+        child.communicate()
+        return stopped
+    out, err = child.communicate()
+    if child.returncode:
+        return "failed: " + (err.strip().splitlines() or ["?"])[-1][:120]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
+
+
+def get_child(args) -> None:
+    """The --get child: sign in, GET the page (twice unless --once, and a deep page when it
+    paginates); JSON with the times, sizes and this process's RSS before and at its peak."""
+    role, path = args.get
+    app = open_app(args.instance, args.database_url)
+    client, login = signed_in(app, role)
+    client.get("/")  # the first request's one-off work (templates, translations) is not the page's
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    first, status, body = timed_get(client, path)
+    doc = {"login": login, "status": status, "first": first, "kb": len(body) / 1024, "rss_before_mb": before}
+    if not args.once:
+        doc["again"] = timed_get(client, path)[0]
+        if b"page=2" in body:
+            doc["deep"], doc["deep_status"], _ = timed_get(client, f"{path}{'&' if '?' in path else '?'}page={DEEP_PAGE}")
+    doc["rss_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(doc))
 
 
 def sample_records(n: int, stamp: str, rng: random.Random) -> list[dict]:
@@ -216,10 +283,16 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=3000, help="conversations per ingest / scoring batch")
     parser.add_argument("--calls", type=int, default=4, help="transcriptions of the stereo call per run")
     parser.add_argument("--skip", default="", help="comma-separated: pages, exports, ingest, transcription")
+    parser.add_argument("--page-timeout", type=float, default=300, help="seconds before a page is stopped")
+    parser.add_argument("--page-memory-mb", type=float, default=4000, help="RSS at which a page is stopped")
     parser.add_argument("--transcribe-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--get", nargs=2, metavar=("ROLE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.transcribe_child:
         return transcribe_child(args.transcribe_child)
+    if args.get:
+        return get_child(args)
     if args.instance is None:
         parser.error("--instance is required")
     skip = set(filter(None, args.skip.split(",")))
@@ -227,9 +300,9 @@ def main() -> None:
     with app.app_context():
         size_figures()
     if "pages" not in skip:
-        page_figures(app)
+        page_figures(app, args)
     if "exports" not in skip:
-        download_figures(app)
+        download_figures(args)
     if "ingest" not in skip:
         with app.app_context():
             ingest_and_score(args.sample)
