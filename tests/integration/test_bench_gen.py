@@ -11,12 +11,9 @@ import pytest
 from qa_app.demo import DEMO_PASSWORD
 from qa_app.extensions import db
 from qa_app.models import AuditEntry, Conversation, CriterionScore, Evaluation, Turn, User
-from tests.conftest import PG_BASE
 
 ROOT = Path(__file__).resolve().parents[2]
-# On PostgreSQL the dashboards fail whatever the data: services.qa_overview groups with SQLite's
-# date()/strftime() modifiers (a known gap, not the generator's); they are opened on SQLite.
-DASHBOARDS = {"agent": [] if PG_BASE else ["/dashboards/me"], "hr": [] if PG_BASE else ["/dashboards/qa"]}
+DASHBOARDS = {"agent": ["/dashboards/me"], "hr": ["/dashboards/qa"]}
 
 
 @pytest.fixture
