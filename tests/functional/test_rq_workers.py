@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clocked import one_clock_env
 from tests.conftest import FIXTURES, PASSWORD, ROOT
 
 pytestmark = pytest.mark.slow
@@ -36,7 +37,8 @@ def redis_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                "--appendonly", "no", "--dir", str(folder)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=one_clock_env())  # under libfaketime (make test-dates) redis-server never answers
     url = f"redis://127.0.0.1:{port}/0"
     try:
         _wait_for(lambda: _answers(url), "redis-server to answer")
