@@ -47,11 +47,7 @@ AUDIT_ORDER = (pagination.Key(AuditEntry.at), pagination.Key(AuditEntry.id))
 
 def page(req: pagination.PageRequest, entity: Optional[str] = None, action: Optional[str] = None) -> pagination.Page:
     """A page (keyset) of the log, newest first, with the true number of entries matching the filters."""
-    query = db.select(AuditEntry)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    if action:
-        query = query.where(AuditEntry.action == action)
+    query = pagination.where_given(db.select(AuditEntry), (AuditEntry.entity, entity), (AuditEntry.action, action))
     return pagination.paginate_keyset(query, AUDIT_ORDER, req)
 
 

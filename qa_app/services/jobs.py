@@ -52,11 +52,7 @@ JOB_ORDER = (pagination.Key(Job.created_at), pagination.Key(Job.id))
 
 def page(req: pagination.PageRequest, kind: Optional[str] = None, status: Optional[str] = None) -> pagination.Page:
     """A page (keyset) of the jobs, newest first, with the true number matching `kind` and `status`."""
-    query = db.select(Job)
-    if kind:
-        query = query.where(Job.kind == kind)
-    if status:
-        query = query.where(Job.status == status)
+    query = pagination.where_given(db.select(Job), (Job.kind, kind), (Job.status, status))
     return pagination.paginate_keyset(query, JOB_ORDER, req)
 
 

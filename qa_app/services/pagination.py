@@ -98,6 +98,15 @@ def request_args(args: Mapping[str, Any], default: int = PER_PAGE) -> PageReques
     return PageRequest(page, per_page, after, None if after else before)
 
 
+def where_given(query, *pairs):
+    """`query` limited to `column == value` for each (column, value) pair whose value is given (a
+    list filter left empty does not filter)."""
+    for column, value in pairs:
+        if value:
+            query = query.where(column == value)
+    return query
+
+
 def count(query) -> int:
     """The number of rows `query` selects, without its ordering, limit or offset."""
     inner = query.order_by(None).limit(None).offset(None).subquery()
