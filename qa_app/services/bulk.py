@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Optional
 
+from qa_app import orphans
 from qa_app.extensions import db
 from qa_app.services.conversation_store import AgentResolver, Incoming, store_batch
 from qa_app.settings import settings as instance_settings
@@ -47,7 +48,8 @@ def ingest_ndjson(path: Path, summary, options, progress: Optional[Callable[[int
         stream = path.open("rb")
     except OSError as exc:
         raise ParseError(source, f"cannot read file: {exc.strerror or exc}") from exc
-    with stream, ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with stream, ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                     initializer=orphans.exit_with_parent) as pool:
         lines, pending = numbered_lines(stream), deque()
         while True:
             while len(pending) < 2 * workers:

@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from sqlalchemy import create_engine, event, select
 
+from qa_app import orphans
 from qa_app.models import Conversation, Evaluation, Turn, User
 from qa_app.services import ServiceError, conversations
 from qa_app.services.evaluations import StoredResult, stored_result
@@ -246,6 +247,7 @@ _worker: Optional["_Worker"] = None
 def _start(setup: Setup) -> None:
     """Worker initializer: ignore Ctrl-C (the main process decides when to stop), build the state."""
     global _worker
+    orphans.exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
