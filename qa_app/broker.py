@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import uuid
-from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Optional
 
 from flask import Flask
 
@@ -27,10 +25,10 @@ JOBS_QUEUE, SCORING_QUEUE, TRANSCRIPTION_QUEUE = "jobs", "scoring", "transcripti
 # In order of priority: a worker on all three takes the short scheduled jobs first, and a bulk
 # scoring run before the next recording (recordings come steadily; a scoring run is asked for).
 QUEUES = (JOBS_QUEUE, SCORING_QUEUE, TRANSCRIPTION_QUEUE)
-# A worker renews its claim every RENEW_SECONDS; one that has not for LEASE_SECONDS died (kill -9,
-# power loss), so the sweep hands its job to another worker. RQ finds such a job too, but only
-# after the job's whole timeout; the lease brings it back within a minute.
-LEASE_SECONDS, RENEW_SECONDS = 30, 10
+# A worker renews its claim (services.jobs.run_claimed); one that has not for jobs.LEASE_SECONDS
+# died (kill -9, power loss), so the sweep hands its job to another worker. RQ finds such a job too,
+# but only after the job's whole timeout; the lease brings it back within a minute.
+SWEEP_SECONDS = 10
 JOB_TIMEOUT = 6 * 3600  # an hours-long recording transcribes for a long time; RQ's default is 180 s
 # kind -> (handler, queue). The owners of job kinds register them (qa_app.jobs registers every kind
 # the product has when imported), so this back end knows no job kind itself and imports none.
@@ -108,11 +106,10 @@ def perform(job_id: int) -> str:
     app = worker_app()
     with app.app_context():
         _own_connections()
-        job = jobs.claim(job_id, include_failed=True, lease_seconds=LEASE_SECONDS)
+        job = jobs.claim(job_id, include_failed=True)
         if job is None:
             return "skipped: running or done elsewhere"
-        with _renewing(app, job_id):
-            job = jobs.finish(job_id, handler_for(job.kind))
+        job = jobs.run_claimed(job_id, handler_for(job.kind))
         if job.status == "failed":
             raise JobFailed(job.error)
         return job.status
@@ -135,28 +132,6 @@ def _own_connections() -> None:
         db.engine.dispose(close=False)
         _engine_pid = os.getpid()
 
-
-@contextmanager
-def _renewing(app: Flask, job_id: int) -> Iterator[None]:
-    """Renew the job's lease every RENEW_SECONDS in a thread (its own session) until the block ends."""
-    from qa_app.services import jobs
-    stop = threading.Event()
-
-    def beat() -> None:
-        with app.app_context():
-            while not stop.wait(RENEW_SECONDS):
-                try:
-                    jobs.renew_lease(job_id, LEASE_SECONDS)
-                except Exception:  # a missed beat is logged; the lease outlasts two of them
-                    log.warning("could not renew the lease of job %s", job_id, exc_info=True)
-
-    thread = threading.Thread(target=beat, name=f"qadesk-lease-{job_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def requeue_stranded(app: Flask) -> list[int]:
@@ -224,7 +199,7 @@ def _pool_class():
     from rq.worker_pool import WorkerPool
 
     class SweepingPool(WorkerPool):
-        """RQ's pool, which also sweeps stranded jobs back to the queues every RENEW_SECONDS."""
+        """RQ's pool, which also sweeps stranded jobs back to the queues every SWEEP_SECONDS."""
 
         def __init__(self, app: Flask, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -233,7 +208,7 @@ def _pool_class():
         def check_workers(self, respawn: bool = True) -> None:  # called every second
             super().check_workers(respawn)
             self._beats += 1
-            if self._beats % RENEW_SECONDS == 0:
+            if self._beats % SWEEP_SECONDS == 0:
                 try:
                     requeue_stranded(self._qadesk_app)
                 except Exception:  # the database or Redis is away for now: the next sweep tries again

@@ -50,6 +50,13 @@ class SurveyUploadForm(FlaskForm):
         return data if getattr(data, "filename", "") else None
 
 
+class ErasureForm(FlaskForm):
+    """One customer's erasure request: first a preview (what would be erased), then the erasure."""
+
+    customer = StringField(_l("Customer id"), validators=[DataRequired(), Length(max=200)])
+    confirm = BooleanField(_l("I have checked the list above: erase this customer's data"))
+
+
 class UserForm(FlaskForm):
     login = StringField(_l("Login"), validators=[DataRequired(), Length(max=80)])
     name = StringField(_l("Name"), validators=[Blank(), Length(max=120)])

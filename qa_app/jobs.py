@@ -165,8 +165,8 @@ def run_due(now: datetime | None = None, submit: Callable[[int], None] | None = 
                 submit(job.id)
                 ran.append(job.key)
         # claimed, not just run: a scheduler that lost the lease mid-beat may still be here
-        elif (created or job.status == "queued") and jobs.claim(job.id) is not None:
-            jobs.finish(job.id, definition.handler)
+        elif job.status != "done" and jobs.claim(job.id) is not None:  # queued, or its runner died
+            jobs.run_claimed(job.id, definition.handler)
             ran.append(job.key)
     return ran
 
@@ -221,12 +221,14 @@ def deliver_notifications() -> dict:
 
 
 def run_stale_transcriptions(now: datetime | None = None) -> int:
-    """Transcription jobs left queued (their web process stopped) are run by the scheduler; under
-    an external scheduler web processes run none, so every queued one is the scheduler's at once."""
+    """Transcription jobs left queued (their web process stopped) or running under a lease that has
+    passed (whoever ran them died) are run by the scheduler; under an external scheduler web
+    processes run none, so every queued one is the scheduler's at once."""
     from qa_app.services import ingest, jobs, transcription
     now = clock.or_now(now)
     since = now if external() else now - jobs.STALE_QUEUED
     stale = [j.id for j in jobs.by_kind(transcription.KIND, ("queued",)) if j.created_at <= since]
+    stale += [j.id for j in jobs.lost(now) if j.kind == transcription.KIND]  # their runner died
     if stale:
         transcription.run_jobs(stale, ingest.IngestSummary())
     return len(stale)

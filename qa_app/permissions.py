@@ -47,6 +47,7 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "self_assess": ("agent",),                               # self-assessment, acknowledge, contest: own only
     "read_audit": ("admin", "lead"),
     "administer": ("admin",),                                # users, scorecards, rules, jobs
+    "erase_customer_data": ("admin",),                       # a customer's erasure request (page; CLI is the shell's)
     "sees_covered_teams": ("reviewer", "lead"),              # visibility limited to covered teams
     "sees_everything": ("admin",),
     "own_data_only": ("agent",),

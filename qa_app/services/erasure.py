@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Optional
 
+from flask_babel import gettext as _
+
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Exemplar, Survey, Turn, User
@@ -82,10 +84,11 @@ def erase_customer(customer: str, actor: Optional[User] = None, dry_run: bool = 
     NotFound when no conversation names the customer (also after an earlier erasure)."""
     customer = (customer or "").strip()
     if not customer:
-        raise ServiceError("--customer: give the customer's id as stored with the conversations")
+        raise ServiceError(_("give the customer's id as stored with the conversations (--customer)"))
     conv_ids = list(db.session.scalars(db.select(Conversation.id).where(Conversation.customer == customer)))
     if not conv_ids:
-        raise NotFound(f"no conversation of customer {customer!r} is stored (nothing to erase)")
+        raise NotFound(_("no conversation of customer %(customer)s is stored (nothing to erase)",
+                         customer=repr(customer)))
     report = ErasureReport(**_count(conv_ids), dry_run=dry_run)
     if dry_run:
         return report

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
+
+from flask import current_app
 
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +21,10 @@ from qa_app.services import pagination
 #: a job queued longer than this was lost by whoever queued it (a web worker that died, a Redis that
 #: dropped it): the scheduler or a worker's sweep runs or submits it again
 STALE_QUEUED = timedelta(minutes=2)
+#: every claim is a lease: whoever runs a job renews it every RENEW_SECONDS, so one not renewed for
+#: LEASE_SECONDS was stopped without finishing (kill -9, power loss) and the job is taken over, by a
+#: distributed worker's sweep, the scheduler's beat, or the next `qadesk transcribe` / `ingest`
+LEASE_SECONDS, RENEW_SECONDS = 30, 10
 
 log = logging.getLogger(__name__)
 
@@ -93,18 +101,16 @@ def lease_holder(name: str) -> Optional[tuple[str, datetime]]:
     return (row.holder, as_utc(row.expires_at)) if row else None
 
 
-def claim(job_id: int, include_failed: bool = False, lease_seconds: Optional[int] = None) -> Optional[Job]:
-    """Atomically move a queued (or failed, when asked) job to running; None if another worker has it.
+def claim(job_id: int, include_failed: bool = False, lease_seconds: int = LEASE_SECONDS) -> Optional[Job]:
+    """Atomically move a queued (or failed, when asked) job to running; None if another process has it.
 
-    With `lease_seconds` (distributed workers) the claim lasts that long unless renewed
-    (renew_lease), and a running job whose lease has passed is claimed again: its worker died.
-    A claim without a lease is never taken over."""
+    The claim lasts `lease_seconds` unless renewed (run_claimed renews it), and a running job whose
+    lease has passed is claimed again: whoever ran it died. A claim made before leases (none
+    recorded) is never taken over."""
     now = clock.now()
     states = ("queued", "failed") if include_failed else ("queued",)
-    claimable = Job.status.in_(states)
-    if lease_seconds is not None:
-        claimable = claimable | ((Job.status == "running") & (Job.lease_until < now))
-    lease = now + timedelta(seconds=lease_seconds) if lease_seconds is not None else None
+    claimable = Job.status.in_(states) | ((Job.status == "running") & (Job.lease_until < now))
+    lease = now + timedelta(seconds=lease_seconds)
     stmt = (db.update(Job).where(Job.id == job_id, claimable)
             .values(status="running", started_at=now, attempts=Job.attempts + 1, lease_until=lease))
     if db.session.execute(stmt).rowcount != 1:
@@ -114,7 +120,7 @@ def claim(job_id: int, include_failed: bool = False, lease_seconds: Optional[int
     return db.session.get(Job, job_id)
 
 
-def renew_lease(job_id: int, lease_seconds: int) -> bool:
+def renew_lease(job_id: int, lease_seconds: int = LEASE_SECONDS) -> bool:
     """Extend a running job's lease by `lease_seconds` from now; False when it is no longer running."""
     stmt = (db.update(Job).where(Job.id == job_id, Job.status == "running", Job.lease_until.is_not(None))
             .values(lease_until=clock.now() + timedelta(seconds=lease_seconds)))
@@ -128,6 +134,35 @@ def lost(now: Optional[datetime] = None) -> list[Job]:
     now = clock.or_now(now)
     return list(db.session.scalars(db.select(Job).where(Job.status == "running", Job.lease_until < now)
                                    .order_by(Job.id)))
+
+
+def run_claimed(job_id: int, handler: Callable[[dict], dict]) -> Job:
+    """Run a job this process has claimed (finish), renewing its lease meanwhile."""
+    with _renewing(job_id):
+        return finish(job_id, handler)
+
+
+@contextmanager
+def _renewing(job_id: int) -> Iterator[None]:
+    """Renew the job's lease every RENEW_SECONDS in a thread (its own app context and session)
+    until the block ends."""
+    app, stop = current_app._get_current_object(), threading.Event()
+
+    def beat() -> None:
+        with app.app_context():
+            while not stop.wait(RENEW_SECONDS):
+                try:
+                    renew_lease(job_id)
+                except Exception:  # a missed beat is logged; the lease outlasts two of them
+                    log.warning("could not renew the lease of job %s", job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"qadesk-lease-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def finish(job_id: int, handler: Callable[[dict], dict]) -> Job:

@@ -109,8 +109,11 @@ def _known_audio(sha: str) -> bool:
 
 
 def pending_job_ids(include_failed: bool = False) -> list[int]:
+    """Queued jobs (and failed ones when asked), and running ones whose lease has passed: the
+    process that ran them stopped (kill -9, power loss) without finishing."""
     states = ("queued", "failed") if include_failed else ("queued",)
-    return [j.id for j in jobs.by_kind(KIND, states)]
+    lost = [j.id for j in jobs.lost() if j.kind == KIND]
+    return sorted({j.id for j in jobs.by_kind(KIND, states)} | set(lost))
 
 
 def run_jobs(job_ids: list[int], summary, progress: Optional[Callable[[int], None]] = None,
@@ -119,10 +122,25 @@ def run_jobs(job_ids: list[int], summary, progress: Optional[Callable[[int], Non
     for job_id in job_ids:
         job = jobs.claim(job_id, include_failed=True)
         if job is not None:
-            job = jobs.finish(job_id, lambda payload: transcribe_job(payload, transcriber))
+            job = jobs.run_claimed(job_id, lambda payload: transcribe_job(payload, transcriber))
             _count(job, summary)
+        else:
+            _not_claimed(job_id, summary)
         if progress:
             progress(1)
+
+
+def _not_claimed(job_id: int, summary) -> None:
+    """Another process has the job: done meanwhile (a duplicate), or running under its lease (said,
+    so the recording is not taken for transcribed)."""
+    job = db.session.get(Job, job_id)
+    if job.status == "done":
+        summary.duplicates += 1
+    elif job.status == "running":
+        until = job.lease_until.strftime("%H:%M:%S UTC") if job.lease_until else "?"
+        summary.fail(job.payload.get("source", job.key),
+                     _("being transcribed by another process (its claim lasts until %(until)s unless renewed); "
+                       "if that process has stopped, run `qadesk transcribe` after then", until=until))
 
 
 def _count(job: Job, summary) -> None:

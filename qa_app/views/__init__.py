@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "qa_app.views.dashboards",
     "qa_app.views.trust",
     "qa_app.views.admin",
+    "qa_app.views.erasure",
     "qa_app.views.errors",
 )
 

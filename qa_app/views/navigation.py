@@ -47,6 +47,7 @@ _LINKS = (
     ("admin.rules", _l("Rules"), None, ()),
     ("admin.jobs_list", _l("Jobs"), None, ()),
     ("admin.audit_log", _l("Audit log"), None, ()),
+    ("erasure.index", _l("Erasure"), None, ()),
 )
 
 

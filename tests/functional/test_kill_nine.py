@@ -1,7 +1,7 @@
 """kill -9 in the middle of the long commands, then run them again (issue #12, "Faults and load").
 
 A parallel `qadesk ingest` and a `qadesk score` are killed with SIGKILL while their worker
-processes are busy. Afterwards: no process they started is still alive, the database holds no half
+processes are busy, and an `ingest` of a recording while Whisper works on it. Afterwards: no process they started is still alive, the database holds no half
 conversation and no half evaluation, and running the same command again finishes the work with
 nothing counted twice. The test finds every process a run started by a marker in its environment,
 which each child inherits, rather than by parent id (an orphan's parent is no longer the run)."""
@@ -13,12 +13,16 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from qa_app import clock
+from tests.clocked import one_clock_env
 from tests.conftest import PG_BASE, ROOT
 from tests.functional.test_busy_database import english_demo_records, qadesk, wait_for
 
@@ -47,7 +51,7 @@ def processes_marked(marker: str) -> list[int]:
 
 
 def start(instance: Path, marker: str, *args: str, **env: str) -> subprocess.Popen:
-    environment = {**os.environ, "QADESK_TEST_RUN": marker, **env}
+    environment = one_clock_env(QADESK_TEST_RUN=marker, **env)  # one clock for every run (make test-dates)
     # no pipes: an orphaned worker would hold them open, and reading them would wait for it
     return subprocess.Popen(qadesk(instance, *args), cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
@@ -164,3 +168,35 @@ def test_a_scoring_run_killed_mid_run_leaves_no_worker_alive_no_half_evaluation_
     assert json.loads(rest.stdout)["scored"] == RECORDS - kept
     per_conversation = rows(instance, "SELECT count(*) FROM evaluation GROUP BY conversation_id")
     assert len(per_conversation) == RECORDS and {n for (n,) in per_conversation} == {1}
+
+
+def test_a_transcription_killed_mid_job_is_reported_while_its_lease_holds_and_finished_by_the_next_run(instance):
+    recording = ROOT / "tests" / "fixtures" / "audio" / "call_stereo.ogg"
+    ingest = ("ingest", str(recording), "--agent", "ann.call", "--create-agents", "--json")
+    marker = uuid.uuid4().hex
+    run = start(instance, marker, *ingest)
+    try:
+        wait_for(lambda: rows(instance, "SELECT status FROM job WHERE kind = 'transcribe'") == [("running",)],
+                 timeout=180)
+        kill_nine(run)  # Whisper is loading or transcribing
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert no_process_left(marker) == []
+    assert rows(instance, "SELECT count(*) FROM conversation") == [(0,)], "nothing half-stored"
+    [(status, lease_until)] = rows(instance, "SELECT status, lease_until FROM job WHERE kind = 'transcribe'")
+    assert status == "running" and lease_until is not None
+    again = subprocess.run(qadesk(instance, *ingest), cwd=ROOT, env=one_clock_env(), capture_output=True,
+                           text=True, timeout=300)
+    summary = json.loads(again.stdout)
+    assert again.returncode == 1 and summary["ingested"] == 0 and summary["failed"] == 1
+    assert "being transcribed by another process" in summary["errors"][0]["error"]
+    after_the_lease = (clock.now() + timedelta(minutes=2)).isoformat()
+    done = subprocess.run([sys.executable, "-m", "tests.clocked", after_the_lease, "--instance", str(instance),
+                           "transcribe", "--json"], cwd=ROOT, env=one_clock_env(), capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ingested"] == 1
+    assert rows(instance, "SELECT status, attempts FROM job WHERE kind = 'transcribe'") == [("done", 2)]
+    [(turns,)] = rows(instance, "SELECT count(*) FROM turn")
+    assert rows(instance, "SELECT count(*) FROM conversation") == [(1,)] and turns > 0

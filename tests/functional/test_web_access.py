@@ -65,6 +65,7 @@ PAGES = [
     ("/admin/rules/export", ADMIN),
     ("/admin/jobs", ADMIN),
     ("/admin/audit", set(roles_with("read_audit"))),
+    ("/admin/erasure/", set(roles_with("erase_customer_data"))),
     ("/disputes/", READERS),
     ("/disputes/stats", set(roles_with("read_dispute_stats"))),
     ("/notifications/", EVERYONE),

@@ -1,11 +1,14 @@
 """Jobs run once per key, failures keep their reason, and only one scheduler holds the lease."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 from qa_app import clock
 from qa_app import jobs as job_table
-from qa_app.models import Assignment
+from qa_app.extensions import db
+from qa_app.models import Assignment, Job
+from qa_app.models.base import as_utc
 from qa_app.services import jobs
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
@@ -38,9 +41,11 @@ def test_a_leased_claim_is_taken_over_only_once_its_lease_has_passed(app, frozen
     assert again is not None and again.attempts == 2 and jobs.lost() == []
 
 
-def test_a_claim_without_a_lease_is_never_taken_over_and_a_finished_job_has_no_lease(app, frozen_clock):
+def test_a_claim_recorded_without_a_lease_is_never_taken_over_and_a_finished_job_has_no_lease(app, frozen_clock):
     job, _ = jobs.enqueue("demo", "demo:unleased")
     jobs.claim(job.id)
+    db.session.execute(db.update(Job).where(Job.id == job.id).values(lease_until=None))  # an older release's claim
+    db.session.commit()
     frozen_clock.shift(timedelta(days=1))
     assert jobs.claim(job.id, include_failed=True, lease_seconds=30) is None and jobs.lost() == []
     leased, _ = jobs.enqueue("demo", "demo:finished")
@@ -49,6 +54,40 @@ def test_a_claim_without_a_lease_is_never_taken_over_and_a_finished_job_has_no_l
     assert done.status == "done" and done.lease_until is None and not jobs.renew_lease(leased.id, 30)
     frozen_clock.shift(timedelta(minutes=5))
     assert jobs.claim(leased.id, include_failed=True, lease_seconds=30) is None
+
+
+def test_every_claim_is_a_lease_that_running_the_job_keeps_renewing(app, frozen_clock, monkeypatch):
+    monkeypatch.setattr(jobs, "RENEW_SECONDS", 0.05)  # renew every 50 ms of real time, not every 10 s
+    job, _ = jobs.enqueue("demo", "demo:renewed")
+    claimed = jobs.claim(job.id)
+    assert as_utc(claimed.lease_until) > clock.now() + timedelta(seconds=jobs.LEASE_SECONDS - 5)
+
+    def long_job(payload: dict) -> dict:
+        frozen_clock.shift(timedelta(seconds=jobs.LEASE_SECONDS + 5))  # longer than one lease
+        deadline = time.monotonic() + 10
+        while _lease(job.id) <= clock.now():  # passed, until the renewing thread extends it
+            assert time.monotonic() < deadline, "the lease was not renewed"
+            time.sleep(0.02)
+        return {"renewed": True}
+
+    done = jobs.run_claimed(job.id, long_job)
+    assert done.status == "done" and done.result == {"renewed": True} and done.lease_until is None
+
+
+def test_a_scheduled_job_whose_scheduler_died_mid_run_is_run_by_a_later_beat(app, frozen_clock):
+    key = job_table.DEFINITIONS[0].key(clock.now())
+    job, _ = jobs.enqueue(job_table.DEFINITIONS[0].kind, key)
+    jobs.claim(job.id)  # the scheduler that claimed it was killed before finishing
+    assert key not in job_table.run_due(clock.now())  # its lease still holds
+    frozen_clock.shift(timedelta(seconds=jobs.LEASE_SECONDS + 1))
+    assert key in job_table.run_due(clock.now())
+    again = db.session.get(Job, job.id)
+    assert again.status == "done" and again.attempts == 2
+
+
+def _lease(job_id: int):
+    with db.engine.connect() as conn:  # another connection: what the renewing thread committed
+        return as_utc(conn.scalar(db.select(Job.lease_until).where(Job.id == job_id)))
 
 
 def test_run_due_runs_each_definition_once_per_period(app):
