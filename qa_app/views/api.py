@@ -6,8 +6,11 @@ from __future__ import annotations
 from functools import wraps
 from typing import Optional
 
-from flask import Blueprint, current_app, g, jsonify, request
+import swagger_ui_bundle
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from qa_app import openapi
 
 from qa_app.permissions import roles_with
 from qa_app.extensions import csrf
@@ -68,6 +71,10 @@ def token_required(*roles: str):
 
 
 @bp.post("/conversations")
+@openapi.documented("Ingest conversations", body="IngestRequest", answers={
+    200: "IngestResults", 207: "IngestResults", 409: "IngestResults",
+    400: ("invalid_json", "too_deep", "invalid_body", "bad_request"), 413: ("payload_too_large",),
+    503: ("store_failed", "database_busy")})
 @token_required(*INGEST_ROLES)
 def post_conversations():
     """Ingest one canonical conversation object, an array of them, or {"conversations": [...],
@@ -124,3 +131,28 @@ def _status(results: list[dict]) -> int:
     if statuses <= {"ingested", "duplicate"}:
         return 200
     return 409 if statuses == {"conflict"} else 207
+
+
+# Swagger UI's files (the swagger-ui-bundle-v2 package), served by the app itself: no CDN
+DOCS_ASSETS = frozenset({"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"})
+
+
+@bp.get("/openapi.json")
+@openapi.documented("This OpenAPI document", answers={200: "OpenAPI"})
+def openapi_json():
+    """The OpenAPI 3.1 document of this API, generated from the code and this instance's limits.
+    Public, like docs/api.md: it describes the API, not the instance's data."""
+    return jsonify(openapi.document(current_app, CODES, instance_settings().limits()))
+
+
+@bp.get("/docs")
+def docs():
+    """The API's documentation page (Swagger UI rendering openapi.json); public."""
+    return render_template("api/docs.html")
+
+
+@bp.get("/docs/<name>")
+def docs_asset(name: str):
+    if name not in DOCS_ASSETS:
+        abort(404)
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, name, max_age=86400)
