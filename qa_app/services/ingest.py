@@ -155,6 +155,7 @@ def _api_item(i: int, obj: object, options: IngestOptions) -> tuple[dict, Ingest
     summary = IngestSummary()
     store_items(_from_dicts([obj], f"item[{i}]"), summary, "api", options)
     ext = obj.get("id") if isinstance(obj, dict) else None
+    ext = ext if isinstance(ext, str) else None  # the answer's id is a string or null (openapi.json)
     doc = {"index": i, "id": ext}
     if summary.failed or summary.conflicts:
         doc.update(status="conflict" if summary.conflicts else "error", error=summary.errors[0]["error"],

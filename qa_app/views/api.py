@@ -41,7 +41,9 @@ def http_error(exc: HTTPException):
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         return json_error(413, f"the request body is larger than the {limit:,} bytes accepted "
                                "(QADESK_MAX_REQUEST_BYTES); send fewer conversations per request")
-    return json_error(exc.code or 500, exc.description or exc.name)
+    body, status = json_error(exc.code or 500, exc.description or exc.name)
+    allowed = getattr(exc, "valid_methods", None)  # a 405 must name the methods allowed (RFC 9110)
+    return (body, status, {"Allow": ", ".join(allowed)}) if allowed else (body, status)
 
 
 @bp.app_errorhandler(InternalServerError)
