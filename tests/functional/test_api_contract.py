@@ -80,6 +80,12 @@ def test_the_docs_page_loads_swagger_ui_from_the_app_itself_without_inline_scrip
         assert client.get(asset).status_code == 200, asset
 
 
+def test_anyone_may_read_the_api_description_without_signing_in_or_a_token(client):
+    """Public on purpose (docs/api.md): it describes the API, not the instance's data."""
+    for url in ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/swagger-ui.css"):
+        assert client.get(url).status_code == 200, url
+
+
 def test_only_swagger_uis_own_files_are_served_from_the_docs_folder(client):
     assert client.get("/api/v1/docs/index.html").status_code == 404
     assert client.get("/api/v1/docs/..%2f__init__.py").status_code == 404

@@ -12,8 +12,11 @@ from qa_app.permissions import roles_with
 
 from tests.conftest import PASSWORD
 
-# public on purpose: certificate verification needs no login (tests/functional/test_web_certificates.py)
-UNGUARDED = {"auth.login", "auth.logout", "static", "verify.form", "verify.check"}
+# public on purpose: certificate verification needs no login (tests/functional/test_web_certificates.py);
+# the API's description (/api/v1/openapi.json, /api/v1/docs and Swagger UI's files) holds no
+# instance data, and API clients read it before they have a token (tests/functional/test_api_contract.py)
+UNGUARDED = {"auth.login", "auth.logout", "static", "verify.form", "verify.check",
+             "api.openapi_json", "api.docs", "api.docs_asset"}
 # the role sets come from the one permission table; tests/unit/test_permissions.py pins the table
 ROLES = permissions.ROLES
 EVERYONE = set(roles_with("use_app"))
