@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -163,3 +164,27 @@ def _run(schema) -> tuple[list[str], set[str]]:
         elif isinstance(event, (events.NonFatalError, events.FatalError)):
             failures.append(f"error: {getattr(event, 'label', '')}: {event.info.message}")
     return sorted(set(failures)), tested
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.browser
+def test_the_docs_page_renders_the_operations_in_chromium_under_the_csp(live_server, tmp_path):
+    """Swagger UI draws the ingest operation from openapi.json, and the Content-Security-Policy
+    (no inline script, nothing from outside) blocks nothing it needs."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page()
+        problems = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("request", lambda r: None if r.url.startswith(live_server) else problems.append(r.url))
+        page.goto(f"{live_server}/api/v1/docs")
+        page.wait_for_selector(".opblock-summary-path[data-path=\"/api/v1/conversations\"]", timeout=20_000)
+        page.screenshot(path=str(tmp_path / "api-docs.png"), full_page=True)
+        browser.close()
+    assert problems == []
