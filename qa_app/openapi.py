@@ -12,6 +12,7 @@ views themselves (they import it), so it takes the default error codes as an arg
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Optional, Union
 
@@ -62,8 +63,8 @@ def document(app: Flask, default_codes: Mapping[int, str], limits: Limits) -> di
         operation: Optional[Operation] = getattr(view, "openapi", None)
         if operation is None:
             continue
-        methods = sorted(m for m in app.url_map._rules_by_endpoint[endpoint][0].methods
-                         if m not in ("HEAD", "OPTIONS"))
+        methods = sorted({m for rule in app.url_map.iter_rules(endpoint) for m in rule.methods}
+                         - {"HEAD", "OPTIONS"})
         spec.path(view=view, app=app,
                   operations={m.lower(): _operation(view, operation, default_codes) for m in methods})
     return spec.to_dict()
@@ -78,7 +79,7 @@ def _operation(view: Callable, operation: Operation, default_codes: Mapping[int,
     roles = getattr(view, "allowed_roles", None)
     answers = dict(operation.answers)
     answers.setdefault(500, ("internal_error",))
-    description = (view.__doc__ or "").strip()
+    description = inspect.cleandoc(view.__doc__ or "")
     doc: dict = {"operationId": view.__name__, "summary": operation.summary}
     if roles:
         answers.setdefault(401, (default_codes[401],))
