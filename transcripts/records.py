@@ -113,6 +113,8 @@ def _checked_string(value: object, path: str) -> str:
     found = _SURROGATE.search(value)
     if found:  # cannot be stored as UTF-8, so refuse it here rather than in the database
         raise RecordInvalid(path, f"contains an unpaired surrogate U+{ord(found.group()):04X}")
+    if "\x00" in value:  # PostgreSQL text cannot hold it: refused here, on every database alike
+        raise RecordInvalid(path, "contains a NUL character (U+0000), which cannot be stored")
     return value
 
 

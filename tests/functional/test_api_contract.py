@@ -115,6 +115,21 @@ def test_an_item_whose_id_is_not_a_string_is_answered_with_id_null(client, token
     assert resp.get_json()["results"][0]["error"].startswith("id: must be a string")
 
 
+@pytest.mark.parametrize("where", ["text", "metadata", "key"])
+def test_a_nul_character_is_refused_per_item_and_the_other_items_are_stored(client, token, where):
+    """Found by schemathesis on PostgreSQL (not_a_server_error): a NUL passed validation, then
+    PostgreSQL refused the text and the whole request failed with a 503."""
+    turn = {"speaker": "agent", "text": "hello\u0000" if where == "text" else "hello", "at": "2026-11-02T09:14:00Z"}
+    bad = {"id": "nul-1", "agent": "a", "turns": [turn]}
+    bad.update({"note": "x\u0000y"} if where == "metadata" else {"no\u0000te": 1} if where == "key" else {})
+    good = {"id": "ok-1", "agent": "a", "turns": [dict(turn, text="hello")]}
+    resp = _post(client, token, [bad, good])
+    assert resp.status_code == 207
+    first, second = resp.get_json()["results"]
+    assert first["status"] == "error" and "NUL character" in first["error"]
+    assert second["status"] == "ingested" and _stored() == 1
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(live_server, token):
     config = schemathesis.Config.from_dict(CONFIG | {"headers": {"Authorization": f"Bearer {token}"}})
@@ -123,6 +138,15 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(l
     failures, tested = _run(schema)
     assert "POST /api/v1/conversations" in tested
     assert failures == [], "\n".join(failures)
+    assert _stored() > 0  # the store-and-score path was reached, not only per-item errors
+
+
+def _stored() -> int:
+    """How many conversations the database holds, read through a fresh session."""
+    from qa_app.extensions import db
+    from qa_app.models import Conversation
+    db.session.rollback()
+    return db.session.scalar(db.select(db.func.count()).select_from(Conversation))
 
 
 _SERIAL = itertools.count()
