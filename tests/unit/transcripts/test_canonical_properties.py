@@ -14,15 +14,17 @@ from transcripts.canonical import RecordInvalid, conversation_from_dict, iter_re
 from transcripts.errors import RecordError
 from transcripts.model import Conversation
 
+# any character a record may hold: not NUL, which is refused (PostgreSQL text cannot store it)
+STORABLE = st.characters(exclude_characters="\x00")
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(STORABLE, max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(STORABLE, max_size=8), inner, max_size=4),
     max_leaves=20,
 )
 FINITE_JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    | st.text(STORABLE, max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(STORABLE, max_size=8), inner, max_size=4),
     max_leaves=20,
 )
 ZONES = st.sampled_from([None, timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))])
@@ -30,14 +32,14 @@ TIMESTAMPS = st.datetimes(timezones=ZONES).map(lambda d: d.isoformat())
 ODD_TIMESTAMPS = st.from_regex(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?", fullmatch=True)
 SECONDS = st.floats(0, 1e6) | st.integers(0, 10**6)
-NAMES = st.text(max_size=10).filter(str.strip)
+NAMES = st.text(STORABLE, max_size=10).filter(str.strip)
 SPEAKERS = st.sampled_from(["agent", "customer", "bot", "system"])
 
 
 @st.composite
 def valid_turns(draw):
     kind = draw(st.sampled_from(["at", "span", "both"]))
-    turn = {"speaker": draw(SPEAKERS), "text": draw(st.text(max_size=30))}
+    turn = {"speaker": draw(SPEAKERS), "text": draw(st.text(STORABLE, max_size=30))}
     if kind != "span":
         turn["at"] = draw(TIMESTAMPS)
     if kind != "at":
@@ -50,7 +52,7 @@ VALID_RECORDS = st.fixed_dictionaries(
     optional={"channel": st.sampled_from(["chat", "call", "email", "social"]),
               "csat": st.integers(1, 5), "started_at": TIMESTAMPS,
               "language": st.sampled_from(["en", "zh", "zh-CN", "EN"]),
-              "queue": st.text(max_size=10), "customer": st.text(max_size=10), "notes": FINITE_JSON_VALUES},
+              "queue": st.text(STORABLE, max_size=10), "customer": st.text(STORABLE, max_size=10), "notes": FINITE_JSON_VALUES},
 )
 
 
