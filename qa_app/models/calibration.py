@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_app.extensions import db
@@ -86,6 +86,9 @@ class CalibrationAnswer(db.Model):
 class Dispute(db.Model):
     """An agent contests an evaluation (or some of its criteria); a lead or another reviewer decides."""
 
+    # at most one open dispute per evaluation, so a double submit cannot open two
+    __table_args__ = (Index("uq_dispute_one_open", "evaluation_id", unique=True,
+                            sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id"), index=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)

@@ -1,17 +1,19 @@
 """Disputes: an agent contests a final evaluation; a lead or another reviewer accepts, partly accepts or rejects it."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Iterable, Mapping, Optional
+from typing import Iterable, Iterator, Mapping, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from qa_app.permissions import can, roles_with
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Dispute, Evaluation, User
-from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, pagination, review, rule_runs
+from qa_app.services import NotFound, ServiceError, audit, database_busy, conversations, evaluations, pagination, review, rule_runs
 from qa_app.settings import settings as instance_settings
 from training import disputes as rules
 from training.periods import PeriodError, parse_period
@@ -51,7 +53,9 @@ def open_dispute(agent: User, evaluation_id: int, comment: str, criteria: Iterab
                  now: Optional[datetime] = None) -> Dispute:
     """Open a dispute on the agent's own final evaluation (whole, or the named criteria) and assign it.
 
-    NotFound when the user may not see the evaluation; ServiceError for every broken rule.
+    NotFound when the user may not see the evaluation; ServiceError for every broken rule, and
+    when a dispute sent at the same moment (a double submit) was opened first: the database's
+    unique index uq_dispute_one_open refuses the second, which stores nothing.
     """
     ev = db.session.get(Evaluation, evaluation_id) if evaluation_id else None
     if ev is None:
@@ -69,12 +73,31 @@ def open_dispute(agent: User, evaluation_id: int, comment: str, criteria: Iterab
     dispute = Dispute(evaluation_id=ev.id, conversation_id=ev.conversation_id, agent_id=agent.id,
                       criteria=chosen, comment=comment.strip(), assignee_id=_resolver_for(ev),
                       created_at=_now(now))
-    db.session.add(dispute)
-    db.session.flush()
-    entry = audit.record(agent, "dispute_open", "dispute", dispute.id, after=_dispute_summary(dispute))
-    entry.at = dispute.created_at
-    db.session.commit()
+    with _one_open_dispute():
+        db.session.add(dispute)
+        db.session.flush()
+        entry = audit.record(agent, "dispute_open", "dispute", dispute.id, after=_dispute_summary(dispute))
+        entry.at = dispute.created_at
+        db.session.commit()
     return dispute
+
+
+@contextmanager
+def _one_open_dispute() -> Iterator[None]:
+    """Wrap the writes of a new dispute: a second open dispute the database refuses (a racing
+    double submit won) or a write lock held too long is rolled back and becomes a ServiceError."""
+    try:
+        yield
+    except IntegrityError as exc:
+        db.session.rollback()
+        if "uq_dispute_one_open" not in str(exc.orig) and "dispute.evaluation_id" not in str(exc.orig):
+            raise
+        raise ServiceError(_("this evaluation already has an open dispute")) from exc
+    except OperationalError as exc:
+        db.session.rollback()
+        if not database_busy(exc):
+            raise
+        raise review.Busy() from exc
 
 
 def _resolver_for(ev: Evaluation) -> Optional[int]:
