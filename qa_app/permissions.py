@@ -32,7 +32,7 @@ _TABLE: dict[str, tuple[str, ...]] = {
     "coach": ("lead", "admin"),                              # record coaching sessions with agents they see
     "read_coaching": ("agent", "reviewer", "lead", "hr", "admin"),  # agents: their own sessions only
     "take_quizzes": ("agent",),
-    "acknowledge": ("agent",),                               # the conversation's own agent
+    "acknowledge": ("agent",),                               # the conversation's or coaching session's own agent
     "dispute": ("agent",),                                   # open a dispute on one's own evaluation
     "resolve_assigned_disputes": RESOLVER_ROLES,             # when the dispute is assigned to them
     "resolve_any_dispute": ("lead", "admin"),                # any dispute they can see

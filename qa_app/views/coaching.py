@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from qa_app import clock
 from qa_app.forms import CsrfForm
+from qa_app.permissions import roles_with
 from qa_app.services import NotFound, ServiceError, coaching
 from qa_app.views.navigation import COACHES, COACHING_READERS
 from qa_app.views.security import roles_required
@@ -94,7 +95,7 @@ def detail(session_id: int):
 
 
 @bp.route("/<int:session_id>/acknowledge", methods=["POST"])
-@roles_required(*COACHING_READERS)
+@roles_required(*roles_with("acknowledge"))  # only the coached agent: anyone else is refused, not redirected
 def acknowledge(session_id: int):
     try:
         coaching.acknowledge(current_user, session_id, request.form.get("comment"))

@@ -1,0 +1,134 @@
+"""Every route of the URL map, by every kind of person, against the one declared table
+(tests/functional/route_expectations.py): GET for all, and a POST by anyone the table refuses is
+answered 403/404 (strangers: the login page) and changes no stored row.
+
+The world (tests/functional/access_world.py) is the demo plus one object of each kind owned by agent A
+of team London; "other_agent" is an agent of the same team, "other_lead" a lead of Shanghai only.
+CSRF is off in this app so that what refuses a POST is the permission check, not a missing token.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa_app.extensions import db
+from tests.conftest import IsolatedClient, _copy_instance, _pg_execute
+from tests.fakes import FakeSentiment
+from tests.functional import access_world
+from tests.functional.route_expectations import ROUTES
+
+
+
+def _refused(who: str, status: int) -> bool:
+    """Whether the table refuses `who` this POST: 403/404, or the login page for a stranger."""
+    return status in (403, 404) or who == "anonymous"
+
+
+@pytest.fixture(scope="module")
+def world(template_instance, tmp_path_factory):
+    """(app, the URL parameters of A's objects), one instance for the whole module."""
+    from qa_app import create_app
+    from qa_app.services import scoring
+    folder = tmp_path_factory.mktemp("access-world") / "instance"
+    database = _copy_instance(template_instance, folder)
+    patch = pytest.MonkeyPatch()
+    fake = FakeSentiment()
+    patch.setattr(scoring, "_default_sentiment", fake)
+    patch.setattr(scoring, "_stamp", ())
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False}, instance_path=str(folder))
+    app.test_client_class = IsolatedClient
+    try:
+        with app.app_context():
+            params = access_world.build(fake)
+            db.session.commit()
+            yield app, params
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        patch.undo()
+        if database:
+            _pg_execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+def _client(app, who: str):
+    client = app.test_client()
+    if who != "anonymous":
+        login, password = access_world.WHO[who]
+        assert client.post("/login", data={"login": login, "password": password}).status_code == 302, who
+    return client
+
+
+def _fill(text: str, params: dict) -> str:
+    return text.format(**params)
+
+
+def test_every_rule_of_the_url_map_has_exactly_one_entry_in_the_route_table(world):
+    """A new route fails here until its roles are declared in route_expectations.ROUTES."""
+    app, _ = world
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - set(ROUTES)) == [], "routes without an entry in route_expectations.ROUTES"
+    assert sorted(set(ROUTES) - endpoints) == [], "entries in route_expectations.ROUTES naming no route"
+
+
+def test_each_entry_declares_every_method_its_rule_answers(world):
+    app, _ = world
+    missing = []
+    for rule in app.url_map.iter_rules():
+        entry = ROUTES.get(rule.endpoint)
+        if entry is None:
+            continue
+        for method, expect in (("GET", entry.get), ("POST", entry.post)):
+            if method in rule.methods and expect is None and rule.endpoint not in LEFT_TO_OTHER_FILES:
+                missing.append(f"{method} {rule.rule}")
+            if method not in rule.methods and expect is not None:
+                missing.append(f"{rule.rule} has no {method}")
+    assert missing == []
+
+
+# POST rules the matrix does not send (each has its own test of who may use it)
+LEFT_TO_OTHER_FILES = {
+    "auth.login",  # everyone may try; throttling: tests/integration/test_login_throttle.py
+    "auth.logout",  # anyone logged in logs themselves out
+    "home.set_language",  # one's own preference
+    "notifications.mark_read",  # one's own notifications (tests/functional/test_email_notifications.py)
+    "api.post_conversations",  # bearer tokens, not sessions: tests/functional/test_api.py
+}
+
+
+@pytest.mark.parametrize("who", access_world.WORLD_ROLES)
+def test_each_role_gets_the_declared_answer_on_every_page(world, who):
+    app, params = world
+    client = _client(app, who)
+    wrong = []
+    for endpoint, entry in sorted(ROUTES.items()):
+        if entry.get is None:
+            continue
+        url = _fill(entry.url, params)
+        response = client.get(url)
+        expected = entry.get[who]
+        if response.status_code != expected:
+            wrong.append(f"GET {url} ({endpoint}): {response.status_code}, declared {expected}")
+        elif expected == 302 and who == "anonymous" and not response.location.startswith("/login"):
+            wrong.append(f"GET {url}: sent to {response.location}, not the login page")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", access_world.WORLD_ROLES)
+def test_a_post_the_table_refuses_is_answered_so_and_changes_nothing(world, who):
+    app, params = world
+    client = _client(app, who)
+    wrong = []
+    for endpoint, entry in sorted(ROUTES.items()):
+        if entry.post is None or not _refused(who, entry.post[who]):
+            continue
+        url = _fill(entry.url, params)
+        before = access_world.snapshot()
+        response = client.post(url, data={k: _fill(v, params) for k, v in entry.form.items()})
+        if response.status_code != entry.post[who]:
+            wrong.append(f"POST {url} ({endpoint}) by {who}: {response.status_code}, declared {entry.post[who]}")
+        after = access_world.snapshot()
+        changed = sorted(t for t in before if before[t] != after[t])
+        if changed:
+            wrong.append(f"POST {url} ({endpoint}) by {who} changed {changed}")
+    assert not wrong, "\n".join(wrong)
