@@ -13,12 +13,14 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Optional
 
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 
 from qa_app.extensions import db
-from qa_app.models import AuditEntry, User
+from qa_app.models import AuditEntry, Conversation, Dispute, Evaluation, User
 from qa_app.models.base import as_utc
-from qa_app.services import pagination
+from qa_app.permissions import can
+from qa_app.services import conversations, pagination
 
 GENESIS = "0" * 64  # the chain value before the first entry
 SEAL_BATCH = 2000
@@ -45,10 +47,31 @@ def record_many(entries: list[dict]) -> None:
 AUDIT_ORDER = (pagination.Key(AuditEntry.at), pagination.Key(AuditEntry.id))
 
 
-def page(req: pagination.PageRequest, entity: Optional[str] = None, action: Optional[str] = None) -> pagination.Page:
-    """A page (keyset) of the log, newest first, with the true number of entries matching the filters."""
-    query = pagination.where_given(db.select(AuditEntry), (AuditEntry.entity, entity), (AuditEntry.action, action))
+def page(req: pagination.PageRequest, entity: Optional[str] = None, action: Optional[str] = None,
+         viewer: Optional[User] = None) -> pagination.Page:
+    """A page (keyset) of the log, newest first, with the true number of entries matching the filters
+    that `viewer` may read (visible_to; None: the whole log, for the shell)."""
+    query = db.select(AuditEntry)
+    if viewer is not None:
+        query = query.where(visible_to(viewer))
+    query = pagination.where_given(query, (AuditEntry.entity, entity), (AuditEntry.action, action))
     return pagination.paginate_keyset(query, AUDIT_ORDER, req)
+
+
+def visible_to(user: User):
+    """A WHERE clause on entries `user` may read (docs/access.md): admins the whole log; anyone else
+    their own actions and the score trail of the conversations they may see (reviews, rescores,
+    acknowledgements, disputes). Users, scorecards, rules, tokens, lockouts, erasures and other
+    teams' work are the admins' alone."""
+    if can(user, "sees_everything"):
+        return db.true()
+    seen = db.select(Conversation.id).where(conversations.visibility_filter(user))
+    return or_(AuditEntry.user_id == user.id,
+               and_(AuditEntry.entity == "conversation", AuditEntry.entity_id.in_(seen)),
+               and_(AuditEntry.entity == "evaluation", AuditEntry.entity_id.in_(
+                   db.select(Evaluation.id).where(Evaluation.conversation_id.in_(seen)))),
+               and_(AuditEntry.entity == "dispute", AuditEntry.entity_id.in_(
+                   db.select(Dispute.id).where(Dispute.conversation_id.in_(seen)))))
 
 
 def content(entry) -> bytes:

@@ -43,9 +43,17 @@ def visibility_filter(user: User):
         teams = user.covered_team_ids()
         if not teams:
             return db.true()
-        agents = db.select(User.id).where(or_(User.team_id.in_(teams), User.team_id.is_(None)))
-        return Conversation.agent_id.in_(agents)
+        return Conversation.agent_id.in_(db.select(User.id).where(covered_agents(user)))
     return db.false()
+
+
+def covered_agents(user: User):
+    """A WHERE clause on User: the people in the teams a reviewer or lead covers, and those in no
+    team (all when they cover none); no limit for anyone else (reports scope by role first)."""
+    teams = user.covered_team_ids() if can(user, "sees_covered_teams") else []
+    if not teams:
+        return db.true()
+    return or_(User.team_id.in_(teams), User.team_id.is_(None))
 
 
 def covers_agent(user: User, agent: User) -> bool:

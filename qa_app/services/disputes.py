@@ -8,6 +8,7 @@ from typing import Iterable, Iterator, Mapping, Optional
 from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import aliased
 
 from qa_app.permissions import can, roles_with
 from qa_app import clock
@@ -229,8 +230,11 @@ def _dispute_summary(d: Dispute) -> dict:
             "assignee": d.assignee_id, "reason": d.outcome_reason or "", "result": d.resulting_evaluation_id}
 
 
-def stats(period_label: Optional[str] = None) -> tuple[Optional[str], rules.DisputeStats]:
-    """Dispute statistics over all disputes, or those about conversations of a period ("2026-11", "2026-Q4", "2026").
+def stats(period_label: Optional[str] = None,
+          viewer: Optional[User] = None) -> tuple[Optional[str], rules.DisputeStats]:
+    """Dispute statistics over the disputes `viewer` may see (visibility_filter: a lead their teams'
+    and those assigned to them; None: all), or those about conversations of a period ("2026-11",
+    "2026-Q4", "2026").
 
     Returns the normalised period label (None for all time) and the statistics.
     """
@@ -241,11 +245,13 @@ def stats(period_label: Optional[str] = None) -> tuple[Optional[str], rules.Disp
         except PeriodError as exc:
             raise ServiceError(str(exc)) from exc
     # a dispute counts in the period of the conversation it is about, like the evaluation it contests
-    rows = db.session.execute(db.select(Dispute.status, Dispute.created_at, Dispute.resolved_at, User.login,
+    resolver = aliased(User)  # not User itself: visibility_filter's subqueries select from User
+    rows = db.session.execute(db.select(Dispute.status, Dispute.created_at, Dispute.resolved_at, resolver.login,
                                         Conversation.started_at)
                               .join(Evaluation, Dispute.evaluation_id == Evaluation.id)
                               .join(Conversation, Evaluation.conversation_id == Conversation.id)
-                              .outerjoin(User, Dispute.assignee_id == User.id)).all()
+                              .outerjoin(resolver, Dispute.assignee_id == resolver.id)
+                              .where(visibility_filter(viewer) if viewer is not None else db.true())).all()
     records = [rules.ResolvedDispute(status=s, created_at=c, resolved_at=r, resolver=login if s != "open" else None)
                for s, c, r, login, started in rows if period is None or period.contains(started)]
     return (period.label if period else None), rules.dispute_stats(records)

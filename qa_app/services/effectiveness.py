@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from qa_app import exports
 from qa_app.extensions import db
-from qa_app.models import Assignment, Conversation, Course, CriterionScore, Evaluation, QuizAttempt
+from qa_app.models import Assignment, Conversation, Course, CriterionScore, Evaluation, QuizAttempt, User
 from qa_app.models.base import as_utc
+from qa_app.services import conversations
 from qa_app.settings import settings as instance_settings
 from training import effectiveness as core
 
@@ -23,9 +24,11 @@ class CourseFigures:
     effect: core.CourseEffect
 
 
-def _completed(course_code: Optional[str] = None) -> list[Assignment]:
+def _completed(course_code: Optional[str] = None, viewer: Optional[User] = None) -> list[Assignment]:
     query = (db.select(Assignment).join(Course, Course.id == Assignment.course_id)
-             .where(Assignment.status == "completed", Assignment.completed_at.is_not(None))
+             .join(User, User.id == Assignment.agent_id)
+             .where(Assignment.status == "completed", Assignment.completed_at.is_not(None),
+                    conversations.covered_agents(viewer) if viewer is not None else db.true())
              .options(joinedload(Assignment.agent), joinedload(Assignment.course)).order_by(Assignment.id))
     if course_code:
         query = query.where(Course.code == course_code)
@@ -78,10 +81,11 @@ def _quiz_scores(course_ids: set[int]) -> dict[int, list[float]]:
     return out
 
 
-def course_effects(course_code: Optional[str] = None) -> list[CourseFigures]:
-    """Every course with at least one completed assignment (or the one asked for), by code."""
+def course_effects(course_code: Optional[str] = None, viewer: Optional[User] = None) -> list[CourseFigures]:
+    """Every course with at least one completed assignment (or the one asked for), by code, over the
+    agents `viewer` may see (a lead: their covered teams; HR, admins and None: all)."""
     config = instance_settings()
-    assignments = _completed(course_code)
+    assignments = _completed(course_code, viewer)
     completions = _completions(assignments)
     by_course: dict[int, list[Assignment]] = defaultdict(list)
     for a in assignments:

@@ -8,7 +8,7 @@ from typing import Optional
 from qa_app import clock, exports
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation, Evaluation, User
-from qa_app.services import ServiceError, trust
+from qa_app.services import ServiceError, conversations, trust
 from training import appraisal, periods
 
 
@@ -22,8 +22,10 @@ class AppraisalReport:
                 "end": self.period.end.isoformat(), "rows": [asdict(r) for r in self.rows]}
 
 
-def appraisal_report(period_label: str, now: Optional[datetime] = None) -> AppraisalReport:
-    """The report for a period such as 2026-11, 2026-Q4 or 2026.
+def appraisal_report(period_label: str, now: Optional[datetime] = None,
+                     viewer: Optional[User] = None) -> AppraisalReport:
+    """The report for a period such as 2026-11, 2026-Q4 or 2026, over the agents `viewer` may see
+    (a lead: their covered teams, conversations.covered_agents; HR, admins and None: every agent).
 
     Everything counts in the period of the conversation it is about (docs/reports.md): a final
     evaluation (automatic, review, calibration or dispute) and a training assignment belong to the
@@ -38,7 +40,9 @@ def appraisal_report(period_label: str, now: Optional[datetime] = None) -> Appra
     except periods.PeriodError as exc:
         raise ServiceError(str(exc)) from exc
     now = clock.or_now(now)
-    agents = db.session.scalars(db.select(User).where(User.role == "agent").order_by(User.login)).all()
+    agents = db.session.scalars(db.select(User).where(User.role == "agent", conversations.covered_agents(viewer)
+                                                      if viewer is not None else db.true())
+                                .order_by(User.login)).all()
     evals, csats = _evaluations(period), _csat(period)
     assigned, scored = _assignments(period), trust.counted_scores(period)
     records = [appraisal.AgentRecords(

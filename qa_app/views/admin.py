@@ -227,7 +227,7 @@ def jobs_list():
 @roles_required(*AUDIT_READERS)
 def audit_log():
     entity, action = _arg("entity"), _arg("action")
-    found = audit.page(pagination.request_args(request.args), entity, action)
+    found = audit.page(pagination.request_args(request.args), entity, action, viewer=current_user)
     return render_template("admin/audit.html", entries=found.items, found=found, entity=entity or "",
                            action=action or "")
 

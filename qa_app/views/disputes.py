@@ -103,7 +103,7 @@ def detail(dispute_id: int):
 def stats():
     period = (request.args.get("period") or "").strip()
     try:
-        label, numbers = disputes.stats(period or None)
+        label, numbers = disputes.stats(period or None, viewer=current_user)
     except ServiceError as exc:
         return render_template("disputes/stats.html", period=period, label=None, stats=None, error=str(exc)), 400
     return render_template("disputes/stats.html", period=period, label=label, stats=numbers, error=None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from qa_app import clock
 from qa_app.services import ServiceError, reports
@@ -23,7 +24,7 @@ def _period() -> str:
 def appraisal():
     period = _period()
     try:
-        report = reports.appraisal_report(period)
+        report = reports.appraisal_report(period, viewer=current_user)
     except ServiceError as exc:
         return render_template("reports/appraisal.html", period=period, report=None, error=str(exc)), 400
     return render_template("reports/appraisal.html", period=report.period.label, report=report, error=None)
@@ -44,7 +45,7 @@ def appraisal_xlsx():
 def _appraisal_download(fmt: str):
     period = _period()
     try:
-        report = reports.appraisal_report(period)
+        report = reports.appraisal_report(period, viewer=current_user)
     except ServiceError as exc:
         return render_template("reports/appraisal.html", period=period, report=None, error=str(exc)), 400
     return table_download([reports.appraisal_table(report)], fmt, f"appraisal-{report.period.label}")

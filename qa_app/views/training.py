@@ -49,7 +49,7 @@ def index():
 def effectiveness_report():
     """Per course: did the agents' triggering criteria and scores move after they completed it."""
     config = instance_settings()
-    figures = effectiveness.course_effects()
+    figures = effectiveness.course_effects(viewer=current_user)
     return render_template("training/effectiveness.html", figures=figures, spec=charts.course_effects(figures),
                            k=config.effectiveness_evaluations, min_n=config.effectiveness_min_agents)
 
@@ -58,14 +58,14 @@ def effectiveness_report():
 @roles_required(*REPORT_READERS)
 def effectiveness_csv():
     """The courses table of the report (CSV holds one table; the XLSX adds each agent's before and after)."""
-    return table_download(effectiveness.export_tables(effectiveness.course_effects())[:1], "csv",
+    return table_download(effectiveness.export_tables(effectiveness.course_effects(viewer=current_user))[:1], "csv",
                           "course-effectiveness")
 
 
 @bp.route("/effectiveness.xlsx")
 @roles_required(*REPORT_READERS)
 def effectiveness_xlsx():
-    return table_download(effectiveness.export_tables(effectiveness.course_effects()), "xlsx", "course-effectiveness")
+    return table_download(effectiveness.export_tables(effectiveness.course_effects(viewer=current_user)), "xlsx", "course-effectiveness")
 
 
 @bp.route("/assign", methods=["POST"])

@@ -3,12 +3,11 @@ and one object of every kind owned by agent A (david.smith, team London).
 
 Who is who (WHO): `agent` is A; `other_agent` is B, an agent of the same team; `reviewer` and `lead`
 cover London; `other_lead` covers Shanghai only; `hr` and `admin` are the demo's. Built once per
-module (loading the demo takes a while); requests never change it unless a check is broken.
+test session (loading the demo takes a while); requests never change it unless a check is broken.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from qa_app import clock
 from qa_app.demo import DEMO_PASSWORD
@@ -28,13 +27,14 @@ WHO = {
     "admin": ("admin", PASSWORD),
 }
 WORLD_ROLES = ("anonymous", *WHO)
+SHANGHAI_AGENT = "li.na"  # has a dispute too, so team-scoped figures differ between the two leads
 COURSE_FILE = "access-test.pdf"
 
 
 def build(sentiment) -> dict:
     """Load the demo, add the one-team people and A's dispute, calibration session and course file;
     returns the URL parameters of A's objects (the route table's placeholders)."""
-    from qa_app.services import course_files, demo, disputes, users
+    from qa_app.services import course_files, demo, users
     demo.load_demo(sentiment=sentiment)
     users.add_user("rev.london", "reviewer", password=PASSWORD, covers=["London"])
     users.add_user("lead.london", "lead", password=PASSWORD, covers=["London"])
@@ -42,11 +42,19 @@ def build(sentiment) -> dict:
     agent = users.get_user(WHO["agent"][0])
     conv = _reviewed_conversation(agent)
     final = _final(conv.id)
-    dispute = disputes.open_dispute(agent, final.id, "the customer was happy", now=final.created_at + timedelta(hours=1))
+    dispute = _dispute(agent, "the customer was happy")
     course_files.store(None, COURSE_FILE, b"%PDF-1.4 access test\n")
     return {"conv": conv.id, "evaluation": final.id, "dispute": dispute.id, "audio_conv": _call(agent).id,
+            "shanghai_dispute": _dispute(users.get_user(SHANGHAI_AGENT), "订单已经签收").id,
             "calibration": _calibration(agent, conv).id, **_training(agent), **_people_work(agent),
             **_configuration(), "file": COURSE_FILE}
+
+
+def _dispute(agent: User, comment: str):
+    """The agent disputes their first reviewed conversation's evaluation, an hour after it was made."""
+    from qa_app.services import disputes
+    final = _final(_reviewed_conversation(agent).id)
+    return disputes.open_dispute(agent, final.id, comment, now=final.created_at + timedelta(hours=1))
 
 
 def _final(conversation_id: int) -> Evaluation:
@@ -123,5 +131,10 @@ def snapshot() -> dict:
 IGNORED_TABLES = {"login_throttle"}
 
 
-def folder_files(path: Path) -> set[str]:
-    return {p.name for p in path.iterdir()} if path.exists() else set()
+def client_of(app, who: str):
+    """A test client logged in as world role `who` (none for "anonymous")."""
+    client = app.test_client()
+    if who != "anonymous":
+        login, password = WHO[who]
+        assert client.post("/login", data={"login": login, "password": password}).status_code == 302, who
+    return client

@@ -2,7 +2,7 @@
 (tests/functional/route_expectations.py): GET for all, and a POST by anyone the table refuses is
 answered 403/404 (strangers: the login page) and changes no stored row.
 
-The world (tests/functional/access_world.py) is the demo plus one object of each kind owned by agent A
+The world (tests/functional/access_world.py, fixture `world` in tests/functional/conftest.py) is the demo plus one object of each kind owned by agent A
 of team London; "other_agent" is an agent of the same team, "other_lead" a lead of Shanghai only.
 CSRF is off in this app so that what refuses a POST is the permission check, not a missing token.
 """
@@ -12,9 +12,6 @@ import re
 
 import pytest
 
-from qa_app.extensions import db
-from tests.conftest import IsolatedClient, _copy_instance, _pg_execute
-from tests.fakes import FakeSentiment
 from tests.functional import access_world
 from tests.functional.route_expectations import ROUTES
 
@@ -23,40 +20,6 @@ from tests.functional.route_expectations import ROUTES
 def _refused(who: str, status: int) -> bool:
     """Whether the table refuses `who` this POST: 403/404, or the login page for a stranger."""
     return status in (403, 404) or who == "anonymous"
-
-
-@pytest.fixture(scope="module")
-def world(template_instance, tmp_path_factory):
-    """(app, the URL parameters of A's objects), one instance for the whole module."""
-    from qa_app import create_app
-    from qa_app.services import scoring
-    folder = tmp_path_factory.mktemp("access-world") / "instance"
-    database = _copy_instance(template_instance, folder)
-    patch = pytest.MonkeyPatch()
-    fake = FakeSentiment()
-    patch.setattr(scoring, "_default_sentiment", fake)
-    patch.setattr(scoring, "_stamp", ())
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False}, instance_path=str(folder))
-    app.test_client_class = IsolatedClient
-    try:
-        with app.app_context():
-            params = access_world.build(fake)
-            db.session.commit()
-            yield app, params
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        patch.undo()
-        if database:
-            _pg_execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-
-
-def _client(app, who: str):
-    client = app.test_client()
-    if who != "anonymous":
-        login, password = access_world.WHO[who]
-        assert client.post("/login", data={"login": login, "password": password}).status_code == 302, who
-    return client
 
 
 def _fill(text: str, params: dict) -> str:
@@ -99,7 +62,7 @@ LEFT_TO_OTHER_FILES = {
 @pytest.mark.parametrize("who", access_world.WORLD_ROLES)
 def test_each_role_gets_the_declared_answer_on_every_page(world, who):
     app, params = world
-    client = _client(app, who)
+    client = access_world.client_of(app, who)
     wrong = []
     for endpoint, entry in sorted(ROUTES.items()):
         if entry.get is None:
@@ -117,7 +80,7 @@ def test_each_role_gets_the_declared_answer_on_every_page(world, who):
 @pytest.mark.parametrize("who", access_world.WORLD_ROLES)
 def test_a_post_the_table_refuses_is_answered_so_and_changes_nothing(world, who):
     app, params = world
-    client = _client(app, who)
+    client = access_world.client_of(app, who)
     wrong = []
     for endpoint, entry in sorted(ROUTES.items()):
         if entry.post is None or not _refused(who, entry.post[who]):
