@@ -7,32 +7,14 @@ import re
 import threading
 import urllib.parse
 
-import pytest
-from werkzeug.serving import make_server
-
 from qa_app.extensions import db
 from qa_app.models import AuditEntry, Dispute
 from qa_app.services import conversations
-from tests.functional.test_concurrent_reviews import CSRF, Browser
+# the served app (agent a1 among its users) is the concurrent-review test's fixture
+from tests.functional.test_concurrent_reviews import CSRF, Browser, server  # noqa: F401
 from tests.sampling_seed import seed_week
 
 TRIES = 15  # the double submit opened two disputes in 14 of 15 tries before the unique index
-
-
-@pytest.fixture
-def server(app, instance_dir, make_user, fake_sentiment):
-    """The product's WSGI app with CSRF on, served threaded on a free loopback port; yields the port."""
-    from qa_app import create_app
-    make_user("a1", "agent")
-    served = create_app({"TESTING": True}, instance_path=str(instance_dir))
-    httpd = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.server_port
-    httpd.shutdown()
-    thread.join(timeout=10)
-    with served.app_context():
-        db.engine.dispose()
 
 
 def _twin(browser: "Tab", port: int) -> "Tab":
