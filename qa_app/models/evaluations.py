@@ -52,6 +52,8 @@ class Evaluation(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_at: Mapped[Optional[datetime]]  # when the agent acknowledged it
     source: Mapped[str] = mapped_column(String(20), default="")  # review | calibration | dispute | ""
+    # the reviewer's overall comment on the conversation (the criteria keep their own comments)
+    comment: Mapped[str] = mapped_column(Text, server_default="")  # no Python default: bulk inserts leave it out
 
     conversation: Mapped[Conversation] = relationship()
     scorecard_version: Mapped[ScorecardVersion] = relationship()

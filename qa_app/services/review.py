@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from qa_app.permissions import roles_with
 from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import Conversation, CriterionScore, Evaluation, User
+from qa_app.models import Conversation, CriterionScore, Evaluation, ReviewPick, User
 from qa_app.models.base import as_utc
 from qa_app.services import (NotFound, ServiceError, audit, conversations, database_busy, evaluations, pagination,
                              sampling, rule_runs)
@@ -21,6 +21,8 @@ from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, Evidence, EvaluationResult
 
 REVIEWER_ROLES = roles_with("review")
+#: the longest overall comment a review keeps (a page of text; more is refused, never cut)
+MAX_COMMENT = 5000
 
 
 def review_queue(user: User, limit: int = 200) -> list[tuple[Conversation, Evaluation]]:
@@ -135,9 +137,10 @@ def saving_final(conversation_id: int, base_id: Optional[int]) -> Iterator[None]
 
 
 def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, Mapping[str, str]],
-                  now: Optional[datetime] = None, based_on_id: Optional[int] = None) -> Evaluation:
-    """Store the reviewer's evaluation as final, audit the change, mark the conversation's review
-    picks done, and re-run training rules.
+                  now: Optional[datetime] = None, based_on_id: Optional[int] = None,
+                  comment: str = "") -> Evaluation:
+    """Store the reviewer's evaluation (with their overall `comment`) as final, audit the change,
+    mark the conversation's review picks done, and re-run training rules.
 
     With `based_on_id` (the final evaluation the reviewer's form showed), Conflict is raised and
     nothing stored when the final evaluation is another one by now, even when two saves race
@@ -154,15 +157,34 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
         raise NotFound(_("this conversation has not been scored yet"))
     if based_on_id is not None and base.id != based_on_id:
         raise evaluations.current_conflict(conv.id)
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ServiceError(_("comment: at most %(n)d characters, not %(length)d", n=MAX_COMMENT,
+                             length=len(comment)))
     result = rescored(base, decisions)
     with saving_final(conv.id, base.id):
         ev = evaluations.publish_final(conv, base.scorecard_version, result, kind="human", action="review",
                                        actor=reviewer, based_on=base, source="review", now=now,
-                                       expected_final_id=base.id if based_on_id is not None else None)
+                                       expected_final_id=base.id if based_on_id is not None else None,
+                                       audit_extra={"comment": comment} if comment else None)
+        ev.comment = comment
         sampling.mark_reviewed(conv.id)
         rule_runs.apply_rules([conv.id], now)
         db.session.commit()
     return ev
+
+
+def next_to_review(user: User) -> Optional[int]:
+    """The conversation the reviewer should open next: their pending pick due soonest (of any
+    week), else the top of review_queue; None when nothing waits. Read only."""
+    pick = db.session.scalar(db.select(ReviewPick.conversation_id).join(
+        Conversation, Conversation.id == ReviewPick.conversation_id).where(
+        ReviewPick.reviewer_id == user.id, ReviewPick.status == "pending",
+        conversations.visibility_filter(user)).order_by(ReviewPick.due_at, ReviewPick.id).limit(1))
+    if pick is not None:
+        return pick
+    row = db.session.execute(_queue_query(user).order_by(*QUEUE_ORDER).limit(1)).first()
+    return row[0].id if row else None
 
 
 def reviewed_by(user: User, limit: int = 50) -> list[Evaluation]:

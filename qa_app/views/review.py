@@ -6,12 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from qa_app.forms import REVIEW_CHOICES, CsrfForm, review_decisions, review_field
-from qa_app.services import NotFound, ServiceError, conversations, pagination, review as reviews, sampling
+from qa_app.services import (NotFound, ServiceError, conversations, pagination, review as reviews, review_sheet,
+                             sampling)
 from qa_app.views.conversations import evidence_turns, audio_url
 from qa_app.views.navigation import REVIEWERS
 from qa_app.views.security import roles_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+# Template globals (not context): the shared macros, imported without context, list criteria too.
+bp.add_app_template_global(review_sheet.criteria_info, "criteria_info")
+bp.add_app_template_global(review_sheet.criterion_names, "criterion_names")
 
 
 @bp.route("/")
@@ -53,6 +59,18 @@ def _conflict_message(exc) -> str:
              who=exc.by, time=exc.at.strftime("%H:%M"))
 
 
+def _after_saving(conversation_id: int) -> str:
+    """Where a saved review goes: with "save and next", the next conversation to review (the queue
+    when none is left); else the conversation's own page."""
+    if request.form.get("then") != "next":
+        return url_for("conversations.detail", conversation_id=conversation_id)
+    upcoming = reviews.next_to_review(current_user)
+    if upcoming is None:
+        flash(_("Nothing else is waiting for your review."), "info")
+        return url_for("review.queue")
+    return url_for("review.review", conversation_id=upcoming)
+
+
 @bp.route("/<int:conversation_id>", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def review(conversation_id: int):
@@ -64,7 +82,8 @@ def review(conversation_id: int):
     if form.validate_on_submit():
         decisions = review_decisions(request.form, {c.criterion_id: c.result for c in base.criteria})
         try:
-            ev = reviews.submit_review(current_user, conv.id, decisions, based_on_id=_based_on())
+            ev = reviews.submit_review(current_user, conv.id, decisions, based_on_id=_based_on(),
+                                       comment=request.form.get("overall_comment") or "")
         except NotFound:
             raise
         except reviews.Busy:  # the typed decisions stay on the form below
@@ -76,10 +95,17 @@ def review(conversation_id: int):
             error, status = str(exc), 400
         else:
             flash(_("Review saved. Final score: %(score).1f", score=ev.score), "success")
-            return redirect(url_for("conversations.detail", conversation_id=conv.id))
+            return redirect(_after_saving(conv.id))
     elif form.errors:
         error, status = _("The form expired; please submit it again."), 400
     return render_template("review/review.html", conv=conv, base=base, form=form, error=error,
                            entered=request.form, choices=REVIEW_CHOICES, field=review_field,
                            based_on=request.form.get("based_on") or base.id,
-                           evidence_turns=evidence_turns(base), audio_url=audio_url(conv)), status
+                           evidence_turns=evidence_turns(base), audio_url=audio_url(conv),
+                           progress=_week_progress()), status
+
+
+def _week_progress() -> tuple[int, int] | None:
+    """(done, total) of the reviewer's picks in their latest week of picks, None without picks."""
+    weeks = sampling.weeks_of(current_user)
+    return sampling.progress(current_user, weeks[0]) if weeks else None

@@ -1,0 +1,26 @@
+"""evaluation overall comment: the reviewer's comment on the whole conversation
+
+Revision ID: e7b3c9d2a4f6
+Revises: d4a8c2e6f1b3
+Create Date: 2026-12-03 14:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'e7b3c9d2a4f6'
+down_revision = 'd4a8c2e6f1b3'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('comment', sa.Text(), server_default='', nullable=False))
+
+
+def downgrade():
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.drop_column('comment')
