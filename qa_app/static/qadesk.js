@@ -37,7 +37,8 @@ document.addEventListener("click", function (event) {
     li.addEventListener("click", function (event) {
       if (event.target.closest("a, button, select, textarea, input")) { return; }
       audio.currentTime = parseFloat(li.dataset.start) || 0;
-      audio.play();
+      var playing = audio.play();
+      if (playing && playing.catch) { playing.catch(function () {}); }  // no sound device: the seek still holds
     });
   });
 })();

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import FIXTURES
 from tests.functional.test_browser_loop import ARTIFACTS, CHROMIUM, PASSWORD, _qadesk, _serving, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+RECORDING = FIXTURES / "audio" / "call_stereo.ogg"
 START = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
 LINES = {
     "rude": [("customer", "My parcel is late, this is ridiculous."), ("agent", "Calm down, that's not my problem."),
@@ -31,11 +33,36 @@ LINES = {
 }
 
 
+CALL = "polite"  # this one is a call, with the committed recording attached
+
+
 def _record(name: str, lines, gap: int) -> dict:
-    return {"id": f"kb-{name}", "channel": "chat", "agent": "sam.new", "language": "en", "queue": "returns",
-            "started_at": START.isoformat(),
-            "turns": [{"speaker": s, "text": t, "at": (START + timedelta(seconds=gap * i)).isoformat()}
-                      for i, (s, t) in enumerate(lines)]}
+    if name == CALL:  # 1.5 s a turn: all within the recording
+        turns = [{"speaker": s, "text": t, "start": 1.5 * i, "end": 1.5 * i + 1.4} for i, (s, t) in enumerate(lines)]
+    else:
+        turns = [{"speaker": s, "text": t, "at": (START + timedelta(seconds=gap * i)).isoformat()}
+                 for i, (s, t) in enumerate(lines)]
+    return {"id": f"kb-{name}", "channel": "call" if name == CALL else "chat", "agent": "sam.new", "language": "en",
+            "queue": "returns", "started_at": START.isoformat(), "turns": turns}
+
+
+def _attach_recording(instance: Path, external_id: str) -> None:
+    """Keep the committed stereo recording as the call's audio, as a transcribed upload would."""
+    import hashlib
+    import shutil
+    from qa_app import create_app
+    from qa_app.extensions import db
+    from qa_app.models import Conversation
+    sha = hashlib.sha256(RECORDING.read_bytes()).hexdigest()
+    (instance / "audio").mkdir(exist_ok=True)
+    shutil.copy(RECORDING, instance / "audio" / f"{sha}.ogg")
+    app = create_app({"TESTING": True}, instance_path=str(instance))
+    with app.app_context():
+        conv = db.session.scalar(db.select(Conversation).where(Conversation.external_id == external_id))
+        conv.audio_sha256 = sha
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +79,7 @@ def review_server(tmp_path_factory):
                              for name, lines in LINES.items()), encoding="utf-8")
     _qadesk(instance, "ingest", str(chats), "--create-agents")
     _qadesk(instance, "score")
+    _attach_recording(instance, f"kb-{CALL}")
     with _serving(instance) as url:
         yield url, instance
 
@@ -175,3 +203,21 @@ def test_the_pages_score_formula_gives_the_servers_figure_for_any_decisions(revi
     assert shown == expected
     ties = page.evaluate("[0.125, 12.25, 12.35, 0.375, 99.995].map(x => window.qadeskReview.roundHalfEven(x, 2))")
     assert ties == [round(x, 2) for x in (0.125, 12.25, 12.35, 0.375, 99.995)]
+
+
+def test_the_transcript_follows_the_call_recording_and_a_clicked_turn_plays_from_its_start(review_server, page):  # noqa: F811
+    url, _instance = review_server
+    _login_with_the_keyboard(page, url)
+    page.goto(url + "conversations/")
+    page.goto(url + page.locator(f"a[href*='/conversations/']:has-text('kb-{CALL}')").first
+              .get_attribute("href").lstrip("/").replace("conversations/", "review/"))
+    page.wait_for_function("document.getElementById('call-audio').readyState >= 1")
+    page.evaluate("document.getElementById('call-audio').currentTime = 3.2")  # as if it had played to 3.2 s
+    page.wait_for_selector("li.turn.playing")
+    assert page.locator("li.turn.playing").get_attribute("data-turn") == "2"  # 3.0-4.4 s
+    _press(page, "j")  # the keyboard's turn is the recording's too
+    page.wait_for_function("document.getElementById('call-audio').currentTime === 0")
+    page.wait_for_selector("li.turn.playing[data-turn='0']")
+    page.click("li.turn[data-turn='3'] .turn-text")
+    page.wait_for_function("document.getElementById('call-audio').currentTime >= 4.5")
+    page.wait_for_selector("li.turn.playing[data-turn='3']")
