@@ -145,7 +145,8 @@ def pick_document(pick: ReviewPick) -> dict:
 
 def reviewer_picks(user: User, week: str, reason: Optional[str] = None,
                    status: Optional[str] = None) -> list[ReviewPick]:
-    """The user's picks of a week, optionally only those with `reason` or in `status`; pending first."""
+    """The user's picks of a week, optionally only those with `reason` or in `status`; pending first,
+    the soonest due first."""
     week_bounds(week)
     if reason is not None and reason not in PICK_REASONS:
         raise ServiceError(_("reason: must be one of %(reasons)s, not %(reason)r", reasons=", ".join(PICK_REASONS),
@@ -155,7 +156,7 @@ def reviewer_picks(user: User, week: str, reason: Optional[str] = None,
     query = db.select(ReviewPick).where(ReviewPick.reviewer_id == user.id, ReviewPick.week == week)
     if status:
         query = query.where(ReviewPick.status == status)
-    rows = db.session.scalars(query.order_by(ReviewPick.status.desc(), ReviewPick.id))
+    rows = db.session.scalars(query.order_by(ReviewPick.status.desc(), ReviewPick.due_at, ReviewPick.id))
     return [p for p in rows if reason is None or reason in (p.reasons or [])]
 
 

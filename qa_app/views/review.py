@@ -36,7 +36,7 @@ def queue():
     done, total = sampling.progress(current_user, week)
     return render_template("review/queue.html", picks=picks, week=week, weeks=weeks, reason=reason or "",
                            status=status or "", reasons=sampling.PICK_REASONS, statuses=sampling.STATUSES,
-                           done=done, total=total, error=error,
+                           done=done, total=total, error=error, next_id=reviews.next_to_review(current_user),
                            others=reviews.review_queue_page(current_user, *pagination.page_args(request.args))), \
         400 if error else 200
 

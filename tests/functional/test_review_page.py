@@ -142,3 +142,19 @@ def test_the_review_page_loads_its_script_from_a_file_and_has_no_inline_script(r
     assert scripts and all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
     assert '/static/review.js' in page
     assert re.search(r"\son[a-z]+\s*=", page) is None  # no onclick= and the like
+
+
+def test_the_queue_offers_to_start_with_the_next_conversation_to_review(reviewer):
+    rude, polite = store(chat("rude-1", "agent1", RUDE), chat("nice-1", "agent1", POLITE))
+    page = text_of(reviewer.get("/review/"))
+    assert re.search(rf'class="button primary start-reviewing" href="/review/{rude}"', page)
+    _save(reviewer, rude)
+    _save(reviewer, polite)
+    assert "start-reviewing" not in text_of(reviewer.get("/review/"))
+
+
+def test_the_failure_banner_names_the_failed_criterion_by_its_title(reviewer):
+    [conv_id] = store(chat("rude-1", "agent1", RUDE))
+    page = text_of(reviewer.get(f"/review/{conv_id}"))
+    banner = re.search(r'<div class="banner banner-danger".*?</div>', page, re.S).group(0)
+    assert "Never insults, blames or mocks the customer (fails the evaluation): " in banner
