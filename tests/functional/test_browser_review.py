@@ -166,6 +166,9 @@ def test_a_reviewer_works_through_five_conversations_with_the_keyboard_only(revi
         assert ev["criteria"][s["criterion"]] == (s["decision"], f"reason {seen.index(s)}")
         assert f"{ev['score']:.1f}" == s["live"], s  # the live score is the stored one
     assert any(s["live"] != s["before"] for s in seen)  # the overrides moved the score
+    page.goto(seen[0]["url"].replace("/review/", "/conversations/"))
+    assert "Overridden by qa.rev because reason 0" in page.inner_text("body")
+    page.screenshot(path=str(ARTIFACTS / "conversation-reviewed-en.png"), full_page=True)
     page.goto(seen[0]["url"])  # reviewed now: the override is marked, with who and why
     assert "Overridden by qa.rev because reason 0" in page.inner_text("body")
     page.focus("button[name=locale][value=zh]")
@@ -221,3 +224,6 @@ def test_the_transcript_follows_the_call_recording_and_a_clicked_turn_plays_from
     page.click("li.turn[data-turn='3'] .turn-text")
     page.wait_for_function("document.getElementById('call-audio').currentTime >= 4.5")
     page.wait_for_selector("li.turn.playing[data-turn='3']")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "review-call-en.png"))

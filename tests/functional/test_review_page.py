@@ -11,18 +11,11 @@ from qa_app.extensions import db
 from qa_app.models import Evaluation
 from qa_app.services import conversations
 from tests.conftest import PASSWORD
-from tests.functional.test_web_pages import POLITE, RUDE, chat, store
+# reviewer: rev1 signed in, agent1 in team-a (the fixture of the page tests)
+from tests.functional.test_web_pages import POLITE, RUDE, chat, reviewer, store  # noqa: F401
 from tests.pages import text_of
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
-
-
-@pytest.fixture
-def reviewer(client, auth, make_user, fake_sentiment):
-    make_user("rev1", "reviewer")
-    make_user("agent1", "agent", team="team-a")
-    auth.login("rev1", PASSWORD)
-    return client
 
 
 def _final(conv_id: int) -> Evaluation:
