@@ -19,6 +19,8 @@ CASES = [
       "tests/functional/test_web_pages.py::test_the_language_switch_stores_the_choice_and_returns_to_the_page"]),
     ("qa_app.services.review:acknowledge",
      ["tests/functional/test_review_queue.py::test_the_agent_acknowledges_the_final_evaluation_once_and_it_is_audited"]),
+    ("qa_app.services.review:submit_review",
+     ["tests/functional/test_review_page.py::test_the_overall_comment_is_stored_with_the_review_and_shown_on_the_conversation_page"]),
     ("qa_app.services.surveys:import_text",
      ["tests/functional/test_web_surveys.py::test_admin_hr_and_reviewers_upload_a_file_and_see_the_report_with_bad_lines"
       "[hr1]"]),
