@@ -57,18 +57,37 @@ class ErasureForm(FlaskForm):
     confirm = BooleanField(_l("I have checked the list above: erase this customer's data"))
 
 
-class UserForm(FlaskForm):
-    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=80)])
+# Role names as people read them; the least privileged first, so a slip of the hand never makes an admin.
+ROLE_LABELS = {"agent": _l("Agent"), "reviewer": _l("Reviewer"), "lead": _l("Team lead"), "hr": _l("HR"),
+               "admin": _l("Administrator")}
+ROLE_CHOICES = [(role, label) for role, label in ROLE_LABELS.items() if role in ROLES]
+
+
+class UserDetailsForm(FlaskForm):
+    """What an admin may change of a user: name, role (default: agent), team, coverage, e-mail."""
+
     name = StringField(_l("Name"), validators=[Blank(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=list(ROLES), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="agent", validators=[DataRequired()])
     team = StringField(_l("Team"), validators=[Blank(), Length(max=80)])
     covers = StringField(_l("Covers teams (comma-separated, reviewers and leads)"),
                          validators=[Blank(), Length(max=500)])
-    password = PasswordField(_l("Password (empty: generate one)"), validators=[Blank()])
     email = StringField(_l("E-mail (optional: copies of notifications)"), validators=[Blank(), Length(max=254)])
 
     def covered_teams(self) -> list[str]:
         return [t.strip() for t in (self.covers.data or "").split(",") if t.strip()]
+
+
+class UserForm(UserDetailsForm):
+    """A new user: the details plus a login and a first password."""
+
+    login = StringField(_l("Login"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password (empty: generate one)"), validators=[Blank()])
+
+
+class PasswordResetForm(FlaskForm):
+    """An admin gives a user a temporary password (empty: a generated one, shown once)."""
+
+    password = PasswordField(_l("Temporary password (empty: generate one)"), validators=[Blank()])
 
 
 class AssignForm(FlaskForm):

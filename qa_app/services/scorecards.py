@@ -5,10 +5,12 @@ from typing import Optional
 
 from flask_babel import gettext as _
 
+from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Evaluation, ScorecardVersion, User
 from qa_app.services import NotFound, ServiceError, audit
 from scoring.catalog import shipped_scorecards
+from scoring.checks import check_types
 from scoring.scorecard import (
     Scorecard,
     ScorecardError,
@@ -17,6 +19,7 @@ from scoring.scorecard import (
     parse_scorecard,
     scorecard_to_dict,
 )
+from transcripts.model import CHANNELS
 
 
 class InvalidScorecard(ServiceError):
@@ -78,6 +81,20 @@ def validation_errors(text: str) -> list[str]:
     return []
 
 
+def data_errors(data: object) -> list[str]:
+    """Every problem of a definition given as plain data (the form editor's); empty when valid."""
+    try:
+        parse_scorecard(data)
+    except ScorecardError as exc:
+        return exc.errors
+    return []
+
+
+def check_type_names() -> list[str]:
+    """The check types a criterion may use (built-ins, then installed plugins), for the form editor."""
+    return list(check_types())
+
+
 def versions_of(name: str) -> list[ScorecardVersion]:
     """The versions of one scorecard, newest first; NotFound when there is none."""
     rows = list(db.session.scalars(db.select(ScorecardVersion).where(ScorecardVersion.name == name)
@@ -133,7 +150,23 @@ def create_version(text: str, actor: Optional[User] = None, activate: bool = Fal
     """Validate a YAML/JSON definition and store it as the next version of the scorecard it names
     (version 1 for a new name), as a draft unless `activate`. Nothing is stored when it is invalid;
     `expected_name` refuses a definition that names another scorecard."""
-    card = parse_text(text)
+    return store_version(parse_text(text), actor, activate, expected_name, commit)
+
+
+def create_version_from_data(data: object, actor: Optional[User] = None,
+                             expected_name: Optional[str] = None) -> ScorecardVersion:
+    """Like create_version, from plain data (the form editor's), validated by the same parser, so
+    the errors name the same field paths as for YAML; stored as a draft, committed."""
+    try:
+        card = parse_scorecard(data)
+    except ScorecardError as exc:
+        raise InvalidScorecard(exc.errors) from None
+    return store_version(card, actor, False, expected_name, True)
+
+
+def store_version(card: Scorecard, actor: Optional[User], activate: bool, expected_name: Optional[str],
+                  commit: bool) -> ScorecardVersion:
+    """Store a validated scorecard as the next version of its name (see create_version)."""
     if expected_name is not None and card.name != expected_name:
         raise InvalidScorecard([_("name: must stay %(name)r (this is a new version of %(plain)s)", name=expected_name,
                                   plain=expected_name)])
@@ -157,6 +190,32 @@ def activate(name: str, version: int, actor: Optional[User] = None) -> Scorecard
     """Make `version` the active version of `name` (the previous active one is deactivated).
     A definition that no longer validates is never activated."""
     row = find_version(name, version)
+    _activate(row, actor)
+    db.session.commit()
+    return row
+
+
+class NotPreviewed(ServiceError):
+    """A draft that was never previewed, or whose activation was not confirmed: not activated."""
+
+
+def record_preview(row: ScorecardVersion, actor: Optional[User], summary: dict) -> None:
+    """Note that `actor` previewed `row` now (audited with the preview's figures); commits."""
+    row.previewed_at = clock.now()
+    row.previewed_by_id = actor.id if actor else None
+    audit.record(actor, "preview", "scorecard_version", row.id, after={"name": row.name, "version": row.version,
+                                                                     **summary})
+    db.session.commit()
+
+
+def activate_previewed(version_id: int, actor: Optional[User], confirmed: bool) -> ScorecardVersion:
+    """Activate a version from the web: only once it has been previewed and the admin confirmed
+    it (NotPreviewed otherwise, nothing changed); invalid definitions are refused as in activate."""
+    row = get_version(version_id)
+    if not row.active and row.previewed_at is None:
+        raise NotPreviewed(_("Preview version %(version)s before activating it.", version=row.version))
+    if not confirmed:
+        raise NotPreviewed(_("Tick the confirmation to activate version %(version)s.", version=row.version))
     _activate(row, actor)
     db.session.commit()
     return row

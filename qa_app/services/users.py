@@ -154,9 +154,13 @@ def end_sessions(user: User) -> None:
 
 
 def deactivate(login: str, actor: Optional[User] = None) -> User:
-    """The user can no longer log in, and their open sessions end; their data stays."""
+    """The user can no longer log in, and their open sessions end; their data stays. The last
+    active admin, and an admin themself, cannot be deactivated (ServiceError)."""
     user = get_user(login)
     if user.active:
+        if actor is not None and actor.id == user.id:
+            raise ServiceError(_("You cannot deactivate your own account."))
+        _keep_an_admin(user)
         user.active = False
         user.session_version += 1
         audit.record(actor, "deactivate", "user", user.id, after={"login": user.login})
@@ -164,13 +168,86 @@ def deactivate(login: str, actor: Optional[User] = None) -> User:
     return user
 
 
+def reactivate(login: str, actor: Optional[User] = None) -> User:
+    """A deactivated user can log in again (with their old password); audited."""
+    user = get_user(login)
+    if not user.active:
+        user.active = True
+        audit.record(actor, "reactivate", "user", user.id, after={"login": user.login})
+        db.session.commit()
+    return user
+
+
+def _keep_an_admin(user: User) -> None:
+    """ServiceError when `user` is the last active admin (so the instance keeps one)."""
+    if user.role != "admin" or not user.active:
+        return
+    others = db.session.scalar(db.select(db.func.count(User.id)).where(
+        User.role == "admin", User.active.is_(True), User.id != user.id))
+    if not others:
+        raise ServiceError(_("%(login)s is the last active administrator; make another one first.", login=user.login))
+
+
+def details(user: User) -> dict:
+    """What update_user changes, as plain data (the audit entry's before and after)."""
+    return {"name": user.name, "role": user.role, "team": user.team.name if user.team else None,
+            "covers": sorted(t.name for t in user.covers), "email": user.email}
+
+
+def update_user(login: str, *, name: str, role: str, team: Optional[str], covers: Iterable[str],
+                email: Optional[str], actor: Optional[User] = None) -> User:
+    """Change a user's display name, role, team, covered teams and e-mail (teams are created when
+    new); audited with before and after. A role change ends the user's sessions, so they log in
+    with the new role's rights. ServiceError naming the field for a bad value; nothing stored then."""
+    user = get_user(login)
+    if role not in ROLES:
+        raise ServiceError(_("role: must be one of %(roles)s, not %(role)r", roles=", ".join(ROLES), role=role))
+    if role != user.role:
+        _keep_an_admin(user)
+    before = details(user)
+    user.email = checked_email(email)
+    user.name = (name or "").strip() or user.login
+    user.team = ensure_team(team.strip()) if team and team.strip() else None
+    user.covers = [ensure_team(t) for t in dict.fromkeys(covers)]
+    if role != user.role:
+        user.role = role
+        user.session_version += 1
+    after = details(user)
+    if after != before:
+        audit.record(actor, "update", "user", user.id, before=before, after=after)
+    db.session.commit()
+    return user
+
+
+def reset_password(login: str, password: Optional[str] = None, actor: Optional[User] = None) -> str:
+    """Give the user a temporary password (generated when none is given; the password rule applies
+    either way) and end every session they have; audited without the password. Returns it."""
+    user = get_user(login)
+    chosen = password or secrets.token_urlsafe(12)
+    check_password_rule(chosen, user.login)
+    user.set_password(chosen)
+    user.session_version += 1
+    audit.record(actor, "reset_password", "user", user.id, after={"login": user.login,
+                                                                 "generated": not password})
+    db.session.commit()
+    return chosen
+
+
 def list_users() -> list[User]:
     return list(db.session.scalars(db.select(User).order_by(User.role, User.login)))
 
 
-def page_users(page: int = 1, per_page: int = pagination.PER_PAGE) -> pagination.Page:
-    """One page of list_users' order (by role, then login) with the true number of users."""
-    return pagination.paginate(db.select(User).order_by(User.role, User.login, User.id), page, per_page)
+def page_users(page: int = 1, per_page: int = pagination.PER_PAGE, role: Optional[str] = None,
+               team: Optional[str] = None, state: Optional[str] = None) -> pagination.Page:
+    """One page of list_users' order (by role, then login) with the true number of users matching
+    the filters: `role`, `team` (by name, members or covered) and `state` ("active"/"inactive")."""
+    query = pagination.where_given(db.select(User), (User.role, role))
+    if team:
+        covered = db.select(Team.id).where(Team.name == team).scalar_subquery()
+        query = query.where((User.team_id == covered) | User.covers.any(Team.name == team))
+    if state in ("active", "inactive"):
+        query = query.where(User.active.is_(state == "active"))
+    return pagination.paginate(query.order_by(User.role, User.login, User.id), page, per_page)
 
 
 def list_teams() -> list[Team]:

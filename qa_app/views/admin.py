@@ -1,27 +1,28 @@
-"""Administration (admins only): users, scorecard versions, training rules, jobs; the audit log (admins and leads)."""
+"""Administration (admins only): users, settings, jobs; the audit log (admins and leads). Scorecards
+and training rules are in admin_scorecards and admin_rules, on the same blueprint."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from qa_app.forms import CsrfForm, UserForm
-from qa_app.services import (ServiceError, audit, jobs, pagination, preview, rule_runs, scorecards, signin,
-                             training_rules, users)
+from qa_app import settings as instance_settings
+from qa_app.forms import ROLE_LABELS, CsrfForm, PasswordResetForm, UserDetailsForm, UserForm
+from qa_app.services import ServiceError, audit, jobs, pagination, signin, users
+from qa_app.views import admin_rules, admin_scorecards  # noqa: F401  (they add their routes to bp)
+from qa_app.views.admin_base import arg, bp
 from qa_app.views.navigation import ADMIN, AUDIT_READERS
 from qa_app.views.security import roles_required
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 def _users_page(form: UserForm, status: int = 200, **extra):
-    found = users.page_users(*pagination.page_args(request.args))
+    filters = {"role": arg("role"), "team": arg("team"), "state": arg("state")}
+    found = users.page_users(*pagination.page_args(request.args), **filters)
     return render_template("admin/users.html", users=found.items, found=found, form=form, locks=signin.locks(),
-                           unlock_form=CsrfForm(), **extra), status
+                           unlock_form=CsrfForm(), filters=filters, roles=ROLE_LABELS,
+                           teams=users.list_teams(), **extra), status
 
 
 @bp.route("/users")
@@ -77,160 +78,103 @@ def unlock_address():
                    _("Logins from %(address)s are allowed again.", address=address))
 
 
-class ScorecardForm(FlaskForm):
-    definition = TextAreaField(_l("Definition (YAML)"), validators=[DataRequired()])
+def _edit_page(user, form: UserDetailsForm | None = None, status: int = 200, **extra):
+    if form is None:
+        form = UserDetailsForm(formdata=None, obj=None, data={
+            "name": user.name, "role": user.role, "team": user.team.name if user.team else "",
+            "covers": ", ".join(t.name for t in user.covers), "email": user.email or ""})
+    return render_template("admin/user_edit.html", user=user, form=form, reset_form=PasswordResetForm(formdata=None),
+                           status_form=CsrfForm(), roles=ROLE_LABELS, **extra), status
 
 
-class PreviewForm(FlaskForm):
-    """Preview is read-only, so it is a GET form without a CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    n = IntegerField(_l("Conversations"), default=50, validators=[NumberRange(1, preview.MAX_LAST)])
-
-
-@bp.route("/scorecards")
+@bp.route("/users/<login>/edit")
 @roles_required(*ADMIN)
-def scorecards_list():
-    versions = scorecards.all_versions()
-    by_name: dict[str, list] = {}
-    for v in versions:
-        by_name.setdefault(v.name, []).append(v)
-    return render_template("admin/scorecards.html", by_name=by_name, counts=scorecards.evaluation_counts(),
-                           yaml_of=scorecards.definition_yaml)
+def user_edit(login: str):
+    """One user: their details, their state (deactivate / reactivate) and a password reset."""
+    return _edit_page(users.get_user(login))
 
 
-@bp.route("/scorecards/<int:version_id>")
+@bp.route("/users/<login>/edit", methods=["POST"])
 @roles_required(*ADMIN)
-def scorecard_version(version_id: int):
-    row = scorecards.get_version(version_id)
-    form = PreviewForm(request.args)
-    result = None
-    if "n" in request.args and form.validate():
-        result = preview.preview(scorecards.scorecard_of(row), form.n.data, version=row.version)
-    return render_template("admin/scorecard_version.html", row=row, yaml_text=scorecards.definition_yaml(row),
-                           active=scorecards.active_version(row.name), form=form, preview=result,
-                           activate_form=CsrfForm(), evaluations=scorecards.evaluation_counts().get(row.id, 0))
-
-
-@bp.route("/scorecards/<name>/new", methods=["GET", "POST"])
-@roles_required(*ADMIN)
-def scorecard_new_version(name: str):
-    current = scorecards.find_version(name)
-    form = ScorecardForm()
-    if request.method == "GET":
-        form.definition.data = scorecards.definition_yaml(current)
-        return render_template("admin/scorecard_edit.html", name=name, current=current, form=form, errors=[])
-    errors = [] if form.validate_on_submit() else [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]
-    if not errors:
-        try:
-            row = scorecards.create_version(form.definition.data, actor=current_user, expected_name=name)
-        except scorecards.InvalidScorecard as exc:
-            errors = exc.errors
-        else:
-            flash(_("Saved as draft version %(version)s. Preview it, then activate it.", version=row.version),
-                  "success")
-            return redirect(url_for("admin.scorecard_version", version_id=row.id))
-    return render_template("admin/scorecard_edit.html", name=name, current=current, form=form,
-                           errors=errors), 400
-
-
-@bp.route("/scorecards/<int:version_id>/activate", methods=["POST"])
-@roles_required(*ADMIN)
-def scorecard_activate(version_id: int):
-    row = scorecards.get_version(version_id)  # the CSRF token is checked app-wide (CSRFProtect)
+def user_update(login: str):
+    user = users.get_user(login)
+    form = UserDetailsForm()
+    if not form.validate_on_submit():
+        return _edit_page(user, form, 400)
     try:
-        scorecards.activate(row.name, row.version, actor=current_user)
-    except scorecards.InvalidScorecard as exc:
-        flash(_("Not activated, the definition is invalid: %(errors)s", errors="; ".join(exc.errors)), "error")
-    else:
-        flash(_("%(name)s version %(version)s is now active.", name=row.name, version=row.version), "success")
-    return redirect(url_for("admin.scorecard_version", version_id=row.id))
+        users.update_user(login, name=form.name.data or "", role=form.role.data, team=form.team.data,
+                          covers=form.covered_teams(), email=form.email.data, actor=current_user)
+    except ServiceError as exc:
+        return _edit_page(user, form, 400, error=str(exc))
+    flash(_("%(login)s is saved.", login=login), "success")
+    return redirect(url_for("admin.user_edit", login=login))
 
 
-class RulesForm(FlaskForm):
-    """The rule file being edited, the version it started from, and why it changes."""
-
-    definition = TextAreaField(_l("Rules (YAML)"), validators=[DataRequired()])
-    note = StringField(_l("Why the rules change"), validators=[Optional(), Length(max=300)])
-    base_version = HiddenField()
-
-
-@bp.route("/rules")
+@bp.route("/users/<login>/deactivate", methods=["POST"])
 @roles_required(*ADMIN)
-def rules():
-    row = training_rules.current()
-    return render_template("admin/rules.html", row=row, rules=training_rules.rules_of(row),
-                           versions=training_rules.versions())
+def user_deactivate(login: str):
+    """The user can no longer log in and their sessions end (audited); their data stays."""
+    return _set_state(login, users.deactivate, _("%(login)s is deactivated: they can no longer log in.", login=login))
 
 
-@bp.route("/rules/<int:version>")
+@bp.route("/users/<login>/reactivate", methods=["POST"])
 @roles_required(*ADMIN)
-def rules_version(version: int):
-    row = training_rules.get_version(version)
-    return render_template("admin/rules_version.html", row=row, rules=training_rules.rules_of(row),
-                           yaml_text=training_rules.export_yaml(version), current=training_rules.current())
+def user_reactivate(login: str):
+    return _set_state(login, users.reactivate, _("%(login)s is active again and can log in.", login=login))
 
 
-@bp.route("/rules/export")
+def _set_state(login: str, change, done: str):
+    user = users.get_user(login)
+    if not CsrfForm().validate_on_submit():
+        return _edit_page(user, status=400, error=_("The form expired; try again."))
+    try:
+        change(login, actor=current_user)
+    except ServiceError as exc:
+        return _edit_page(user, status=400, error=str(exc))
+    flash(done, "success")
+    return redirect(url_for("admin.user_edit", login=login))
+
+
+@bp.route("/users/<login>/password", methods=["POST"])
 @roles_required(*ADMIN)
-def rules_export():
-    version = request.args.get("version", type=int)
-    text = training_rules.export_yaml(version)
-    name = f"training-rules-v{version}.yaml" if version else "training-rules.yaml"
-    return Response(text, mimetype="application/yaml", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def user_reset_password(login: str):
+    """A temporary password (the admin's, or generated and shown once on this response only); the
+    user's sessions end."""
+    user = users.get_user(login)
+    form = PasswordResetForm()
+    if not form.validate_on_submit():
+        return _edit_page(user, status=400, error=_("The form expired; try again."))
+    try:
+        password = users.reset_password(login, form.password.data or None, actor=current_user)
+    except ServiceError as exc:
+        return _edit_page(user, status=400, error=str(exc))
+    return _edit_page(users.get_user(login), reset=True, generated=None if form.password.data else password)
 
 
-@bp.route("/rules/edit", methods=["GET", "POST"])
+@bp.route("/settings")
 @roles_required(*ADMIN)
-def rules_edit():
-    """Edit the rules as one YAML file: Dry run shows what they would assign; Save stores the next version."""
-    form, current = RulesForm(), training_rules.current()
-    if request.method == "GET":
-        start = request.args.get("from", type=int)
-        form.definition.data = training_rules.export_yaml(start)
-        form.base_version.data = str(current.version) if current else ""
-        return render_template("admin/rules_edit.html", form=form, current=current, errors=[], dry=None, start=start)
-    errors = [] if form.validate_on_submit() else [f"{k}: {' '.join(v)}" for k, v in form.errors.items()]
-    dry = None
-    if not errors:
-        try:
-            if request.form.get("action") == "dry_run":
-                dry = rule_runs.dry_run(training_rules.check(form.definition.data, "rules.yaml"))
-            else:
-                row = training_rules.save(form.definition.data, actor=current_user, note=form.note.data or "",
-                                          base_version=_int_or_none(form.base_version.data))
-                flash(_("The rules are saved as version %(version)s and are in force.", version=row.version), "success")
-                return redirect(url_for("admin.rules"))
-        except training_rules.InvalidRules as exc:
-            errors = exc.errors
-        except training_rules.StaleRules as exc:
-            errors = [str(exc)]
-    return render_template("admin/rules_edit.html", form=form, current=current, errors=errors, dry=dry,
-                           start=None), (400 if errors else 200)
-
-
-def _int_or_none(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+def settings_view():
+    """The instance's effective settings and where each comes from, secrets masked (as `qadesk
+    config show`); read-only: settings change in qadesk.toml or the environment."""
+    rows = instance_settings.describe(instance_settings.settings())
+    return render_template("admin/settings.html", rows=rows)
 
 
 @bp.route("/jobs")
 @roles_required(*ADMIN)
 def jobs_list():
-    kind, status = _arg("kind"), _arg("status")
+    kind, status = arg("kind"), arg("status")
     found = jobs.page(pagination.request_args(request.args), kind, status)
-    return render_template("admin/jobs.html", jobs=found.items, found=found, kind=kind or "", status=status or "")
+    return render_template("admin/jobs.html", jobs=found.items, found=found, kind=kind or "", status=status or "",
+                           statuses=JOB_STATUSES)
 
 
 @bp.route("/audit")
 @roles_required(*AUDIT_READERS)
 def audit_log():
-    entity, action = _arg("entity"), _arg("action")
+    entity, action = arg("entity"), arg("action")
     found = audit.page(pagination.request_args(request.args), entity, action, viewer=current_user)
     return render_template("admin/audit.html", entries=found.items, found=found, entity=entity or "",
                            action=action or "")
 
 
-def _arg(name: str) -> str | None:
-    return (request.args.get(name) or "").strip() or None

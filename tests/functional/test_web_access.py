@@ -59,9 +59,12 @@ PAGES = [
     ("/appraisals/{appraisal}", set(roles_with("read_appraisals"))),
     ("/trust/", REVIEWERS),
     ("/admin/users", ADMIN),
+    ("/admin/users/{login}/edit", ADMIN),
+    ("/admin/settings", ADMIN),
     ("/admin/scorecards", ADMIN),
     ("/admin/scorecards/{scorecard}", ADMIN),
     ("/admin/scorecards/{card}/new", ADMIN),
+    ("/admin/scorecards/{card}/edit", ADMIN),
     ("/admin/rules", ADMIN),
     ("/admin/rules/{rules_version}", ADMIN),
     ("/admin/rules/edit", ADMIN),
@@ -113,7 +116,7 @@ def seeded(app, make_user, fake_sentiment):
     appraisals.draft_period(clock.now().strftime("%Y-%m"))
     appraisal = appraisals.visible(_user("agent1"))[0].id
     return {"appraisal": appraisal, "conv": conv_id, "assignment": agent.id, "scorecard": scorecards.find_version("general-en").id,
-            "card": "general-en", "course": agent.course.code, "rules_version": 1}
+            "card": "general-en", "course": agent.course.code, "rules_version": 1, "login": "agent1"}
 
 
 def _user(login):

@@ -46,8 +46,10 @@ def test_a_version_page_shows_its_yaml_and_offers_activation_only_when_inactive(
     assert "name: general-en\n" in active and "/activate" not in active
     draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
     page = text_of(admin.get(f"/admin/scorecards/{draft.id}"))
-    assert "seconds: 15" in page and f"/admin/scorecards/{draft.id}/activate" in page
+    assert "seconds: 15" in page and f"/admin/scorecards/{draft.id}/preview" in page
     assert 'name="n"' in page and 'value="50"' in page
+    assert f"/admin/scorecards/{draft.id}/activate" not in page  # only once previewed
+    assert "it can be activated only after a preview" in page
 
 
 def test_the_editor_starts_from_the_yaml_of_the_active_version(admin):
@@ -100,7 +102,7 @@ def test_preview_shows_the_distribution_against_the_active_version(admin, fake_s
     assert ingest.ingest_paths([str(FIXTURES / "new_agent.ndjson")], ingest.IngestOptions(create_agents=True)).failed == 0
     lenient = editor_text(admin, "ecommerce-chat-en").replace("critical: true", "critical: false")
     draft = scorecards.create_version(lenient, expected_name="ecommerce-chat-en")
-    page = text_of(admin.get(f"/admin/scorecards/{draft.id}?n=10"))
+    page = text_of(admin.post(f"/admin/scorecards/{draft.id}/preview", data={"n": "10"}))
     assert "Preview on 2 conversations" in page and "only 2 conversations fit the draft" in page
     assert re.search(r"<th>Auto-failed</th>\s*<td>0%</td>\s*<td>50%</td>", page)
     assert "Active v1" in page and "more than 5 points: 1" in page
@@ -110,13 +112,18 @@ def test_preview_shows_the_distribution_against_the_active_version(admin, fake_s
 @pytest.mark.parametrize("n", ["0", "5000", "x"])
 def test_preview_with_a_bad_number_shows_the_error_and_no_table(admin, n):
     draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
-    page = text_of(admin.get(f"/admin/scorecards/{draft.id}?n={n}"))
-    assert "Preview on" not in page and 'class="field-error"' in page
+    response = admin.post(f"/admin/scorecards/{draft.id}/preview", data={"n": n})
+    page = text_of(response)
+    assert response.status_code == 400 and "Preview on" not in page and 'class="field-error"' in page
+    assert scorecards.get_version(draft.id).previewed_at is None
 
 
-def test_activating_a_draft_replaces_the_active_version_and_is_audited(admin):
+def test_activating_a_previewed_and_confirmed_draft_replaces_the_active_version_and_is_audited(admin):
     draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
-    response = admin.post(f"/admin/scorecards/{draft.id}/activate")
+    assert admin.post(f"/admin/scorecards/{draft.id}/preview", data={"n": "5"}).status_code == 200
+    page = text_of(admin.get(f"/admin/scorecards/{draft.id}"))
+    assert f"/admin/scorecards/{draft.id}/activate" in page and 'name="confirm"' in page
+    response = admin.post(f"/admin/scorecards/{draft.id}/activate", data={"confirm": "yes"})
     assert response.status_code == 302
     assert [(v.version, v.active) for v in scorecards.versions_of("general-en")] == [(2, True), (1, False)]
     assert "general-en version 2 is now active." in text_of(admin.get(response.headers["Location"]))
@@ -127,10 +134,36 @@ def test_activating_a_draft_replaces_the_active_version_and_is_audited(admin):
 def test_activating_a_stored_definition_that_no_longer_validates_is_refused(admin):
     draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
     draft.definition = dict(draft.definition, sections="gone")
+    draft.previewed_at = draft.created_at
     db.session.commit()
-    response = admin.post(f"/admin/scorecards/{draft.id}/activate", follow_redirects=True)
+    response = admin.post(f"/admin/scorecards/{draft.id}/activate", data={"confirm": "yes"}, follow_redirects=True)
     assert "Not activated, the definition is invalid: sections: must be a non-empty list" in text_of(response)
     assert scorecards.find_version("general-en").version == 1
+
+
+def test_a_draft_never_previewed_is_not_activated_even_when_posted_directly(admin):
+    draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
+    response = admin.post(f"/admin/scorecards/{draft.id}/activate", data={"confirm": "yes"}, follow_redirects=True)
+    assert "Not activated: Preview version 2 before activating it." in text_of(response)
+    assert [(v.version, v.active) for v in scorecards.versions_of("general-en")] == [(2, False), (1, True)]
+
+
+def test_a_previewed_draft_is_not_activated_without_the_confirmation(admin):
+    draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
+    admin.post(f"/admin/scorecards/{draft.id}/preview", data={"n": "5"})
+    response = admin.post(f"/admin/scorecards/{draft.id}/activate", follow_redirects=True)
+    assert "Tick the confirmation to activate version 2." in text_of(response)
+    assert scorecards.find_version("general-en").version == 1
+
+
+def test_a_preview_is_noted_on_the_version_and_in_the_audit_log(admin, fake_sentiment):
+    assert ingest.ingest_paths([str(FIXTURES / "new_agent.ndjson")], ingest.IngestOptions(create_agents=True)).failed == 0
+    draft = scorecards.create_version(editor_text(admin, "general-en").replace("seconds: 10", "seconds: 15"))
+    admin.post(f"/admin/scorecards/{draft.id}/preview", data={"n": "10"})
+    stored = scorecards.get_version(draft.id)
+    assert stored.previewed_at is not None and stored.previewed_by_id is not None
+    entry = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "preview")).one()
+    assert entry.entity_id == draft.id and entry.after["version"] == 2 and entry.after["conversations"] == 2
 
 
 @pytest.mark.parametrize("method, url", [
@@ -138,6 +171,9 @@ def test_activating_a_stored_definition_that_no_longer_validates_is_refused(admi
     ("get", "/admin/scorecards/general-en/new"),
     ("post", "/admin/scorecards/general-en/new"),
     ("post", "/admin/scorecards/{id}/activate"),
+    ("post", "/admin/scorecards/{id}/preview"),
+    ("get", "/admin/scorecards/general-en/edit"),
+    ("post", "/admin/scorecards/general-en/edit"),
 ])
 def test_only_admins_reach_the_scorecard_pages(client, auth, make_user, method, url):
     draft = scorecards.create_version(scorecards.definition_yaml(scorecards.find_version("general-en")))
