@@ -89,7 +89,7 @@ def test_the_users_page_pages_through_every_user_once(admin, make_user):
         make_user(f"person{i}", "agent")
     from qa_app.services import users
     everyone = [u.login for u in users.list_users()]  # the instance's own admin as well
-    seen, lines = walk(admin, "/admin/users?per_page=3", re.compile(r"<tr>\s*<td>([\w-]+)</td>"))
+    seen, lines = walk(admin, "/admin/users?per_page=3", re.compile(r'<tr>\s*<td><a href="/admin/users/([\w-]+)/edit">'))
     assert len(everyone) == 8 and lines == ["Showing 1–3 of 8", "Showing 4–6 of 8", "Showing 7–8 of 8"]
     assert seen == everyone
 

@@ -316,7 +316,9 @@ def test_the_admin_pages_show_scorecards_rules_jobs_and_the_audit_trail(client, 
     assert "compliance-en" in text_of(client.get("/admin/rules"))
     assert "mark_overdue:test" in text_of(client.get("/admin/jobs"))
     audit = text_of(client.get("/admin/audit"))
-    assert '"login": "audited"' in audit and "<td>admin</td>" in audit
+    assert "<dt>login</dt><dd>audited</dd>" in audit  # details as a definition list, not raw JSON
+    assert '<td>Administrator <span class="meta">admin</span></td>' in audit
+    assert '"login"' not in audit
 
 
 def test_the_admin_home_page_counts_the_instance(client, auth, make_user, fake_sentiment):
