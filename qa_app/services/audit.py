@@ -48,14 +48,27 @@ AUDIT_ORDER = (pagination.Key(AuditEntry.at), pagination.Key(AuditEntry.id))
 
 
 def page(req: pagination.PageRequest, entity: Optional[str] = None, action: Optional[str] = None,
-         viewer: Optional[User] = None) -> pagination.Page:
+         login: Optional[str] = None, viewer: Optional[User] = None) -> pagination.Page:
     """A page (keyset) of the log, newest first, with the true number of entries matching the filters
-    that `viewer` may read (visible_to; None: the whole log, for the shell)."""
+    (`login`: entries by that user; "system" for those made by no user) that `viewer` may read
+    (visible_to; None: the whole log, for the shell)."""
     query = db.select(AuditEntry)
     if viewer is not None:
         query = query.where(visible_to(viewer))
     query = pagination.where_given(query, (AuditEntry.entity, entity), (AuditEntry.action, action))
+    if login == "system":
+        query = query.where(AuditEntry.user_id.is_(None))
+    elif login:
+        query = query.where(AuditEntry.user_id == db.select(User.id).where(User.login == login).scalar_subquery())
     return pagination.paginate_keyset(query, AUDIT_ORDER, req)
+
+
+def filter_values(viewer: Optional[User] = None) -> dict[str, list[str]]:
+    """The entities and actions of the entries `viewer` may read (None: all), sorted, for the
+    audit page's filter lists."""
+    where = visible_to(viewer) if viewer is not None else db.true()
+    return {name: list(db.session.scalars(db.select(column).where(where).distinct().order_by(column)))
+            for name, column in (("entity", AuditEntry.entity), ("action", AuditEntry.action))}
 
 
 def visible_to(user: User):

@@ -172,9 +172,7 @@ def jobs_list():
 @bp.route("/audit")
 @roles_required(*AUDIT_READERS)
 def audit_log():
-    entity, action = arg("entity"), arg("action")
-    found = audit.page(pagination.request_args(request.args), entity, action, viewer=current_user)
+    entity, action, login = arg("entity"), arg("action"), arg("who")
+    found = audit.page(pagination.request_args(request.args), entity, action, login, viewer=current_user)
     return render_template("admin/audit.html", entries=found.items, found=found, entity=entity or "",
-                           action=action or "")
-
-
+                           action=action or "", who=login or "", choices=audit.filter_values(current_user))

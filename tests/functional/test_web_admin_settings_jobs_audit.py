@@ -62,3 +62,14 @@ def test_only_admins_read_the_settings(client, auth, make_user):
     make_user("lead1", "lead")
     auth.login("lead1", PASSWORD)
     assert client.get("/admin/settings").status_code == 403
+
+
+def test_the_audit_log_filters_by_who_and_offers_the_stored_actions_as_a_list(admin, make_user):
+    make_user("rita", "agent")  # made by no user: a "system" entry
+    admin.post("/admin/users/rita/deactivate")  # made by the admin
+    page = text_of(admin.get("/admin/audit?who=admin"))
+    assert "<code>deactivate</code>" in page and "<code>create</code>" not in page
+    page = text_of(admin.get("/admin/audit?who=system&entity=user"))
+    assert "<code>create</code>" in page and "<code>deactivate</code>" not in page
+    assert '<option value="deactivate">deactivate</option>' in page
+    assert '<option value="user" selected>user</option>' in page
