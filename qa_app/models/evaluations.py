@@ -26,9 +26,8 @@ class ScorecardVersion(db.Model):
     active: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
-    # when and by whom the version was last previewed; the web refuses to activate one never previewed
+    # when the version was last previewed (who: the audit log); the web refuses to activate one never previewed
     previewed_at: Mapped[Optional[datetime]] = mapped_column()
-    previewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
 
 
 class Evaluation(db.Model):

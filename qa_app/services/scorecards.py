@@ -202,7 +202,6 @@ class NotPreviewed(ServiceError):
 def record_preview(row: ScorecardVersion, actor: Optional[User], summary: dict) -> None:
     """Note that `actor` previewed `row` now (audited with the preview's figures); commits."""
     row.previewed_at = clock.now()
-    row.previewed_by_id = actor.id if actor else None
     audit.record(actor, "preview", "scorecard_version", row.id, after={"name": row.name, "version": row.version,
                                                                      **summary})
     db.session.commit()

@@ -1,4 +1,4 @@
-"""scorecard version previewed: when and by whom a draft was previewed (activation needs a preview)
+"""scorecard version previewed: when a draft was last previewed (activation needs a preview; who: the audit log)
 
 Revision ID: e7b3c9d2a4f6
 Revises: d4a8c2e6f1b3
@@ -20,13 +20,9 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('scorecard_version', schema=None) as batch_op:
         batch_op.add_column(sa.Column('previewed_at', qa_app.dbtypes.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('previewed_by_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key('fk_scorecard_version_previewed_by_id_user', 'user',
-                                    ['previewed_by_id'], ['id'])
 
 
 def downgrade():
-    with op.batch_alter_table('scorecard_version', schema=None) as batch_op:
-        batch_op.drop_constraint('fk_scorecard_version_previewed_by_id_user', type_='foreignkey')
-        batch_op.drop_column('previewed_by_id')
-        batch_op.drop_column('previewed_at')
+    # a plain ALTER TABLE DROP COLUMN (SQLite 3.35+, PostgreSQL): batch mode would copy and drop the
+    # table, which SQLite refuses while evaluations reference it (foreign_keys=ON)
+    op.drop_column('scorecard_version', 'previewed_at')
