@@ -10,7 +10,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from qa_app.services import rule_runs, training_rules
-from qa_app.views.admin_base import bp
+from qa_app.views.admin_base import arg, bp
 from qa_app.views.navigation import ADMIN
 from qa_app.views.security import roles_required
 
@@ -26,9 +26,18 @@ class RulesForm(FlaskForm):
 @bp.route("/rules")
 @roles_required(*ADMIN)
 def rules():
+    """The rules in force as a table, filtered by language, course and state (?language=, ?course=,
+    ?state=active|inactive), with their versions."""
     row = training_rules.current()
-    return render_template("admin/rules.html", row=row, rules=training_rules.rules_of(row),
-                           versions=training_rules.versions())
+    every = training_rules.rules_of(row)
+    chosen = {"language": arg("language"), "course": arg("course"), "state": arg("state")}
+    shown = [r for r in every
+             if (not chosen["language"] or (r.language or "any") == chosen["language"])
+             and (not chosen["course"] or r.course_code == chosen["course"])
+             and (chosen["state"] not in ("active", "inactive") or r.active == (chosen["state"] == "active"))]
+    return render_template("admin/rules.html", row=row, rules=shown, total=len(every), chosen=chosen,
+                           languages=sorted({r.language or "any" for r in every}),
+                           courses=sorted({r.course_code for r in every}), versions=training_rules.versions())
 
 
 @bp.route("/rules/<int:version>")

@@ -73,3 +73,16 @@ def test_the_audit_log_filters_by_who_and_offers_the_stored_actions_as_a_list(ad
     assert "<code>create</code>" in page and "<code>deactivate</code>" not in page
     assert '<option value="deactivate">deactivate</option>' in page
     assert '<option value="user" selected>user</option>' in page
+
+
+def test_the_rules_table_filters_by_language_and_course(admin):
+    page = text_of(admin.get("/admin/rules?language=zh&course=compliance-zh"))
+    assert "<code>compliance-zh</code>" in page and "<code>compliance-en</code>" not in page
+    assert "<code>basics-zh</code>" not in page and "2 of 16 rules" in page
+
+
+def test_a_rules_name_column_is_not_called_a_persons_name_in_chinese(client, auth):
+    auth.login("admin", PASSWORD)
+    client.post("/language", data={"locale": "zh"})
+    page = text_of(client.get("/admin/rules"))
+    assert "<th>规则名称</th>" in page and "<th>姓名</th>" not in page
