@@ -64,6 +64,11 @@ def page(req: pagination.PageRequest, kind: Optional[str] = None, status: Option
     return pagination.paginate_keyset(query, JOB_ORDER, req)
 
 
+def kinds() -> list[str]:
+    """The kinds of job stored, sorted (the jobs page's filter list)."""
+    return list(db.session.scalars(db.select(Job.kind).distinct().order_by(Job.kind)))
+
+
 def acquire_lease(name: str, holder: str, ttl_seconds: int, now: Optional[datetime] = None) -> bool:
     """True when `holder` holds the lease `name` until now + ttl (taken over only once expired).
 

@@ -84,7 +84,7 @@ def _edit_page(user, form: UserDetailsForm | None = None, status: int = 200, **e
             "name": user.name, "role": user.role, "team": user.team.name if user.team else "",
             "covers": ", ".join(t.name for t in user.covers), "email": user.email or ""})
     return render_template("admin/user_edit.html", user=user, form=form, reset_form=PasswordResetForm(formdata=None),
-                           status_form=CsrfForm(), roles=ROLE_LABELS, **extra), status
+                           status_form=CsrfForm(), roles=ROLE_LABELS, teams=users.list_teams(), **extra), status
 
 
 @bp.route("/users/<login>/edit")
@@ -166,7 +166,7 @@ def jobs_list():
     kind, status = arg("kind"), arg("status")
     found = jobs.page(pagination.request_args(request.args), kind, status)
     return render_template("admin/jobs.html", jobs=found.items, found=found, kind=kind or "", status=status or "",
-                           statuses=JOB_STATUSES)
+                           statuses=JOB_STATUSES, kinds=jobs.kinds())
 
 
 @bp.route("/audit")

@@ -44,6 +44,7 @@ def test_a_jobs_result_is_shown_as_a_definition_list_and_the_status_filter_is_a_
     assert "<dt>scored</dt><dd>3</dd><dt>skipped</dt><dd>1, 2</dd>" in page
     assert "probe-1" in page and "probe-2" not in page
     assert '<option value="done" selected>' in page and '{"scored"' not in page
+    assert '<option value="probe">probe</option>' in page  # the stored kinds, as a list
     assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 2
 
 

@@ -61,7 +61,8 @@ def test_an_admin_edits_name_role_team_and_coverage_and_the_change_is_audited(ad
     entry = audited("update")[-1]
     assert entry.entity_id == user.id and entry.before["role"] == "agent" and entry.after["role"] == "reviewer"
     assert entry.before["team"] == "north" and entry.after["covers"] == ["north", "south"]
-    assert "rita is saved." in text_of(admin.get("/admin/users/rita/edit"))
+    page = text_of(admin.get("/admin/users/rita/edit"))
+    assert "rita is saved." in page and '<option value="south"></option>' in page  # known teams suggested
 
 
 def test_a_role_change_ends_the_users_sessions(client, auth, make_user):
