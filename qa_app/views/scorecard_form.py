@@ -133,7 +133,7 @@ def _criterion_data(row: CriterionRow, path: str, problems: list[str]) -> dict:
         problems.append(_("%(path)s.type: choose the check type in its list, not among the parameters", path=path))
         params.pop("type")
     check.update(params)
-    # the title is a two-line box on the page; a line break typed in it is a space in the title
+    # the title is a small box on the page; a line break typed in it is a space in the title
     return {"id": row.id.strip(), "title": " ".join(row.title.split()), "weight": _weight(row.weight),
             "critical": bool(row.critical), "check": check}
 
