@@ -12,7 +12,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Appraisal, User
 from qa_app.permissions import can
-from qa_app.services import ServiceError, appraisals, audit, notifications
+from qa_app.services import ServiceError, appraisals, audit, notices, notifications
 
 OPEN = ("draft", "review")
 
@@ -58,6 +58,7 @@ def self_assess(agent: User, appraisal_id: int, text: Optional[str]) -> Appraisa
     before = _snapshot_of(row, ("self_assessment",))
     row.self_assessment = _text(text, "self_assessment")
     _audit(agent, "self_assess", row, before, ("self_assessment",))
+    notices.appraisal_step(row, "self_assessed")
     db.session.commit()
     return row
 
@@ -73,6 +74,7 @@ def propose(lead: User, appraisal_id: int, comment: Optional[str], rating: Optio
     before = _snapshot_of(row, fields)
     row.lead_comment, row.proposed_rating, row.proposed_by, row.state = _text(comment, "lead_comment"), rating, lead, "review"
     _audit(lead, "propose", row, before, fields)
+    notices.appraisal_step(row, "proposed")
     db.session.commit()
     return row
 
@@ -151,5 +153,6 @@ def contest(agent: User, appraisal_id: int, reason: Optional[str], now: Optional
     row.contested, row.contest_reason = True, _text(reason, "reason", required=True)
     row.acknowledged_at = row.acknowledged_at or clock.or_now(now)
     _audit(agent, "contest", row, before, fields)
+    notices.appraisal_step(row, "contested", now)
     db.session.commit()
     return row

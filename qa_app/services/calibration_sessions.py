@@ -20,7 +20,7 @@ from qa_app.extensions import db
 from qa_app.models import (CalibrationAnswer, CalibrationItem, CalibrationSession, Conversation, Evaluation,
                            ScorecardVersion, User)
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, review, rule_runs, scorecards
+from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, notices, review, rule_runs, scorecards
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, EvaluationResult
 from training import calibration_sessions as rules
@@ -136,6 +136,7 @@ def create_session(lead: User, name: str, conversation_ids: Iterable[int], rater
     audit.record(lead, "calibration_create", "calibration_session", session.id, after={
         "name": name, "conversations": [c.external_id for c in convs], "raters": logins,
         "benchmark": benchmark_login, "deadline": deadline.isoformat()})
+    notices.calibration_invited(session, now)
     db.session.commit()
     return session
 

@@ -14,7 +14,8 @@ from qa_app.permissions import can, roles_with
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Dispute, Evaluation, User
-from qa_app.services import NotFound, ServiceError, audit, database_busy, conversations, evaluations, pagination, review, rule_runs
+from qa_app.services import (NotFound, ServiceError, audit, conversations, database_busy, evaluations, notices,
+                             pagination, review, rule_runs)
 from qa_app.settings import settings as instance_settings
 from training import disputes as rules
 from training.periods import PeriodError, parse_period
@@ -79,6 +80,7 @@ def open_dispute(agent: User, evaluation_id: int, comment: str, criteria: Iterab
         db.session.flush()
         entry = audit.record(agent, "dispute_open", "dispute", dispute.id, after=_dispute_summary(dispute))
         entry.at = dispute.created_at
+        notices.dispute_opened(dispute)
         db.session.commit()
     return dispute
 
@@ -208,6 +210,7 @@ def resolve_dispute(user: User, dispute_id: int, outcome: str, reason: str,
         dispute.assignee_id = user.id  # the resolver, so statistics credit who decided
         audit.record(user, "dispute_resolve", "dispute", dispute.id, before=before,
                      after=_dispute_summary(dispute)).at = at
+        notices.dispute_answered(dispute)
         db.session.commit()
     return dispute
 

@@ -22,8 +22,8 @@ class Text:
     link: Optional[str]  # a path in the app ("/training/12"), or None
 
 
-def _due(params: dict) -> str:
-    raw = params.get("due_at")
+def _due(params: dict, key: str = "due_at") -> str:
+    raw = params.get(key)
     return format_date(as_utc(datetime.fromisoformat(raw)), "medium") if raw else "?"
 
 
@@ -108,6 +108,48 @@ def _appraisal_final(p: dict) -> tuple[str, str]:
               "acknowledge it; you may add a comment or contest it.", period=p["period"], rating=p["rating"]))
 
 
+def _calibration_invited(p: dict) -> tuple[str, str]:
+    return (_("Calibration session: %(name)s", name=p["name"]),
+            _('%(lead)s invited you to score %(items)s conversations blind in the calibration session "%(name)s" '
+              "by %(deadline)s.", lead=p["lead"], items=p["items"], name=p["name"], deadline=_due(p, "deadline")))
+
+
+def _dispute_opened(p: dict) -> tuple[str, str]:
+    return (_("New dispute from %(agent)s", agent=p["agent"]),
+            _("%(agent)s disputes the evaluation of conversation %(conversation)s. Please decide it.",
+              agent=p["agent"], conversation=p["conversation"]))
+
+
+def _dispute_outcome(outcome: str) -> str:
+    return {"accepted": _("accepted"), "partly_accepted": _("partly accepted"),
+            "rejected": _("rejected")}.get(outcome, outcome)
+
+
+def _dispute_answered(p: dict) -> tuple[str, str]:
+    return (_("Your dispute was %(outcome)s", outcome=_dispute_outcome(p["outcome"])),
+            _("%(resolver)s decided your dispute on conversation %(conversation)s: %(outcome)s.",
+              resolver=p.get("resolver") or "?", conversation=p["conversation"],
+              outcome=_dispute_outcome(p["outcome"])) + (f"\n{p['reason']}" if p.get("reason") else ""))
+
+
+def _appraisal_self_assessed(p: dict) -> tuple[str, str]:
+    return (_("%(agent)s wrote their self-assessment for %(period)s", agent=p["agent"], period=p["period"]),
+            _("%(agent)s's appraisal for %(period)s has their self-assessment. Please add your comments and "
+              "propose a rating.", agent=p["agent"], period=p["period"]))
+
+
+def _appraisal_proposed(p: dict) -> tuple[str, str]:
+    return (_("Appraisal ready to sign: %(agent)s, %(period)s", agent=p["agent"], period=p["period"]),
+            _("The lead proposed the rating %(rating)s for %(agent)s's appraisal of %(period)s. It is in review, "
+              "waiting for HR to finalise it.", rating=p["rating"] or "—", agent=p["agent"], period=p["period"]))
+
+
+def _appraisal_contested(p: dict) -> tuple[str, str]:
+    return (_("%(agent)s contests their appraisal for %(period)s", agent=p["agent"], period=p["period"]),
+            _("%(agent)s contests the finalised appraisal of %(period)s. Read the reason and reopen it if it "
+              "needs another look.", agent=p["agent"], period=p["period"]))
+
+
 KINDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "assigned": _assigned, "due_soon": _due_soon, "due_today": _due_today, "overdue": _overdue,
     "escalated": _escalated, "reminder": _reminder,
@@ -115,14 +157,19 @@ KINDS: dict[str, Callable[[dict], tuple[str, str]]] = {
     "follow_up_due_soon": _follow_up_due_soon, "follow_up_due_today": _follow_up_due_today,
     "follow_up_overdue": _follow_up_overdue, "follow_up_escalated": _follow_up_escalated,
     "appraisal_final": _appraisal_final,
+    "calibration_invited": _calibration_invited, "dispute_opened": _dispute_opened,
+    "dispute_answered": _dispute_answered, "appraisal_self_assessed": _appraisal_self_assessed,
+    "appraisal_proposed": _appraisal_proposed, "appraisal_contested": _appraisal_contested,
 }
+
+#: the page a notification opens, by the first of these parameters it holds
+LINKS = (("assignment_id", "/training/{}"), ("session_id", "/coaching/{}"), ("appraisal_id", "/appraisals/{}"),
+         ("dispute_id", "/disputes/{}"), ("calibration_id", "/calibration/{}"))
 
 
 def text_of(kind: str, params: dict, locale: str) -> Text:
     """The words of a notification in `locale` ("en", "zh")."""
     with force_locale(locale):
         subject, body = KINDS[kind](params)
-    link = f"/training/{params['assignment_id']}" if params.get("assignment_id") else \
-        f"/coaching/{params['session_id']}" if params.get("session_id") else \
-        f"/appraisals/{params['appraisal_id']}" if params.get("appraisal_id") else None
+    link = next((path.format(params[key]) for key, path in LINKS if params.get(key)), None)
     return Text(subject, body, link)

@@ -11,9 +11,9 @@ from flask_babel import get_locale, gettext as _, refresh
 from flask_login import current_user
 from markupsafe import Markup
 
-from qa_app.forms import LanguageForm
+from qa_app.forms import AssignForm, LanguageForm
 from qa_app.models.base import as_utc
-from qa_app.services import NotFound, ServiceError, coaching, dashboard, preferences, review
+from qa_app.services import NotFound, ServiceError, coaching, dashboard, homes, preferences, review, training
 from qa_app.views import api
 from qa_app.views.markdown import render_markdown
 from qa_app.views.navigation import COACHES, REVIEWERS, nav_links
@@ -28,12 +28,17 @@ def index():
     role = current_user.role
     context = {}
     if role == "agent":
-        context["evaluations"] = dashboard.latest_evaluations(current_user)
-        context["assignments"] = dashboard.open_assignments(current_user)
-        context["reminders"] = dashboard.needs_reminder(context["assignments"])
+        context["home"] = homes.agent_home(current_user)
     if role in REVIEWERS:
         context["waiting"] = review.waiting_count(current_user)
         context["reviews"] = review.reviewed_by(current_user, limit=10)
+    if role == "lead":
+        context["team"] = homes.lead_home(current_user)
+        context["assign_form"] = AssignForm()
+        context["courses"] = training.list_courses()
+    if role == "hr":
+        context["periods"] = homes.appraisal_periods()
+        context["report_period"] = homes.last_complete_month()
     if role == "admin":
         context["counts"] = dashboard.counts()
     if role in ("agent",) + COACHES:

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from qa_app import clock
-from qa_app.services import ServiceError, reports
+from qa_app.services import ServiceError, homes, reports
 from qa_app.views.downloads import table_download
 from qa_app.views.navigation import REPORT_READERS
 from qa_app.views.security import roles_required
@@ -14,9 +13,16 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _period() -> str:
-    """The period asked for, else the current month (UTC)."""
-    asked = request.args.get("period")
-    return asked.strip() if asked is not None else clock.now().strftime("%Y-%m")
+    """The period asked for, else the last complete month (UTC): the current one is still filling."""
+    asked = (request.args.get("period") or "").strip()
+    return asked or homes.last_complete_month()
+
+
+def _page(period: str, report, error, status: int = 200):
+    """The report page with the period picker's choices and the agents' names beside their logins."""
+    names = homes.names_by_login(r.agent for r in report.rows) if report else {}
+    return render_template("reports/appraisal.html", period=period, report=report, error=error, names=names,
+                           choices=homes.period_choices()), status
 
 
 @bp.route("/appraisal")
@@ -26,8 +32,8 @@ def appraisal():
     try:
         report = reports.appraisal_report(period, viewer=current_user)
     except ServiceError as exc:
-        return render_template("reports/appraisal.html", period=period, report=None, error=str(exc)), 400
-    return render_template("reports/appraisal.html", period=report.period.label, report=report, error=None)
+        return _page(period, None, str(exc), 400)
+    return _page(report.period.label, report, None)
 
 
 @bp.route("/appraisal.csv")
@@ -47,5 +53,5 @@ def _appraisal_download(fmt: str):
     try:
         report = reports.appraisal_report(period, viewer=current_user)
     except ServiceError as exc:
-        return render_template("reports/appraisal.html", period=period, report=None, error=str(exc)), 400
+        return _page(period, None, str(exc), 400)
     return table_download([reports.appraisal_table(report)], fmt, f"appraisal-{report.period.label}")
