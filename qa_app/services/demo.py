@@ -9,7 +9,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Assignment, Conversation
 from qa_app.services import (ServiceError, certificates, coaching, coaching_reminders, conversations, course_store,
-                             coursework, demo_appraisals, exemplars, ingest, jobs, onboarding, reminders, review,
+                             coursework, demo_activity, demo_appraisals, exemplars, ingest, jobs, onboarding, reminders, review,
                              scoring, surveys, training, users)
 from training.coaching import ActionDraft, SessionDraft
 from training.quiz import example_response
@@ -56,6 +56,7 @@ def _load(data, today: date, sentiment) -> dict:
     counts["exemplars"] = _exemplars(today)
     counts["onboarding"] = _onboarding(today)
     counts["appraisals"] = demo_appraisals.finalise_last_quarter(today)
+    counts.update(demo_activity.load(today))
     from qa_app.demo import DEMO_PASSWORD
     return {"conversations": summary.ingested, **counts, "password": DEMO_PASSWORD,
             "logins": sorted(u.login for u in data.users)}

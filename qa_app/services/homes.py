@@ -12,10 +12,11 @@ from sqlalchemy import func
 
 from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import Appraisal, Assignment, Conversation, CriterionScore, Evaluation, Team, User
+from qa_app.models import (Appraisal, Assignment, Conversation, CriterionScore, Evaluation, ScorecardVersion, Team,
+                           User)
 from qa_app.models.base import as_utc
 from qa_app.services import (appraisals, calibration_sessions, coaching, conversations, dashboard,
-                             disputes, qa_overview, training)
+                             disputes, qa_overview, scorecards, training)
 from training import periods
 
 DUE_SOON = timedelta(days=7)
@@ -59,7 +60,9 @@ class AgentHome:
 def agent_home(user: User, now: Optional[datetime] = None) -> AgentHome:
     now = clock.or_now(now)
     latest = dashboard.latest_evaluations(user, limit=5)
-    feedback = [(c, e, [s for s in e.criteria if s.result == "fail" or s.comment]) for c, e in latest]
+    titles = criterion_titles({e.scorecard_version_id for _, e in latest})
+    feedback = [(c, e, [(s, titles.get((e.scorecard_version_id, s.criterion_id), s.criterion_id))
+                        for s in e.criteria if s.result == "fail" or s.comment]) for c, e in latest]
     sessions = coaching.visible_sessions(user)[:3]
     found = sorted(disputes.list_disputes(user), key=lambda d: (d.status != "open", -d.id))[:5]
     waiting = [a for a in appraisals.visible(user, state="final") if a.acknowledged_at is None and not a.contested]
@@ -99,10 +102,9 @@ class AgentRow:
 class LeadHome:
     teams: list[TeamRow]
     agents: list[AgentRow]
-    failing: list[tuple[str, int]]   # criterion id, failures in the window
+    failing: list[tuple[str, str, int]]   # criterion id, title, failures in the window
     overdue: list[Assignment]
     disputes: list
-    calibration: list                # (session, answered items, total items) still open
 
 
 def lead_home(user: User, now: Optional[datetime] = None) -> LeadHome:
@@ -117,10 +119,16 @@ def lead_home(user: User, now: Optional[datetime] = None) -> LeadHome:
         late[a.agent_id] = late.get(a.agent_id, 0) + 1
     agents = [AgentRow(a, per_agent.get(a.id, (None, 0))[0], per_agent.get(a.id, (None, 0))[1], late.get(a.id, 0))
               for a in coaching.coachable_agents(user)]
-    sessions = [s for s in calibration_sessions.list_sessions(user) if calibration_sessions.status_of(s, now) == "open"]
-    calibration = [(s, calibration_sessions.answered_items(user, s), len(s.items)) for s in sessions]
     return LeadHome(teams, agents, _failing(user, now - WINDOW, now), overdue[:10],
-                    disputes.list_disputes(user, status="open")[:10], calibration)
+                    disputes.list_disputes(user, status="open")[:10])
+
+
+def open_calibration(user: User, now: Optional[datetime] = None) -> list:
+    """Open calibration sessions the user runs or rates: (session, items the user answered, items)."""
+    now = clock.or_now(now)
+    sessions = [s for s in calibration_sessions.list_sessions(user) if calibration_sessions.status_of(s, now) == "open"
+                and (s.created_by_id == user.id or calibration_sessions.is_rater(user, s))]
+    return [(s, calibration_sessions.answered_items(user, s), len(s.items)) for s in sessions]
 
 
 def _window(user: User, start: datetime, end: datetime, *columns):
@@ -140,13 +148,31 @@ def _means(user: User, start: datetime, end: datetime, key) -> dict:
             for k, mean, n in db.session.execute(query.group_by(key))}
 
 
-def _failing(user: User, start: datetime, end: datetime, limit: int = 5) -> list[tuple[str, int]]:
-    failures = func.count(CriterionScore.id)
-    query = (_window(user, start, end, CriterionScore.criterion_id, failures)
+def _failing(user: User, start: datetime, end: datetime, limit: int = 5) -> list[tuple[str, str, int]]:
+    """(criterion id, its title in the newest scorecard version that failed it, failures), most first."""
+    failures, version = func.count(CriterionScore.id), func.max(Evaluation.scorecard_version_id)
+    query = (_window(user, start, end, CriterionScore.criterion_id, version, failures)
              .join(CriterionScore, CriterionScore.evaluation_id == Evaluation.id)
              .where(CriterionScore.result == "fail").group_by(CriterionScore.criterion_id)
              .order_by(failures.desc(), CriterionScore.criterion_id).limit(limit))
-    return [(c, int(n)) for c, n in db.session.execute(query)]
+    rows = db.session.execute(query).all()
+    titles = criterion_titles({v for _, v, _ in rows})
+    return [(c, titles.get((v, c), c), int(n)) for c, v, n in rows]
+
+
+def criterion_titles(version_ids: Iterable[int]) -> dict[tuple[int, str], str]:
+    """(scorecard version id, criterion id) -> the criterion's title, for the given versions."""
+    ids = [i for i in version_ids if i is not None]
+    if not ids:
+        return {}
+    out = {}
+    for row in db.session.scalars(db.select(ScorecardVersion).where(ScorecardVersion.id.in_(ids))):
+        try:
+            card = scorecards.scorecard_of(row)
+        except scorecards.InvalidScorecard:  # a version that no longer parses still shows its ids
+            continue
+        out.update({(row.id, c.id): c.title for _, c in card.criteria()})
+    return out
 
 
 @dataclass(frozen=True)

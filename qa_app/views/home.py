@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from qa_app.forms import AssignForm, LanguageForm
 from qa_app.models.base import as_utc
+from qa_app.permissions import can
 from qa_app.services import NotFound, ServiceError, coaching, dashboard, homes, preferences, review, training
 from qa_app.views import api
 from qa_app.views.markdown import render_markdown
@@ -32,6 +33,8 @@ def index():
     if role in REVIEWERS:
         context["waiting"] = review.waiting_count(current_user)
         context["reviews"] = review.reviewed_by(current_user, limit=10)
+        context["calibration"] = homes.open_calibration(current_user)
+        context["may_calibrate"] = can(current_user, "manage_calibration")
     if role == "lead":
         context["team"] = homes.lead_home(current_user)
         context["assign_form"] = AssignForm()
