@@ -113,7 +113,7 @@ def lead_home(user: User, now: Optional[datetime] = None) -> LeadHome:
     previous = _means(user, now - 2 * WINDOW, now - WINDOW, Team.name)
     teams = [TeamRow(name, mean, previous.get(name, (None, 0))[0], n) for name, (mean, n) in sorted(current.items())]
     per_agent = _means(user, now - WINDOW, now, User.id)
-    overdue = [a for a in training.visible_assignments(user, status="overdue")]
+    overdue = list(split_training(dashboard.open_assignments(user), now).overdue)  # marked or not yet
     late: dict[int, int] = {}
     for a in overdue:
         late[a.agent_id] = late.get(a.agent_id, 0) + 1

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_babel import get_locale, gettext as _, refresh
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, refresh
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -76,11 +76,19 @@ def _same_site(target: str | None) -> str | None:
 # ------------------------------------------------------------------ shared by every template
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+ROLE_NAMES = {"agent": _l("agent"), "reviewer": _l("reviewer"), "lead": _l("team lead"), "hr": _l("HR"),
+              "admin": _l("admin")}
+
+
+def role_label(role: str) -> str:
+    """A role's name in the reader's language (the stored value when it is not a known role)."""
+    return str(ROLE_NAMES.get(role, role))
 
 
 @bp.app_context_processor
 def layout_context() -> dict:
-    return {"nav_links": nav_links, "language_names": LANGUAGE_NAMES, "current_locale": get_locale}
+    return {"nav_links": nav_links, "language_names": LANGUAGE_NAMES, "current_locale": get_locale,
+            "role_label": role_label}
 
 
 @bp.app_template_filter("when")

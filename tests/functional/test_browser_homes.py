@@ -15,9 +15,9 @@ DEMO_PASSWORD = "qadesk-demo-2026"
 HOMES = {
     "david.smith": (("banner-overdue", "banner-due-soon", "my-evaluations", "my-trend", "my-training", "my-disputes"),
                     ("培训已逾期", "我的申诉")),
-    "wang.wei": (("banner-overdue", "banner-appraisal", "my-evaluations", "my-disputes"), ("我的最新评估",)),
+    "wang.wei": (("banner-overdue", "banner-appraisal", "my-evaluations", "my-disputes"), ("我的最新评分",)),
     "lead.liu": (("team-trend", "criteria-failing", "team-agents", "team-overdue", "team-disputes", "calibration"),
-                 ("我的坐席", "待处理申诉")),
+                 ("我负责的客服", "待处理申诉")),
     "qa.taylor": (("calibration",), ("待评分的校准会话",)),
     "hr.zhao": (("appraisal-periods",), ("考核周期",)),
 }
