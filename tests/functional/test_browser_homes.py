@@ -18,7 +18,7 @@ HOMES = {
     "wang.wei": (("banner-overdue", "banner-appraisal", "my-evaluations", "my-disputes"), ("我的最新评分",)),
     "lead.liu": (("team-trend", "criteria-failing", "team-agents", "team-overdue", "team-disputes", "calibration"),
                  ("我负责的客服", "待处理申诉")),
-    "qa.taylor": (("calibration",), ("待评分的校准会话",)),
+    "qa.taylor": (("calibration",), ("待评分的校准会",)),
     "hr.zhao": (("appraisal-periods",), ("考核周期",)),
 }
 

@@ -14,6 +14,7 @@ from qa_app.extensions import db
 from qa_app.models import Assignment, Notification, User
 from qa_app.services import homes
 from tests.conftest import PASSWORD
+from tests.functional.test_email_notifications import smtp, subject  # noqa: F401 (the SMTP fixture)
 from tests.functional.test_web_access import record
 from tests.pages import text_of
 
@@ -46,11 +47,16 @@ def as_user(client, login: str) -> None:
     assert client.post("/login", data={"login": login, "password": PASSWORD}).status_code == 302
 
 
-def section(page: str, element_id: str) -> str:
-    """The text of the element with the id, up to the next section or banner."""
+def section_html(page: str, element_id: str) -> str:
+    """The HTML of the element with the id, up to the next section or banner."""
     found = re.search(rf'id="{element_id}"(.*?)(?=<section|<div class="banner|</main>)', page, re.S)
     assert found, f"no #{element_id} on the page"
-    return re.sub(r"<[^>]+>", " ", found.group(1))
+    return found.group(1)
+
+
+def section(page: str, element_id: str) -> str:
+    """The text of section_html."""
+    return re.sub(r"<[^>]+>", " ", section_html(page, element_id))
 
 
 def test_the_agent_home_calls_a_course_past_its_due_date_overdue_and_never_due_soon(client, team):
@@ -113,6 +119,24 @@ def test_an_open_dispute_reaches_the_lead_home_and_the_resolver_s_bell_and_the_a
     bell = text_of(client.get("/notifications/"))
     assert "Your dispute was rejected" in bell and f'href="/disputes/{number}"' in bell
     assert "rejected" in section(text_of(client.get("/")), "my-disputes")
+
+
+def test_the_answer_to_a_dispute_is_mailed_to_the_agent_in_their_language_with_its_link(app, client, smtp, team):
+    from qa_app import jobs as job_table
+    from qa_app.services import conversations, users
+    agent = users.get_user("agent1")
+    agent.email, agent.locale = "ann@example.org", "zh"
+    db.session.commit()
+    as_user(client, "agent1")
+    ev = conversations.final_evaluation(team["conv"])
+    number = int(client.post(f"/disputes/open/{ev.id}", data={"comment": "我问候了"}).location.rsplit("/", 1)[-1])
+    as_user(client, "lead1")
+    assert client.post(f"/disputes/{number}", data={"outcome": "reject", "reason": "没有问候"}).status_code == 302
+    job_table.tick(app, "test-holder")  # the scheduler's beat delivers pending copies
+    mine = [m for m in smtp.messages if "ann@example.org" in m["To"] and "申诉" in subject(m)]
+    assert [subject(m) for m in mine] == ["您的申诉已处理：已驳回"]
+    body = mine[0].get_payload(decode=True).decode()
+    assert "没有问候" in body and f"https://qa.example.org/disputes/{number}" in body
 
 
 def test_a_calibration_session_invites_its_raters_and_shows_on_their_homes(client, team):
