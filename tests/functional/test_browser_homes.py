@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.functional.test_browser_loop import ARTIFACTS, CHROMIUM, _login_as, _qadesk, _serving, page  # noqa: F401
+from tests.functional.test_browser_loop import ARTIFACTS, _login_as, demo_server, page  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DEMO_PASSWORD = "qadesk-demo-2026"
@@ -23,17 +23,6 @@ HOMES = {
 }
 
 
-@pytest.fixture
-def demo(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
-    instance = tmp_path / "demo"
-    _qadesk(instance, "init")
-    _qadesk(instance, "demo")
-    with _serving(instance) as url:
-        yield url
-
-
 def _shot(page, login: str, language: str) -> Path:
     folder = ARTIFACTS / "homes"
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,7 +32,8 @@ def _shot(page, login: str, language: str) -> Path:
     return path
 
 
-def test_every_demo_role_lands_on_a_home_with_its_sections_in_english_and_chinese(demo, page):
+def test_every_demo_role_lands_on_a_home_with_its_sections_in_english_and_chinese(demo_server, page):
+    demo = demo_server[0]
     for login, (sections, chinese) in HOMES.items():
         _login_as(page, demo, login, DEMO_PASSWORD)
         for section in sections:
