@@ -66,8 +66,14 @@ def agent_home(user: User, now: Optional[datetime] = None) -> AgentHome:
     sessions = coaching.visible_sessions(user)[:3]
     found = sorted(disputes.list_disputes(user), key=lambda d: (d.status != "open", -d.id))[:5]
     waiting = [a for a in appraisals.visible(user, state="final") if a.acknowledged_at is None and not a.contested]
-    return AgentHome(feedback, _trend(user, now), split_training(dashboard.open_assignments(user), now),
+    return AgentHome(feedback, _trend(user, now), split_training(_open_assignments(user), now),
                      sessions, found, waiting)
+
+
+def _open_assignments(user: User) -> list[Assignment]:
+    """The open assignments `user` may see, soonest due first, read by status (not every assignment ever)."""
+    found = [a for status in training.OPEN for a in training.visible_assignments(user, status=status)]
+    return sorted(found, key=lambda a: (as_utc(a.due_at), a.id))
 
 
 def _trend(user: User, now: datetime) -> list[tuple[str, Optional[float], Optional[float]]]:
@@ -113,7 +119,7 @@ def lead_home(user: User, now: Optional[datetime] = None) -> LeadHome:
     previous = _means(user, now - 2 * WINDOW, now - WINDOW, Team.name)
     teams = [TeamRow(name, mean, previous.get(name, (None, 0))[0], n) for name, (mean, n) in sorted(current.items())]
     per_agent = _means(user, now - WINDOW, now, User.id)
-    overdue = list(split_training(dashboard.open_assignments(user), now).overdue)  # marked or not yet
+    overdue = list(split_training(_open_assignments(user), now).overdue)  # marked or not yet
     late: dict[int, int] = {}
     for a in overdue:
         late[a.agent_id] = late.get(a.agent_id, 0) + 1
