@@ -80,9 +80,15 @@ def test_the_demo_has_one_finalised_appraisal_per_agent_for_the_last_complete_qu
     from qa_app.models import Appraisal
     from qa_app.services import appraisals
     summary = demo.load_demo(TODAY)
-    rows = list(db.session.scalars(db.select(Appraisal)))
-    assert summary["appraisals"] == len(rows) == 6
-    assert {(a.period, a.state) for a in rows} == {("2026-Q3", "final")}  # TODAY is in Q4
+    every = list(db.session.scalars(db.select(Appraisal)))
+    rows = [a for a in every if a.period == "2026-Q3"]  # TODAY is in Q4
+    assert summary["appraisals"] == len(rows) == 6 and {a.state for a in rows} == {"final"}
+    month = sorted((a.state, a.agent.login) for a in every if a.period == "2026-10")  # last month: in review, for HR
+    assert len(month) == 6 and [login for state, login in month if state == "review"] == [
+        "david.smith", "emma.jones", "li.na"] and summary["appraisals_in_review"] == 3
+    from qa_app.models import CalibrationSession, Dispute  # open business for the lead's and reviewers' homes
+    assert sorted(d.status for d in db.session.scalars(db.select(Dispute))) == ["open", "rejected"]
+    assert [s.status for s in db.session.scalars(db.select(CalibrationSession))] == ["open"]
     assert [a.agent.login for a in rows if a.contested] == ["zhang.min"]
     by_agent = {a.agent.login: a for a in rows}
     assert by_agent["emma.jones"].snapshot["overall"] > by_agent["priya.patel"].snapshot["overall"]
