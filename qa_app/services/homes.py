@@ -16,17 +16,17 @@ from qa_app.models import (Appraisal, Assignment, Conversation, CriterionScore, 
                            User)
 from qa_app.models.base import as_utc
 from qa_app.services import (appraisals, calibration_sessions, coaching, conversations, dashboard,
-                             disputes, qa_overview, scorecards, training)
+                             disputes, qa_overview, reminders, scorecards, training)
 from training import periods
 
-DUE_SOON = timedelta(days=7)
 #: the lead's trend compares the last WINDOW with the one before it
 WINDOW = timedelta(days=28)
 
 
 @dataclass(frozen=True)
 class OpenTraining:
-    """An agent's open assignments by urgency: past their due date, due within DUE_SOON, later."""
+    """An agent's open assignments by urgency: past their due date, due soon (as the "due soon"
+    reminder tells it, QADESK_REMINDER_DAYS_BEFORE), later."""
 
     overdue: tuple[Assignment, ...]
     due_soon: tuple[Assignment, ...]
@@ -34,10 +34,11 @@ class OpenTraining:
 
 
 def split_training(assignments: Iterable[Assignment], now: Optional[datetime] = None,
-                   within: timedelta = DUE_SOON) -> OpenTraining:
+                   within: Optional[timedelta] = None) -> OpenTraining:
     """Open assignments by urgency; an assignment whose due date has passed is overdue even before
     the overdue job has marked it, so a banner never calls it "due soon"."""
     now = clock.or_now(now)
+    within = timedelta(days=reminders.policy().before_days) if within is None else within
     overdue, soon, later = [], [], []
     for a in assignments:
         if a.status not in training.OPEN:

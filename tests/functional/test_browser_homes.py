@@ -13,7 +13,7 @@ DEMO_PASSWORD = "qadesk-demo-2026"
 
 #: login -> (section ids its home must show, words its Chinese home must show)
 HOMES = {
-    "david.smith": (("banner-overdue", "banner-due-soon", "my-evaluations", "my-trend", "my-training", "my-disputes"),
+    "david.smith": (("banner-overdue", "my-evaluations", "my-trend", "my-training", "my-disputes"),
                     ("培训已逾期", "我的申诉")),
     "wang.wei": (("banner-overdue", "banner-appraisal", "my-evaluations", "my-disputes"), ("我的最新评分",)),
     "lead.liu": (("team-trend", "criteria-failing", "team-agents", "team-overdue", "team-disputes", "calibration"),

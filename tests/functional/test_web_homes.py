@@ -22,7 +22,7 @@ from tests.pages import text_of
 @pytest.fixture
 def team(app, make_user, fake_sentiment):
     """agent1 (team-a, "Ann Agent") with a scored, auto-failed conversation of today; lead1 and reviewer1
-    cover team-a; hr1. agent1 has one course overdue since September, one due in three days."""
+    cover team-a; hr1. agent1 has one course overdue since September, one due tomorrow."""
     from qa_app.services import ingest, scoring, training, users
     make_user("agent1", "agent", team="team-a").name = "Ann Agent"
     make_user("lead1", "lead", covers=["team-a"])
@@ -36,7 +36,7 @@ def team(app, make_user, fake_sentiment):
         a.status = "cancelled"
     september = clock.now().replace(month=9, day=10)
     late = training.assign_course(None, "agent1", codes[0], due_days=5, reason="old", now=september, commit=False)
-    soon = training.assign_course(None, "agent1", codes[1], due_days=3, reason="new", commit=False)
+    soon = training.assign_course(None, "agent1", codes[1], due_days=1, reason="new", commit=False)
     db.session.commit()
     assert users.get_user("agent1").name == "Ann Agent"
     return {"conv": summary.conversation_ids[0], "late": late.id, "soon": soon.id, "codes": codes}
@@ -174,6 +174,7 @@ def test_the_appraisal_report_opens_on_the_last_complete_month_with_a_picker_and
     assert re.search(rf'<select name="period" id="period">.*<option value="{month}" selected>', page, re.S)
     assert 'type="text" name="period"' not in page
     assert "<td>Ann Agent</td><td>agent1</td><td>team-a</td>" in page
+    assert f"Appraisal report · {month}" in text_of(client.get("/reports/appraisal?period="))
     quarter = homes.period_choices()["quarter"][1]
     assert f'<option value="{quarter}" selected>' in text_of(client.get(f"/reports/appraisal?period={quarter}"))
 
@@ -183,6 +184,8 @@ def test_split_training_calls_an_assignment_past_its_due_date_overdue_before_the
     assert late.status == "assigned"  # the overdue job has not run
     split = homes.split_training([late, soon])
     assert split.overdue == (late,) and split.due_soon == (soon,) and split.later == ()
+    later = homes.split_training([soon], now=clock.now() - timedelta(days=3))  # 2 days before (the reminder's)
+    assert later.due_soon == () and later.later == (soon,)
 
 
 def test_every_home_answers_for_a_user_with_nothing_yet_and_says_what_to_do(client, make_user):
