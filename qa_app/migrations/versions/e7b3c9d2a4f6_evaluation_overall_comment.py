@@ -1,7 +1,7 @@
 """evaluation overall comment: the reviewer's comment on the whole conversation
 
 Revision ID: e7b3c9d2a4f6
-Revises: d4a8c2e6f1b3
+Revises: c9e2a7d4b6f1
 Create Date: 2026-12-03 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7b3c9d2a4f6'
-down_revision = 'd4a8c2e6f1b3'
+down_revision = 'c9e2a7d4b6f1'
 branch_labels = None
 depends_on = None
 

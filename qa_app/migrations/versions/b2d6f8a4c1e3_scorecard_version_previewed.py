@@ -1,7 +1,7 @@
 """scorecard version previewed: when a draft was last previewed (activation needs a preview; who: the audit log)
 
-Revision ID: e7b3c9d2a4f6
-Revises: d4a8c2e6f1b3
+Revision ID: b2d6f8a4c1e3
+Revises: e7b3c9d2a4f6
 Create Date: 2026-12-03 14:00:00
 
 """
@@ -11,8 +11,8 @@ import qa_app.dbtypes
 
 
 # revision identifiers, used by Alembic.
-revision = 'e7b3c9d2a4f6'
-down_revision = 'd4a8c2e6f1b3'
+revision = 'b2d6f8a4c1e3'
+down_revision = 'e7b3c9d2a4f6'
 branch_labels = None
 depends_on = None
 
