@@ -77,6 +77,10 @@ ROUTES: dict[str, Route] = {
                                           post=allowed("pin_exemplars", other_lead=404)),
     "conversations.upload": Route("/conversations/upload", get=allowed("ingest"), post=allowed("ingest")),
     "api.post_conversations": Route("/api/v1/conversations", post=None),  # bearer tokens: tests/functional/test_api.py
+    # the API's description is public (docs/api.md): it says how to call the API, nothing of the data
+    "api.openapi_json": Route("/api/v1/openapi.json", get=public()),
+    "api.docs": Route("/api/v1/docs", get=public()),
+    "api.docs_asset": Route("/api/v1/docs/swagger-ui.css", get=public()),
     # --- review, calibration, trust
     "review.queue": Route("/review/", get=allowed("review")),
     "review.review": Route("/review/{conv}", get=bound("review"), post=bound("review")),
@@ -166,4 +170,16 @@ ROUTES: dict[str, Route] = {
     "admin.unlock_user": Route("/admin/users/{login}/unlock", post=allowed("administer")),
     "admin.unlock_address": Route("/admin/users/unlock-address", post=allowed("administer"),
                                   form={"address": "127.0.0.1"}),
+    "admin.user_edit": Route("/admin/users/{login}/edit", get=allowed("administer")),
+    "admin.user_update": Route("/admin/users/{login}/edit", post=allowed("administer"),
+                               form={"name": "x", "role": "admin"}),
+    "admin.user_deactivate": Route("/admin/users/{login}/deactivate", post=allowed("administer")),
+    "admin.user_reactivate": Route("/admin/users/{login}/reactivate", post=allowed("administer")),
+    "admin.user_reset_password": Route("/admin/users/{login}/password", post=allowed("administer")),
+    "admin.scorecard_form_editor": Route("/admin/scorecards/{card}/edit", get=allowed("administer"),
+                                         post=allowed("administer")),
+    "admin.scorecard_preview": Route("/admin/scorecards/{scorecard}/preview", post=allowed("administer")),
+    "admin.settings_view": Route("/admin/settings", get=allowed("administer")),
+    "erasure.index": Route("/admin/erasure/", get=allowed("erase_customer_data"), post=allowed("erase_customer_data"),
+                           form={"customer": "x", "action": "erase", "confirm": "y"}),
 }
