@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qa_app.extensions import db
@@ -38,6 +38,12 @@ class Conversation(db.Model):
     turns: Mapped[list["Turn"]] = relationship(
         order_by="Turn.idx", cascade="all, delete-orphan", back_populates="conversation"
     )
+
+
+# an agent's conversations newest first, by when they happened (when ingested if that is unknown):
+# the training rules read each window of an agent's final evaluations from here (rule_facts.recency)
+Index("ix_conversation_agent_recency", Conversation.agent_id,
+      func.coalesce(Conversation.started_at, Conversation.ingested_at), Conversation.id)
 
 
 class Turn(db.Model):

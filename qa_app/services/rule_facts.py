@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import type_coerce
+from sqlalchemy.orm import aliased
 
 from qa_app.dbtypes import UTCDateTime
 from qa_app.extensions import db
@@ -36,7 +37,7 @@ def _needs(active: Sequence[rules.TrainingRule]) -> tuple[bool, bool]:
 
 def _order_key():
     """Newest first by when the conversation happened (when it was ingested if that is unknown)."""
-    return (db.func.coalesce(Conversation.started_at, Conversation.ingested_at).desc(), Conversation.id.desc())
+    return (recency().desc(), Conversation.id.desc())
 
 
 def _columns(active: Sequence[rules.TrainingRule]) -> list:
@@ -60,8 +61,7 @@ def _query(active: Sequence[rules.TrainingRule]):
 
 def finals_of(conversation_ids: Iterable[int], active: Sequence[rules.TrainingRule]) -> list[Final]:
     """The final evaluations of these conversations, by conversation id."""
-    rows = list(db.session.execute(_query(active).where(Conversation.id.in_(list(conversation_ids)))
-                                   .order_by(Conversation.id)))
+    rows = _rows(_query(active).where(Conversation.id.in_(list(conversation_ids))).order_by(Conversation.id))
     return _finals(rows)
 
 
@@ -73,8 +73,7 @@ def newest_by_agent(agent_ids: Optional[Iterable[int]], depth: int,
     if agent_ids is not None:
         inner = inner.where(Conversation.agent_id.in_(list(agent_ids)))
     ranked = inner.subquery()
-    rows = list(db.session.execute(db.select(ranked).where(ranked.c.rank <= depth)
-                                   .order_by(ranked.c.agent_id, ranked.c.rank)))
+    rows = _rows(db.select(ranked).where(ranked.c.rank <= depth).order_by(ranked.c.agent_id, ranked.c.rank))
     out: dict[int, list[Final]] = defaultdict(list)
     for final in _finals(rows):
         out[final.agent_id].append(final)
@@ -88,37 +87,86 @@ def windows_of(conversation_ids: Iterable[int], window: int,
 
     Each conversation's window is complete however much newer work its agent has, so a windowed
     rule decides the same whether the conversation is scored alone or in a batch with others.
+    Each window is read from the agent's recency index (ix_conversation_agent_recency) from the
+    conversation down to its oldest member: the cost is that of the windows, not of the agents'
+    whole history (ranking every final evaluation of the batch's agents made each batch of a long
+    run slower than the one before).
     """
     ids = list(conversation_ids)
     if not ids:
         return {}
-    agents = db.select(Conversation.agent_id).where(Conversation.id.in_(ids)).distinct()
-    rank = db.func.row_number().over(partition_by=Conversation.agent_id, order_by=_order_key()).label("rank")
-    ranked = _query(active).add_columns(rank).where(Conversation.agent_id.in_(agents)).cte("ranked")
-    starts = db.select(ranked.c.agent_id, ranked.c.rank).where(ranked.c.id.in_(ids)).cte("starts")
-    in_a_window = db.select(1).where(starts.c.agent_id == ranked.c.agent_id, ranked.c.rank >= starts.c.rank,
-                                     ranked.c.rank < starts.c.rank + window).exists()
-    rows = list(db.session.execute(db.select(ranked).where(in_a_window).order_by(ranked.c.agent_id, ranked.c.rank)))
+    rows = _rows(_query(active).where(Conversation.id.in_(_window_members(ids, window)))
+                 .order_by(Conversation.agent_id, *_order_key()))
     out: dict[int, list[Final]] = defaultdict(list)
     for final in _finals(rows):
         out[final.agent_id].append(final)
     return dict(out)
 
 
+def recency(conversation=Conversation):
+    """When the conversation happened (when it was ingested if that is unknown): what windows and
+    "newest" order by, and what ix_conversation_agent_recency indexes."""
+    return db.func.coalesce(conversation.started_at, conversation.ingested_at)
+
+
+def _window_members(ids: list[int], window: int):
+    """The ids of the conversations in the windows of the final evaluations of `ids`: for each one
+    (a start), the agent's conversations from the start down to the oldest of the `window` newest
+    finals at or before it (the window's bottom; conversations in between that are not final are
+    left out by the caller's query). One scalar subquery per start finds its bottom, walking the
+    index down from the start."""
+    start, bottom, member = aliased(Conversation), aliased(Conversation), aliased(Conversation)
+    newest = (db.select(member.id, recency(member).label("at"))
+              .where(member.agent_id == start.agent_id, _at_or_before(member, recency(start), start.id),
+                     _is_final(member))
+              .order_by(recency(member).desc(), member.id.desc()).limit(window).correlate(start).subquery())
+    bottom_id = db.select(newest.c.id).order_by(newest.c.at, newest.c.id).limit(1).scalar_subquery()
+    starts = (db.select(start.id, start.agent_id, recency(start).label("at"), bottom_id.label("bottom_id"))
+              .where(start.id.in_(ids), _is_final(start)).cte("starts"))
+    return (db.select(member.id).select_from(starts)
+            .join(bottom, bottom.id == starts.c.bottom_id)
+            .join(member, (member.agent_id == starts.c.agent_id)
+                  & _at_or_before(member, starts.c.at, starts.c.id)
+                  & _at_or_before(bottom, recency(member), member.id)))
+
+
+def _at_or_before(conversation, at, conversation_id):
+    """`conversation` comes at or before (`at`, `conversation_id`) in recency order, written so that
+    both engines walk ix_conversation_agent_recency (a row-value comparison would not use it)."""
+    return (recency(conversation) <= at) & ((recency(conversation) < at) | (conversation.id <= conversation_id))
+
+
+def _is_final(conversation):
+    return (db.select(Evaluation.id).where(Evaluation.conversation_id == conversation.id,
+                                           Evaluation.is_final.is_(True)).exists())
+
+
+def _rows(query) -> list:
+    """The rows of a Core select, in the session's transaction (flushed first, as the session's own
+    execute would) but without the ORM's per-row work: these queries return thousands of rows per
+    scoring batch."""
+    db.session.flush()
+    return list(db.session.connection().execute(query))
+
+
 def _finals(rows: list) -> list[Final]:
+    if not rows:
+        return []
     failed = _failed_criteria([row.evaluation_id for row in rows])
-    return [Final(_facts(row, failed.get(row.evaluation_id, ())), row.agent_id, row.evaluated_at) for row in rows]
+    fields = rows[0]._fields
+    sections, mood = "section_scores" in fields, "meta" in fields
+    return [Final(_facts(row, failed.get(row.evaluation_id, ()), sections, mood), row.agent_id, row.evaluated_at)
+            for row in rows]
 
 
-def _facts(row, failed: tuple[str, ...]) -> rules.EvaluationFacts:
-    mapping = row._mapping
-    sections = tuple(sorted((mapping.get("section_scores") or {}).items()))
-    mood = ((mapping.get("meta") or {}).get("sentiment") or {}).get("end")
+def _facts(row, failed: tuple[str, ...], sections: bool, mood: bool) -> rules.EvaluationFacts:
+    """The facts of one row; its section scores and customer mood only when the query read them (`_columns`)."""
+    end = ((row.meta or {}).get("sentiment") or {}).get("end") if mood else None
     return rules.EvaluationFacts(
         conversation_id=row.id, agent=row.agent_login, language=row.language, score=row.score,
         auto_fail=row.auto_fail, failed_criteria=failed, external_id=row.external_id,
-        evaluation_id=row.evaluation_id, sections=sections,
-        sentiment=float(mood) if rules.is_number(mood) else None, csat=row.csat)
+        evaluation_id=row.evaluation_id, sections=tuple(sorted((row.section_scores or {}).items())) if sections else (),
+        sentiment=float(end) if rules.is_number(end) else None, csat=row.csat)
 
 
 def _failed_criteria(evaluation_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -126,7 +174,7 @@ def _failed_criteria(evaluation_ids: list[int]) -> dict[int, tuple[str, ...]]:
     failed: dict[int, list[str]] = {}
     if not evaluation_ids:
         return {}
-    for ev_id, criterion_id in db.session.execute(
+    for ev_id, criterion_id in _rows(
             db.select(CriterionScore.evaluation_id, CriterionScore.criterion_id).where(
                 CriterionScore.evaluation_id.in_(evaluation_ids), CriterionScore.result == "fail")
             .order_by(CriterionScore.evaluation_id, CriterionScore.position)):
