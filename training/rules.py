@@ -273,6 +273,16 @@ def decide(
     return list(chosen.values())
 
 
+def looks_back(facts: EvaluationFacts, rules: Iterable[TrainingRule], *,
+               fallback_language: Optional[str] = None) -> bool:
+    """Whether deciding `facts` reads the agent's earlier evaluations (`decide`'s `recent`): only
+    when an active windowed rule for its language holds on it. The others decide the same with
+    any `recent`, so a batch needs the windows of these evaluations only."""
+    language = facts.language or fallback_language
+    return any(rule.active and rule.window > 1 and _language_matches(rule, language) and holds(rule, facts)
+               for rule in rules)
+
+
 def longest_window(rules: Iterable[TrainingRule]) -> int:
     """How many final evaluations per agent (the newest included) the active rules look at."""
     return max((r.window for r in rules if r.active), default=1)
