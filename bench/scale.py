@@ -12,7 +12,8 @@ Prints, never asserts:
 - ingest rate (after a warm-up batch): --sample new conversations of the instance's agents as
   NDJSON through services.ingest.ingest_paths (what `qadesk ingest` runs), twice;
 - scoring rate of those two batches, one with 1 and one with 2 scoring workers (services.scoring,
-  QADESK_SCORING_WORKERS), and the ratio;
+  QADESK_SCORING_WORKERS), and the ratio, with the CPU seconds of this process (it stores the
+  batches and applies the training rules) and of each worker process, which explain the ratio;
 - transcription (after a warm-up call) of the committed stereo call repeated --calls times by 1 and
   by 2 worker processes (each given WHISPER_THREADS = cores / workers, as a deployment with that
   many workers would be), and the ratio.
@@ -235,12 +236,48 @@ def ingest_and_score(sample: int) -> None:
     rates = []
     for workers, ids in zip((1, 2), batches[1:]):
         started = time.perf_counter()
-        done = scoring.score_pending(conversation_ids=ids, commit_batches=True, workers=workers)
+        done, main_cpu, others = cpu_split(lambda: scoring.score_pending(conversation_ids=ids, commit_batches=True,
+                                                                         workers=workers))
         seconds = time.perf_counter() - started
         rates.append(done.scored / seconds)
+        per = 1000 / max(done.scored, 1)
         print(f"scoring with {workers} worker{'s' if workers > 1 else ''}: {done.scored:,} conversations in "
-              f"{seconds:.1f} s: {rates[-1]:,.0f} conversations/s", flush=True)
-    print(f"scoring, 2 workers / 1 worker: {rates[1] / rates[0]:.2f} x", flush=True)
+              f"{seconds:.1f} s: {rates[-1]:,.0f} conversations/s; CPU: this process {main_cpu:.1f} s "
+              f"({main_cpu * per:.2f} ms per conversation: storing, training rules, the first chunk), "
+              f"worker processes {' + '.join(f'{c:.1f}' for c in others)} s "
+              f"({sum(others) * per:.2f} ms per conversation); load average {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"scoring, 2 workers / 1 worker: {rates[1] / rates[0]:.2f} x (on 2 cores the ratio is at most about "
+          f"2 x worker CPU / (worker CPU + this process's CPU), whatever the load)", flush=True)
+
+
+def cpu_split(run):
+    """(run(), CPU seconds this process spent in it, CPU seconds of each other process below this one
+    during it, largest first). The scoring workers are children of the forkserver, which this
+    process does not wait for, so they are read from /proc every 50 ms while they run (the last
+    moments of a worker can be missed; the watching thread's own CPU is left out)."""
+    import threading
+    from bench.scoring_e2e import tree_usage
+    before: dict[int, float] = {}
+    tree_usage(os.getpid(), before)
+    seen, stop, watcher_cpu = dict(before), threading.Event(), [0.0]
+
+    def watch() -> None:
+        while not stop.wait(0.05):
+            tree_usage(os.getpid(), seen)
+        tree_usage(os.getpid(), seen)
+        watcher_cpu[0] = time.thread_time()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    own = time.process_time()
+    watcher.start()
+    try:
+        result = run()
+    finally:
+        stop.set()
+        watcher.join()
+    own = time.process_time() - own - watcher_cpu[0]
+    others = sorted((cpu - before.get(pid, 0.0) for pid, cpu in seen.items() if pid != os.getpid()), reverse=True)
+    return result, own, [c for c in others if c >= 0.05]
 
 
 def transcribe_child(calls: int) -> None:
