@@ -1,7 +1,7 @@
 """conversation agent recency index: each window of an agent's final evaluations read from an index
 
 Revision ID: e7b3f1a9c5d2
-Revises: d4a8c2e6f1b3
+Revises: b2d6f8a4c1e3
 Create Date: 2026-12-03 14:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7b3f1a9c5d2'
-down_revision = 'd4a8c2e6f1b3'
+down_revision = 'b2d6f8a4c1e3'
 branch_labels = None
 depends_on = None
 
