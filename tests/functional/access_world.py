@@ -51,10 +51,14 @@ def build(sentiment) -> dict:
 
 
 def _dispute(agent: User, comment: str):
-    """The agent disputes their first reviewed conversation's evaluation, an hour after it was made."""
+    """The agent's open dispute on their first reviewed conversation's evaluation: the demo's when it
+    opened one there (one open dispute per evaluation), else one opened an hour after the evaluation."""
+    from qa_app.models import Dispute
     from qa_app.services import disputes
     final = _final(_reviewed_conversation(agent).id)
-    return disputes.open_dispute(agent, final.id, comment, now=final.created_at + timedelta(hours=1))
+    existing = db.session.scalar(db.select(Dispute).where(Dispute.evaluation_id == final.id,
+                                                          Dispute.status == "open"))
+    return existing or disputes.open_dispute(agent, final.id, comment, now=final.created_at + timedelta(hours=1))
 
 
 def _final(conversation_id: int) -> Evaluation:
