@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain, repeat
 from typing import Iterable, Optional
 
-from sqlalchemy import and_, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, func, or_
+from sqlalchemy.orm import aliased
 
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion, User
@@ -101,38 +102,88 @@ def _measured(meta: Optional[dict], path: tuple[str, ...]) -> Optional[float]:
     value = meta or {}
     for key in path:
         value = value.get(key) if isinstance(value, dict) else None
+    return _number(value)
+
+
+def _number(value: object) -> Optional[float]:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _metas(conversation_ids: Iterable[int]) -> dict[int, dict]:
-    ids = sorted(set(conversation_ids))
-    found: dict[int, dict] = {}
-    for start in range(0, len(ids), 500):  # stays under every database's limit on bound parameters
-        chunk = ids[start:start + 500]
-        rows = db.session.execute(db.select(Conversation.id, Conversation.meta).where(Conversation.id.in_(chunk)))
-        found.update((conv_id, meta) for conv_id, meta in rows)
-    return found
+def _reviewed(version_id: int):
+    """(conversation id, human final evaluation id, latest automatic evaluation id) of each
+    conversation reviewed on the version, the pairing paired_results makes, as a subquery: the
+    latest automatic evaluation is the one with the highest id that has criterion rows."""
+    auto = aliased(Evaluation)
+    latest = (db.select(func.max(auto.id))
+              .where(auto.conversation_id == Evaluation.conversation_id, auto.scorecard_version_id == version_id,
+                     auto.kind == "auto",
+                     db.select(CriterionScore.id).where(CriterionScore.evaluation_id == auto.id).exists())
+              .scalar_subquery())
+    return (db.select(Evaluation.conversation_id.label("conversation_id"), Evaluation.id.label("human_id"),
+                      latest.label("auto_id"))
+            .where(Evaluation.scorecard_version_id == version_id, Evaluation.kind == "human",
+                   Evaluation.is_final.is_(True))
+            .subquery())
 
 
-def _suggestion(check: ThresholdCheck, current: object, pairs: dict[int, tuple[str, str]],
-                metas: dict[int, dict]) -> Optional[ThresholdSuggestion]:
+def _paired_criteria(version_id: int, columns):
+    """SELECT columns(pair, auto_row, human_row) over (pair, criterion) rows: a reviewed conversation's automatic and human
+    criterion rows of one criterion (`auto_row`, `human_row` aliases, the pair as `pair`)."""
+    pair, auto_row, human_row = _reviewed(version_id), aliased(CriterionScore), aliased(CriterionScore)
+    query = (db.select(*columns(pair, auto_row, human_row)).select_from(pair)
+             .join(human_row, human_row.evaluation_id == pair.c.human_id)
+             .join(auto_row, (auto_row.evaluation_id == pair.c.auto_id)
+                   & (auto_row.criterion_id == human_row.criterion_id)))
+    return query, pair, auto_row, human_row
+
+
+def agreement_counts(version_id: int) -> dict[str, dict[tuple[str, str], int]]:
+    """criterion id -> {(automatic result, human result): how many reviewed conversations}, the
+    pairs of paired_results counted in SQL (a few rows at any number of reviews)."""
+    query, _, auto_row, human_row = _paired_criteria(
+        version_id, lambda pair, a, h: (a.criterion_id, a.result, h.result, func.count()))
+    rows = db.session.execute(query.group_by(auto_row.criterion_id, auto_row.result, human_row.result))
+    out: dict[str, dict[tuple[str, str], int]] = {}
+    for criterion_id, auto, human, n in rows:
+        out.setdefault(criterion_id, {})[(auto, human)] = n
+    return out
+
+
+def _pairs_of(counts: dict[tuple[str, str], int]) -> Iterable[tuple[str, str]]:
+    """The (automatic, human) pairs the counts stand for (criterion_agreement reads only their counts)."""
+    return chain.from_iterable(repeat(pair, n) for pair, n in sorted(counts.items()))
+
+
+def _agreement(counts: dict[tuple[str, str], int]) -> CriterionAgreement:
+    return criterion_agreement(_pairs_of(counts))
+
+
+def _threshold_items(version_id: int, criterion_id: str, check: ThresholdCheck) -> list[tuple[Optional[float], str]]:
+    """(measured value, human result) of each reviewed conversation paired on `criterion_id`, the
+    value read from the conversation's meta in SQL (only that path crosses over)."""
+    query, pair, auto_row, _ = _paired_criteria(
+        version_id, lambda pair, a, h: (Conversation.meta[check.meta_path], h.result))
+    query = query.join(Conversation, Conversation.id == pair.c.conversation_id).where(
+        auto_row.criterion_id == criterion_id)
+    return [(_number(value), human) for value, human in db.session.execute(query)]
+
+
+def _suggestion(version_id: int, criterion_id: str, check: ThresholdCheck,
+                current: object) -> Optional[ThresholdSuggestion]:
     if not isinstance(current, (int, float)) or isinstance(current, bool):
         return None
-    items = [(_measured(metas.get(conv_id), check.meta_path), human) for conv_id, (_, human) in pairs.items()]
-    return suggest_threshold(items, float(current), check.direction)
+    return suggest_threshold(_threshold_items(version_id, criterion_id, check), float(current), check.direction)
 
 
 def version_trust(row: ScorecardVersion, card: Scorecard, min_kappa: float, min_reviews: int) -> VersionTrust:
     """Agreement, trust and (for threshold checks) a threshold suggestion for each criterion of a version."""
-    pairs = paired_results(row.id)
-    needs_meta = any(c.check.type in THRESHOLD_CHECKS for _, c in card.criteria())
-    metas = _metas(conv for p in pairs.values() for conv in p) if needs_meta else {}
+    counts = agreement_counts(row.id)
     out = []
     for _, criterion in card.criteria():
-        found = pairs.get(criterion.id, {})
-        stats = criterion_agreement(found.values())
+        stats = _agreement(counts.get(criterion.id, {}))
         check = THRESHOLD_CHECKS.get(criterion.check.type)
-        suggestion = _suggestion(check, criterion.check.params.get(check.param), found, metas) if check else None
+        suggestion = (_suggestion(row.id, criterion.id, check, criterion.check.params.get(check.param))
+                      if check else None)
         out.append(CriterionTrust(criterion.id, criterion.title, criterion.check.type, stats,
                                   is_trusted(stats, min_kappa, min_reviews), check.param if check else None,
                                   suggestion))
@@ -150,9 +201,9 @@ def trusted_criteria(version_ids: Iterable[int]) -> dict[int, frozenset[str]]:
     min_kappa, min_reviews = settings()
     out = {}
     for version_id in set(version_ids):
-        pairs = paired_results(version_id)
-        out[version_id] = frozenset(c for c, found in pairs.items()
-                                    if is_trusted(criterion_agreement(found.values()), min_kappa, min_reviews).trusted)
+        counts = agreement_counts(version_id)
+        out[version_id] = frozenset(c for c, found in counts.items()
+                                    if is_trusted(_agreement(found), min_kappa, min_reviews).trusted)
     return out
 
 
@@ -174,25 +225,52 @@ def trusted_score(ev: Evaluation, trusted: frozenset[str]) -> Optional[tuple[flo
 def counted_evaluations(period: periods.Period, agent_ids: Optional[Iterable[int]] = None
                         ) -> list[tuple[int, datetime, int, float, bool]]:
     """(agent id, conversation start, evaluation id, score, auto_fail), one per conversation of the
-    period that counts toward the agent score (of the agents `agent_ids`, else of all).
+    period that counts toward the agent score (of the agents `agent_ids`, else of all), by evaluation id.
 
     A conversation counts with its final evaluation when that is human; an unreviewed one with its
-    automatic evaluation re-scored over the trusted criteria, and not at all when none applies.
+    automatic evaluation re-scored over the trusted criteria (trusted_score, summed in SQL so that
+    no criterion row crosses over), and not at all when none applies.
     """
-    query = (db.select(Conversation.agent_id, Conversation.started_at, Evaluation)
-             .join(Evaluation, Evaluation.conversation_id == Conversation.id)
+    ids = None if agent_ids is None else list(agent_ids)
+    out = [(a, at, ev_id, score, bool(failed)) for a, at, ev_id, score, failed in db.session.execute(
+        _final_in(period, ids, Conversation.agent_id, Conversation.started_at, Evaluation.id, Evaluation.score,
+                  Evaluation.auto_fail).where(Evaluation.kind == "human"))]
+    versions = db.session.scalars(_final_in(period, ids, Evaluation.scorecard_version_id).where(
+        Evaluation.kind != "human").distinct()).all()
+    for version_id, trusted in trusted_criteria(versions).items():
+        if trusted:
+            out += _trusted_scores(period, ids, version_id, trusted)
+    return sorted(out, key=lambda row: row[2])
+
+
+def _final_in(period: periods.Period, agent_ids: Optional[list[int]], *columns):
+    """SELECT `columns` over the final evaluations of the period's conversations (of `agent_ids`)."""
+    query = (db.select(*columns).select_from(Evaluation)
+             .join(Conversation, Conversation.id == Evaluation.conversation_id)
              .where(Evaluation.is_final.is_(True), Conversation.started_at >= period.start,
-                    Conversation.started_at < period.end)
-             .options(selectinload(Evaluation.criteria)))
-    if agent_ids is not None:
-        query = query.where(Conversation.agent_id.in_(list(agent_ids)))
-    rows = db.session.execute(query).all()
-    trusted = trusted_criteria(ev.scorecard_version_id for _, _, ev in rows if ev.kind == "auto")
+                    Conversation.started_at < period.end))
+    return query if agent_ids is None else query.where(Conversation.agent_id.in_(agent_ids))
+
+
+def _trusted_scores(period, agent_ids, version_id: int, trusted: frozenset[str]) -> list:
+    """counted_evaluations' rows of the unreviewed conversations scored on one version: per
+    evaluation, the sums scoring.formula.total_score takes over the trusted criteria."""
+    c = CriterionScore
+    applies = (c.result != "na") & (c.weight > 0)
+    query = (_final_in(period, agent_ids, Conversation.agent_id, Conversation.started_at, Evaluation.id,
+                       func.sum(case((applies, 1), else_=0)), func.sum(case((applies, c.weight * c.score), else_=0.0)),
+                       func.sum(case((applies, c.weight), else_=0.0)),
+                       func.max(case((c.critical.is_(True) & (c.result == "fail"), 1), else_=0)))
+             .join(c, c.evaluation_id == Evaluation.id)
+             .where(Evaluation.kind != "human", Evaluation.scorecard_version_id == version_id,
+                    c.criterion_id.in_(sorted(trusted)))
+             .group_by(Evaluation.id, Conversation.agent_id, Conversation.started_at))
     out = []
-    for agent_id, started_at, ev in rows:
-        scored = (ev.score, ev.auto_fail) if ev.kind == "human" else trusted_score(ev, trusted[ev.scorecard_version_id])
-        if scored is not None:
-            out.append((agent_id, started_at, ev.id, scored[0], scored[1]))
+    for agent_id, started_at, ev_id, applicable, total, weight, failed in db.session.execute(query):
+        if not applicable:
+            continue  # no trusted criterion applies: the conversation does not count
+        score = 0.0 if failed else round(100.0 * total / weight, 2)  # as scoring.formula.weighted_score
+        out.append((agent_id, started_at, ev_id, score, bool(failed)))
     return out
 
 
