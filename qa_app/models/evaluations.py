@@ -37,7 +37,13 @@ class Evaluation(db.Model):
     __table_args__ = (Index("uq_evaluation_one_final", "conversation_id", unique=True,
                             sqlite_where=text("is_final"), postgresql_where=text("is_final")),
                       # the dashboards read a conversation's final score from the index alone
-                      Index("ix_evaluation_final_cover", "conversation_id", "is_final", "score", "auto_fail"))
+                      Index("ix_evaluation_final_cover", "conversation_id", "is_final", "score", "auto_fail"),
+                      # services.trust pairs a version's reviewed conversations with their latest automatic one
+                      Index("ix_evaluation_version_kind_final", "scorecard_version_id", "kind", "is_final",
+                            "conversation_id"),
+                      Index("ix_evaluation_conversation_version", "conversation_id", "scorecard_version_id", "kind"),
+                      # the review queue walks the waiting (final automatic) evaluations in its order
+                      Index("ix_evaluation_queue", "kind", "is_final", "auto_fail", "score"))
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversation.id", ondelete="CASCADE"), index=True
@@ -68,7 +74,10 @@ class Evaluation(db.Model):
 class CriterionScore(db.Model):
     # the dashboards' Pareto counts failed criteria of final evaluations: only failures are indexed
     __table_args__ = (Index("ix_criterion_score_fail", "evaluation_id", "criterion_id", "critical",
-                            sqlite_where=text("result = 'fail'"), postgresql_where=text("result = 'fail'")),)
+                            sqlite_where=text("result = 'fail'"), postgresql_where=text("result = 'fail'")),
+                      # services.trust's agreement counts and trusted sums read every column they need here
+                      Index("ix_criterion_score_cover", "evaluation_id", "criterion_id", "result", "weight", "score",
+                            "critical"))
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]

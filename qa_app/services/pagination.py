@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping, Optional, Sequence
 
-from sqlalchemy import and_, case, false, func, or_
+from sqlalchemy import and_, false, func, or_
 
 from qa_app.extensions import db
 
@@ -147,10 +147,10 @@ def order_by(keys: Sequence[Key], reverse: bool = False) -> list:
     """ORDER BY clauses of `keys` (or their exact reverse)."""
     clauses = []
     for k in keys:
-        if k.nullable:
-            nulls = case((k.column.is_(None), 1), else_=0)
-            clauses.append(nulls.desc() if reverse else nulls.asc())
-        clauses.append(k.column.asc() if k.descending == reverse else k.column.desc())
+        clause = k.column.asc() if k.descending == reverse else k.column.desc()
+        if k.nullable:  # NULLS FIRST/LAST rather than a CASE first, so that an index on the column serves the order
+            clause = clause.nulls_first() if reverse else clause.nulls_last()
+        clauses.append(clause)
     return clauses
 
 

@@ -111,7 +111,7 @@ def _number(value: object) -> Optional[float]:
 
 def _reviewed(version_id: int):
     """(conversation id, human final evaluation id, latest automatic evaluation id) of each
-    conversation reviewed on the version, the pairing paired_results makes, as a subquery: the
+    conversation reviewed on the version, the pairing paired_results makes, as a CTE: the
     latest automatic evaluation is the one with the highest id that has criterion rows."""
     auto = aliased(Evaluation)
     latest = (db.select(func.max(auto.id))
@@ -123,7 +123,7 @@ def _reviewed(version_id: int):
                       latest.label("auto_id"))
             .where(Evaluation.scorecard_version_id == version_id, Evaluation.kind == "human",
                    Evaluation.is_final.is_(True))
-            .subquery())
+            .cte(f"reviewed_{version_id}").prefix_with("MATERIALIZED"))  # the latest-automatic look-up once per pair
 
 
 def _paired_criteria(version_id: int, columns):
