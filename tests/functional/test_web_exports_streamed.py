@@ -1,0 +1,47 @@
+"""The appraisal downloads are streamed (CSV by a generator, XLSX from a temporary file) and hold
+exactly the report's header and rows, the ones the report page shows."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+
+from qa_app import exports
+from tests.conftest import PASSWORD
+from tests.functional.test_web_exports import scored
+
+__all__ = ["scored"]  # the fixture, used by name below
+
+
+def report_table(app, period: str) -> tuple[tuple, list[tuple]]:
+    """The header and rows the report service gives, as the CSV writes them (neutralised text)."""
+    from qa_app.services import reports
+    with app.app_context():
+        table = reports.appraisal_table(reports.appraisal_report(period))
+        rows = [tuple("" if v is None else str(exports.neutralise(v)) for v in row) for row in table.rows]
+    return table.header, rows
+
+
+def test_the_csv_download_is_streamed_and_holds_the_reports_rows(app, client, auth, scored):
+    auth.login("hr1", PASSWORD)
+    response = client.get("/reports/appraisal.csv?period=2026-11")
+    assert response.status_code == 200 and response.is_streamed
+    lines = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline="")))
+    header, rows = report_table(app, "2026-11")
+    assert tuple(lines[0]) == header and [tuple(line) for line in lines[1:]] == rows
+    assert len(rows) == 2
+
+
+def test_the_xlsx_download_is_streamed_from_a_file_and_holds_the_reports_rows(app, client, auth, scored):
+    auth.login("hr1", PASSWORD)
+    response = client.get("/reports/appraisal.xlsx?period=2026-11")
+    assert response.status_code == 200 and response.is_streamed
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    cells = [tuple(c.value for c in row) for row in sheet.iter_rows()]
+    header, rows = report_table(app, "2026-11")
+    assert cells[0] == header
+    percent = header.index("csat_percent")
+    read = [tuple("" if v is None else str(round(v * 100, 1) if k == percent else v) for k, v in enumerate(row))
+            for row in cells[1:]]
+    assert read == rows
