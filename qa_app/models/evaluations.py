@@ -43,7 +43,9 @@ class Evaluation(db.Model):
                             "conversation_id"),
                       Index("ix_evaluation_conversation_version", "conversation_id", "scorecard_version_id", "kind"),
                       # the review queue walks the waiting (final automatic) evaluations in its order
-                      Index("ix_evaluation_queue", "kind", "is_final", "auto_fail", "score"))
+                      Index("ix_evaluation_queue", "kind", "is_final", "auto_fail", "score"),
+                      # a reviewer's latest reviews (home page)
+                      Index("ix_evaluation_reviewer", "reviewer_id", "kind", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversation.id", ondelete="CASCADE"), index=True

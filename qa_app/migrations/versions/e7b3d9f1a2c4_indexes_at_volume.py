@@ -27,9 +27,12 @@ def upgrade():
                     ['evaluation_id', 'criterion_id', 'result', 'weight', 'score', 'critical'], unique=False)
     # the review queue (services.review.QUEUE_ORDER) walks the waiting evaluations critical-first, lowest score first
     op.create_index('ix_evaluation_queue', 'evaluation', ['kind', 'is_final', 'auto_fail', 'score'], unique=False)
+    # a reviewer's latest reviews on their home page (services.review.reviewed_by)
+    op.create_index('ix_evaluation_reviewer', 'evaluation', ['reviewer_id', 'kind', 'created_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_evaluation_reviewer', table_name='evaluation')
     op.drop_index('ix_evaluation_queue', table_name='evaluation')
     op.drop_index('ix_criterion_score_cover', table_name='criterion_score')
     op.drop_index('ix_evaluation_conversation_version', table_name='evaluation')
