@@ -130,16 +130,35 @@ def page_figures(app, args) -> None:
                   f"{r['rss_peak_mb']:>8.0f}  {deep}", flush=True)
 
 
-def download_figures(args) -> None:
+def conversations_in(path: str) -> int:
+    """How many conversations started in the period a download asks for (?period=, else the current
+    month): the rows its figures are made from, so that the RSS growth reads against them."""
+    from urllib.parse import parse_qs, urlsplit
+    from qa_app import clock
+    from qa_app.extensions import db
+    from qa_app.models import Conversation
+    from training import periods
+    label = (parse_qs(urlsplit(path).query).get("period") or [clock.now().strftime("%Y-%m")])[0]
+    period = periods.parse_period(label)
+    return db.session.scalar(db.select(db.func.count(Conversation.id)).where(
+        Conversation.started_at >= period.start, Conversation.started_at < period.end)) or 0
+
+
+def download_figures(app, args) -> None:
+    """Each download in its own process: time, RSS before and at its peak, against the conversations
+    of its period (a streamed export keeps the growth flat as they grow)."""
     print(f"{'download':<40}{'as':<8}{'status':>7}{'seconds':>9}{'RSS before':>11}{'RSS peak':>9}{'growth MB':>10}"
-          f"{'KB':>9}", flush=True)
+          f"{'KB':>9}{'conversations':>14}", flush=True)
     for path in with_quarters(DOWNLOADS):
+        with app.app_context():
+            rows = conversations_in(path)
         r = isolated_get(args, "hr", path, again=False)
         if isinstance(r, str):
             print(f"{path:<40}{'hr':<8}  {r}", flush=True)
             continue
         print(f"{path:<40}{r['login']:<8}{r['status']:>7}{r['first']:>9.2f}{r['rss_before_mb']:>11.0f}"
-              f"{r['rss_peak_mb']:>9.0f}{r['rss_peak_mb'] - r['rss_before_mb']:>10.0f}{r['kb']:>9.0f}", flush=True)
+              f"{r['rss_peak_mb']:>9.0f}{r['rss_peak_mb'] - r['rss_before_mb']:>10.0f}{r['kb']:>9.0f}{rows:>14,}",
+              flush=True)
 
 
 def isolated_get(args, role: str, path: str, again: bool = True):
@@ -339,7 +358,7 @@ def main() -> None:
     if "pages" not in skip:
         page_figures(app, args)
     if "exports" not in skip:
-        download_figures(args)
+        download_figures(app, args)
     if "ingest" not in skip:
         with app.app_context():
             ingest_and_score(args.sample)

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
+
+import numpy as np
 
 from scoring.agreement import Ratings, cohen_kappa
+from scoring.agreement.coefficients import kappa_of_table
 from scoring.result import RESULTS
 
 RATERS = ("automatic", "human")
@@ -71,6 +74,27 @@ def criterion_agreement(pairs: Iterable[Sequence[str]]) -> CriterionAgreement:
         return CriterionAgreement(0, None, None, "no reviewed items", table)
     accuracy = sum(confusion[k][k] for k in range(len(RESULTS))) / n
     estimate = cohen_kappa(Ratings.from_rows(checked, rater_ids=RATERS))
+    return CriterionAgreement(n, accuracy, estimate.value, estimate.reason, table)
+
+
+def agreement_of_counts(counts: Mapping[tuple[str, str], int]) -> CriterionAgreement:
+    """criterion_agreement of the pairs `counts` counts ({(automatic, human): how many}), without
+    listing them: the same confusion table and the same kappa computation on it."""
+    index = {r: k for k, r in enumerate(RESULTS)}
+    confusion = [[0] * len(RESULTS) for _ in RESULTS]
+    for pair, number in counts.items():
+        _checked_pairs([pair])
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise ValueError(f"count of {pair}: must be a whole number >= 0, not {number!r}")
+        confusion[index[pair[0]]][index[pair[1]]] += number
+    n = sum(map(sum, confusion))
+    table = tuple(tuple(row) for row in confusion)
+    if n == 0:
+        return CriterionAgreement(0, None, None, "no reviewed items", table)
+    accuracy = sum(confusion[k][k] for k in range(len(RESULTS))) / n
+    used = sorted({r for pair, number in counts.items() if number for r in pair})  # as Ratings.coded sorts them
+    coded = np.array([[confusion[index[a]][index[h]] for h in used] for a in used], dtype=np.int64)
+    estimate = kappa_of_table(coded)
     return CriterionAgreement(n, accuracy, estimate.value, estimate.reason, table)
 
 

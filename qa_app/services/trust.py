@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain, repeat
 from typing import Iterable, Optional
 
 from sqlalchemy import and_, case, func, or_
@@ -16,7 +15,7 @@ from qa_app.settings import settings as instance_settings
 from scoring.formula import total_score
 from scoring.result import CriterionResult
 from scoring.scorecard import Scorecard
-from scoring.trust import (CriterionAgreement, ThresholdSuggestion, Trust, criterion_agreement, is_trusted,
+from scoring.trust import (CriterionAgreement, ThresholdSuggestion, Trust, agreement_of_counts, is_trusted,
                            suggest_threshold)
 from training import appraisal, periods
 
@@ -149,13 +148,8 @@ def agreement_counts(version_id: int) -> dict[str, dict[tuple[str, str], int]]:
     return out
 
 
-def _pairs_of(counts: dict[tuple[str, str], int]) -> Iterable[tuple[str, str]]:
-    """The (automatic, human) pairs the counts stand for (criterion_agreement reads only their counts)."""
-    return chain.from_iterable(repeat(pair, n) for pair, n in sorted(counts.items()))
-
-
 def _agreement(counts: dict[tuple[str, str], int]) -> CriterionAgreement:
-    return criterion_agreement(_pairs_of(counts))
+    return agreement_of_counts(counts)
 
 
 def _threshold_items(version_id: int, criterion_id: str, check: ThresholdCheck) -> list[tuple[Optional[float], str]]:

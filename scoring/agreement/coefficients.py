@@ -81,7 +81,17 @@ def cohen_kappa(ratings: Ratings) -> Estimate:
     if n == 0:
         return undefined("no item was rated by both raters")
     k = len(categories)
-    table = np.bincount(codes[both, 0] * k + codes[both, 1], minlength=k * k).reshape(k, k) / n
+    return kappa_of_table(np.bincount(codes[both, 0] * k + codes[both, 1], minlength=k * k).reshape(k, k))
+
+
+def kappa_of_table(counts: np.ndarray) -> Estimate:
+    """Cohen's kappa of a k x k table of counts of co-rated items (rows: the first rater's category,
+    columns: the second's, categories in Ratings.coded order): what cohen_kappa computes once it has
+    counted, for callers that hold the counts rather than the items."""
+    n = int(counts.sum())
+    if n == 0:
+        return undefined("no item was rated by both raters")
+    table = counts / n
     p_o = float(np.trace(table))
     p_e = float(table.sum(axis=1) @ table.sum(axis=0))
     if 1.0 - p_e <= 1e-12:

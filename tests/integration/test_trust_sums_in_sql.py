@@ -9,6 +9,7 @@ from qa_app.models import Conversation, Evaluation
 from qa_app.services import scoring, trust
 from tests.integration.test_trust_and_agent_scores import (ANGRY, DISAGREE_ON_SENTIMENT, HAPPY, REVIEWED, chat_card,
                                                            people, record, review_all, seed)
+from scoring.trust import criterion_agreement, is_trusted
 from training.periods import parse_period
 
 __all__ = ["people"]  # the fixture, used by name below
@@ -27,7 +28,7 @@ def python_counted(period) -> list[tuple]:
         min_kappa, min_reviews = trust.settings()
         trusted[version_id] = frozenset(
             c for c, found in trust.paired_results(version_id).items()
-            if trust.is_trusted(trust.criterion_agreement(found.values()), min_kappa, min_reviews).trusted)
+            if is_trusted(criterion_agreement(found.values()), min_kappa, min_reviews).trusted)
     out = []
     for agent_id, started_at, ev in rows:
         scored = (ev.score, ev.auto_fail) if ev.kind == "human" else trust.trusted_score(ev, trusted[ev.scorecard_version_id])
