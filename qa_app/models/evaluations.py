@@ -42,8 +42,6 @@ class Evaluation(db.Model):
                       Index("ix_evaluation_version_kind_final", "scorecard_version_id", "kind", "is_final",
                             "conversation_id"),
                       Index("ix_evaluation_conversation_version", "conversation_id", "scorecard_version_id", "kind"),
-                      # the review queue walks the waiting (final automatic) evaluations in its order
-                      Index("ix_evaluation_queue", "kind", "is_final", "auto_fail", "score"),
                       # a reviewer's latest reviews (home page)
                       Index("ix_evaluation_reviewer", "reviewer_id", "kind", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)

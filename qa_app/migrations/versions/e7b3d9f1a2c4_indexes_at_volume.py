@@ -1,4 +1,4 @@
-"""indexes at volume: the trust page's pairing, the agent score's trusted sums and the review queue read indexes
+"""indexes at volume: the trust page's pairing and the agent score's trusted sums read indexes only; a reviewer's latest reviews
 
 Revision ID: e7b3d9f1a2c4
 Revises: d4a8c2e6f1b3
@@ -25,15 +25,12 @@ def upgrade():
                     ['conversation_id', 'scorecard_version_id', 'kind'], unique=False)
     op.create_index('ix_criterion_score_cover', 'criterion_score',
                     ['evaluation_id', 'criterion_id', 'result', 'weight', 'score', 'critical'], unique=False)
-    # the review queue (services.review.QUEUE_ORDER) walks the waiting evaluations critical-first, lowest score first
-    op.create_index('ix_evaluation_queue', 'evaluation', ['kind', 'is_final', 'auto_fail', 'score'], unique=False)
     # a reviewer's latest reviews on their home page (services.review.reviewed_by)
     op.create_index('ix_evaluation_reviewer', 'evaluation', ['reviewer_id', 'kind', 'created_at'], unique=False)
 
 
 def downgrade():
     op.drop_index('ix_evaluation_reviewer', table_name='evaluation')
-    op.drop_index('ix_evaluation_queue', table_name='evaluation')
     op.drop_index('ix_criterion_score_cover', table_name='criterion_score')
     op.drop_index('ix_evaluation_conversation_version', table_name='evaluation')
     op.drop_index('ix_evaluation_version_kind_final', table_name='evaluation')
