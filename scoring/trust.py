@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Sequence
 
@@ -162,9 +163,9 @@ def _checked_items(items: Iterable[Sequence], direction: str) -> list[tuple[floa
 
 def threshold_option(items: Sequence[tuple[float, str]], threshold: float, direction: str) -> ThresholdOption:
     """Agreement with the human pass/fail if the check passed values at least (or at most) `threshold`."""
-    predicted = [(("pass" if (v >= threshold if direction == "at_least" else v <= threshold) else "fail"), human)
-                 for v, human in items]
-    stats = criterion_agreement(predicted)
+    predicted = Counter((("pass" if (v >= threshold if direction == "at_least" else v <= threshold) else "fail"), human)
+                        for v, human in items)  # counted: the same statistics as listing the pairs, far faster
+    stats = agreement_of_counts(predicted)
     return ThresholdOption(threshold, stats.n, stats.accuracy, stats.kappa)
 
 
