@@ -1,7 +1,7 @@
 """indexes at volume: the trust page's pairing and the agent score's trusted sums read indexes only; a reviewer's latest reviews
 
 Revision ID: e7b3d9f1a2c4
-Revises: d4a8c2e6f1b3
+Revises: e7b3f1a9c5d2
 Create Date: 2026-12-03 14:15:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e7b3d9f1a2c4'
-down_revision = 'd4a8c2e6f1b3'
+down_revision = 'e7b3f1a9c5d2'
 branch_labels = None
 depends_on = None
 
