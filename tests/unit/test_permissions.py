@@ -8,6 +8,7 @@ from qa_app.permissions import CAPABILITIES, ROLES, can, roles_with
 # (capability, the roles that hold it): a change to who may do what must change this table too
 SPEC = [
     ("use_app", {"admin", "reviewer", "lead", "agent", "hr"}),
+    ("erase_customer_data", {"admin"}),
     ("read_transcripts", {"agent", "reviewer", "lead", "admin"}),
     ("ingest", {"admin", "reviewer", "lead"}),
     ("review", {"reviewer", "lead", "admin"}),

@@ -22,5 +22,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('evaluation', schema=None) as batch_op:
-        batch_op.drop_column('comment')
+    # a plain ALTER TABLE DROP COLUMN (SQLite 3.35+, PostgreSQL): batch mode would copy and drop the
+    # table, which SQLite refuses while criterion scores and disputes reference it (foreign_keys=ON)
+    op.drop_column('evaluation', 'comment')
