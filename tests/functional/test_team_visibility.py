@@ -59,7 +59,17 @@ def test_dispute_statistics_count_only_the_disputes_of_a_leads_teams(world):
     everyone = _volume(_text(client_of(app, "admin"), "/disputes/stats"))
     london = _volume(_text(client_of(app, "lead"), "/disputes/stats"))
     shanghai = _volume(_text(client_of(app, "other_lead"), "/disputes/stats"))
-    assert (london, shanghai) == (1, 1) and everyone >= 2
+    assert (london, shanghai) == (_disputes_of(app, "London"), _disputes_of(app, "Shanghai"))
+    assert london >= 1 and shanghai >= 1 and everyone >= london + shanghai
+
+
+def _disputes_of(app, team: str) -> int:
+    """The disputes of the team's agents, counted in the database (the demo opens some too)."""
+    from qa_app.extensions import db
+    from qa_app.models import Dispute, Team, User
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count(Dispute.id)).join(User, User.id == Dispute.agent_id)
+                                 .join(Team, Team.id == User.team_id).where(Team.name == team))
 
 
 @pytest.mark.parametrize("url", ["/reports/appraisal", "/reports/appraisal.csv"])
