@@ -26,30 +26,21 @@ def index():
     erase = request.form.get("action") == "erase"
     if erase and not form.confirm.data:
         form.confirm.errors = [_("Tick the box to confirm the erasure; nothing was erased.")]
-        return _preview(form, status=400)
-    if not erase:
-        return _preview(form)
+        return _erasing(form, dry_run=True, status=400)
+    return _erasing(form, dry_run=not erase)
+
+
+def _erasing(form: ErasureForm, dry_run: bool, status: int = 200):
+    """Run the erasure (or its dry run, the preview) for the form's customer and show the page:
+    the report, or the service's refusal next to the customer field."""
     try:
-        report = erasure.erase_customer(form.customer.data, actor=current_user)
-    except NotFound as exc:
+        report = erasure.erase_customer(form.customer.data, actor=current_user, dry_run=dry_run)
+    except ServiceError as exc:  # NotFound included: nothing is stored for that customer
         form.customer.errors = [str(exc)]
-        return _page(form), 404
-    except ServiceError as exc:
-        form.customer.errors = [str(exc)]
-        return _page(form), 400
+        return _page(form), (404 if isinstance(exc, NotFound) else 400)
+    if dry_run:
+        return _page(form, report=report), status
     return _page(ErasureForm(formdata=None), report=report, erased_customer=form.customer.data)
-
-
-def _preview(form: ErasureForm, status: int = 200):
-    try:
-        report = erasure.erase_customer(form.customer.data, dry_run=True)
-    except NotFound as exc:
-        form.customer.errors = [str(exc)]
-        return _page(form), 404
-    except ServiceError as exc:
-        form.customer.errors = [str(exc)]
-        return _page(form), 400
-    return _page(form, report=report), status
 
 
 def _page(form: ErasureForm, **shown):

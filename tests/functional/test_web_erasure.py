@@ -13,7 +13,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import AuditEntry, Turn
 from qa_app.services import ingest
-from tests.conftest import PASSWORD
+from tests.functional.test_web_coaching import login
 from tests.pages import text_of, token
 
 
@@ -35,13 +35,6 @@ def stored(app, make_user, fake_sentiment):
     ingest.ingest_dicts([_record("e-1", "cust-42"), _record("e-2", "cust-42"), _record("e-3", "cust-7")], "seed")
     db.session.commit()
     app.config["WTF_CSRF_ENABLED"] = True
-
-
-def login(client, who: str):
-    browser = client.application.test_client()
-    browser.post("/login", data={"login": who, "password": PASSWORD,
-                                 "csrf_token": token(text_of(browser.get("/login")))})
-    return browser
 
 
 def texts(external_id: str) -> list[str]:
