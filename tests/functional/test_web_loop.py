@@ -58,7 +58,9 @@ def test_upload_score_review_train_and_appraise_through_the_web(client, auth, ma
     detail = text_of(client.get(f"/conversations/{conv.id}"))
     assert "Critical failure: the score is 0." in detail
     assert 'id="turn-3" class="turn speaker-agent evidence"' in detail  # the "not my problem" turn
-    assert client.get("/review/").get_data(as_text=True).count(f"/review/{conv.id}") == 1
+    queue = client.get("/review/").get_data(as_text=True)
+    assert queue.count(f"/review/{conv.id}") == 2  # once in the queue, once as "Start reviewing"
+    assert f'class="button primary start-reviewing" href="/review/{conv.id}"' in queue
 
     # 3. Overriding without a comment is refused and stores nothing; with one it becomes final.
     override = {"result__empathy": "pass", "comment__empathy": ""}
