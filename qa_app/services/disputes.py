@@ -7,15 +7,15 @@ from typing import Iterable, Iterator, Mapping, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import or_
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from qa_app.permissions import can, roles_with
 from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Dispute, Evaluation, User
-from qa_app.services import (NotFound, ServiceError, audit, conversations, database_busy, evaluations, notices,
-                             pagination, review, rule_runs)
+from qa_app.services import (NotFound, ServiceError, audit, conversations, evaluations, notices, pagination,
+                             review, rule_runs)
 from qa_app.settings import settings as instance_settings
 from training import disputes as rules
 from training.periods import PeriodError, parse_period
@@ -88,7 +88,8 @@ def open_dispute(agent: User, evaluation_id: int, comment: str, criteria: Iterab
 @contextmanager
 def _one_open_dispute() -> Iterator[None]:
     """Wrap the writes of a new dispute: a second open dispute the database refuses (a racing
-    double submit won) or a write lock held too long is rolled back and becomes a ServiceError."""
+    double submit won) is rolled back and becomes a ServiceError. A write lock held too long is
+    not caught here: the app answers it with the styled 503 page that keeps what was typed."""
     try:
         yield
     except IntegrityError as exc:
@@ -96,11 +97,6 @@ def _one_open_dispute() -> Iterator[None]:
         if "uq_dispute_one_open" not in str(exc.orig) and "dispute.evaluation_id" not in str(exc.orig):
             raise
         raise ServiceError(_("this evaluation already has an open dispute")) from exc
-    except OperationalError as exc:
-        db.session.rollback()
-        if not database_busy(exc):
-            raise
-        raise review.Busy() from exc
 
 
 def _resolver_for(ev: Evaluation) -> Optional[int]:
