@@ -34,7 +34,8 @@ def team(app, make_user, fake_sentiment):
     codes = [c.code for c in training.list_courses() if c.language == "en"]
     for a in list(db.session.scalars(db.select(Assignment))):  # the rules' own assignments: cancelled, so only ours count
         a.status = "cancelled"
-    september = clock.now().replace(month=9, day=10)
+    now = clock.now()  # the last 10 September before today, whatever today is (make test-dates)
+    september = now.replace(year=now.year if (now.month, now.day) > (9, 20) else now.year - 1, month=9, day=10)
     late = training.assign_course(None, "agent1", codes[0], due_days=5, reason="old", now=september, commit=False)
     soon = training.assign_course(None, "agent1", codes[1], due_days=1, reason="new", commit=False)
     db.session.commit()
