@@ -11,7 +11,10 @@ while one `qadesk ingest` of --ingest new conversations runs beside them. Printe
 count, errors (status >= 400 other than an intended 404/409, or a failed connection) and the p50,
 p95 and p99 latency; overall; and whether the p95 meets the 300 ms target.
 Users, by role, are read from the instance's database; every one has the demo password.
+The server is one `qadesk serve` (waitress threads, one Python process), or with --workers N
+gunicorn with N processes and one `qadesk scheduler`, as deploy/ runs a production site.
 Run: .venv/bin/python bench/load.py --instance PATH [--users 50] [--duration 300] [--ingest 2000]
+     [--workers N] [--threads T]
      .venv/bin/python bench/load.py --demo   (a new demo instance in a temporary folder)
 """
 from __future__ import annotations
@@ -234,18 +237,30 @@ def qadesk(instance: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "qa_app", "--instance", str(instance), *args]
 
 
-def serve(instance: Path, port: int, threads: int) -> subprocess.Popen:
-    server = subprocess.Popen(qadesk(instance, "serve", "--port", str(port), "--threads", str(threads)),
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def serve(instance: Path, port: int, threads: int, workers: int) -> list[subprocess.Popen]:
+    """The web server, answering on `port`: `qadesk serve` (one process, waitress threads) when
+    `workers` is 0, else gunicorn with that many processes and `qadesk scheduler` beside them, as
+    deploy/ runs a production site (QADESK_SCHEDULER=external: no web process runs jobs)."""
+    if workers:
+        env = dict(os.environ, QADESK_INSTANCE=str(instance), QADESK_SCHEDULER="external")
+        web = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
+               "-b", f"127.0.0.1:{port}", "qa_app.wsgi:app"]
+        processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE, text=True)
+                     for command in (web, qadesk(instance, "scheduler"))]
+    else:
+        processes = [subprocess.Popen(qadesk(instance, "serve", "--port", str(port), "--threads", str(threads)),
+                                      cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)]
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             requests.get(f"http://127.0.0.1:{port}/login", timeout=5)
-            return server
+            return processes
         except requests.RequestException:
             time.sleep(0.5)
-    server.kill()
-    raise SystemExit(f"qadesk serve did not answer on port {port}: {server.stderr.read()[-2000:]}")
+    for process in processes:
+        process.kill()
+    raise SystemExit(f"the web server did not answer on port {port}: {processes[0].stderr.read()[-2000:]}")
 
 
 def start_ingest(instance: Path, n: int, folder: Path) -> subprocess.Popen | None:
@@ -313,7 +328,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=300)
     parser.add_argument("--ingest", type=int, default=2000, help="conversations one bulk ingest stores meanwhile")
-    parser.add_argument("--threads", type=int, default=8, help="the server's threads (qadesk serve --threads)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per web process (qadesk serve --threads)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="web processes: 0 = one `qadesk serve`; N = gunicorn -w N with `qadesk scheduler`")
     args = parser.parse_args()
     if not args.instance and not args.demo:
         parser.error("give --instance PATH or --demo")
@@ -321,7 +338,7 @@ def main() -> None:
         instance = args.instance or demo_instance(Path(tmp))
         found = users_by_role(instance, args.database_url)
         port = free_port()
-        server = serve(instance, port, args.threads)
+        servers = serve(instance, port, args.threads, args.workers)
         stats, ingest = Stats(), None
         try:
             bulk = start_ingest(instance, args.ingest, Path(tmp))
@@ -330,8 +347,10 @@ def main() -> None:
                 out, _ = bulk.communicate(timeout=3600)
                 ingest = json.loads(out) if bulk.returncode == 0 else {"failed": bulk.returncode}
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=60)
+        print(f"server: {f'gunicorn -w {args.workers} --threads {args.threads} and qadesk scheduler' if args.workers else f'qadesk serve --threads {args.threads}'}")
         print_figures(stats, args.users, args.duration, ingest)
 
 
