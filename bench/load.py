@@ -7,7 +7,9 @@ signed in through the login form with its own cookies and CSRF tokens, as a brow
 - agents (a third): open their training, open a quiz when one is open and answer it, else open
   their conversations;
 - HR (the rest, at least one): open the appraisal report and download its CSV;
-while one `qadesk ingest` of --ingest new conversations runs beside them. Printed: per action the
+while one `qadesk ingest` of --ingest new conversations runs beside them. After each answer a user
+waits --think MIN,MAX seconds (uniform; default 1-5 s, as Locust's usual `between(1, 5)`), as a
+person reads a page before the next click; the users sign in 0.02 s apart. Printed: per action the
 count, errors (status >= 400 other than an intended 404/409, or a failed connection) and the p50,
 p95 and p99 latency; overall; and whether the p95 meets the 300 ms target.
 Users, by role, are read from the instance's database; every one has the demo password.
@@ -97,8 +99,9 @@ def parse(html: str) -> Forms:
 class User:
     """One simulated user: a session of its own, timing every request into `stats`."""
 
-    def __init__(self, base: str, login: str, role: str, stats: "Stats") -> None:
-        self.base, self.login, self.role, self.stats = base, login, role, stats
+    def __init__(self, base: str, login: str, role: str, stats: "Stats",
+                 think: tuple[float, float] = (0.0, 0.0)) -> None:
+        self.base, self.login, self.role, self.stats, self.think = base, login, role, stats, think
         self.http = requests.Session()
 
     def get(self, action: str, path: str, ok=(200,)):
@@ -117,6 +120,7 @@ class User:
             return None
         self.stats.add(action, time.perf_counter() - start, None if response.status_code in ok
                        else f"HTTP {response.status_code}")
+        time.sleep(random.uniform(*self.think))  # a person reads the page before the next click
         return response
 
     def sign_in(self) -> bool:
@@ -294,16 +298,18 @@ def cast(found: dict[str, list[str]], users: int) -> list[tuple[str, str]]:
     return cast_list
 
 
-def run(base: str, cast_list: list[tuple[str, str]], duration: float, stats: Stats) -> None:
+def run(base: str, cast_list: list[tuple[str, str]], duration: float, stats: Stats,
+        think: tuple[float, float]) -> None:
+    """Each user signs in, then does its role's rounds until `duration` is over, waiting a random
+    `think` (min, max) seconds after every answer."""
     stop = time.monotonic() + duration
 
     def work(login: str, role: str) -> None:
-        user = User(base, login, role, stats)
+        user = User(base, login, role, stats, think)
         if not user.sign_in():
             return
         while time.monotonic() < stop:
             ROUNDS[role](user)
-            time.sleep(random.uniform(0.5, 1.5))  # a person reads before the next click
 
     threads = [threading.Thread(target=work, args=who, daemon=True) for who in cast_list]
     for t in threads:
@@ -329,11 +335,16 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=300)
     parser.add_argument("--ingest", type=int, default=2000, help="conversations one bulk ingest stores meanwhile")
     parser.add_argument("--threads", type=int, default=8, help="threads per web process (qadesk serve --threads)")
+    parser.add_argument("--think", default="1,5",
+                        help="MIN,MAX seconds a user waits after each answer before the next click (default 1,5)")
     parser.add_argument("--workers", type=int, default=0,
                         help="web processes: 0 = one `qadesk serve`; N = gunicorn -w N with `qadesk scheduler`")
     args = parser.parse_args()
     if not args.instance and not args.demo:
         parser.error("give --instance PATH or --demo")
+    think = tuple(float(v) for v in args.think.split(","))
+    if len(think) != 2 or not 0 <= think[0] <= think[1]:
+        parser.error("--think takes MIN,MAX seconds, 0 <= MIN <= MAX")
     with tempfile.TemporaryDirectory(prefix="qadesk-load-") as tmp:
         instance = args.instance or demo_instance(Path(tmp))
         found = users_by_role(instance, args.database_url)
@@ -342,7 +353,7 @@ def main() -> None:
         stats, ingest = Stats(), None
         try:
             bulk = start_ingest(instance, args.ingest, Path(tmp))
-            run(f"http://127.0.0.1:{port}", cast(found, args.users), args.duration, stats)
+            run(f"http://127.0.0.1:{port}", cast(found, args.users), args.duration, stats, think)
             if bulk is not None:
                 out, _ = bulk.communicate(timeout=3600)
                 ingest = json.loads(out) if bulk.returncode == 0 else {"failed": bulk.returncode}
@@ -350,7 +361,9 @@ def main() -> None:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=60)
-        print(f"server: {f'gunicorn -w {args.workers} --threads {args.threads} and qadesk scheduler' if args.workers else f'qadesk serve --threads {args.threads}'}")
+        server = (f"gunicorn -w {args.workers} --threads {args.threads} and qadesk scheduler" if args.workers
+                  else f"qadesk serve --threads {args.threads}")
+        print(f"think time {think[0]:g}-{think[1]:g} s after each answer; server: {server}")
         print_figures(stats, args.users, args.duration, ingest)
 
 
