@@ -116,7 +116,7 @@ class User:
         try:
             response = call()
         except requests.RequestException as exc:
-            self.stats.add(action, time.perf_counter() - start, f"{type(exc).__name__}")
+            self.stats.add(action, time.perf_counter() - start, f"{type(exc).__name__}: {str(exc)[-90:]}")
             return None
         self.stats.add(action, time.perf_counter() - start, None if response.status_code in ok
                        else f"HTTP {response.status_code}")
@@ -244,11 +244,13 @@ def qadesk(instance: Path, *args: str) -> list[str]:
 def serve(instance: Path, port: int, threads: int, workers: int) -> list[subprocess.Popen]:
     """The web server, answering on `port`: `qadesk serve` (one process, waitress threads) when
     `workers` is 0, else gunicorn with that many processes and `qadesk scheduler` beside them, as
-    deploy/ runs a production site (QADESK_SCHEDULER=external: no web process runs jobs)."""
+    deploy/ runs a production site (QADESK_SCHEDULER=external: no web process runs jobs), with its
+    --timeout, and an idle connection kept longer than a user thinks (gunicorn's default, 2 s,
+    closed connections the next click was being sent on: ConnectionError, which a browser retries)."""
     if workers:
         env = dict(os.environ, QADESK_INSTANCE=str(instance), QADESK_SCHEDULER="external")
         web = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
-               "-b", f"127.0.0.1:{port}", "qa_app.wsgi:app"]
+               "--timeout", "120", "--keep-alive", "10", "-b", f"127.0.0.1:{port}", "qa_app.wsgi:app"]
         processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE, text=True)
                      for command in (web, qadesk(instance, "scheduler"))]
