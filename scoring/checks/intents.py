@@ -44,14 +44,23 @@ def hits_of(conversation: Conversation, params: Mapping, context: CheckContext, 
     """The `wanted` intents (at least) of each of `turns`, read once per conversation, model and
     intent (one batched call for what is not read yet)."""
     model = _model(params, context)
-    known = context.memo.setdefault(("intents", model.name, id(model)), {})
-    missing = [i for i in turns if any((i, intent) not in known for intent in wanted)]
+    # Per turn, its hits and the set of intents read: one subset test per turn instead of a
+    # generator of (turn, intent) lookups (hits_of is called by every intent criterion).
+    known, read = context.memo.setdefault(("intents", model.name, id(model)), ({}, {}))
+    asked = frozenset(wanted)
+    missing = [i for i in turns if not asked <= read.get(i, _NONE)]
     if missing:
         found = model.intents([context.normalised[i] for i in missing], context.language, wanted)
         for i, hits in zip(missing, found):
-            known[i] = {**known[i], **hits} if i in known else hits
-            known.update(((i, intent), True) for intent in wanted)
+            if i in known:
+                known[i] = {**known[i], **hits}
+                read[i] = read[i] | asked
+            else:
+                known[i], read[i] = hits, asked
     return {i: known[i] for i in turns}
+
+
+_NONE: frozenset = frozenset()
 
 
 def _confident(hits: dict[str, IntentHit], intent: str, limit: float) -> Optional[IntentHit]:
@@ -122,7 +131,7 @@ def intent_present(conversation: Conversation, params: Mapping[str, object], con
         return CheckOutcome.na(f"no {params.get('speaker', 'agent')} turn with text")
     hits = hits_of(conversation, params, context, turns, (intent, *map(str, params.get("fails_with", ()))))
     found = [(i, h) for i in turns if (h := _confident(hits[i], intent, limit)) is not None]
-    against = [(i, h) for i in turns for name in params.get("fails_with", ())
+    against = [(i, h) for i in turns if hits[i] for name in params.get("fails_with", ())
                if (h := _confident(hits[i], str(name), limit)) is not None]
     context_turns = [evidence_of(conversation, start[0])] if start is not None else []
     if against and (not found or against[-1][0] > found[-1][0]):
@@ -150,6 +159,8 @@ def intent_absent(conversation: Conversation, params: Mapping[str, object], cont
     hits = hits_of(conversation, params, context, turns, tuple(wanted))
     found = []
     for i in turns:
+        if not hits[i]:  # most turns hold no intent: skip the generator and max()
+            continue
         strongest = max((h for name in wanted if (h := _confident(hits[i], name, limit))),
                         key=lambda h: h.confidence, default=None)
         if strongest is not None:

@@ -221,6 +221,8 @@ class RuleIntents:
             candidates = _index(family).candidates(text) if text else set()
             entry = self._cache[(family, text)] = (set(INTENTS) - candidates, {})
         done, found = entry
+        if done.issuperset(wanted):  # the usual case: every wanted intent read or ruled out
+            return found
         compiled = _compiled(family)
         for intent in wanted:
             if intent not in done:
