@@ -144,6 +144,12 @@ def _phrase_body(phrase: str) -> tuple[str, str]:
     return re.escape(" ").join(words), max(stretches, key=len)
 
 
+def _without_superstrings(needles: set[str]) -> tuple[str, ...]:
+    """The needles, sorted, less each one that contains another: wherever it occurs the shorter one
+    does too, so `any(n in text ...)` is unchanged and tries about a tenth fewer needles per call."""
+    return tuple(sorted(n for n in needles if not any(o != n and o in n for o in needles)))
+
+
 def _phrase_pattern(phrase: str, body: str) -> str:
     """Regex for one normalised phrase: word boundaries only at Latin/digit edges, none at CJK edges."""
     left = "" if _CJK_CHAR.match(phrase[0]) else _LEFT_EDGE
@@ -194,7 +200,7 @@ class PhraseMatcher:
         quick = sorted(bodies) + [f"(?:{_LEADING_ASSERTIONS.sub('', r)})" for r in regexes]
         self._quick = re.compile("|".join(quick)) if quick else None
         self._regexes = tuple(regexes) or None
-        self._literals = tuple(sorted(needles))
+        self._literals = _without_superstrings(needles)
         self._tolerant = re.compile("|".join(tolerant)) if tolerant else None
 
     def __len__(self) -> int:
