@@ -147,7 +147,11 @@ def _phrase_body(phrase: str) -> tuple[str, str]:
 def _without_superstrings(needles: set[str]) -> tuple[str, ...]:
     """The needles, sorted, less each one that contains another: wherever it occurs the shorter one
     does too, so `any(n in text ...)` is unchanged and tries about a tenth fewer needles per call."""
-    return tuple(sorted(n for n in needles if not any(o != n and o in n for o in needles)))
+    kept: list[str] = []
+    for needle in sorted(needles, key=len):  # a needle holding a dropped one holds a kept one too
+        if not any(map(needle.__contains__, kept)):
+            kept.append(needle)
+    return tuple(sorted(kept))
 
 
 def _phrase_pattern(phrase: str, body: str) -> str:

@@ -147,3 +147,19 @@ def test_normalise_spells_chat_words_contractions_numbers_and_elongations_one_wa
 def test_phrases_match_across_spellings_elongations_and_chinese_particles(phrases, text, found):
     match = find_phrase(phrases, text)
     assert (match.phrase if match else None) == found
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (["is there anything else"], True),  # the longer phrase: found through the shorter needle
+        (["anything else today"], True),
+        (["sorry for the wait"], True),
+        (["anything at all", "else"], False),  # a needle never reads across two texts
+        ([], False),
+    ],
+)
+def test_may_occur_is_unchanged_when_one_needle_holds_another(texts, expected):
+    matcher = PhraseMatcher(("is there anything else", "anything else", "sorry for the wait", "sorry"))
+    assert matcher.may_occur(texts) is expected
+    assert (matcher.narrowed(texts) is matcher) is expected
