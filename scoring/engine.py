@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Iterable, Mapping, Optional, Sequence
 
-from scoring.checks import CheckContext, CheckOutcome, get_check
+from scoring.checks import CheckContext, CheckOutcome, CheckType, get_check
+from scoring.checks.base import no_sentiment, with_explanation
 from scoring.checks.preconditions import Gates, check_gates
 from scoring.checks.preconditions import split as split_gates
 from scoring.checks.intents import use_intent_model
@@ -14,7 +15,7 @@ from scoring.checks.registry import BUILTIN_CHECKS
 from scoring.formula import fail_reasons, total_score
 from scoring.intents import IntentModel
 from scoring.result import CriterionResult, EvaluationResult
-from scoring.scorecard import CheckSpec, FrozenMap, Scorecard
+from scoring.scorecard import CheckSpec, Criterion, FrozenMap, Scorecard, Section
 from scoring.sentiment import SentimentAnalyzer
 from scoring.text import normalise_all
 from transcripts.language import detect_language
@@ -54,17 +55,69 @@ def _params_for(check_type: str, params: Mapping) -> Mapping:
     return _prepared(check_type, params)[0]
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One criterion of a scorecard as `evaluate` runs it, prepared once per scorecard."""
+
+    criterion: Criterion
+    section_id: str
+    spec: CheckSpec
+    check: Optional[CheckType]  # a built-in's; None for a plugin, looked up each run (plugins can be reloaded)
+    prepared: Optional[tuple[Mapping, Gates]]  # None when the parameters are no FrozenMap (see `_prepared`)
+
+    def parts(self) -> tuple[CheckType, Mapping, Gates]:
+        """(the check type, the parameters it reads, its preconditions)."""
+        check = self.check or get_check(self.spec.type)
+        params, gates = self.prepared or _prepared(self.spec.type, self.spec.params)
+        return check, params, gates
+
+
+# Steps by the id of the scorecard, each entry holding it (as `_VIEWS`): scoring a conversation
+# looked up every criterion's check type and parameters twice.
+_STEPS: dict[int, tuple[Scorecard, tuple[_Step, ...]]] = {}
+
+
+def _steps(scorecard: Scorecard) -> tuple[_Step, ...]:
+    """The scorecard's criteria in order, with their check types and parameters prepared."""
+    entry = _STEPS.get(id(scorecard))
+    if entry is not None and entry[0] is scorecard:
+        return entry[1]
+    steps = tuple(_step(s, c) for s, c in scorecard.criteria())
+    if isinstance(scorecard.sections, tuple) and all(isinstance(s.criteria, tuple) for s in scorecard.sections):
+        if len(_STEPS) >= _MAX_VIEWS:  # kept only when frozen all through (lists could change)
+            _STEPS.clear()
+        _STEPS[id(scorecard)] = (scorecard, steps)
+    return steps
+
+
+def _step(section: Section, criterion: Criterion) -> _Step:
+    spec = criterion.check
+    prepared = _prepared(spec.type, spec.params) if isinstance(spec.params, FrozenMap) else None
+    return _Step(criterion, section.id, spec, BUILTIN_CHECKS.get(spec.type), prepared)
+
+
+def _outcome(conversation: Conversation, step: _Step, context: CheckContext) -> tuple[CheckOutcome, Optional[str]]:
+    """(the check's outcome, what made the criterion apply or None without preconditions), or
+    (N/A with the reason, None) when one of its preconditions does not hold."""
+    check, params, gates = step.parts()
+    if not gates:
+        return check.run(conversation, params, context), None
+    not_applying, applied = check_gates(conversation, gates, context)
+    if not_applying is not None:
+        return CheckOutcome.na(not_applying), None
+    return check.run(conversation, params, context), applied
+
+
+def _explained(outcome: CheckOutcome, applied: Optional[str]) -> str:
+    """The outcome's explanation, ending with what made the criterion apply."""
+    return outcome.explanation if applied is None else f"{outcome.explanation} ({applied})".strip()
+
+
 def run_gated(conversation: Conversation, spec: CheckSpec, context: CheckContext) -> CheckOutcome:
     """The spec's check, or N/A with the reason when one of its preconditions does not hold; when
     they all hold, the check's explanation ends with what made the criterion apply."""
-    params, gates = _prepared(spec.type, spec.params)
-    if not gates:
-        return get_check(spec.type).run(conversation, params, context)
-    not_applying, applied = check_gates(conversation, gates, context)
-    if not_applying is not None:
-        return CheckOutcome.na(not_applying)
-    outcome = get_check(spec.type).run(conversation, params, context)
-    return replace(outcome, explanation=f"{outcome.explanation} ({applied})".strip())
+    outcome, applied = _outcome(conversation, _Step(None, "", spec, None, None), context)
+    return outcome if applied is None else with_explanation(outcome, _explained(outcome, applied))
 
 
 def prepare_context(
@@ -80,11 +133,19 @@ def prepare_context(
     Raises ValueError when sentiment is needed but `sentiment` is None, or the analyzer returns a
     wrong number of values or NaN.
     """
+    steps = [_Step(None, "", spec, None, None) for spec in specs]
+    return _context(conversation, steps, sentiment, language, also)
+
+
+def _context(conversation: Conversation, steps: Iterable[_Step], sentiment: Optional[SentimentAnalyzer],
+             language: str, also: Iterable[int]) -> CheckContext:
+    """`prepare_context` of prepared steps."""
     base = CheckContext(normalise_all(t.text for t in conversation.turns), language)
     wanted: set[int] = set(also) if sentiment is not None else set()
-    for spec in specs:
-        params = _params_for(spec.type, spec.params)
-        wanted.update(get_check(spec.type).sentiment_turns(conversation, params, base))
+    for step in steps:
+        check, params, _ = step.parts()
+        if check.sentiment_turns is not no_sentiment:  # most checks read no polarity: skip the call
+            wanted.update(check.sentiment_turns(conversation, params, base))
     if not wanted:
         return base
     if sentiment is None:
@@ -97,6 +158,14 @@ def prepare_context(
         raise ValueError("the sentiment analyzer returned NaN")
     polarity = {i: max(-1.0, min(1.0, float(v))) for i, v in zip(indices, values)}
     return CheckContext(base.normalised, language, polarity, base.memo)  # the memo carries over
+
+
+def _judged(conversation: Conversation, step: _Step, context: CheckContext) -> CriterionResult:
+    """The criterion's result: its check's outcome, explained, with the criterion's weight."""
+    outcome, applied = _outcome(conversation, step, context)
+    criterion = step.criterion
+    return CriterionResult(criterion.id, step.section_id, outcome.result, outcome.score, criterion.weight,
+                           criterion.critical, outcome.evidence, _explained(outcome, applied))
 
 
 def evaluate(
@@ -114,32 +183,17 @@ def evaluate(
     agent) give N/A criteria, never an exception.
     """
     language = conversation.language or scorecard.language
-    pairs = scorecard.criteria()
+    steps = _steps(scorecard)
     # Every customer turn is scored too: the conversation keeps its start, end and lowest sentiment.
     customer = [i for i, t in conversation.customer_turns() if (t.text or "").strip()]
-    context = prepare_context(conversation, [c.check for _, c in pairs], sentiment, language, customer)
+    context = _context(conversation, steps, sentiment, language, customer)
     if intents is not None:
         use_intent_model(context, intents)
-    results = []
-    for section, criterion in pairs:
-        check = criterion.check
-        outcome = run_gated(conversation, check, context)
-        results.append(
-            CriterionResult(
-                criterion_id=criterion.id,
-                section_id=section.id,
-                result=outcome.result,
-                score=outcome.score,
-                weight=criterion.weight,
-                critical=criterion.critical,
-                evidence=outcome.evidence,
-                explanation=outcome.explanation,
-            )
-        )
+    results = tuple(_judged(conversation, step, context) for step in steps)
     score, auto_fail, section_scores = total_score(results)
     reasons = fail_reasons(results)
     return EvaluationResult(
-        scorecard.name, scorecard.version, score, auto_fail, tuple(results), section_scores, reasons,
+        scorecard.name, scorecard.version, score, auto_fail, results, section_scores, reasons,
         dict(context.polarity or {}),
     )
 
@@ -165,14 +219,40 @@ def conversation_language(conversation: Conversation) -> Optional[str]:
     return conversation.language or detect_language((t.text or "" for t in conversation.turns), default=None)
 
 
-def _fits(conversation: Conversation, scorecard: Scorecard, language: tuple[str, ...]) -> bool:
-    wanted = _subtags(scorecard.language)
+@dataclass(frozen=True)
+class _Fit:
+    """What selection reads of a scorecard, derived once per scorecard (it was, per conversation)."""
+
+    language: tuple[str, ...]
+    channels: tuple[str, ...]
+    queues: frozenset[str]  # case-folded
+    rank: tuple  # specificity, then name and version: the lowest wins
+
+
+_FITS: dict[int, tuple[Scorecard, _Fit]] = {}
+
+
+def _fit(scorecard: Scorecard) -> _Fit:
+    entry = _FITS.get(id(scorecard))
+    if entry is not None and entry[0] is scorecard:
+        return entry[1]
+    language = _subtags(scorecard.language)
+    rank = (-bool(scorecard.queues), -bool(scorecard.channels), -len(language), scorecard.name, -scorecard.version)
+    fit = _Fit(language, scorecard.channels, frozenset(q.casefold() for q in scorecard.queues), rank)
+    if isinstance(scorecard.channels, tuple) and isinstance(scorecard.queues, tuple):  # lists could change
+        if len(_FITS) >= _MAX_VIEWS:
+            _FITS.clear()
+        _FITS[id(scorecard)] = (scorecard, fit)
+    return fit
+
+
+def _fits(conversation: Conversation, fit: _Fit, language: tuple[str, ...]) -> bool:
+    wanted = fit.language
     if language and language[: len(wanted)] != wanted:
         return False
-    if scorecard.channels and conversation.channel not in scorecard.channels:
+    if fit.channels and conversation.channel not in fit.channels:
         return False
-    queue = (conversation.queue or "").strip().casefold()
-    return not scorecard.queues or queue in {q.casefold() for q in scorecard.queues}
+    return not fit.queues or (conversation.queue or "").strip().casefold() in fit.queues
 
 
 def select_scorecard(conversation: Conversation, scorecards: Sequence[Scorecard]) -> Optional[Scorecard]:
@@ -185,11 +265,7 @@ def select_scorecard(conversation: Conversation, scorecards: Sequence[Scorecard]
     language tag. Ties: the alphabetically first name, then the highest version.
     """
     language = _subtags(conversation_language(conversation))
-    fitting = [s for s in scorecards if _fits(conversation, s, language)]
+    fitting = [(fit.rank, s) for s in scorecards if _fits(conversation, fit := _fit(s), language)]
     if not fitting:
         return None
-
-    def rank(s: Scorecard) -> tuple:
-        return (-bool(s.queues), -bool(s.channels), -len(_subtags(s.language)), s.name, -s.version)
-
-    return min(fitting, key=rank)
+    return min(fitting, key=lambda pair: pair[0])[1]

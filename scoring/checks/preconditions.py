@@ -177,8 +177,21 @@ def check_gates(conversation: Conversation, gates: Gates, context: CheckContext)
     """(reason the criterion is N/A, "") when a gate does not hold, else (None, what made it apply)."""
     applied = []
     for key, value in gates:
-        gate = PRECONDITIONS[key].test(conversation, value, context)
+        gate = _gate(conversation, key, value, context)
         if not gate.applies:
             return gate.reason, ""
         applied.append(gate.reason)
     return None, "; ".join(applied)
+
+
+def _gate(conversation: Conversation, key: str, value: object, context: CheckContext) -> Gate:
+    """The precondition's answer, once per conversation for the same value object: criteria share
+    preconditions (the Chinese scorecard gates two criteria on when_order_problem: true). Keyed by
+    the value's id, as values may be unhashable; the entry holds the value, so the id stays its own."""
+    memo_key = ("gate", key, id(value))
+    found = context.memo.get(memo_key)
+    if found is not None and found[0] is value:
+        return found[1]
+    gate = PRECONDITIONS[key].test(conversation, value, context)
+    context.memo[memo_key] = (value, gate)
+    return gate

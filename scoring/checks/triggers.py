@@ -3,7 +3,6 @@ customer turn that matches markers or is negative, within N agent turns"."""
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 from functools import wraps
 from typing import Iterable, Mapping, Optional
 
@@ -20,6 +19,7 @@ from scoring.checks.base import (
     quoted,
     turn_name,
     turns_of,
+    with_explanation,
 )
 from scoring.text import tolerant_matcher
 from transcripts.model import Conversation
@@ -59,7 +59,7 @@ def mention_precondition(run: RunFn) -> RunFn:
         outcome = run(conversation, params, context)
         turn, phrase = found
         note = f'(customer mentioned "{phrase}" in {turn_name(turn)})'
-        return replace(outcome, explanation=f"{outcome.explanation} {note}")
+        return with_explanation(outcome, f"{outcome.explanation} {note}")
 
     return checked
 
