@@ -77,9 +77,10 @@ class Calibration:
         lookup = self._term_weights
         if lookup:
             # in sorted order: a set's order follows the process's hash seed, and so would the
-            # last bits of the sum (worker processes must give the same polarity as this one)
-            weight_of = lookup.get
-            total += sum([weight_of(t, 0.0) for t in sorted(ngrams(text, self.unit, self.ngram_sizes))])
+            # last bits of the sum (worker processes must give the same polarity as this one).
+            # An n-gram without a weight gives None, which filter drops: it added 0.0, which leaves a
+            # float sum unchanged, and map/filter run in C (the Python loop was a third of a turn's cost)
+            total += sum(filter(None, map(lookup.get, sorted(ngrams(text, self.unit, self.ngram_sizes)))), 0.0)
         return total
 
     def polarity(self, features: Mapping[str, float], text: str) -> float:
@@ -178,11 +179,11 @@ def ngrams(text: str, unit: str, sizes: Sequence[int]) -> set[str]:
     if unit == "word":
         words = _WORD.findall(text.lower())
         for n in sizes:
-            out.update(" ".join(words[i:i + n]) for i in range(len(words) - n + 1))
+            out.update([" ".join(words[i:i + n]) for i in range(len(words) - n + 1)])
     else:  # a slice of the string is the n-gram itself (no join: scoring Chinese is mostly this loop)
         chars = _SPACE.sub("", text.lower())
-        for n in sizes:
-            out.update(chars[i:i + n] for i in range(len(chars) - n + 1))
+        for n in sizes:  # a list comprehension, not a generator: half the cost per n-gram
+            out.update(chars if n == 1 else [chars[i:i + n] for i in range(len(chars) - n + 1)])
     return out
 
 
