@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from scoring.checks import CheckContext, CheckOutcome, CheckType, get_check
 from scoring.checks.base import no_sentiment, with_explanation
@@ -22,10 +22,28 @@ from transcripts.language import detect_language
 from transcripts.model import Conversation
 
 
-# Prepared parameters by the id of the parameters object; each entry holds that object, so its id
-# cannot be reused while the entry exists. Bounded, as scorecards come and go.
-_VIEWS: dict[int, tuple[Mapping, Mapping, Gates]] = {}
-_MAX_VIEWS = 4096
+# Values derived from an immutable object (parameters, a scorecard), kept by the object's id; each
+# entry holds the object, so its id cannot be reused while the entry exists. Bounded, as scorecards
+# come and go.
+_MAX_KEPT = 4096
+_Kept = dict[int, tuple[object, object]]
+
+
+def _kept(cache: _Kept, obj: object, build: Callable[[object], object], keep: bool = True) -> object:
+    """`build(obj)`, computed once per object while it stays in `cache` (not kept when `keep` is
+    false: an object holding lists may change between calls)."""
+    entry = cache.get(id(obj))
+    if entry is not None and entry[0] is obj:
+        return entry[1]
+    value = build(obj)
+    if keep:
+        if len(cache) >= _MAX_KEPT:
+            cache.clear()
+        cache[id(obj)] = (obj, value)
+    return value
+
+
+_VIEWS: _Kept = {}
 
 
 def _prepared(check_type: str, params: Mapping) -> tuple[Mapping, Gates]:
@@ -37,17 +55,14 @@ def _prepared(check_type: str, params: Mapping) -> tuple[Mapping, Gates]:
     if not isinstance(params, FrozenMap):
         own, gates = split_gates(params)
         return (params if not gates else own), gates
-    entry = _VIEWS.get(id(params))
-    if entry is None or entry[0] is not params:
-        if len(_VIEWS) >= _MAX_VIEWS:
-            _VIEWS.clear()
+
+    def build(_params) -> tuple[Mapping, Gates]:
         own, gates = split_gates(params)
         if check_type in BUILTIN_CHECKS:
-            view: Mapping = MappingProxyType(own)
-        else:
-            view = params if not gates else FrozenMap(own)
-        entry = _VIEWS[id(params)] = (params, view, gates)
-    return entry[1], entry[2]
+            return MappingProxyType(own), gates
+        return (params if not gates else FrozenMap(own)), gates
+
+    return _kept(_VIEWS, params, build)
 
 
 def _params_for(check_type: str, params: Mapping) -> Mapping:
@@ -72,22 +87,15 @@ class _Step:
         return check, params, gates
 
 
-# Steps by the id of the scorecard, each entry holding it (as `_VIEWS`): scoring a conversation
-# looked up every criterion's check type and parameters twice.
-_STEPS: dict[int, tuple[Scorecard, tuple[_Step, ...]]] = {}
+# Steps by scorecard (see `_kept`): scoring a conversation looked up every criterion's check type
+# and parameters twice.
+_STEPS: _Kept = {}
 
 
 def _steps(scorecard: Scorecard) -> tuple[_Step, ...]:
     """The scorecard's criteria in order, with their check types and parameters prepared."""
-    entry = _STEPS.get(id(scorecard))
-    if entry is not None and entry[0] is scorecard:
-        return entry[1]
-    steps = tuple(_step(s, c) for s, c in scorecard.criteria())
-    if isinstance(scorecard.sections, tuple) and all(isinstance(s.criteria, tuple) for s in scorecard.sections):
-        if len(_STEPS) >= _MAX_VIEWS:  # kept only when frozen all through (lists could change)
-            _STEPS.clear()
-        _STEPS[id(scorecard)] = (scorecard, steps)
-    return steps
+    frozen = isinstance(scorecard.sections, tuple) and all(isinstance(s.criteria, tuple) for s in scorecard.sections)
+    return _kept(_STEPS, scorecard, lambda card: tuple(_step(s, c) for s, c in card.criteria()), frozen)
 
 
 def _step(section: Section, criterion: Criterion) -> _Step:
@@ -229,21 +237,18 @@ class _Fit:
     rank: tuple  # specificity, then name and version: the lowest wins
 
 
-_FITS: dict[int, tuple[Scorecard, _Fit]] = {}
+_FITS: _Kept = {}
 
 
 def _fit(scorecard: Scorecard) -> _Fit:
-    entry = _FITS.get(id(scorecard))
-    if entry is not None and entry[0] is scorecard:
-        return entry[1]
+    frozen = isinstance(scorecard.channels, tuple) and isinstance(scorecard.queues, tuple)  # lists could change
+    return _kept(_FITS, scorecard, _new_fit, frozen)
+
+
+def _new_fit(scorecard: Scorecard) -> _Fit:
     language = _subtags(scorecard.language)
     rank = (-bool(scorecard.queues), -bool(scorecard.channels), -len(language), scorecard.name, -scorecard.version)
-    fit = _Fit(language, scorecard.channels, frozenset(q.casefold() for q in scorecard.queues), rank)
-    if isinstance(scorecard.channels, tuple) and isinstance(scorecard.queues, tuple):  # lists could change
-        if len(_FITS) >= _MAX_VIEWS:
-            _FITS.clear()
-        _FITS[id(scorecard)] = (scorecard, fit)
-    return fit
+    return _Fit(language, scorecard.channels, frozenset(q.casefold() for q in scorecard.queues), rank)
 
 
 def _fits(conversation: Conversation, fit: _Fit, language: tuple[str, ...]) -> bool:

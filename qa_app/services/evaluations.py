@@ -69,7 +69,8 @@ CRITERION_COLUMNS = ("position", "criterion_id", "section_id", "result", "score"
                      "explanation", "comment")
 EVALUATION_COLUMNS = ("conversation_id", "scorecard_version_id", "kind", "score", "auto_fail", "fail_reasons",
                       "section_scores", "reviewer_id", "based_on_id", "source", "is_final", "created_at")
-RESULT_COLUMNS = EVALUATION_COLUMNS[3:7]  # the evaluation columns that depend on the result alone
+_RESULT_SLICE = slice(EVALUATION_COLUMNS.index("score"), EVALUATION_COLUMNS.index("section_scores") + 1)
+RESULT_COLUMNS = EVALUATION_COLUMNS[_RESULT_SLICE]  # the evaluation columns that depend on the result alone
 
 
 def stored_result(result: EvaluationResult, dialect=None) -> StoredResult:
@@ -238,7 +239,7 @@ def _auto_rows(items: Sequence[tuple[int, int, StoredResult]], human: set[int], 
     for conversation_id, version_id, stored in items:
         row = shared[conversation_id not in human]
         values = stored.values if stored.values is not None else convert_result(_result_row(stored))
-        rows.append((conversation_id, version_id, row[2], *values, *row[7:]))  # RESULT_COLUMNS are 3 to 6
+        rows.append((conversation_id, version_id, *row[2:_RESULT_SLICE.start], *values, *row[_RESULT_SLICE.stop:]))
     return rows
 
 
