@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from qa_app import clock
 from qa_app.forms import CsrfForm
-from qa_app.permissions import roles_with
+from qa_app.permissions import can, roles_with
 from qa_app.services import NotFound, ServiceError, coaching
 from qa_app.views.navigation import COACHES, COACHING_READERS
 from qa_app.views.security import roles_required
@@ -90,7 +90,7 @@ def _missing(field: str):
 def detail(session_id: int):
     s = coaching.get_for(current_user, session_id)
     return render_template("coaching/detail.html", s=s, form=CsrfForm(), state_of=coaching.state_of,
-                           is_agent=current_user.id == s.agent_id,
+                           is_agent=current_user.id == s.agent_id, links=can(current_user, "read_transcripts"),
                            may_mark=lambda a: current_user.id in (a.owner_id, s.coach_id) or current_user.role in COACHES)
 
 
