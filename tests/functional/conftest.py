@@ -1,5 +1,11 @@
-"""The access tests' shared world (tests/functional/access_world.py): built once, on first use."""
+"""Worlds built once per run and copied: the access tests' (tests/functional/access_world.py) and the
+demo instance that the browser tests and the crawl serve."""
 from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +52,33 @@ def world(access_instance):
     with app.app_context():
         yield app, params
         db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """The demo instance (`qadesk init` + `qadesk demo`, SQLite), built once for the whole run: the
+    first xdist worker to need it builds it under a file lock, the others wait and reuse it (each
+    build takes a minute or more; about ten tests serve it). Never serve it: use `copy_demo`."""
+    from tests.functional.test_browser_loop import _qadesk
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the run's workers
+    folder = root / "demo-built"
+    with open(root / "demo-built.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "demo-built.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            _qadesk(folder, "init")
+            _qadesk(folder, "demo")
+            (root / "demo-built.done").write_text("built\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def copy_demo(built_demo):
+    """`copy_demo(folder)`: a private copy of the built demo instance at `folder` (which must not
+    exist), for a test or module to serve and change."""
+    def copy(folder: Path) -> Path:
+        shutil.copytree(built_demo, folder)
+        return folder
+    return copy

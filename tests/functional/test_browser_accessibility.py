@@ -75,15 +75,12 @@ FOCUSED = """() => {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo instance (`qadesk init` + `qadesk demo`) served on a free port: (URL, instance).
-    Built once for this file's two tests (a demo takes about a minute), which only read it but for
-    the one quiz the first test starts."""
+def demo(tmp_path_factory, copy_demo):
+    """A copy of the demo instance (built once per run) served on a free port: (URL, instance),
+    shared by this file's two tests, which only read it but for the one quiz the first test starts."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
-    instance = tmp_path_factory.mktemp("a11y") / "demo"
-    _qadesk(instance, "init")
-    _qadesk(instance, "demo")
+    instance = copy_demo(tmp_path_factory.mktemp("a11y") / "demo")
     with _serving(instance) as url:
         yield url, instance
 

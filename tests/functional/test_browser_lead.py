@@ -19,14 +19,12 @@ RATERS = ("qa.chen", "qa.taylor")
 
 
 @pytest.fixture(scope="module")
-def lead_demo(tmp_path_factory):
-    """The demo (`qadesk init` + `qadesk demo`) served once for this module's tests: (url, instance)."""
+def lead_demo(tmp_path_factory, copy_demo):
+    """A copy of the demo (built once per run) served for this module's tests: (url, instance)."""
     from pathlib import Path
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
-    instance = tmp_path_factory.mktemp("lead-browser") / "demo"
-    _qadesk(instance, "init")
-    _qadesk(instance, "demo")
+    instance = copy_demo(tmp_path_factory.mktemp("lead-browser") / "demo")
     with _serving(instance) as url:
         yield url, instance
 

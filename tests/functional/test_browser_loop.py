@@ -190,13 +190,11 @@ def test_a_reviewer_an_agent_and_hr_walk_the_whole_loop_in_a_browser(server, pag
 
 
 @pytest.fixture
-def demo_server(tmp_path):
-    """The demo instance (`qadesk init` + `qadesk demo`) served on a free loopback port."""
+def demo_server(tmp_path, copy_demo):
+    """A copy of the demo instance (`qadesk init` + `qadesk demo`, built once per run) served on a free loopback port."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (make test installs it): browser test skipped")
-    instance = tmp_path / "demo"
-    _qadesk(instance, "init")
-    _qadesk(instance, "demo")
+    instance = copy_demo(tmp_path / "demo")
     with _serving(instance) as url:
         yield url, instance
 

@@ -22,7 +22,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from tests.functional.test_browser_loop import PASSWORD, _qadesk, _serving
+from tests.functional.test_browser_loop import PASSWORD, _serving
 
 pytestmark = [pytest.mark.slow]
 DEMO_PASSWORD = "qadesk-demo-2026"
@@ -149,11 +149,9 @@ def crawl(base: str, role: str, login: str, password: str) -> Crawl:
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    """The demo instance (`qadesk init` + `qadesk demo`) served by `qadesk serve` on a free port."""
-    instance = tmp_path_factory.mktemp("crawl") / "demo"
-    _qadesk(instance, "init")
-    _qadesk(instance, "demo")
+def demo_url(tmp_path_factory, copy_demo):
+    """A copy of the demo instance (built once per run) served by `qadesk serve` on a free port."""
+    instance = copy_demo(tmp_path_factory.mktemp("crawl") / "demo")
     with _serving(instance) as url:
         yield url
 
