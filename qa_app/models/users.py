@@ -46,6 +46,9 @@ class User(UserMixin, db.Model):
     # Part of every session cookie's user id: raising it (logout, new password, deactivation) ends
     # every session the user has, on every device, copied cookies included.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when someone else chose the password (an admin's reset, the generated first admin
+    # password): the user must choose their own before any other page or API call answers.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     team: Mapped[Optional[Team]] = relationship()
     covers: Mapped[list[Team]] = relationship(secondary=team_coverage)

@@ -30,7 +30,8 @@ def init_instance(admin_password: Optional[str] = None) -> InitResult:
     """Idempotent: safe to run on a new or an existing instance.
 
     The admin's password is `admin_password`, else $QADESK_ADMIN_PASSWORD, else generated
-    and returned so the caller can print it once.
+    and returned so the caller can print it once; a generated one must be changed at the admin's
+    first sign-in.
     """
     upgrade_schema()
     added_cards = scorecards.ensure_shipped()
@@ -40,7 +41,11 @@ def init_instance(admin_password: Optional[str] = None) -> InitResult:
     created, shown = False, None
     if users.find_user("admin") is None:
         chosen = admin_password or instance_settings().admin_password or None
-        _, password = users.add_user("admin", "admin", password=chosen, name="Administrator", commit=False)
+        # A generated password is printed to a terminal (and often a deployment log): it is temporary,
+        # the admin chooses their own at first sign-in. One the operator chose (QADESK_ADMIN_PASSWORD)
+        # is theirs already and already met the password rule at start-up.
+        _, password = users.add_user("admin", "admin", password=chosen, name="Administrator", commit=False,
+                                     temporary=not chosen)
         created, shown = True, (None if chosen else password)
     db.session.commit()
     return InitResult(created, shown, added_cards, added_courses, added_rules)

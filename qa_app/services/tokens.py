@@ -31,17 +31,30 @@ def create_token(login: str, name: str = "", actor: Optional[User] = None) -> tu
     return row, token
 
 
-def authenticate(token: str) -> Optional[User]:
-    """The active user owning this unrevoked token, else None; records when it was last used."""
+def _live(token: str) -> Optional[ApiToken]:
+    """The unrevoked token row of an active user, else None."""
     if not token or not token.startswith(PREFIX):
         return None
     row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _hash(token),
                                                       ApiToken.revoked.is_(False)))
-    if row is None or not row.user.active:
+    return row if row is not None and row.user.active else None
+
+
+def authenticate(token: str) -> Optional[User]:
+    """The active user owning this unrevoked token, else None; records when it was last used."""
+    row = _live(token)
+    if row is None:
         return None
     row.last_used_at = clock.now()
     db.session.commit()
     return row.user
+
+
+def owner(token: str) -> Optional[User]:
+    """Who authenticate() would answer for `token`, without recording a use (for checks made
+    before the endpoint's own authentication)."""
+    row = _live(token)
+    return row.user if row is not None else None
 
 
 def revoke(token_id: int, actor: Optional[User] = None) -> None:

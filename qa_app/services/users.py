@@ -58,9 +58,10 @@ def get_user(login: str) -> User:
 
 def add_user(login: str, role: str, *, team: Optional[str] = None, password: Optional[str] = None,
              name: str = "", covers: Iterable[str] = (), actor: Optional[User] = None,
-             commit: bool = True, email: Optional[str] = None) -> tuple[User, str]:
+             commit: bool = True, email: Optional[str] = None, temporary: bool = False) -> tuple[User, str]:
     """Create a user; returns (user, password), generating a password when none is given. `email`
-    (optional) receives copies of the user's notifications when SMTP is configured."""
+    (optional) receives copies of the user's notifications when SMTP is configured. `temporary`:
+    the user must choose their own password at their first sign-in (change_own_password)."""
     login = (login or "").strip()
     if not login:
         raise ServiceError(_("login: required"))
@@ -70,7 +71,8 @@ def add_user(login: str, role: str, *, team: Optional[str] = None, password: Opt
         raise ServiceError(_("login %(login)r already exists", login=login))
     password = password or secrets.token_urlsafe(12)
     check_password_rule(password, login)
-    user = User(login=login, role=role, name=name or login, email=checked_email(email))
+    user = User(login=login, role=role, name=name or login, email=checked_email(email),
+                must_change_password=temporary)
     user.set_password(password)
     if team:
         user.team = ensure_team(team)
@@ -221,16 +223,37 @@ def update_user(login: str, *, name: str, role: str, team: Optional[str], covers
 
 def reset_password(login: str, password: Optional[str] = None, actor: Optional[User] = None) -> str:
     """Give the user a temporary password (generated when none is given; the password rule applies
-    either way) and end every session they have; audited without the password. Returns it."""
+    either way), end every session they have and make them choose their own at their next sign-in;
+    audited without the password. Returns it."""
     user = get_user(login)
     chosen = password or secrets.token_urlsafe(12)
     check_password_rule(chosen, user.login)
     user.set_password(chosen)
     user.session_version += 1
+    user.must_change_password = True  # the admin knows it: the user chooses their own at next sign-in
     audit.record(actor, "reset_password", "user", user.id, after={"login": user.login,
                                                                  "generated": not password})
     db.session.commit()
     return chosen
+
+
+def change_own_password(user: User, current: str, new: str) -> User:
+    """The signed-in `user` replaces their password: `current` must be their password now, `new`
+    must differ from it and meet the password rule. Clears a forced change (reset_password), ends
+    every session they have (the caller signs this one in again) and is audited without either
+    password. ServiceError naming the field otherwise; nothing stored then."""
+    user = db.session.get(User, user.id)
+    if not user.check_password(current or ""):
+        raise ServiceError(_("current password: it is not your password"))
+    if new == current:
+        raise ServiceError(_("new password: must differ from your current password"))
+    check_password_rule(new, user.login)
+    user.set_password(new)
+    user.session_version += 1
+    was_forced, user.must_change_password = user.must_change_password, False
+    audit.record(user, "change_password", "user", user.id, after={"login": user.login, "forced": was_forced})
+    db.session.commit()
+    return user
 
 
 def list_users() -> list[User]:

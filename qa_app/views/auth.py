@@ -1,9 +1,7 @@
 """Log in and out."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -12,21 +10,13 @@ from wtforms.validators import DataRequired
 
 from qa_app import sessions
 from qa_app.services import signin, users
-
-bp = Blueprint("auth", __name__)
+from qa_app.views import auth_password  # noqa: F401  (adds the password change page and its gate to bp)
+from qa_app.views.auth_base import bp, safe_next
 
 
 class LoginForm(FlaskForm):
     login = StringField("login", validators=[DataRequired()])
     password = PasswordField("password", validators=[DataRequired()])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths, so the login page cannot be used as an open redirect."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,7 +30,7 @@ def login():
         if result.user is not None:
             login_user(result.user)
             sessions.started()
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         if result.locked_until is not None:
             # Said the same way for every login, known or not, so it tells nobody which exist.
             flash(_("Too many failed logins: try again after %(time)s UTC, or ask an admin to unlock.",

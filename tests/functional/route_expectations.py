@@ -63,6 +63,8 @@ ROUTES: dict[str, Route] = {
     # --- everyone's pages
     "home.index": Route("/", get=allowed("use_app")),
     "home.set_language": Route("/language", post=None),  # everyone's own preference
+    # one's own password (tests/functional/test_forced_password_change.py)
+    "auth.change_password": Route("/password", get=allowed("use_app"), post=allowed("use_app")),
     "notifications.index": Route("/notifications/", get=allowed("use_app")),
     "notifications.mark_read": Route("/notifications/read", post=None),  # one's own notifications only
     # --- conversations

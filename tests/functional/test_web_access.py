@@ -28,6 +28,7 @@ ADMIN = set(roles_with("administer"))
 # (GET url with {conv}/{assignment} placeholders, roles that may open it)
 PAGES = [
     ("/", EVERYONE),
+    ("/password", EVERYONE),
     ("/conversations/", READERS),
     ("/conversations/{conv}", READERS),
     ("/conversations/upload", REVIEWERS),
