@@ -1,9 +1,11 @@
 """HR's appraisal report: per agent QA average and agent score with its certainty, training progress, CSAT."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Optional
+from typing import Mapping, Optional
+
+from flask_babel import lazy_gettext as _l
 
 from qa_app import clock, exports
 from qa_app.extensions import db
@@ -16,6 +18,7 @@ from training import appraisal, periods
 class AppraisalReport:
     period: periods.Period
     rows: list[appraisal.AppraisalRow]
+    names: Mapping[str, str] = field(default_factory=dict)  # login -> display name (the login when none)
 
     def as_dict(self) -> dict:
         return {"period": self.period.label, "start": self.period.start.isoformat(),
@@ -49,7 +52,8 @@ def appraisal_report(period_label: str, now: Optional[datetime] = None,
         agent=a.login, team=a.team.name if a.team else None, evaluations=tuple(evals.get(a.id, ())),
         assignments=tuple(assigned.get(a.id, ())), csat=tuple(csats.get(a.id, ())),
         scored=tuple(scored.get(a.id, ()))) for a in agents]
-    return AppraisalReport(period, appraisal.appraisal_rows(records, as_of=min(now, period.end)))
+    return AppraisalReport(period, appraisal.appraisal_rows(records, as_of=min(now, period.end)),
+                           {a.login: a.name or a.login for a in agents})
 
 
 def _in_period(column, period: periods.Period):
@@ -91,16 +95,48 @@ def _assignments(period) -> dict[int, list[appraisal.AssignmentRecord]]:
     return out
 
 
-#: the kind of each appraisal.REPORT_HEADER column in an export (anything unlisted is text)
-_KINDS = {"qa_average": "score", "csat_percent": "percent", "qa_score": "score", "qa_ci_low": "score",
-          "qa_ci_high": "score", "evaluations": "integer", "critical_failures": "integer",
-          "courses_assigned": "integer", "courses_completed": "integer", "courses_overdue": "integer",
-          "qa_n": "integer", "reviews_needed": "integer"}
+@dataclass(frozen=True)
+class ReportColumn:
+    """One column of the appraisal report as HR sees it: the row's field ("name": the agent's
+    display name), its title (translated when read, in the viewer's language) and its export kind."""
+
+    field: str
+    title: object  # a lazy string: str() gives the current language's text
+    kind: str = "text"
 
 
-def appraisal_table(report: AppraisalReport) -> exports.Table:
-    """The report as an export table (appraisal.REPORT_HEADER columns) for CSV and XLSX downloads."""
-    columns = tuple(exports.Column(name, _KINDS.get(name, "text"), 16 if name in ("agent", "team") else None)
-                    for name in appraisal.REPORT_HEADER)
-    rows = (tuple(getattr(r, name) for name in appraisal.REPORT_HEADER) for r in report.rows)
+#: The appraisal report's columns, in order: the page's <th>s and the web downloads' header row
+#: both come from here, so the file HR opens reads like the screen (tests/functional/test_appraisal_export_headers.py).
+APPRAISAL_COLUMNS = (
+    ReportColumn("name", _l("Agent")), ReportColumn("agent", _l("Login")), ReportColumn("team", _l("Team")),
+    ReportColumn("qa_average", _l("QA average"), "score"), ReportColumn("evaluations", _l("Evaluations"), "integer"),
+    ReportColumn("critical_failures", _l("Critical failures"), "integer"),
+    ReportColumn("courses_assigned", _l("Courses assigned"), "integer"),
+    ReportColumn("courses_completed", _l("Completed"), "integer"),
+    ReportColumn("courses_overdue", _l("Overdue"), "integer"),
+    ReportColumn("csat_percent", _l("CSAT satisfied %"), "percent"), ReportColumn("rating", _l("Rating")),
+    ReportColumn("qa_score", _l("Agent score"), "score"), ReportColumn("qa_n", _l("Scored"), "integer"),
+    ReportColumn("qa_ci_low", _l("Interval low (95%)"), "score"),
+    ReportColumn("qa_ci_high", _l("Interval high (95%)"), "score"),
+    ReportColumn("reviews_needed", _l("Reviews needed"), "integer"),
+)
+_KINDS = {c.field: c.kind for c in APPRAISAL_COLUMNS}
+_WIDE = ("name", "agent", "team")
+
+
+def appraisal_table(report: AppraisalReport, titled: bool = False) -> exports.Table:
+    """The report as an export table for CSV and XLSX downloads. `titled`: APPRAISAL_COLUMNS with
+    their titles in the current language (the web downloads: the same header as the page);
+    otherwise appraisal.REPORT_HEADER's field names (the command line's stable, scriptable header)."""
+    if titled:
+        columns = tuple(exports.Column(str(c.title), c.kind, 16 if c.field in _WIDE else None)
+                        for c in APPRAISAL_COLUMNS)
+        fields = tuple(c.field for c in APPRAISAL_COLUMNS)
+    else:
+        columns = tuple(exports.Column(name, _KINDS.get(name, "text"), 16 if name in _WIDE else None)
+                        for name in appraisal.REPORT_HEADER)
+        fields = appraisal.REPORT_HEADER
+    names = report.names
+    rows = (tuple(names.get(r.agent, r.agent) if name == "name" else getattr(r, name) for name in fields)
+            for r in report.rows)
     return exports.Table(f"Appraisal {report.period.label}", columns, rows)

@@ -19,10 +19,9 @@ def _period() -> str:
 
 
 def _page(period: str, report, error, status: int = 200):
-    """The report page with the period picker's choices and the agents' names beside their logins."""
-    names = homes.names_by_login(r.agent for r in report.rows) if report else {}
-    return render_template("reports/appraisal.html", period=period, report=report, error=error, names=names,
-                           choices=homes.period_choices()), status
+    """The report page with the period picker's choices; its column titles are the downloads' header."""
+    return render_template("reports/appraisal.html", period=period, report=report, error=error,
+                           columns=reports.APPRAISAL_COLUMNS, choices=homes.period_choices()), status
 
 
 @bp.route("/appraisal")
@@ -54,4 +53,4 @@ def _appraisal_download(fmt: str):
         report = reports.appraisal_report(period, viewer=current_user)
     except ServiceError as exc:
         return _page(period, None, str(exc), 400)
-    return table_download([reports.appraisal_table(report)], fmt, f"appraisal-{report.period.label}")
+    return table_download([reports.appraisal_table(report, titled=True)], fmt, f"appraisal-{report.period.label}")

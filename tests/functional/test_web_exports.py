@@ -51,9 +51,9 @@ def test_hr_downloads_the_csv_with_a_byte_order_mark_and_neutralised_team_names(
     assert response.headers["Content-Disposition"] == 'attachment; filename="appraisal-2026-11.csv"'
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
-    rows = {r["agent"]: r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""))}
-    assert rows["张伟"]["team"] == "'-夜班" and rows["ann"]["team"] == "'+44 London"
-    assert rows["张伟"]["evaluations"] == "2" and rows["张伟"]["csat_percent"] == "100.0"
+    rows = {r["Login"]: r for r in csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline=""))}
+    assert rows["张伟"]["Team"] == "'-夜班" and rows["ann"]["Team"] == "'+44 London"
+    assert rows["张伟"]["Evaluations"] == "2" and rows["张伟"]["CSAT satisfied %"] == "100.0"
 
 
 def test_hr_downloads_the_xlsx_with_one_formatted_sheet(client, auth, scored):
@@ -66,14 +66,14 @@ def test_hr_downloads_the_xlsx_with_one_formatted_sheet(client, auth, scored):
     assert workbook.sheetnames == ["Appraisal 2026-Q4"]
     sheet = workbook.active
     header = [c.value for c in sheet[1]]
-    assert header[:3] == ["agent", "team", "qa_average"] and all(c.font.b for c in sheet[1])
+    assert header[:4] == ["Agent", "Login", "Team", "QA average"] and all(c.font.b for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["张伟"]["team"] == "'-夜班" and rows["张伟"]["evaluations"] == 2
-    assert rows["张伟"]["csat_percent"] == 1.0 and rows["ann"]["csat_percent"] == 0.0
-    column = header.index("csat_percent") + 1
+    rows = {r[1]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["张伟"]["Team"] == "'-夜班" and rows["张伟"]["Evaluations"] == 2
+    assert rows["张伟"]["CSAT satisfied %"] == 1.0 and rows["ann"]["CSAT satisfied %"] == 0.0
+    column = header.index("CSAT satisfied %") + 1
     assert sheet.cell(row=2, column=column).number_format == "0.0%"
-    assert sheet.cell(row=2, column=header.index("qa_average") + 1).number_format == "0.0"
+    assert sheet.cell(row=2, column=header.index("QA average") + 1).number_format == "0.0"
 
 
 @pytest.mark.parametrize("url", ["/reports/appraisal.csv?period=2026-11", "/reports/appraisal.xlsx?period=2026-11"])

@@ -121,7 +121,7 @@ def test_upload_score_review_train_and_appraise_through_the_web(client, auth, ma
     download = client.get(f"/reports/appraisal.csv?period={NOW:%Y-%m}")
     assert download.mimetype == "text/csv"
     assert download.headers["Content-Disposition"] == f'attachment; filename="appraisal-{NOW:%Y-%m}.csv"'
-    rows = {r["agent"]: r for r in csv.DictReader(io.StringIO(download.get_data().decode("utf-8-sig")))}
-    assert rows["agent7"]["critical_failures"] == "1"
-    assert rows["agent7"]["courses_completed"] == "1"
-    assert rows["agent7"]["qa_average"] == "0.0"
+    rows = {r["Login"]: r for r in csv.DictReader(io.StringIO(download.get_data().decode("utf-8-sig")))}
+    assert rows["agent7"]["Critical failures"] == "1"
+    assert rows["agent7"]["Completed"] == "1"
+    assert rows["agent7"]["QA average"] == "0.0"

@@ -277,7 +277,7 @@ def test_the_report_accepts_quarters_and_years(client, auth):
     quarter = client.get("/reports/appraisal?period=2026-q4")
     assert quarter.status_code == 200 and "Appraisal report · 2026-Q4" in text_of(quarter)
     csv_text = client.get("/reports/appraisal.csv?period=2026").get_data().decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("agent,team,qa_average")
+    assert csv_text.splitlines()[0].startswith("Agent,Login,Team,QA average")
 
 
 # ---------------------------------------------------------------- admin

@@ -95,9 +95,9 @@ def test_hr_sees_the_agent_score_interval_on_the_appraisal_page_and_in_the_csv(c
     csv_text = client.get("/reports/appraisal.csv?period=2026-11").get_data().decode("utf-8-sig")
     header, line = csv_text.splitlines()[0].split(","), next(l for l in csv_text.splitlines() if l.startswith("ann,"))
     row = dict(zip(header, line.split(",")))
-    assert header[-5:] == ["qa_score", "qa_n", "qa_ci_low", "qa_ci_high", "reviews_needed"]
+    assert header[-5:] == ["Agent score", "Scored", "Interval low (95%)", "Interval high (95%)", "Reviews needed"]
     # trusted: customer_sentiment_end only (first_response has kappa 0.50); u-fast counts 100 (sentiment
     # pass), u-slow 0 (sentiment fail); the reviewed chats count with the reviewer's score.
-    assert row["qa_n"] == "6" and row["evaluations"] == "6"
-    low, high = float(row["qa_ci_low"]), float(row["qa_ci_high"])
-    assert low <= float(row["qa_score"]) <= high and f"{low:.1f}–{high:.1f}" in page
+    assert row["Scored"] == "6" and row["Evaluations"] == "6"
+    low, high = float(row["Interval low (95%)"]), float(row["Interval high (95%)"])
+    assert low <= float(row["Agent score"]) <= high and f'<td class="ci">{low:.1f}</td><td class="ci">{high:.1f}</td>' in page
