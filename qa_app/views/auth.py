@@ -1,7 +1,7 @@
 """Log in and out."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -48,3 +48,15 @@ def logout():
         users.end_sessions(current_user)
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for the icon on every page otherwise
+
+
+@bp.route("/favicon.ico")
+@bp.route("/favicon.svg")
+def favicon():
+    """The app's icon (qa_app/static/favicon.svg), public like the login page that shows it, cached a
+    week; /favicon.ico answers it too, for browsers that ask there whatever the page links."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml",
+                               max_age=FAVICON_MAX_AGE)

@@ -60,6 +60,7 @@ ROUTES: dict[str, Route] = {
     "verify.form": Route("/verify/", get=public()),
     "verify.check": Route("/verify/{code}", get=public()),
     "static": Route("/static/qadesk.css", get=public()),
+    "auth.favicon": Route("/favicon.ico", get=public()),
     # --- everyone's pages
     "home.index": Route("/", get=allowed("use_app")),
     "home.set_language": Route("/language", post=None),  # everyone's own preference

@@ -15,7 +15,8 @@ from tests.conftest import PASSWORD
 # public on purpose: certificate verification needs no login (tests/functional/test_web_certificates.py);
 # the API's description (/api/v1/openapi.json, /api/v1/docs and Swagger UI's files) holds no
 # instance data, and API clients read it before they have a token (tests/functional/test_api_contract.py)
-UNGUARDED = {"auth.login", "auth.logout", "static", "verify.form", "verify.check",
+# the favicon (tests/functional/test_favicon.py) is an image every page, the login page too, shows
+UNGUARDED = {"auth.login", "auth.logout", "auth.favicon", "static", "verify.form", "verify.check",
              "api.openapi_json", "api.docs", "api.docs_asset"}
 # the role sets come from the one permission table; tests/unit/test_permissions.py pins the table
 ROLES = permissions.ROLES
