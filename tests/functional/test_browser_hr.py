@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 
 from qa_app.demo import DEMO_PASSWORD
+from qa_app.services.reports import APPRAISAL_COLUMNS
 from tests.functional.test_browser_lead import _as, _fresh, _shot, lead_demo  # noqa: F401 (the served demo)
 from tests.functional.test_browser_loop import ARTIFACTS, _logout, page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-#: the report page's columns, left to right, as export columns (the page adds the name first, the
-#: interval is two export columns in one cell)
-PAGE_COLUMNS = ("name", "agent", "team", "qa_average", "evaluations", "critical_failures", "courses_assigned",
-                "courses_completed", "courses_overdue", "csat_percent", "rating", "qa_score", "qa_n", "ci",
-                "reviews_needed")
+#: the report page's columns, left to right, and the downloads' (one owner: reports.APPRAISAL_COLUMNS)
+PAGE_COLUMNS = tuple(c.field for c in APPRAISAL_COLUMNS)
+TITLES = [str(c.title) for c in APPRAISAL_COLUMNS]  # in English, outside a request
 SCORES = ("qa_average", "csat_percent", "qa_score", "qa_ci_low", "qa_ci_high")
 
 
@@ -31,25 +30,24 @@ def _as_shown(value, column: str, xlsx: bool = False) -> str:
     if column in SCORES:
         number = float(value) * (100 if xlsx and column == "csat_percent" else 1)  # XLSX holds 85 % as 0.85
         return f"{number:.1f}"
-    return str(int(float(value))) if column not in ("agent", "team", "rating") else str(value)
+    return str(int(float(value))) if column not in ("name", "agent", "team", "rating") else str(value)
 
 
 def _page_rows(page) -> dict[str, dict[str, str]]:
-    """Login -> {export column: the cell as the report page shows it}."""
+    """Login -> {column: the cell as the report page shows it}; the page's headers are the files' titles."""
+    assert [t.strip() for t in page.locator("table.list thead th").all_text_contents()] == TITLES
     rows = {}
     for tr in page.locator("table.list tbody tr").all():
         cells = dict(zip(PAGE_COLUMNS, (c.strip() for c in tr.locator("td").all_text_contents())))
-        low_high = cells.pop("ci").split("–")
-        cells["qa_ci_low"], cells["qa_ci_high"] = (low_high if len(low_high) == 2 else ["—", "—"])
-        cells.pop("name")
-        rows[cells["agent"]] = {k: ("—" if k == "team" and v == "—" else v) for k, v in cells.items()}
+        rows[cells["agent"]] = cells
     return rows
 
 
 def _file_rows(header, rows, xlsx: bool) -> dict[str, dict[str, str]]:
+    assert list(header) == TITLES  # the file's header is the page's
     found = {}
     for row in rows:
-        record = {name: _as_shown(value, name, xlsx) for name, value in zip(header, row)}
+        record = {name: _as_shown(value, name, xlsx) for name, value in zip(PAGE_COLUMNS, row)}
         found[record["agent"]] = record
     return found
 
@@ -116,7 +114,7 @@ def test_hr_finalises_an_appraisal_exports_the_period_and_the_agent_acknowledges
     page.goto(f"{url}reports/appraisal?period={period}")
     shown = _page_rows(page)
     assert agent in shown and len(shown) >= 3
-    # fifteen columns scroll in their box: the page itself is no wider than a 1280 px laptop screen
+    # sixteen columns scroll in their box: the page itself is no wider than a 1280 px laptop screen
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     _shot(page, "hr-appraisal-report-en")
 
