@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Optional, Sequence
+from functools import lru_cache
+from typing import Iterable, Mapping, Optional, Sequence
 
-from sqlalchemy import type_coerce
+from sqlalchemy import bindparam, type_coerce
 from sqlalchemy.orm import aliased
 
 from qa_app.dbtypes import UTCDateTime
@@ -40,8 +41,8 @@ def _order_key():
     return (recency().desc(), Conversation.id.desc())
 
 
-def _columns(active: Sequence[rules.TrainingRule]) -> list:
-    sections, sentiment = _needs(active)
+def _columns(sections: bool, sentiment: bool) -> list:
+    """The columns `_facts` reads, in the order it reads them (the optional ones last)."""
     columns = [Conversation.id, Conversation.agent_id, Conversation.language, Conversation.external_id,
                Conversation.csat, User.login.label("agent_login"), Evaluation.id.label("evaluation_id"),
                Evaluation.score, Evaluation.auto_fail, Evaluation.created_at.label("evaluated_at")]
@@ -53,7 +54,11 @@ def _columns(active: Sequence[rules.TrainingRule]) -> list:
 
 
 def _query(active: Sequence[rules.TrainingRule]):
-    return (db.select(*_columns(active))
+    return _query_of(*_needs(active))
+
+
+def _query_of(sections: bool, sentiment: bool):
+    return (db.select(*_columns(sections, sentiment))
             .join(Evaluation, Evaluation.conversation_id == Conversation.id)
             .join(User, User.id == Conversation.agent_id)
             .where(Evaluation.is_final.is_(True)))
@@ -61,8 +66,13 @@ def _query(active: Sequence[rules.TrainingRule]):
 
 def finals_of(conversation_ids: Iterable[int], active: Sequence[rules.TrainingRule]) -> list[Final]:
     """The final evaluations of these conversations, by conversation id."""
-    rows = _rows(_query(active).where(Conversation.id.in_(list(conversation_ids))).order_by(Conversation.id))
-    return _finals(rows)
+    return _finals(_rows(_finals_by_id(*_needs(active)), {"ids": list(conversation_ids)}))
+
+
+@lru_cache(maxsize=4)  # built once per set of columns (its bound `ids` vary): a scoring batch asks twice
+def _finals_by_id(sections: bool, sentiment: bool):
+    return (_query_of(sections, sentiment).where(Conversation.id.in_(bindparam("ids", expanding=True)))
+            .order_by(Conversation.id))
 
 
 def newest_by_agent(agent_ids: Optional[Iterable[int]], depth: int,
@@ -80,26 +90,30 @@ def newest_by_agent(agent_ids: Optional[Iterable[int]], depth: int,
     return dict(out)
 
 
-def windows_of(conversation_ids: Iterable[int], window: int,
-               active: Sequence[rules.TrainingRule]) -> dict[int, list[Final]]:
+def windows_of(conversation_ids: Iterable[int], window: int, active: Sequence[rules.TrainingRule],
+               known: Optional[Mapping[int, Final]] = None) -> dict[int, list[Final]]:
     """For each of these conversations, its final evaluation and the `window - 1` before it
-    (by when the conversations happened), grouped by agent, newest first, in one query.
+    (by when the conversations happened), grouped by agent, newest first.
 
     Each conversation's window is complete however much newer work its agent has, so a windowed
     rule decides the same whether the conversation is scored alone or in a batch with others.
     Each window is read from the agent's recency index (ix_conversation_agent_recency) from the
     conversation down to its oldest member: the cost is that of the windows, not of the agents'
     whole history (ranking every final evaluation of the batch's agents made each batch of a long
-    run slower than the one before).
+    run slower than the one before). `known`: finals already read (conversation id -> Final, as
+    `finals_of` gives them for the same `active`), used as they are; only the other members'
+    rows are read (a scoring batch's windows are mostly the batch itself).
     """
     ids = list(conversation_ids)
     if not ids:
         return {}
-    rows = _rows(_query(active).where(Conversation.id.in_(_window_members(ids, window)))
-                 .order_by(Conversation.agent_id, *_order_key()))
+    known = known or {}
+    members = [(row[0], row[1]) for row in _rows(_window_members(window), {"ids": ids})]
+    missing = [cid for cid, _agent in members if cid not in known]
+    read = {f.facts.conversation_id: f for f in finals_of(missing, active)} if missing else {}
     out: dict[int, list[Final]] = defaultdict(list)
-    for final in _finals(rows):
-        out[final.agent_id].append(final)
+    for cid, agent_id in members:
+        out[agent_id].append(known.get(cid) or read[cid])
     return dict(out)
 
 
@@ -109,11 +123,12 @@ def recency(conversation=Conversation):
     return db.func.coalesce(conversation.started_at, conversation.ingested_at)
 
 
-def _window_members(ids: list[int], window: int):
-    """The ids of the conversations in the windows of the final evaluations of `ids`: for each one
-    (a start), the agent's conversations from the start down to the oldest of the `window` newest
-    finals at or before it (the window's bottom; conversations in between that are not final are
-    left out by the caller's query). One scalar subquery per start finds its bottom, walking the
+@lru_cache(maxsize=8)  # one statement per window length, built once: its bound `ids` vary
+def _window_members(window: int):
+    """(conversation id, agent id) of each final evaluation in the windows of the final evaluations
+    of the bound `ids`, once each, by agent then newest first: for each one (a start), the agent's
+    final conversations from the start down to the oldest of the `window` newest finals at or
+    before it (the window's bottom). One scalar subquery per start finds its bottom, walking the
     index down from the start."""
     start, bottom, member = aliased(Conversation), aliased(Conversation), aliased(Conversation)
     newest = (db.select(member.id, recency(member).label("at"))
@@ -122,12 +137,14 @@ def _window_members(ids: list[int], window: int):
               .order_by(recency(member).desc(), member.id.desc()).limit(window).correlate(start).subquery())
     bottom_id = db.select(newest.c.id).order_by(newest.c.at, newest.c.id).limit(1).scalar_subquery()
     starts = (db.select(start.id, start.agent_id, recency(start).label("at"), bottom_id.label("bottom_id"))
-              .where(start.id.in_(ids), _is_final(start)).cte("starts"))
-    return (db.select(member.id).select_from(starts)
+              .where(start.id.in_(bindparam("ids", expanding=True)), _is_final(start)).cte("starts"))
+    return (db.select(member.id, member.agent_id, recency(member)).distinct().select_from(starts)
             .join(bottom, bottom.id == starts.c.bottom_id)
             .join(member, (member.agent_id == starts.c.agent_id)
                   & _at_or_before(member, starts.c.at, starts.c.id)
-                  & _at_or_before(bottom, recency(member), member.id)))
+                  & _at_or_before(bottom, recency(member), member.id))
+            .where(_is_final(member))
+            .order_by(member.agent_id, recency(member).desc(), member.id.desc()))
 
 
 def _at_or_before(conversation, at, conversation_id):
@@ -141,32 +158,33 @@ def _is_final(conversation):
                                            Evaluation.is_final.is_(True)).exists())
 
 
-def _rows(query) -> list:
+def _rows(query, params: Optional[dict] = None) -> list:
     """The rows of a Core select, in the session's transaction (flushed first, as the session's own
     execute would) but without the ORM's per-row work: these queries return thousands of rows per
     scoring batch."""
     db.session.flush()
-    return list(db.session.connection().execute(query))
+    return db.session.connection().execute(query, params).all()  # one fetchall, not a fetch per row
 
 
 def _finals(rows: list) -> list[Final]:
     if not rows:
         return []
-    failed = _failed_criteria([row.evaluation_id for row in rows])
+    failed = _failed_criteria([row[6] for row in rows])
     fields = rows[0]._fields
     sections, mood = "section_scores" in fields, "meta" in fields
-    return [Final(_facts(row, failed.get(row.evaluation_id, ()), sections, mood), row.agent_id, row.evaluated_at)
-            for row in rows]
+    return [Final(_facts(row, failed.get(row[6], ()), sections, mood), row[1], row[9]) for row in rows]
 
 
 def _facts(row, failed: tuple[str, ...], sections: bool, mood: bool) -> rules.EvaluationFacts:
-    """The facts of one row; its section scores and customer mood only when the query read them (`_columns`)."""
+    """The facts of one row (columns by position, as `_columns` orders them: thousands of rows per
+    scoring batch); its section scores and customer mood only when the query read them."""
+    conversation_id, _agent_id, language, external_id, csat, login, evaluation_id, score, auto_fail = row[:9]
     end = ((row.meta or {}).get("sentiment") or {}).get("end") if mood else None
     return rules.EvaluationFacts(
-        conversation_id=row.id, agent=row.agent_login, language=row.language, score=row.score,
-        auto_fail=row.auto_fail, failed_criteria=failed, external_id=row.external_id,
-        evaluation_id=row.evaluation_id, sections=tuple(sorted((row.section_scores or {}).items())) if sections else (),
-        sentiment=float(end) if rules.is_number(end) else None, csat=row.csat)
+        conversation_id=conversation_id, agent=login, language=language, score=score,
+        auto_fail=auto_fail, failed_criteria=failed, external_id=external_id,
+        evaluation_id=evaluation_id, sections=tuple(sorted((row.section_scores or {}).items())) if sections else (),
+        sentiment=float(end) if rules.is_number(end) else None, csat=csat)
 
 
 def _failed_criteria(evaluation_ids: list[int]) -> dict[int, tuple[str, ...]]:
@@ -174,12 +192,16 @@ def _failed_criteria(evaluation_ids: list[int]) -> dict[int, tuple[str, ...]]:
     failed: dict[int, list[str]] = {}
     if not evaluation_ids:
         return {}
-    for ev_id, criterion_id in _rows(
-            db.select(CriterionScore.evaluation_id, CriterionScore.criterion_id).where(
-                CriterionScore.evaluation_id.in_(evaluation_ids), CriterionScore.result == "fail")
-            .order_by(CriterionScore.evaluation_id, CriterionScore.position)):
+    for ev_id, criterion_id in _rows(_failed_query(), {"ids": evaluation_ids}):
         failed.setdefault(ev_id, []).append(criterion_id)
     return {ev_id: tuple(ids) for ev_id, ids in failed.items()}
+
+
+@lru_cache(maxsize=1)  # built once: its bound `ids` vary
+def _failed_query():
+    return (db.select(CriterionScore.evaluation_id, CriterionScore.criterion_id)
+            .where(CriterionScore.evaluation_id.in_(bindparam("ids", expanding=True)), CriterionScore.result == "fail")
+            .order_by(CriterionScore.evaluation_id, CriterionScore.position))
 
 
 def last_had(agent_ids: Optional[Iterable[int]]) -> dict[tuple[int, int], datetime]:

@@ -63,7 +63,8 @@ def _windows(finals: Sequence[rule_facts.Final],
     window = rules.longest_window(active)
     wanted = [f.facts.conversation_id for f in finals if window > 1 and rules.looks_back(f.facts, active)]
     out: dict[int, list[rules.EvaluationFacts]] = {}
-    for agent_finals in rule_facts.windows_of(wanted, window, active).values():
+    known = {f.facts.conversation_id: f for f in finals}
+    for agent_finals in rule_facts.windows_of(wanted, window, active, known).values():
         facts = [f.facts for f in agent_finals]
         for i, one in enumerate(facts):
             out[one.conversation_id] = facts[i:i + window]
