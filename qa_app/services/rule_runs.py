@@ -61,7 +61,8 @@ def _windows(finals: Sequence[rule_facts.Final],
     read them). Reading only those, and each final's own window rather than its agent's whole
     list, gives `decide` what it reads from the full lists at a fraction of the cost."""
     window = rules.longest_window(active)
-    wanted = [f.facts.conversation_id for f in finals if window > 1 and rules.looks_back(f.facts, active)]
+    windowed = [r for r in active if r.window > 1]  # looks_back reads no other rule
+    wanted = [f.facts.conversation_id for f in finals if windowed and rules.looks_back(f.facts, windowed)]
     out: dict[int, list[rules.EvaluationFacts]] = {}
     known = {f.facts.conversation_id: f for f in finals}
     for agent_finals in rule_facts.windows_of(wanted, window, active, known).values():
