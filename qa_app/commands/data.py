@@ -93,10 +93,10 @@ def score(obj, rescore_all: bool, queue_it: bool, as_json: bool) -> None:
     summary = scoring.ScoreSummary()
     try:
         with obj.app.app_context():
-            with progress_bar(scoring.count_conversations(), "score", as_json) as tick, \
-                    _stop_on_ctrl_c(tick) as progress:
+            total = scoring.count_conversations()
+            with progress_bar(total, "score", as_json) as tick, _stop_on_ctrl_c(tick) as progress:
                 scoring.score_pending(rescore_all=rescore_all, progress=progress, commit_batches=True,
-                                      summary=summary)
+                                      summary=summary, total=total)
     except KeyboardInterrupt:
         click.echo(f"stopped: kept {summary.scored} scored conversations; {_rest(rescore_all)}", err=True)
         sys.exit(130)

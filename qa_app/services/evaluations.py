@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Callable, Iterable, Optional, Sequence
 
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -211,16 +213,16 @@ def store_automatic(items: Sequence[tuple[int, int, StoredResult]], now: Optiona
     if not ids:
         return
     replaced = _take_over_auto_finals(ids)
-    human = set(db.session.scalars(db.select(Evaluation.conversation_id).where(
-        Evaluation.conversation_id.in_(ids), Evaluation.kind == "human")))
+    human = set(db.session.scalars(_HUMAN_OF, {"ids": ids}))
     previous = {ev.conversation_id: ev for ev in db.session.scalars(
-        db.select(Evaluation).where(Evaluation.id.in_(replaced)).options(selectinload(Evaluation.criteria)))}
+        db.select(Evaluation).where(Evaluation.id.in_(replaced)).options(selectinload(Evaluation.criteria)))
+    } if replaced else {}
     for ev in previous.values():
         set_committed_value(ev, "is_final", False)
     at = clock.or_now(now)
-    execute_rows(Evaluation.__table__.insert(), EVALUATION_COLUMNS, _auto_rows(items, human, at), converted=True)
+    execute_rows(_INSERT_EVALUATION, EVALUATION_COLUMNS, _auto_rows(items, human, at), converted=True)
     new_ids = _newest_auto_ids(ids)
-    execute_rows(CriterionScore.__table__.insert(), ("evaluation_id", *CRITERION_COLUMNS),
+    execute_rows(_INSERT_CRITERION, _CRITERION_KEYS,
                  [(ev_id, *row) for ev_id, (_, _, stored) in zip(new_ids, items) for row in stored.criteria],
                  converted=True)
     audit.record_many([_rescore_entry(previous[conversation_id], ev_id, conversation_id, stored, at)
@@ -244,6 +246,20 @@ def _auto_rows(items: Sequence[tuple[int, int, StoredResult]], human: set[int], 
 
 
 _NO_RESULT = StoredResult(0.0, False, (), {}, ())
+_CRITERION_KEYS = ("evaluation_id", *CRITERION_COLUMNS)
+# A batch's statements are built once: an IN list built per call costs SQLAlchemy a coercion per id
+# (500 a batch); an expanding parameter takes the ids when the statement runs.
+_IDS = bindparam("ids", expanding=True)
+_INSERT_EVALUATION = Evaluation.__table__.insert()
+_INSERT_CRITERION = CriterionScore.__table__.insert()
+_HUMAN_OF = db.select(Evaluation.conversation_id).where(Evaluation.conversation_id.in_(_IDS),
+                                                        Evaluation.kind == "human")
+_NEWEST_AUTO = (db.select(Evaluation.conversation_id, db.func.max(Evaluation.id))
+                .where(Evaluation.conversation_id.in_(_IDS), Evaluation.kind == "auto")
+                .group_by(Evaluation.conversation_id))
+_TAKE_OVER_AUTO = (db.update(Evaluation).where(Evaluation.conversation_id.in_(_IDS), Evaluation.is_final.is_(True),
+                                               Evaluation.conversation_id.not_in(_HUMAN_OF.scalar_subquery()))
+                   .values(is_final=False).returning(Evaluation.id))
 
 
 def execute_rows(statement, keys: Sequence[str], rows: Sequence[tuple], converted: bool = False) -> None:
@@ -254,17 +270,26 @@ def execute_rows(statement, keys: Sequence[str], rows: Sequence[tuple], converte
     if not rows:
         return
     conn = db.session.connection()
-    dialect = conn.dialect
+    sql, positional, names, reorder, active = _prepared(statement, tuple(keys), conn.dialect)
+    values = rows if reorder is None else list(map(reorder, rows))
+    if active and not converted:  # most columns (ids, numbers, text) have no conversion
+        values = [_converted(v, active) for v in values]
+    conn.exec_driver_sql(sql, values if positional else [dict(zip(names, v)) for v in values])
+
+
+@lru_cache(maxsize=32)
+def _prepared(statement, keys: tuple[str, ...], dialect) -> tuple:
+    """`statement` compiled for `keys`: its SQL, whether its parameters are positional, their names,
+    how to put a row of `keys` in their order (None: it is), and the conversions of its columns.
+    Cached by statement object, so a statement built once is compiled once."""
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-    names = list(compiled.positiontup if compiled.positional else compiled.binds)
+    names = tuple(compiled.positiontup if compiled.positional else compiled.binds)
     where = [keys.index(name) for name in names]
-    values = rows if where == list(range(len(keys))) else [tuple(row[i] for i in where) for row in rows]
-    if not converted:
-        processors = [compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-        active = [(k, f) for k, f in enumerate(processors) if f is not None]
-        if active:  # most columns (ids, numbers, text) have no conversion
-            values = [_converted(v, active) for v in values]
-    conn.exec_driver_sql(compiled.string, values if compiled.positional else [dict(zip(names, v)) for v in values])
+    reorder = None if where == list(range(len(keys))) else (
+        itemgetter(*where) if len(where) > 1 else (lambda row, i=where[0]: (row[i],)))
+    processors = [compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    return (compiled.string, compiled.positional, names, reorder,
+            tuple((k, f) for k, f in enumerate(processors) if f is not None))
 
 
 def _converted(row: tuple, active: list) -> tuple:
@@ -278,19 +303,14 @@ def _newest_auto_ids(ids: list[int]) -> list[int]:
     """The ids of the automatic evaluations just inserted for `ids`, in that order: the newest of
     each conversation (ids only grow, and the write lock is ours until the commit). One query
     instead of a RETURNING that SQLite drivers would run row by row to keep the order."""
-    newest = dict(db.session.execute(db.select(Evaluation.conversation_id, db.func.max(Evaluation.id)).where(
-        Evaluation.conversation_id.in_(ids), Evaluation.kind == "auto").group_by(Evaluation.conversation_id)).all())
+    newest = dict(db.session.execute(_NEWEST_AUTO, {"ids": ids}).all())
     return [newest[i] for i in ids]
 
 
 def _take_over_auto_finals(ids: list[int]) -> list[int]:
     """Unmark the final evaluations of those conversations that have no human evaluation; their ids."""
-    human = db.select(Evaluation.conversation_id).where(Evaluation.conversation_id.in_(ids),
-                                                        Evaluation.kind == "human")
-    query = (db.update(Evaluation).where(Evaluation.conversation_id.in_(ids), Evaluation.is_final.is_(True),
-                                         Evaluation.conversation_id.not_in(human))
-             .values(is_final=False).returning(Evaluation.id))
-    return list(db.session.execute(query, execution_options={"synchronize_session": False}).scalars())
+    return list(db.session.execute(_TAKE_OVER_AUTO, {"ids": ids},
+                                   execution_options={"synchronize_session": False}).scalars())
 
 
 def _rescore_entry(previous: Evaluation, ev_id: int, conversation_id: int, stored: StoredResult,

@@ -52,7 +52,7 @@ def score_pending(rescore_all: bool = False, sentiment=None,
                   conversation_ids: Optional[Iterable[int]] = None,
                   now: Optional[datetime] = None, commit_batches: bool = False,
                   summary: Optional[ScoreSummary] = None, batch_size: int = BATCH,
-                  workers: Optional[int] = None) -> ScoreSummary:
+                  workers: Optional[int] = None, total: Optional[int] = None) -> ScoreSummary:
     """Auto-score conversations lacking an automatic evaluation under their active scorecard.
 
     With `rescore_all`, every conversation gets a new automatic evaluation (old ones are kept).
@@ -72,13 +72,14 @@ def score_pending(rescore_all: bool = False, sentiment=None,
     size. Workers read through their own connections, so what this transaction holds is committed
     first; without `commit_batches` (the caller's rows are not committed yet, and must not be until
     they are scored) this process scores. A given `sentiment` (or a replaced default one) is always
-    used in this process.
+    used in this process. `total` is count_conversations(conversation_ids) when the caller has it
+    already (for its progress bar), so the run does not count again.
     """
     ids = None if conversation_ids is None else sorted(set(conversation_ids))
     versions = scorecards.active_versions()
     cards, version_of = tuple(card for _, card in versions), {card.name: row.id for row, card in versions}
     summary = summary if summary is not None else ScoreSummary()
-    pool_size = _pool_size(workers, sentiment, ids) if commit_batches else 0
+    pool_size = _pool_size(workers, sentiment, ids, total) if commit_batches else 0
     sentiment = sentiment or default_sentiment()
 
     def keep(chunk_ids: list[int], scored: list[Scored], skipped: int) -> None:
@@ -109,14 +110,14 @@ def score_pending(rescore_all: bool = False, sentiment=None,
     return summary
 
 
-def _pool_size(workers: Optional[int], sentiment, ids: Optional[list[int]]) -> int:
+def _pool_size(workers: Optional[int], sentiment, ids: Optional[list[int]], total: Optional[int] = None) -> int:
     """How many worker processes this run uses (0: this process scores)."""
     if sentiment is not None or type(default_sentiment()) is not DefaultSentiment:
         return 0  # an analyser given or swapped in exists only in this process
     if workers is not None:
         return workers
     chosen = instance_settings().scoring_workers
-    if chosen and count_conversations(ids) >= scoring_pool.MIN_CONVERSATIONS:
+    if chosen and (count_conversations(ids) if total is None else total) >= scoring_pool.MIN_CONVERSATIONS:
         return chosen
     return 0
 
@@ -141,15 +142,23 @@ def count_conversations(conversation_ids: Optional[Iterable[int]] = None) -> int
     return db.session.scalar(db.select(db.func.count(Conversation.id)))
 
 
+def _set_by_id(table, column: str):
+    """UPDATE `table` SET `column` = :value WHERE id = :row_id (built once: execute_rows compiles it once)."""
+    return (table.update().where(table.c.id == bindparam("row_id"))
+            .values({column: bindparam("value", type_=table.c[column].type)}))
+
+
+_SET_TURN_SENTIMENT = _set_by_id(Turn.__table__, "sentiment")
+_SET_CONVERSATION_META = _set_by_id(Conversation.__table__, "meta")
+
+
 def _write_sentiments(scored: list[Scored]) -> None:
     """Per-turn polarity on the turns and the sentiment summary on the conversations: one
     executemany per table."""
-    for table, column, rows in (
-            (Turn.__table__, "sentiment", [(v, t) for s in scored for t, v in s.turn_sentiment]),
-            (Conversation.__table__, "meta", [(s.meta, s.conversation_id) for s in scored if s.meta is not None])):
-        evaluations.execute_rows(table.update().where(table.c.id == bindparam("row_id"))
-                                 .values({column: bindparam("value", type_=table.c[column].type)}),
-                                 ("value", "row_id"), rows)
+    for statement, rows in (
+            (_SET_TURN_SENTIMENT, [(v, t) for s in scored for t, v in s.turn_sentiment]),
+            (_SET_CONVERSATION_META, [(s.meta, s.conversation_id) for s in scored if s.meta is not None])):
+        evaluations.execute_rows(statement, ("value", "row_id"), rows)
 
 
 def _sync_loaded(chunk: list[Conversation], scored: list[Scored]) -> None:
@@ -173,9 +182,12 @@ def _auto_pairs(ids: list[int], rescore_all: bool = False) -> set[tuple[int, int
     (none with `rescore_all`: everything is scored again)."""
     if rescore_all:
         return set()
-    rows = db.session.execute(db.select(Evaluation.conversation_id, Evaluation.scorecard_version_id)
-                              .where(Evaluation.kind == "auto", Evaluation.conversation_id.in_(ids)))
-    return {(c, v) for c, v in rows}
+    return {(c, v) for c, v in db.session.execute(_AUTO_PAIRS, {"ids": ids})}
+
+
+# Built once, with the ids as an expanding parameter: an IN list built per chunk costs a coercion per id.
+_AUTO_PAIRS = (db.select(Evaluation.conversation_id, Evaluation.scorecard_version_id)
+               .where(Evaluation.kind == "auto", Evaluation.conversation_id.in_(bindparam("ids", expanding=True))))
 
 
 def _id_chunks(ids: Optional[Iterable[int]], size: int):
