@@ -178,8 +178,8 @@ def ngrams(text: str, unit: str, sizes: Sequence[int]) -> set[str]:
     out: set[str] = set()
     if unit == "word":
         words = _WORD.findall(text.lower())
-        for n in sizes:
-            out.update([" ".join(words[i:i + n]) for i in range(len(words) - n + 1)])
+        for n in sizes:  # a word is its own unigram: no slice and join per word (English scoring's n-grams)
+            out.update(words if n == 1 else [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)])
     else:  # a slice of the string is the n-gram itself (no join: scoring Chinese is mostly this loop)
         chars = _SPACE.sub("", text.lower())
         for n in sizes:  # a list comprehension, not a generator: half the cost per n-gram

@@ -79,9 +79,14 @@ class _Step:
     spec: CheckSpec
     check: Optional[CheckType]  # a built-in's; None for a plugin, looked up each run (plugins can be reloaded)
     prepared: Optional[tuple[Mapping, Gates]]  # None when the parameters are no FrozenMap (see `_prepared`)
+    # `parts()` when both are known (a built-in with FrozenMap parameters): asked twice per criterion
+    # and conversation.
+    fixed: Optional[tuple[CheckType, Mapping, Gates]] = None
 
     def parts(self) -> tuple[CheckType, Mapping, Gates]:
         """(the check type, the parameters it reads, its preconditions)."""
+        if self.fixed is not None:
+            return self.fixed
         check = self.check or get_check(self.spec.type)
         params, gates = self.prepared or _prepared(self.spec.type, self.spec.params)
         return check, params, gates
@@ -101,7 +106,9 @@ def _steps(scorecard: Scorecard) -> tuple[_Step, ...]:
 def _step(section: Section, criterion: Criterion) -> _Step:
     spec = criterion.check
     prepared = _prepared(spec.type, spec.params) if isinstance(spec.params, FrozenMap) else None
-    return _Step(criterion, section.id, spec, BUILTIN_CHECKS.get(spec.type), prepared)
+    check = BUILTIN_CHECKS.get(spec.type)
+    fixed = (check, *prepared) if check is not None and prepared is not None else None
+    return _Step(criterion, section.id, spec, check, prepared, fixed)
 
 
 def _outcome(conversation: Conversation, step: _Step, context: CheckContext) -> tuple[CheckOutcome, Optional[str]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
+from scoring.intents.prefilter import necessary_literals
 from transcripts.model import Conversation
 
 #: End polarity at or above POSITIVE_AT reads "positive", below NEGATIVE_AT "negative", else "neutral".
@@ -162,21 +163,45 @@ def turn_reading(conversation: Conversation, index: int, value: float) -> tuple[
     return value, "plain"
 
 
+# Literals one of which every match of each kind's regex holds (scoring.intents.prefilter), in
+# lower case: a turn holding none of them skips the regex. The regexes try all their alternatives
+# at every position of a turn (about 80 us a turn for the six), and most turns hold no literal.
+_LITERALS = {regex: necessary_literals(regex.pattern)
+             for regex in (EXASPERATED, WORRIED, SATISFIED, THANKS, NO_THANKS, DECLINE, FLAT)}
+# The only characters that match an ASCII letter under re.IGNORECASE and do not lower-case to it.
+_CASE_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def _folded(text: str) -> str:
+    """`text` as the literals are written: what IGNORECASE matches to a letter becomes that letter."""
+    return text.lower() if text.isascii() else text.translate(_CASE_FOLD).lower()
+
+
+def _found(regex: re.Pattern, text: str, folded: str) -> bool:
+    """Whether `regex` finds something in `text` (`folded` is `_folded(text)`)."""
+    literals = _LITERALS[regex]
+    if literals is not None and not any(map(folded.__contains__, literals)):
+        return False
+    return regex.search(text) is not None
+
+
 @lru_cache(maxsize=8192)
 def _text_kinds(text: str) -> tuple[str, str, bool, bool]:
     """What the regexes say of one stripped turn text, kept per text (closing turns repeat):
     ("exasperated" / "worried" / "", the decline kind or "", thanks, flat)."""
-    if EXASPERATED.search(text):
+    folded = _folded(text)
+    if _found(EXASPERATED, text, folded):
         return "exasperated", "", False, False
-    if WORRIED.search(text):
+    if _found(WORRIED, text, folded):
         return "worried", "", False, False
     decline = ""
-    if DECLINE.search(text):
-        if SATISFIED.search(text) or THANKS.search(NO_THANKS.sub("", text)):
+    if _found(DECLINE, text, folded):
+        kept = NO_THANKS.sub("", text)
+        if _found(SATISFIED, text, folded) or _found(THANKS, kept, _folded(kept)):
             decline = "declined warmly"
         else:
-            decline = "declined" if NO_THANKS.search(text) else "bare decline"
-    return "", decline, THANKS.search(text) is not None, FLAT.search(text) is not None
+            decline = "declined" if _found(NO_THANKS, text, folded) else "bare decline"
+    return "", decline, _found(THANKS, text, folded), _found(FLAT, text, folded)
 
 
 def _agent_offered_more(conversation: Conversation, index: int) -> bool:

@@ -82,7 +82,7 @@ class DefaultSentiment:
             return 0.0
         if family == "zh" and not has_cjk(text):
             family = "en"
-        elif family == "en" and detect_language([text]) == "zh":
+        elif family == "en" and not text.isascii() and detect_language([text]) == "zh":  # ASCII is never zh
             family = "zh"
         return _clip(self._scorer(family)(text))
 
@@ -108,6 +108,8 @@ ANALYSER_FEATURES = frozenset(FEATURES["en"] + TEXTBLOB_FEATURES + ("snownlp",))
 #: Chinese engines by name: the default n-gram model and the runner-up, SnowNLP (see docs/scorecards.md).
 CHINESE_ENGINES = ("ngram", "snownlp")
 Featurizer = Callable[[str], dict[str, float]]
+# VADER's readings by their feature names, built once rather than as an f-string per reading and text.
+_VADER_NAMES = {k: f"vader_{k}" for k in ("neg", "neu", "pos", "compound")}
 
 
 def featurizer_for(names: Iterable[str]) -> Featurizer:
@@ -122,7 +124,7 @@ def featurizer_for(names: Iterable[str]) -> Featurizer:
     if any(n.startswith("vader_") for n in names):
         vader = _vader()
         if vader is not None:
-            parts.append(lambda text: {f"vader_{k}": v for k, v in vader(text).items()})
+            parts.append(lambda text: {_VADER_NAMES.get(k) or f"vader_{k}": v for k, v in vader(text).items()})
     if "snownlp" in names:
         from snownlp import sentiment as snow  # loads its model on import: keep it out of module import
         parts.append(lambda text: {"snownlp": 2.0 * snow.classify(text) - 1.0})

@@ -16,8 +16,9 @@ check runs and its explanation ends with what made it apply.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping  # isinstance against typing.Mapping costs a few times more
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional
+from typing import Callable, Optional
 
 from scoring.checks import params as p
 from scoring.checks.base import CheckContext, Problems, first_match, memoised, quoted, turn_name, turns_of

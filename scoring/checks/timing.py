@@ -1,8 +1,9 @@
 """Timing checks on chat timestamps (`Turn.at`) and on ticket times in the conversation's metadata."""
 from __future__ import annotations
 
+from collections.abc import Mapping  # isinstance against typing.Mapping costs a few times more
 from datetime import datetime
-from typing import Mapping, Optional
+from typing import Optional
 
 from scoring.checks import params as p
 from scoring.checks.base import CheckContext, CheckOutcome, CheckType, evidence_of, plural, turn_name
