@@ -44,6 +44,14 @@ class FrozenMap(Mapping[str, object]):
     def __getitem__(self, key: str) -> object:
         return self._data[key]
 
+    # The dict's own `get` and `in`: Mapping's raise and catch KeyError for an absent key, and checks
+    # ask nested parameters (when_customer_upset, after_customer...) for absent keys per conversation.
+    def get(self, key: str, default: object = None) -> object:
+        return self._data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 
