@@ -169,7 +169,7 @@ def turn_reading(conversation: Conversation, index: int, value: float) -> tuple[
 _LITERALS = {regex: necessary_literals(regex.pattern)
              for regex in (EXASPERATED, WORRIED, SATISFIED, THANKS, NO_THANKS, DECLINE, FLAT)}
 # The only characters that match an ASCII letter under re.IGNORECASE and do not lower-case to it.
-_CASE_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+_CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 def _folded(text: str) -> str:
