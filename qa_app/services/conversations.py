@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Optional
+from typing import Iterable, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import or_
@@ -20,11 +20,18 @@ from transcripts import model
 
 def to_domain(row: Conversation) -> model.Conversation:
     """The pure-domain conversation of a stored row (what the scorer reads)."""
-    turns = tuple(model.Turn(speaker=t.speaker, text=t.text, at=as_utc(t.at), start=t.start, end=t.end)
-                  for t in row.turns)
+    return domain_conversation(row, row.agent.login, [(t.speaker, t.text, t.at, t.start, t.end) for t in row.turns])
+
+
+def domain_conversation(row, agent: str, turns: Iterable[tuple]) -> model.Conversation:
+    """The pure-domain conversation of a row's columns (anything with Conversation's column
+    attributes), its agent's login and its turns as (speaker, text, at, start, end) tuples in order:
+    to_domain's conversion for callers that load plain tuples (the scoring workers)."""
+    turn = model.Turn
     return model.Conversation(
-        external_id=row.external_id, agent=row.agent.login, turns=turns, channel=row.channel,
-        started_at=as_utc(row.started_at), language=row.language, queue=row.queue,
+        external_id=row.external_id, agent=agent,
+        turns=tuple([turn(speaker, text, as_utc(at), start, end) for speaker, text, at, start, end in turns]),
+        channel=row.channel, started_at=as_utc(row.started_at), language=row.language, queue=row.queue,
         customer=row.customer, csat=row.csat, metadata=dict(row.meta or {}))
 
 

@@ -5,8 +5,8 @@ a worker. For large runs, `run` spreads chunks of conversation ids over worker p
 from a fresh server process that has imported this module once (the "forkserver" start method;
 "spawn" where there is none), so they inherit no database connection: each opens its own read-only
 connection, builds the sentiment engines and reads the scorecards once, loads each chunk with
-plain Core selects (tuples, no ORM objects), converts it with conversations.to_domain and scores
-it with score_chunk. While the forkserver starts, this process scores the first chunk the same
+plain Core selects (tuples, no ORM objects), converts it with conversations.domain_conversation
+and scores it with score_loaded (score_chunk's loop). While the forkserver starts, this process scores the first chunk the same
 way. It stores the chunks one at a time in id order as they come back, so the rows stored are
 those of the one-process path; at most two chunks per worker are in flight, which bounds memory
 whatever the run's size. Workers (and this process, during a run) collect garbage less often.
@@ -22,8 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Optional, Sequence
 
 from sqlalchemy import create_engine, event, select
 
@@ -63,34 +62,52 @@ class Scored:
     meta: Optional[dict]
 
 
+class Loaded(NamedTuple):
+    """A conversation ready to score: its id, stored metadata, domain view and the (turn id,
+    index) of its turns in order (what its sentiment rows are keyed by)."""
+
+    id: int
+    meta: Optional[dict]
+    domain: DomainConversation
+    turn_keys: tuple[tuple[int, int], ...]
+
+
 def score_chunk(chunk, cards: Sequence[Scorecard], version_of: Mapping[str, int], done: set[tuple[int, int]],
                 sentiment, dialect, progress: Optional[Callable[[int], None]] = None) -> tuple[list[Scored], int]:
     """What storing needs for each conversation of the chunk still to score, and how many had no
-    matching scorecard. `chunk` holds conversation rows or anything with their attributes
-    (workers pass plain rows); `version_of` maps a scorecard name to its version's id, `done`
+    matching scorecard. `chunk` holds conversation rows with their turns and agent (or anything
+    with their attributes); `version_of` maps a scorecard name to its version's id, `done`
     holds the (conversation, version) pairs already scored; criterion rows are made ready for the
     database `dialect`."""
+    loaded = (Loaded(conv.id, conv.meta, conversations.to_domain(conv), tuple((t.id, t.idx) for t in conv.turns))
+              for conv in chunk)
+    return score_loaded(loaded, cards, version_of, done, sentiment, dialect, progress)
+
+
+def score_loaded(chunk: Iterable[Loaded], cards: Sequence[Scorecard], version_of: Mapping[str, int],
+                 done: set[tuple[int, int]], sentiment, dialect,
+                 progress: Optional[Callable[[int], None]] = None) -> tuple[list[Scored], int]:
+    """score_chunk for conversations already made Loaded (the workers load them so)."""
     scored, skipped = [], 0
     for conv in chunk:
-        domain = conversations.to_domain(conv)
-        card = select_scorecard(domain, cards)
+        card = select_scorecard(conv.domain, cards)
         if card is None:
             skipped += 1
         elif (conv.id, version_of[card.name]) not in done:
-            result = evaluate(domain, card, sentiment)
+            result = evaluate(conv.domain, card, sentiment)
             scored.append(Scored(conv.id, version_of[card.name], stored_result(result, dialect),
-                                 *sentiment_rows(conv, domain, result.turn_sentiment)))
+                                 *sentiment_rows(conv, result.turn_sentiment)))
         if progress:
             progress(1)
     return scored, skipped
 
 
-def sentiment_rows(conv, domain: DomainConversation,
+def sentiment_rows(conv: Loaded,
                    polarity: Mapping[int, float]) -> tuple[tuple[tuple[int, float], ...], Optional[dict]]:
     """(turn id, polarity) of the conversation's scored turns, and its metadata with the customer's
     mood (scoring.mood: start, end, lowest and the end's label; None when no customer turn was scored)."""
-    turns = tuple((turn.id, polarity[turn.idx]) for turn in conv.turns if turn.idx in polarity)
-    mood = customer_mood(domain, polarity)
+    turns = tuple([(turn_id, polarity[idx]) for turn_id, idx in conv.turn_keys if idx in polarity])
+    mood = customer_mood(conv.domain, polarity)
     if mood is None:
         return turns, None
     return turns, {**(conv.meta or {}), "sentiment": mood.as_meta()}
@@ -276,7 +293,7 @@ class _Worker:
             done = set() if self.setup.rescore_all else {(c, v) for c, v in conn.execute(
                 select(Evaluation.conversation_id, Evaluation.scorecard_version_id).where(
                     Evaluation.kind == "auto", Evaluation.conversation_id.in_(ids)))}
-        return score_chunk(chunk, self.setup.cards, self.setup.version_of, done, self.sentiment,
+        return score_loaded(chunk, self.setup.cards, self.setup.version_of, done, self.sentiment,
                            self.engine.dialect)
 
 
@@ -287,17 +304,22 @@ def _read_only_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _load(conn, ids: list[int]) -> list[SimpleNamespace]:
-    """The conversations with these ids, in id order, with their turns (in order) and agent login:
-    plain rows with the attributes conversations.to_domain and sentiment_rows read."""
-    c, t = Conversation.__table__.c, Turn.__table__.c
-    turns: dict[int, list] = {}
-    for row in conn.execute(select(t.id, t.conversation_id, t.idx, t.speaker, t.text, t.at, t.start, t.end)
-                            .where(t.conversation_id.in_(ids)).order_by(t.conversation_id, t.idx)):
-        turns.setdefault(row.conversation_id, []).append(row)
+def _load(conn, ids: list[int]) -> list[Loaded]:
+    """The conversations with these ids, in id order, with their turns (in order) and agent login,
+    read as plain tuples (one fetch per query) and made Loaded with conversations.domain_conversation."""
+    c, t, u = Conversation.__table__.c, Turn.__table__.c, User.__table__.c
+    turns: dict[int, tuple[list, list]] = {}
+    for conversation_id, turn_id, idx, speaker, text, at, start, end in conn.execute(
+            select(t.conversation_id, t.id, t.idx, t.speaker, t.text, t.at, t.start, t.end)
+            .where(t.conversation_id.in_(ids)).order_by(t.conversation_id, t.idx)).all():
+        values, keys = turns.get(conversation_id) or turns.setdefault(conversation_id, ([], []))
+        values.append((speaker, text, at, start, end))
+        keys.append((turn_id, idx))
     rows = conn.execute(select(c.id, c.external_id, c.channel, c.started_at, c.language, c.queue, c.customer,
-                               c.csat, c.meta, User.__table__.c.login)
-                        .join(User.__table__, User.__table__.c.id == c.agent_id)
-                        .where(c.id.in_(ids)).order_by(c.id))
-    return [SimpleNamespace(**row._mapping, agent=SimpleNamespace(login=row.login), turns=turns.get(row.id, []))
-            for row in rows]
+                               c.csat, c.meta, u.login)
+                        .join(User.__table__, u.id == c.agent_id).where(c.id.in_(ids)).order_by(c.id)).all()
+    loaded = []
+    for row in rows:
+        values, keys = turns.get(row.id, ((), ()))
+        loaded.append(Loaded(row.id, row.meta, conversations.domain_conversation(row, row.login, values), tuple(keys)))
+    return loaded
