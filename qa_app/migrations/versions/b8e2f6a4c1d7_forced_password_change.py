@@ -25,5 +25,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('must_change_password')
+    # a plain ALTER TABLE DROP COLUMN (SQLite 3.35+, PostgreSQL): batch mode would copy and drop the
+    # table, which SQLite refuses while other tables reference users (foreign_keys=ON)
+    op.drop_column('user', 'must_change_password')
