@@ -41,7 +41,7 @@ def test_in_chinese_the_review_page_shows_the_catalogues_titles_of_the_shipped_s
     [conv_id] = store(chat("rude-1", "agent1", RUDE))
     reviewer.post("/language", data={"locale": "zh"})
     page = text_of(reviewer.get(f"/review/{conv_id}"))
-    assert "坐席第一次回复时问候或欢迎客户" in page and "权重 8" in page
+    assert "客服第一次回复时问候或欢迎客户" in page and "权重 8" in page
     assert "Greets or welcomes the customer" not in page
     assert "保存并复核下一条" in page and "键盘快捷键" in page
 

@@ -45,3 +45,13 @@ def test_the_catalogue_translates_each_glossary_term_with_the_glossarys_word(eng
 
 def test_the_catalogue_never_calls_an_agent_by_the_glossarys_rejected_word():
     assert "坐席" not in CATALOGUE.read_text(encoding="utf-8")
+
+
+SHIPPED_DATA = sorted(p for pkg in ("scoring", "training", "transcripts", "qa_app")
+                      for p in (ROOT / pkg).rglob("*") if p.suffix in {".yaml", ".yml", ".json", ".csv"})
+
+
+@pytest.mark.parametrize("path", SHIPPED_DATA, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_shipped_scorecards_courses_and_paths_never_call_an_agent_by_the_rejected_word(path):
+    # Users read these titles on the same pages as the catalogue's strings.
+    assert "坐席" not in path.read_text(encoding="utf-8"), f"{path.relative_to(ROOT)} says 坐席, the glossary says 客服"
