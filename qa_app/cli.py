@@ -23,7 +23,7 @@ from qa_app.services import ServiceError
 @click.pass_context
 def main(ctx: click.Context, instance: Optional[str], debug: bool) -> None:
     """QA Desk: quality assurance and training for contact centres."""
-    ctx.obj = Context(instance, debug)
+    ctx.obj = Context(instance, debug, check_schema=ctx.invoked_subcommand not in common.SKIPS_SCHEMA_CHECK)
     ctx.call_on_close(common.reset_logging)
 
 

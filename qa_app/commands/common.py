@@ -21,20 +21,40 @@ _installed_level: list[int] = []  # the root logger's level before them
 class Context:
     """Holds the instance folder and builds the app once, when a command first needs it.
 
+    With `check_schema` (every command but those in SKIPS_SCHEMA_CHECK) building the app also checks,
+    with one query, that the database is at the code's schema revision: one line and exit 1 if not.
     Logs (with tracebacks) go to <instance>/qadesk.log; on the terminal only with --debug."""
 
-    def __init__(self, instance: Optional[str], debug: bool = False):
+    def __init__(self, instance: Optional[str], debug: bool = False, check_schema: bool = True):
         self.instance = instance
         self.debug = debug
+        self.check_schema = check_schema
         self._app = None
         configure_logging(None, debug)
 
     @property
     def app(self):
         if self._app is None:
-            self._app = create_app(instance_path=self.instance)
-            configure_logging(Path(self._app.instance_path) / LOG_FILE, self.debug)
+            app = create_app(instance_path=self.instance)
+            configure_logging(Path(app.instance_path) / LOG_FILE, self.debug)
+            if self.check_schema:
+                _check_schema(app)
+            self._app = app
         return self._app
+
+
+#: commands that work on a database at any revision: init upgrades it, backup and restore copy it,
+#: config only reads the settings
+SKIPS_SCHEMA_CHECK = frozenset({"init", "backup", "restore", "config"})
+
+
+def _check_schema(app) -> None:
+    from qa_app.services import schema
+    with app.app_context():
+        try:
+            schema.check(app.instance_path)
+        except schema.SchemaMismatch as exc:
+            fail(str(exc))
 
 
 def configure_logging(log_file: Optional[Path], debug: bool) -> None:
