@@ -1,4 +1,4 @@
-"""qadesk init / demo / serve / scheduler / user add."""
+"""qadesk init / demo / serve / scheduler / user add, reset-password, unlock, deactivate / token create."""
 from __future__ import annotations
 
 import click
@@ -100,8 +100,38 @@ def user_add(obj, login, role, team, password, name, covers, email, as_json) -> 
         except ServiceError as exc:
             fail(str(exc))
         doc = {"login": created.login, "role": created.role, "team": team, "email": created.email,
-               "password": None if password else pw}
-    emit(doc, as_json, f"Created {role} {login}" + ("" if password else f" with password: {pw}"))
+               "password": None if password else pw, "must_change_password": created.must_change_password}
+    emit(doc, as_json, f"Created {role} {login}" + ("" if password else
+                                                    f" with password (to be changed at first sign-in): {pw}"))
+
+
+@user.command("reset-password")
+@click.argument("login")
+@click.option("--generate", is_flag=True,
+              help="Generate the password and print it once; it must be changed at the next sign-in.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def user_reset_password(obj, login, generate, as_json) -> None:
+    """Give LOGIN a new password (typed at a hidden prompt, or --generate) and end their sessions.
+
+    A typed password is kept (your own way back in, e.g. a locked-out admin); a generated one is for
+    handing over and must be changed at first sign-in. The password rule applies; audited."""
+    from qa_app.services import users
+    with obj.app.app_context():
+        try:
+            users.get_user(login)  # an unknown login fails before the prompt
+            typed = None if generate else click.prompt("New password", hide_input=True, confirmation_prompt=True)
+            password = users.reset_password(login, typed, temporary=generate)
+        except ServiceError as exc:
+            fail(str(exc))
+        active = users.get_user(login).active
+    doc = {"login": login, "password": password if generate else None, "must_change_password": generate,
+           "active": active}
+    text = f"New password for {login}" + (f" (shown once; to be changed at first sign-in): {password}" if generate
+                                          else " saved")
+    if not active:
+        text += f"\nNote: {login} is deactivated and cannot sign in until reactivated (Admin → Users)"
+    emit(doc, as_json, text)
 
 
 @user.command("unlock")

@@ -60,8 +60,9 @@ def add_user(login: str, role: str, *, team: Optional[str] = None, password: Opt
              name: str = "", covers: Iterable[str] = (), actor: Optional[User] = None,
              commit: bool = True, email: Optional[str] = None, temporary: bool = False) -> tuple[User, str]:
     """Create a user; returns (user, password), generating a password when none is given. `email`
-    (optional) receives copies of the user's notifications when SMTP is configured. `temporary`:
-    the user must choose their own password at their first sign-in (change_own_password)."""
+    (optional) receives copies of the user's notifications when SMTP is configured. A generated
+    password, or any with `temporary`, must be replaced at the user's first sign-in
+    (change_own_password): it was shown to whoever created the user."""
     login = (login or "").strip()
     if not login:
         raise ServiceError(_("login: required"))
@@ -69,6 +70,7 @@ def add_user(login: str, role: str, *, team: Optional[str] = None, password: Opt
         raise ServiceError(_("role: must be one of %(roles)s, not %(role)r", roles=", ".join(ROLES), role=role))
     if find_user(login):
         raise ServiceError(_("login %(login)r already exists", login=login))
+    temporary = temporary or not password
     password = password or secrets.token_urlsafe(12)
     check_password_rule(password, login)
     user = User(login=login, role=role, name=name or login, email=checked_email(email),
@@ -221,18 +223,22 @@ def update_user(login: str, *, name: str, role: str, team: Optional[str], covers
     return user
 
 
-def reset_password(login: str, password: Optional[str] = None, actor: Optional[User] = None) -> str:
-    """Give the user a temporary password (generated when none is given; the password rule applies
-    either way), end every session they have and make them choose their own at their next sign-in;
-    audited without the password. Returns it."""
+def reset_password(login: str, password: Optional[str] = None, actor: Optional[User] = None,
+                   temporary: bool = True) -> str:
+    """Give the user a new password (generated when none is given; the password rule applies either
+    way) and end every session they have; audited without the password. Returns it.
+
+    With `temporary` (always for a generated one) they must choose their own at their next sign-in:
+    whoever reset it knows it. The admin page always resets so; `qadesk user reset-password` keeps a
+    password typed at its prompt (the operator's own way back in)."""
     user = get_user(login)
     chosen = password or secrets.token_urlsafe(12)
     check_password_rule(chosen, user.login)
     user.set_password(chosen)
     user.session_version += 1
-    user.must_change_password = True  # the admin knows it: the user chooses their own at next sign-in
-    audit.record(actor, "reset_password", "user", user.id, after={"login": user.login,
-                                                                 "generated": not password})
+    user.must_change_password = temporary or not password
+    audit.record(actor, "reset_password", "user", user.id, after={"login": user.login, "generated": not password,
+                                                                 "forced": user.must_change_password})
     db.session.commit()
     return chosen
 

@@ -109,7 +109,7 @@ def test_a_bad_period_is_a_clear_error(cli):
 
 def test_user_add_and_duplicate_login(cli):
     created = _json(cli("user", "add", "rita", "--role", "reviewer", "--team", "London", "--json"))
-    assert created["login"] == "rita" and len(created["password"]) >= 8
+    assert created["login"] == "rita" and len(created["password"]) >= 8 and created["must_change_password"] is True
     again = cli("user", "add", "rita", "--role", "reviewer")
     assert again.exit_code == 1 and "already exists" in again.output
 

@@ -127,7 +127,7 @@ def test_a_reset_password_is_shown_once_works_and_ends_the_old_sessions(app, mak
     assert rita.post("/login", data={"login": "rita", "password": PASSWORD}).status_code != 302
     assert rita.post("/login", data={"login": "rita", "password": temporary}).status_code == 302
     entry = audited("reset_password")[-1]
-    assert entry.after == {"login": "rita", "generated": True} and temporary not in str(entry.after)
+    assert entry.after == {"login": "rita", "generated": True, "forced": True} and temporary not in str(entry.after)
 
 
 def test_a_temporary_password_must_meet_the_password_rule(admin, make_user):

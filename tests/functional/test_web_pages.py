@@ -282,13 +282,18 @@ def test_the_report_accepts_quarters_and_years(client, auth):
 
 # ---------------------------------------------------------------- admin
 
-def test_the_admin_adds_a_user_who_can_then_log_in_with_the_password_shown_once(client, auth):
+def test_the_admin_adds_a_user_who_logs_in_with_the_password_shown_once_and_must_then_choose_their_own(client, auth):
     auth.login("admin", PASSWORD)
     page = text_of(client.post("/admin/users", data={"login": "newrev", "role": "reviewer", "covers": "a, b"}))
     password = re.search(r'<code class="secret">([^<]+)</code>', page).group(1)
+    assert "They choose their own password at their next sign-in." in page
     assert "newrev" in text_of(client.get("/admin/users")) and password not in text_of(client.get("/admin/users"))
     auth.logout()
     assert auth.login("newrev", password).status_code == 302
+    assert client.get("/review/").headers["Location"].startswith("/password")
+    own = "newrev-chose-this-one"
+    assert client.post("/password", data={"current": password, "new": own, "confirm": own}).status_code == 302
+    assert client.get("/review/").status_code == 200
 
 
 @pytest.mark.parametrize("data, message", [
