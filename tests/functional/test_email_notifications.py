@@ -111,7 +111,7 @@ def test_without_smtp_settings_notifications_stay_in_the_app(app, people):
 
 
 def unread_badge(page: str) -> str | None:
-    found = re.search(r'<a class="bell[^"]*" href="/notifications/"[^>]*>.*?<span class="count">(\d+)</span>', page, re.S)
+    found = re.search(r'<a class="bell[^"]*" href="/notifications/"[^>]*>.*?<span class="count"[^>]*>(\d+)</span>', page, re.S)
     return found.group(1) if found else None
 
 
