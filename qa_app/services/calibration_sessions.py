@@ -21,6 +21,7 @@ from qa_app.models import (CalibrationAnswer, CalibrationItem, CalibrationSessio
                            ScorecardVersion, User)
 from qa_app.models.base import as_utc
 from qa_app.services import NotFound, ServiceError, audit, conversations, evaluations, notices, review, rule_runs, scorecards
+from qa_app.services.review_sheet import translated
 from scoring.formula import total_score
 from scoring.result import RESULTS, CriterionResult, EvaluationResult
 from training import calibration_sessions as rules
@@ -228,8 +229,11 @@ def item_criteria(user: User, session_id: int, conversation_id: int) -> tuple[Cr
 
 
 def _version_criteria(version: ScorecardVersion) -> tuple[CriterionInfo, ...]:
+    """The version's criteria, titled in the request's language as the review page titles them
+    (review_sheet.translated; the id stands in for a missing title)."""
     card = scorecards.scorecard_of(version)
-    return tuple(CriterionInfo(c.id, s.id, c.title, c.weight, c.critical) for s, c in card.criteria())
+    return tuple(CriterionInfo(c.id, s.id, translated(c.title or "") or c.id, c.weight, c.critical)
+                 for s, c in card.criteria())
 
 
 def _results(criteria: Iterable[CriterionInfo], answers: Mapping[str, str]) -> list[CriterionResult]:
