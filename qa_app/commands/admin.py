@@ -119,12 +119,12 @@ def user_reset_password(obj, login, generate, as_json) -> None:
     from qa_app.services import users
     with obj.app.app_context():
         try:
-            users.get_user(login)  # an unknown login fails before the prompt
+            target = users.get_user(login)  # an unknown login fails before the prompt
             typed = None if generate else click.prompt("New password", hide_input=True, confirmation_prompt=True)
             password = users.reset_password(login, typed, temporary=generate)
         except ServiceError as exc:
             fail(str(exc))
-        active = users.get_user(login).active
+        active = target.active
     doc = {"login": login, "password": password if generate else None, "must_change_password": generate,
            "active": active}
     text = f"New password for {login}" + (f" (shown once; to be changed at first sign-in): {password}" if generate

@@ -92,3 +92,15 @@ def test_the_check_is_one_query_when_the_app_starts_and_none_per_request(instanc
         assert [s for s in statements if "alembic_version" in s] == asked
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", note)
+
+
+def test_a_database_upgraded_by_a_newer_qa_desk_is_named_as_such_and_init_is_not_offered(instance_dir, cli):
+    app = create_app({"TESTING": True}, instance_path=str(instance_dir))
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE alembic_version SET version_num = 'f0f0f0f0f0f0'"))
+        db.session.commit()
+        db.engine.dispose()
+    result = cli("user", "unlock", "admin")
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "f0f0f0f0f0f0" in result.output and "does not know" in result.output and HEAD in result.output
+    assert " init" not in result.output
