@@ -9,7 +9,8 @@ based on the automatic one, the automatic one no longer final, the review in the
 is sealed at the end). The content is bench/gen_content.py's after-sales conversations in English
 and Chinese, spread over --days days up to yesterday.
 Rows go in with the app's own bulk statements (services.evaluations.execute_rows, services.audit.record_many) CHUNK conversations at a time, one
-commit each, with the primary keys given, so nothing is read back. Not generated: training
+commit each, with the primary keys given, so nothing is read back; the dashboards' daily rollup is
+then summed from them (services.rollups.rebuild, as `qadesk rollups rebuild`). Not generated: training
 assignments (the training rules run on reviews), review picks, surveys, coaching, appraisals.
 Default sizes are the issue #13 target: 500 agents, 1,000,000 conversations, 200,000 reviews.
 Run: .venv/bin/python bench/gen.py --instance /tmp/big [--conversations N] [--agents N]
@@ -171,7 +172,7 @@ def generate(args, rng: random.Random) -> dict:
     from qa_app.demo import DEMO_PASSWORD
     from qa_app.extensions import db
     from qa_app.models import Conversation
-    from qa_app.services import audit, instance
+    from qa_app.services import audit, instance, rollups
     from bench.gen_content import people
     instance.init_instance(admin_password=DEMO_PASSWORD)
     if db.session.scalar(db.select(db.func.count(Conversation.id))):
@@ -206,9 +207,10 @@ def generate(args, rng: random.Random) -> dict:
     bar.close()
     _after_explicit_keys()
     sealed = audit.seal()
+    rolled = rollups.rebuild()  # rows went in around the services, so the dashboards' rollup is summed here
     return {"agents": len(agents), "conversations": args.conversations, "turns": ids.next["turn"] - 1,
             "evaluations": ids.next["evaluation"] - 1, "criteria": ids.next["criterion_score"] - 1,
-            "reviews": args.evaluations, "audit_sealed": sealed,
+            "reviews": args.evaluations, "audit_sealed": sealed, "rollup_rows": rolled["rollup_rows"],
             "templates": sum(len(v) for v in templates.values())}
 
 

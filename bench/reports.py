@@ -167,6 +167,9 @@ def main() -> None:
         humans = _generate(con, _people(con, args.agents, args.teams), args.conversations, args.human)
         con.execute("ANALYZE")
         con.close()
+        with app.app_context():  # the rows went in around the services: sum the dashboards' rollup from them
+            from qa_app.services import rollups
+            rollups.rebuild()
         print(f"generated {args.conversations:,} conversations, {humans:,} human evaluations, {args.agents} agents "
               f"in {args.teams} teams in {time.perf_counter() - began:.0f} s ({folder})")
     print(f"machine speed: a 10,000,000-step Python loop took {machine_speed():.2f} s (about 0.5 s idle)")

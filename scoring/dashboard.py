@@ -109,13 +109,23 @@ class AgentDay:
 
 @dataclass(frozen=True)
 class Cell:
-    """Final evaluations of one channel, queue, local ISO weekday (1..7) and local hour (0..23)."""
+    """Final evaluations of one channel, queue, local ISO weekday (1..7) and local hour (0..23),
+    or of a whole shift (`shift` named, `hour` None: the daily rollup keeps shifts, not hours)."""
 
     channel: str
     queue: Optional[str]
     weekday: int
-    hour: int
+    hour: Optional[int]
     tally: Tally
+    shift: Optional[str] = None
+
+    def __post_init__(self):
+        if (self.hour is None) == (self.shift is None):
+            raise ValueError("a cell has an hour or a shift, not both and not neither")
+
+    @property
+    def shift_name(self) -> str:
+        return self.shift if self.shift is not None else shift_of(self.hour)
 
 
 @dataclass(frozen=True)
@@ -257,7 +267,7 @@ def breakdowns(cells: Sequence[Cell]) -> list[Table]:
             fold("weekday", lambda c: c.weekday, range(1, 8), lambda k: {"weekday": str(k)}),
             fold("day_type", lambda c: "weekend" if c.weekday in WEEKEND else "weekday", ("weekday", "weekend"),
                  lambda k: {"day_type": k}),
-            fold("shift", lambda c: shift_of(c.hour), tuple(s for s, _, _ in SHIFTS), lambda k: {"shift": k})]
+            fold("shift", lambda c: c.shift_name, tuple(s for s, _, _ in SHIFTS), lambda k: {"shift": k})]
 
 
 def _label(name: str, key) -> object:

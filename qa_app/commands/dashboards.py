@@ -1,4 +1,5 @@
-"""qadesk report qa (the QA overview's figures) and qadesk team timezone (local weekdays and shifts)."""
+"""qadesk report qa (the QA overview's figures), qadesk team timezone (local weekdays and shifts) and
+qadesk rollups rebuild (the dashboards' daily rollup from the raw rows)."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,25 @@ from qa_app.services import ServiceError
 def register(main: click.Group) -> None:
     report.add_command(qa)
     main.add_command(team)
+    main.add_command(rollups)
+
+
+@click.group()
+def rollups() -> None:
+    """The dashboards' daily rollup (docs/reports.md)."""
+
+
+@rollups.command("rebuild")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def rollups_rebuild(obj, as_json: bool) -> None:
+    """Sum every day of the dashboards' rollup again from the final evaluations, in one transaction.
+    Idempotent; needed after rows were loaded around the services (bench/gen.py does it) or to repair."""
+    from qa_app.services import rollups as service
+    with obj.app.app_context():
+        counts = service.rebuild()
+    emit(counts, as_json, f"rollup rebuilt: {counts['rollup_rows']:,} rows, {counts['failure_rows']:,} failure rows, "
+                          f"{counts['evaluations']:,} final evaluations")
 
 
 @click.command("qa")

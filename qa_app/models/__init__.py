@@ -8,6 +8,7 @@ from qa_app.models.conversations import Conversation, Turn
 from qa_app.models.evaluations import CriterionScore, Evaluation, ScorecardVersion
 from qa_app.models.jobs import Job, SchedulerLease
 from qa_app.models.notifications import Notification
+from qa_app.models.rollups import DailyFailure, DailyRollup
 from qa_app.models.surveys import Survey
 from qa_app.models.tokens import ApiToken
 from qa_app.models.training import (Assignment, Certificate, Course, CourseModule, Exemplar, ModuleRead, Onboarding,
@@ -18,7 +19,7 @@ __all__ = [
     "Appraisal", "AppraisalTemplateVersion",
     "CalibrationAnswer", "CalibrationItem", "CalibrationSession", "Dispute", "ReviewPick", "calibration_rater",
     "ApiToken", "CoachingAction", "CoachingLink", "CoachingSession",
-    "AuditEntry", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",
+    "AuditEntry", "DailyFailure", "DailyRollup", "Conversation", "Turn", "CriterionScore", "Evaluation", "ScorecardVersion",
     "Job", "SchedulerLease", "Notification", "Survey", "Assignment", "Certificate", "Course", "CourseModule", "ModuleRead", "QuizAttempt", "TrainingRuleSet", "Onboarding", "Exemplar",
     "ROLES", "LoginThrottle", "Team", "User", "team_coverage",
 ]

@@ -16,7 +16,9 @@ class Conversation(db.Model):
     # the dashboards scan a period's conversations by start: this index holds every column they group
     # or filter by, so the scan never reads the (wide) rows
     __table_args__ = (Index("ix_conversation_period_cover", "started_at", "agent_id", "channel", "queue",
-                            "language", "csat"),)
+                            "language", "csat"),
+                      # services.rollups sums an agent's day again on every change: exactly its rows
+                      Index("ix_conversation_agent_start", "agent_id", "started_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(200), unique=True, index=True)
     channel: Mapped[str] = mapped_column(String(16), default="chat")

@@ -35,22 +35,24 @@ def domain_conversation(row, agent: str, turns: Iterable[tuple]) -> model.Conver
         customer=row.customer, csat=row.csat, metadata=dict(row.meta or {}))
 
 
-def visibility_filter(user: User):
-    """A WHERE clause limiting conversations to what `user` may see.
+def visibility_filter(user: User, agent_column=None):
+    """A WHERE clause limiting conversations to what `user` may see (on `agent_column`, default
+    Conversation.agent_id: the rule depends on the agent alone, so a rollup keyed by agent uses it too).
 
     Admins see everything; agents only their own; reviewers and leads the teams they cover
     (all teams when they cover none), plus agents in no team so nothing goes unreviewed;
     HR sees no transcripts, only reports.
     """
+    agent = Conversation.agent_id if agent_column is None else agent_column
     if can(user, "sees_everything"):
         return db.true()
     if can(user, "own_data_only"):
-        return Conversation.agent_id == user.id
+        return agent == user.id
     if can(user, "sees_covered_teams"):
         teams = user.covered_team_ids()
         if not teams:
             return db.true()
-        return Conversation.agent_id.in_(db.select(User.id).where(covered_agents(user)))
+        return agent.in_(db.select(User.id).where(covered_agents(user)))
     return db.false()
 
 

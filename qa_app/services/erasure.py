@@ -65,7 +65,8 @@ def _count(conv_ids: list[int]) -> dict:
 
 def _erase_rows(conv_ids: list[int]) -> None:
     """Anonymise the conversations `conv_ids` in the session (no commit)."""
-    from qa_app.services import transcription
+    from qa_app.services import rollups, transcription
+    rollups.mark_ids(conv_ids)  # the end mood leaves with the metadata: the dashboards' days are summed again
     for conv in db.session.scalars(db.select(Conversation).where(Conversation.id.in_(conv_ids))):
         path = transcription.audio_path_for(conv)
         if path is not None:

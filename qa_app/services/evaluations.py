@@ -21,7 +21,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion, User
 from qa_app.models.base import as_utc
-from qa_app.services import ServiceError, audit
+from qa_app.services import ServiceError, audit, rollups
 from scoring.formula import fail_reasons
 from scoring.result import EvaluationResult
 
@@ -193,6 +193,7 @@ def publish_final(conv: Conversation, version: ScorecardVersion, result: Evaluat
     ev = new_evaluation(conv, version, result, kind=kind, reviewer=actor, based_on=based_on,
                         now=now, source=source)
     ev.is_final = True
+    rollups.mark([conv])  # its day of the dashboards' rollup is summed again at commit
     if previous is not None or audit_first:
         entry = audit.record(actor, action, "conversation", conv.id, before=summary(previous),
                              after={**summary(ev), **(audit_extra or {})})
@@ -213,6 +214,7 @@ def store_automatic(items: Sequence[tuple[int, int, StoredResult]], now: Optiona
     if not ids:
         return
     replaced = _take_over_auto_finals(ids)
+    rollups.mark_ids(ids)  # their days of the dashboards' rollup are summed again at commit
     human = set(db.session.scalars(_HUMAN_OF, {"ids": ids}))
     previous = {ev.conversation_id: ev for ev in db.session.scalars(
         db.select(Evaluation).where(Evaluation.id.in_(replaced)).options(selectinload(Evaluation.criteria)))

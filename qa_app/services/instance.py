@@ -7,7 +7,7 @@ from typing import Optional
 from flask import current_app
 
 from qa_app.extensions import db, migration_config
-from qa_app.services import appraisal_templates, scorecards, training, training_rules, users
+from qa_app.services import appraisal_templates, rollups, scorecards, training, training_rules, users
 from qa_app.settings import settings as instance_settings
 
 
@@ -34,6 +34,7 @@ def init_instance(admin_password: Optional[str] = None) -> InitResult:
     first sign-in.
     """
     upgrade_schema()
+    rollups.fill_if_missing()
     added_cards = scorecards.ensure_shipped()
     added_courses = training.ensure_courses()
     added_rules = training_rules.ensure_rules()

@@ -1,8 +1,9 @@
 """The QA overview dashboard: final evaluations of a period, grouped in SQL, figured by scoring.dashboard.
 
-Each query groups the period's final evaluations (one per conversation) by what one chart needs,
-so the rows that cross from the database stay few (agent-days, channel/queue/weekday/hour cells,
-whole scores, failed criteria) at any number of conversations. Scope: admins and HR see every
+Three queries read the daily rollup (models.rollups, kept by services.rollups), each grouped by
+what its charts need, so the rows that cross from the database stay few (agent-days; channel,
+queue, local weekday and shift cells with their score bins and end moods; failed criteria) and no
+query reads a conversation or an evaluation. Scope: admins and HR see every
 team; reviewers and leads the teams they cover (services.conversations.visibility_filter).
 """
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Optional
 from sqlalchemy import case, func
 
 from qa_app.extensions import db
-from qa_app.models import Conversation, CriterionScore, Evaluation, Team, User
+from qa_app.models import DailyFailure, DailyRollup, Team, User
+from qa_app.models.rollups import BINS, MOOD_COLUMNS, TALLY_SUMS
 from qa_app.permissions import can
-from qa_app.services import ServiceError, conversations, local_clock
-from qa_app.sql import as_date, day_of, week_of, weekday_hour
+from qa_app.services import ServiceError, conversations
+from qa_app.sql import as_date, week_of
 from scoring import dashboard as figures
 from training import periods
 
@@ -60,11 +62,9 @@ class Overview:
                 "tables": [t.as_dict() for t in self.tables]}
 
 
-def _tally_columns():
-    return (func.count(Evaluation.id), func.coalesce(func.sum(Evaluation.score), 0.0),
-            func.sum(case((Evaluation.auto_fail.is_(True), 1), else_=0)), func.count(Conversation.csat),
-            func.coalesce(func.sum(Conversation.csat), 0),
-            func.sum(case((Conversation.csat >= figures.SATISFIED_FROM, 1), else_=0)))
+def _sums(prefix: str = "") -> list:
+    """SUMs of the rollup's Tally columns (models.rollups.TALLY_SUMS) named with `prefix`."""
+    return [func.coalesce(func.sum(getattr(DailyRollup, prefix + name)), 0) for name in TALLY_SUMS]
 
 
 def _tally(values) -> figures.Tally:
@@ -73,10 +73,12 @@ def _tally(values) -> figures.Tally:
                          int(good or 0))
 
 
-def scope_filter(user: User):
-    """Conversations whose figures `user` may see: every team for those who see all reports."""
+def scope_filter(user: User, agent_column=None):
+    """Rows whose figures `user` may see (by their agent, `agent_column`, default the rollup's):
+    every team for those who see all reports."""
+    column = DailyRollup.agent_id if agent_column is None else agent_column
     if can(user, "sees_covered_teams") or can(user, "own_data_only"):
-        return conversations.visibility_filter(user)
+        return conversations.visibility_filter(user, column)
     return db.true()
 
 
@@ -93,114 +95,142 @@ def parse(period: str, *, team=None, channel=None, queue=None, language=None, st
     return Filters(label, *clean, step=step)
 
 
-def _base(user: User, filters: Filters, period: periods.Period, *columns, scope=None):
-    """Final evaluations of conversations started in the period, joined to their conversation,
-    within `scope` (default: what `user` may see) and the filters. Agents and teams are matched by
-    `agent_id IN (...)`, not joined, so the period scan stays in ix_conversation_period_cover."""
-    query = (db.select(*columns).select_from(Evaluation)
-             .join(Conversation, Conversation.id == Evaluation.conversation_id)
-             .where(Evaluation.is_final.is_(True), Conversation.started_at >= period.start,
-                    Conversation.started_at < period.end, scope_filter(user) if scope is None else scope))
+def _where(model, user: User, filters: Filters, period: periods.Period, scope=None) -> list:
+    """The rollup rows (`model`: DailyRollup or DailyFailure) of the period's UTC days within
+    `scope` (default: what `user` may see) and the filters; a team is `agent_id IN (its agents)`."""
+    clauses = [model.day >= period.start.date(), model.day < period.end.date(),
+               scope_filter(user, model.agent_id) if scope is None else scope]
     if filters.team:
         team = db.select(Team.id).where(Team.name == filters.team).scalar_subquery()
-        query = query.where(Conversation.agent_id.in_(db.select(User.id).where(User.team_id == team)))
-    for column, value in ((Conversation.channel, filters.channel), (Conversation.queue, filters.queue),
-                          (Conversation.language, filters.language)):
+        clauses.append(model.agent_id.in_(db.select(User.id).where(User.team_id == team)))
+    for column, value in (("channel", filters.channel), ("queue", filters.queue), ("language", filters.language)):
         if value:
-            query = query.where(column == value)
-    return query
+            clauses.append(getattr(model, column) == value)
+    return clauses
 
 
 def _point(step: str):
-    """The UTC day of the start, or the Monday of its week, so SQL hands over one row per agent and point. The period is in UTC too, as in the appraisal
-    report, so a trend point's link selects the same conversations by UTC dates."""
-    if step == "week":
-        return week_of(Conversation.started_at)
-    return day_of(Conversation.started_at)
+    """The UTC day of the start, or the Monday of its week, so SQL hands over one row per agent and
+    point. The period is in UTC too, as in the appraisal report, so a trend point's link selects the
+    same conversations by UTC dates."""
+    return week_of(DailyRollup.day) if step == "week" else DailyRollup.day
 
 
-def _agent_days(user, filters, period) -> list[figures.AgentDay]:
+def _rows(statement) -> list:
+    """The rows of a Core statement (the ORM's result machinery costs more than SQLite here)."""
+    return db.session.connection().execute(statement).all()
+
+
+def _day_tallies(clauses, step: str) -> list[tuple[int, object, figures.Tally]]:
+    """(agent id, trend point, tally) of the rows matching `clauses`."""
+    day = _point(step)
+    rows = _rows(db.select(DailyRollup.agent_id, day, *_sums()).where(*clauses).group_by(DailyRollup.agent_id, day))
+    return [(agent_id, as_date(d), _tally(rest)) for agent_id, d, *rest in rows]
+
+
+def _people(ids: set[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """{agent id: login} and {agent id: team name} of `ids`."""
+    if not ids:
+        return {}, {}
+    names = dict(_rows(db.select(User.id, User.login).where(User.id.in_(ids))))
+    teams = dict(_rows(db.select(User.id, Team.name).join(Team, Team.id == User.team_id).where(User.id.in_(ids))))
+    return names, teams
+
+
+def _fold(rows, key) -> dict:
+    """Sums of the tally columns (the last six of each row) per key(row), as plain lists: a daily
+    trend of every agent is thousands of rows, too many to add as Tally objects."""
+    out: dict = {}
+    for row in rows:
+        k, values = key(row), row[-6:]
+        sums = out.get(k)
+        out[k] = values if sums is None else [a + b for a, b in zip(sums, values)]
+    return out
+
+
+def _totals_and_team_points(clauses, period, step: str) -> tuple[list[figures.AgentDay], list[figures.AgentDay]]:
+    """Each agent's tally over the period (an AgentDay of the period's first day: what the per-team
+    and per-agent tables and the totals fold) and the tallies per team and trend point (AgentDays
+    without an agent: the team trend reads only team and day), from one scan grouped by agent and point."""
+    day = _point(step)
+    rows = _rows(db.select(DailyRollup.agent_id, day, *_sums()).where(*clauses).group_by(DailyRollup.agent_id, day))
+    names, teams = _people({row[0] for row in rows})
+    totals = [figures.AgentDay(names[a], teams.get(a), period.start.date(), _tally(sums))
+              for a, sums in _fold(rows, lambda row: row[0]).items()]
+    points = [figures.AgentDay("", team, as_date(d), _tally(sums))
+              for (team, d), sums in _fold(rows, lambda row: (teams.get(row[0]), row[1])).items()]
+    return totals, points
+
+
+def _agent_points(clauses, step: str) -> list[figures.AgentDay]:
     """Tallies per agent and trend point (scoring.dashboard.AgentDay; `day` is the point's first day)."""
-    day = _point(filters.step)
-    rows = db.session.execute(_base(user, filters, period, Conversation.agent_id, day, *_tally_columns())
-                              .group_by(Conversation.agent_id, day))
-    grouped = [(agent_id, d, _tally(rest)) for agent_id, d, *rest in rows]
-    ids = {a for a, _, _ in grouped}
-    names = dict(db.session.execute(db.select(User.id, User.login).where(User.id.in_(ids))).all()) if ids else {}
-    teams = dict(db.session.execute(db.select(User.id, Team.name).join(Team, Team.id == User.team_id)
-                                    .where(User.id.in_(ids))).all()) if ids else {}
-    return [figures.AgentDay(names[a], teams.get(a), as_date(d), t) for a, d, t in grouped]
+    grouped = _day_tallies(clauses, step)
+    names, teams = _people({a for a, _, _ in grouped})
+    return [figures.AgentDay(names[a], teams.get(a), d, t) for a, d, t in grouped]
 
 
-def _cells(user, filters, period, mod) -> list[figures.Cell]:
-    # one strftime for weekday and hour: the local-time modifier is worked out once per row
-    when = weekday_hour(Conversation.started_at, mod)
-    keys = (Conversation.channel, Conversation.queue, when)
-    rows = db.session.execute(_base(user, filters, period, *keys, *_tally_columns()).group_by(*keys))
-    return [figures.Cell(ch, q, int(w.split()[0]) or 7, int(w.split()[1]), _tally(rest)) for ch, q, w, *rest in rows]
-
-
-def _scores(user, filters, period) -> list[tuple[int, int]]:
-    whole = func.cast(Evaluation.score, db.Integer)
-    rows = db.session.execute(_base(user, filters, period, whole, func.count()).group_by(whole))
-    return [(max(0, min(100, int(s))), n) for s, n in rows]
+def _cells(user, filters, period) -> tuple[list[figures.Cell], list[tuple[int, int]], dict]:
+    """The breakdown cells (channel, queue, local weekday, shift), and over the whole selection the
+    score bins as (bin's lowest score, count) and the tallies per end mood: two queries, the wide
+    sums without a GROUP BY (SQLite sorts every grouped column)."""
+    clauses = _where(DailyRollup, user, filters, period)
+    keys = (DailyRollup.channel, DailyRollup.queue, DailyRollup.weekday, DailyRollup.shift)
+    cells = [figures.Cell(ch, q, w, None, _tally(rest), shift=shift)
+             for ch, q, w, shift, *rest in _rows(db.select(*keys, *_sums()).where(*clauses).group_by(*keys))]
+    moods = [c for m in MOOD_COLUMNS for c in _sums(f"{m}_")]
+    bins = [func.coalesce(func.sum(getattr(DailyRollup, b)), 0) for b in BINS]
+    whole = _rows(db.select(*moods, *bins).where(*clauses))[0]
+    width = len(TALLY_SUMS)
+    per_mood = {(mood if mood in figures.MOODS else None): _tally(whole[m * width:(m + 1) * width])
+                for m, mood in enumerate(MOOD_COLUMNS)}
+    counts = whole[len(MOOD_COLUMNS) * width:]
+    return cells, [(i * figures.BIN_WIDTH, int(n)) for i, n in enumerate(counts)], per_mood
 
 
 def _failures(user, filters, period) -> tuple[list[tuple[str, int]], set[str]]:
-    query = (_base(user, filters, period, CriterionScore.criterion_id, func.count(),
-                     func.max(case((CriterionScore.critical, 1), else_=0)))  # max(boolean): SQLite only
-             .join(CriterionScore, CriterionScore.evaluation_id == Evaluation.id)
-             .where(CriterionScore.result == "fail").group_by(CriterionScore.criterion_id))
-    rows = db.session.execute(query).all()
-    return [(c, n) for c, n, _ in rows], {c for c, _, critical in rows if critical}
-
-
-def _moods(user, filters, period) -> dict[Optional[str], figures.Tally]:
-    label = Conversation.meta["sentiment"]["label"].as_string()
-    rows = db.session.execute(_base(user, filters, period, label, *_tally_columns()).group_by(label))
-    return {(lab if lab in figures.MOODS else None): _tally(rest) for lab, *rest in rows}
+    critical = func.max(case((DailyFailure.critical.is_(True), 1), else_=0))
+    rows = _rows(db.select(DailyFailure.criterion_id, func.sum(DailyFailure.failures), critical)
+                 .where(*_where(DailyFailure, user, filters, period)).group_by(DailyFailure.criterion_id))
+    return [(c, int(n)) for c, n, _ in rows], {c for c, _, flag in rows if flag}
 
 
 def overview(user: User, filters: Filters) -> Overview:
-    """Every figure of the QA overview for `filters`, limited to what `user` may see."""
+    """Every figure of the QA overview for `filters`, limited to what `user` may see, from the daily
+    rollup (services.rollups: the same figures as the raw rows, tests/integration/test_dashboard_rollup.py)."""
     period = periods.parse_period(filters.period)
-    mod = local_clock.modifier(period.start, period.end)
-    days = _agent_days(user, filters, period)
+    clauses = _where(DailyRollup, user, filters, period)
+    totals, team_points = _totals_and_team_points(clauses, period, filters.step)
     start, end = period.start.date(), period.end.date()
-    agents = {d.agent for d in days}
-    tables = [figures.trend(days, "team", start, end, filters.step), figures.by_group(days, "team")]
-    if filters.team or len(agents) <= AGENT_TREND_LIMIT:
-        tables.append(figures.trend(days, "agent", start, end, filters.step))
-    tables += [figures.histogram(_scores(user, filters, period)),
-               figures.pareto(*_failures(user, filters, period)),
-               figures.moods(_moods(user, filters, period)),
-               figures.csat_beside_score(days),
-               *figures.breakdowns(_cells(user, filters, period, mod))]
-    return Overview(filters, period, figures.total(d.tally for d in days), tuple(tables), len(agents))
+    tables = [figures.trend(team_points, "team", start, end, filters.step),
+              figures.by_group(totals, "team")]
+    if filters.team or len(totals) <= AGENT_TREND_LIMIT:
+        tables.append(figures.trend(_agent_points(clauses, filters.step), "agent", start, end, filters.step))
+    cells, scores, moods = _cells(user, filters, period)
+    tables += [figures.histogram(scores), figures.pareto(*_failures(user, filters, period)),
+               figures.moods(moods), figures.csat_beside_score(totals), *figures.breakdowns(cells)]
+    return Overview(filters, period, figures.total(d.tally for d in totals), tuple(tables), len(totals))
 
 
 def options(user: User) -> dict[str, list[str]]:
-    """The choices of the filter form: teams in the user's scope, channels, queues and languages."""
-    visible = db.select(Conversation.agent_id).where(scope_filter(user))
+    """The choices of the filter form: teams in the user's scope, channels, queues and languages of
+    the evaluated conversations (the rollup's, which has few rows per day)."""
+    visible = db.select(DailyRollup.agent_id).where(scope_filter(user))
     teams = db.session.scalars(db.select(Team.name).join(User, User.team_id == Team.id)
                                .where(User.id.in_(visible)).distinct().order_by(Team.name))
     def distinct(column):
         return [v for v in db.session.scalars(db.select(column).where(column.is_not(None)).distinct().order_by(column))]
-    return {"teams": list(teams), "channels": distinct(Conversation.channel), "queues": distinct(Conversation.queue),
-            "languages": distinct(Conversation.language)}
+    return {"teams": list(teams), "channels": distinct(DailyRollup.channel), "queues": distinct(DailyRollup.queue),
+            "languages": distinct(DailyRollup.language)}
 
 
 def my_trend(user: User, period_label: str, step: str = "week") -> figures.Table:
     """An agent's own mean score per week against their team's median (team agents' means)."""
     filters = parse(period_label, step=step)
     period = periods.parse_period(filters.period)
-    team = (Conversation.agent_id.in_(db.select(User.id).where(User.team_id == user.team_id)) if user.team_id
-            else Conversation.agent_id == user.id)
-    day = _point(filters.step)
-    query = _base(user, filters, period, Conversation.agent_id, day, *_tally_columns(), scope=team).group_by(
-        Conversation.agent_id, day)
-    days = [figures.AgentDay("me" if a == user.id else f"agent-{a}", "team", as_date(d), _tally(rest))
-            for a, d, *rest in db.session.execute(query)]
+    team = (DailyRollup.agent_id.in_(db.select(User.id).where(User.team_id == user.team_id)) if user.team_id
+            else DailyRollup.agent_id == user.id)
+    days = [figures.AgentDay("me" if a == user.id else f"agent-{a}", "team", d, t)
+            for a, d, t in _day_tallies(_where(DailyRollup, user, filters, period, scope=team), filters.step)]
     return figures.agent_against_team(days, "me", filters.step)
 
 

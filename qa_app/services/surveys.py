@@ -19,7 +19,7 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, Survey, User
 from qa_app.permissions import can
-from qa_app.services import ServiceError, audit, conversations, pagination, scoring, transcription
+from qa_app.services import ServiceError, audit, conversations, pagination, rollups, scoring, transcription
 from scoring import surveys as core
 from training import periods
 
@@ -192,6 +192,7 @@ def refresh_csat(conversation_ids: Iterable[int]) -> int:
         for conv in db.session.scalars(db.select(Conversation).where(Conversation.id.in_(list(latest)))):
             if conv.csat != latest[conv.id]:
                 conv.csat, changed = latest[conv.id], changed + 1
+                rollups.mark([conv])  # the dashboards' CSAT of its day is summed again at commit
     return changed
 
 

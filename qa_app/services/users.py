@@ -11,7 +11,7 @@ from qa_app.extensions import db
 from qa_app.models import ROLES, Team, User
 from qa_app.password_policy import problem as password_problem
 from qa_app.services import NotFound, ServiceError
-from qa_app.services import audit, pagination
+from qa_app.services import audit, pagination, rollups
 
 
 def ensure_team(name: str, language: Optional[str] = None) -> Team:
@@ -40,6 +40,8 @@ def set_team_timezone(name: str, zone: str, actor: Optional[User] = None) -> Tea
     except UnknownZone as exc:
         raise ServiceError(str(exc)) from exc
     before, team.timezone = team.timezone, None if zone == "UTC" else zone
+    if before != team.timezone:  # local weekdays and shifts of the dashboards' rollup move with the zone
+        rollups.mark_agents(db.session.scalars(db.select(User.id).where(User.team_id == team.id)))
     audit.record(actor, "team.timezone", "team", team.id, {"timezone": before}, {"timezone": team.timezone})
     db.session.commit()
     return team
@@ -211,7 +213,9 @@ def update_user(login: str, *, name: str, role: str, team: Optional[str], covers
     before = details(user)
     user.email = checked_email(email)
     user.name = (name or "").strip() or user.login
-    user.team = ensure_team(team.strip()) if team and team.strip() else None
+    old_team, user.team = user.team, ensure_team(team.strip()) if team and team.strip() else None
+    if old_team is not user.team and (getattr(old_team, "timezone", None) != getattr(user.team, "timezone", None)):
+        rollups.mark_agents([user.id])  # the rollup's local weekdays and shifts follow the team's zone
     user.covers = [ensure_team(t) for t in dict.fromkeys(covers)]
     if role != user.role:
         user.role = role

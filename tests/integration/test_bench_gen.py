@@ -52,6 +52,13 @@ def test_the_generated_instance_holds_the_agents_conversations_and_reviews_asked
     assert {lang for (lang,) in db.session.execute(db.select(Conversation.language).distinct())} <= {"en", "zh"}
 
 
+def test_the_generated_instance_has_its_dashboards_rollup_summed_from_every_final_evaluation(app):
+    from qa_app.models import DailyRollup
+    assert db.session.scalar(db.select(db.func.sum(DailyRollup.n))) == 50
+    assert db.session.scalar(db.select(db.func.sum(DailyRollup.score_sum))) == pytest.approx(
+        db.session.scalar(db.select(db.func.sum(Evaluation.score)).where(Evaluation.is_final.is_(True))))
+
+
 def test_each_review_is_based_on_the_automatic_evaluation_and_is_in_the_sealed_audit_log(app):
     from qa_app.services import audit
     reviews = list(db.session.scalars(db.select(Evaluation).where(Evaluation.kind == "human")))
