@@ -89,7 +89,7 @@ def rebuild(commit: bool = True) -> dict[str, int]:
     """Every rollup row again from the raw rows, in one transaction (idempotent: a second run
     makes the same rows); the row counts and the final evaluations summed."""
     session = db.session
-    _replace(session, db.true(), db.true(), db.true(), _full_span(session))
+    _replace(session, None, db.true(), db.true(), _full_span(session))
     counts = {"rollup_rows": session.scalar(db.select(func.count(DailyRollup.id))) or 0,
               "failure_rows": session.scalar(db.select(func.count(DailyFailure.id))) or 0,
               "evaluations": int(session.scalar(db.select(func.sum(DailyRollup.n))) or 0)}
@@ -157,15 +157,18 @@ def _replace(session: Session, conversations, rollup_rows, failure_rows, span: t
 
 
 def _finals(conversations, *extra):
-    """Final evaluations of the started conversations matching `conversations`, with GROUP's columns."""
-    return (db.select(day_of(Conversation.started_at).label("day"), Conversation.agent_id,
-                      Evaluation.scorecard_version_id, Conversation.channel, Conversation.queue,
-                      Conversation.language, *extra)
-            .select_from(Evaluation).join(Conversation, Conversation.id == Evaluation.conversation_id)
-            .where(Evaluation.is_final.is_(True), Conversation.started_at.is_not(None), conversations,
-                   # named by id too, so the plan starts from the agent-days' conversations (the index
-                   # on agent and start) and not from every final evaluation (the is_final index)
-                   Evaluation.conversation_id.in_(db.select(Conversation.id).where(conversations))))
+    """Final evaluations of the started conversations matching `conversations` (None: all), with
+    GROUP's columns."""
+    query = (db.select(day_of(Conversation.started_at).label("day"), Conversation.agent_id,
+                       Evaluation.scorecard_version_id, Conversation.channel, Conversation.queue,
+                       Conversation.language, *extra)
+             .select_from(Evaluation).join(Conversation, Conversation.id == Evaluation.conversation_id)
+             .where(Evaluation.is_final.is_(True), Conversation.started_at.is_not(None)))
+    if conversations is None:
+        return query
+    # named by id too, so the plan starts from the agent-days' conversations (the index on agent and
+    # start) and not from every final evaluation (the is_final index)
+    return query.where(conversations, Evaluation.conversation_id.in_(db.select(Conversation.id).where(conversations)))
 
 
 def _shift(hour):
