@@ -148,8 +148,9 @@ def test_the_scored_conversations_figures_from_the_rollup_equal_those_from_the_r
     assert db.session.scalar(db.select(db.func.sum(DailyRollup.n))) == 9
 
 
-def test_reviews_overrides_disputes_and_rescoring_keep_the_rollup_equal_to_the_raw_rows(world):
-    from qa_app.services import disputes, review, scoring
+def test_reviews_overrides_disputes_calibration_and_rescoring_keep_the_rollup_equal_to_the_raw_rows(world):
+    from qa_app import clock
+    from qa_app.services import calibration_sessions, disputes, review, scoring
     before = _check_every_view(world)
     happy = _final("r-3")
     passed = [c.criterion_id for c in happy.criteria if c.result == "pass"]
@@ -164,6 +165,14 @@ def test_reviews_overrides_disputes_and_rescoring_keep_the_rollup_equal_to_the_r
                              {failed[0]: {"result": "pass", "comment": "the agent was right"}})
     disputed = _check_every_view(world)
     assert disputed != reviewed
+    calibrated = _final("r-1")
+    answers = {c.criterion_id: c.result for c in calibrated.criteria}
+    answers[next(c for c, r in answers.items() if r == "pass")] = "fail"
+    session = calibration_sessions.create_session(world["lead"], "week 45", [_conv("r-1").id], ["rev1"],
+                                                  deadline=clock.now() + timedelta(days=1))
+    calibration_sessions.close_session(world["lead"], session.id)
+    calibration_sessions.set_calibrated(world["lead"], session.id, _conv("r-1").id, answers)
+    assert _check_every_view(world) != disputed
     scoring.score_pending(rescore_all=True)  # reviewed ones keep their human final; the rest are rescored
     _check_every_view(world)
 
