@@ -87,6 +87,17 @@ def test_breakdowns_fold_cells_by_channel_queue_weekday_day_type_and_shift():
     assert tables["by_weekday"].rows[5].filters == {"weekday": "6"}
 
 
+def test_a_cell_of_a_whole_shift_folds_as_the_cells_of_its_hours_and_needs_an_hour_or_a_shift():
+    by_hour = [d.Cell("chat", "returns", 6, 23, tally(50)), d.Cell("chat", "returns", 1, 9, tally(90, 80))]
+    by_shift = [d.Cell("chat", "returns", 6, None, tally(50), shift="night"),
+                d.Cell("chat", "returns", 1, None, tally(90, 80), shift="early")]
+    assert [t.as_dict() for t in d.breakdowns(by_shift)] == [t.as_dict() for t in d.breakdowns(by_hour)]
+    with pytest.raises(ValueError, match="an hour or a shift"):
+        d.Cell("chat", None, 1, 9, tally(70), shift="early")
+    with pytest.raises(ValueError, match="an hour or a shift"):
+        d.Cell("chat", None, 1, None, tally(70))
+
+
 def test_csat_sits_beside_the_qa_score_per_agent():
     days = [d.AgentDay("ann", "A", date(2026, 10, 5), tally(80, csat=(5, 3))),
             d.AgentDay("ann", "A", date(2026, 10, 6), tally(100, csat=(4,)))]
