@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, NamedTuple, Optional, Sequence
 
 from scoring.intents.prefilter import necessary_literals
+from scoring.text import has_cjk
 from transcripts.model import Conversation
 
 #: End polarity at or above POSITIVE_AT reads "positive", below NEGATIVE_AT "negative", else "neutral".
@@ -34,35 +35,68 @@ def _any(*patterns: str) -> re.Pattern:
 
 
 # Why these lists: sentiment lexicons read words, and these are phrases whose words look harmless
-# ("had", "it", "hope", "算", "了"). They name kinds of utterance, in many wordings, in both languages.
+# ("had", "it", "hope", "算", "了"). They name kinds of utterance, in many wordings, in both languages;
+# they are general customer-service language, not any labelled set's sentences.
 EXASPERATED = _any(
     r"\b(had|have had) it\b", r"\bfed up\b", r"\bsick (of|and tired)\b", r"\bnever again\b",
     r"\bnever (buy|buying|order|ordering|shop|shopping|use|using)\b", r"\bforget (it|about it)\b",
     r"\bwhatever\b", r"\b(done|finished) with (you|this|it|your)\b", r"\bwast(e|ed|ing) (of )?(my )?(time|money)\b",
     r"\bgive up\b", r"\bgiving up\b", r"\bthanks? (a lot )?for nothing\b", r"\bstill (waiting|not|no|nothing|hasn'?t|haven'?t)\b",
     r"\bthis is a joke\b", r"\bunbelievable\b", r"\bpathetic\b", r"\bcancel (my|the) account\b",
-    r"\b(bad|negative|1[- ]star|one[- ]star) review\b", r"\bnot (happy|satisfied|impressed)\b",
-    r"算了", r"无语", r"呵呵", r"服了", r"受够", r"再也不", r"不会再", r"别再", r"随便(吧|你们)", r"就这样吧", r"懒得",
+    r"\b(bad|negative|1[- ]star|one[- ]star) review\b",
+    r"\bnot (very |really |that |so |at all )?(happy|satisfied|impressed|helpful|useful|good enough|acceptable|fair)\b",
+    r"算了", r"无语", r"呵呵", r"服了", r"受够", r"再也不", r"不会再", r"别再", r"随便(吧|你们)", r"懒得",
     r"浪费(我的)?时间", r"什么破", r"垃圾", r"坑人", r"差评", r"投诉", r"失望", r"还是没", r"怎么还", r"气死", r"不满意",
+    r"不(太|是很|怎么|大)(满意|靠谱|像话)", r"什么态度", r"态度(太|真|很|也太)?差", r"太过分", r"欺负人", r"骗人", r"忽悠",
 )
+#: Threats: the customer leaves hostile, whatever words a lexicon finds ("行，你等着" reads neutral).
+HOSTILE = _any(r"你(们)?(就)?等着(瞧|吧)?\W*$", r"等着瞧", r"走着瞧", r"有你(们)?好(看|受)", r"\byou'?ll (be hearing|hear) from\b",
+               r"\bsee you in court\b", r"\b(i'?ll|i will|i'?m going to|gonna) (report|sue) you\b")
+#: An outcome short of what the customer expected: disappointed, not content.
+DISAPPOINTED = _any(r"还以为", r"本以为", r"原以为", r"原来以为", r"我以为(能|会|可以|是)", r"白(等|跑|高兴)",
+                    r"\bi thought (i'?d|i would|it would|you'?d|you would) (get|be|have)\b",
+                    r"\bnot what i (expected|wanted|asked for|paid for)\b", r"\bis that (all|it)\?")
 WORRIED = _any(r"\bi hope (it|this|that|they|the|my|so)\b", r"\bhopefully\b", r"\bfingers crossed\b",
-               r"\bworr(y|ied|ying)\b", r"\bnervous\b", r"\banxious\b", r"\bconcerned\b",
-               r"希望(这次|别|不要|能)", r"但愿", r"担心", r"着急", r"焦虑", r"不放心")
+               r"\bworr(y|ied|ying)\b", r"\bnervous\b", r"\banxious\b", r"\bconcerned\b", r"\bis (it|this|that) safe\b",
+               r"希望(这次|别|不要|能)", r"但愿", r"担心", r"着急", r"焦虑", r"(不|不太|不是很|不怎么|还是不)放心", r"心里没底",
+               r"怕(又|再|还是)", r"万一", r"安全吗")
+#: Resignation: the customer gives in without being satisfied ("nothing I can do", 只能这样了).
+RESIGNED = _any(r"\bnothing (i|we) can do\b", r"\b(no|not much) (other )?choice\b", r"\bif (i|we) (must|have to)\b",
+                r"\b(i'?ll|i will) (just )?have to (wait|live with|accept)\b",
+                r"(只能|只好|也只能)(这样|等|认)", r"没办法", r"认了", r"认栽")
 SATISFIED = _any(r"\b(good|fine|sorted|fixed|set)\b", r"\b(great|perfect|awesome|brilliant|excellent|lovely|wonderful|amazing)\b",
                  r"\blegend\b", r"\bhappy\b", r"\bresolved\b", r"[:;]-?\)", r"😊|🙂|👍|😀|😄",
-                 r"满意", r"太好了", r"完美", r"解决了", r"很好", r"不错", r"开心")
+                 r"满意", r"太好了", r"完美", r"解决了", r"很好", r"不错", r"开心", r"放心了", r"安心了", r"那就好", r"搞定")
 THANKS = _any(r"\bthank", r"\bthx\b", r"\bty\b", r"\bcheers\b", r"\bappreciate", r"\bmuch obliged\b",
               r"谢谢", r"感谢", r"多谢", r"谢啦", r"辛苦(了|啦|您)", r"满意", r"太好了", r"给力", r"点赞")
 #: The formula that declines politely: its "thanks" is not gratitude for a resolution.
-NO_THANKS = _any(r"\bno,? thanks?( you)?\b", r"\bno thx\b", r"不用了?[，,]?\s*谢谢")
+NO_THANKS = _any(r"\bno,? thanks?( you)?\b", r"\bno thx\b", r"不用[了啦]?[，,]?\s*谢谢")
 ANYTHING_ELSE = _any(r"\banything else\b", r"\bsomething else\b", r"\belse (i|we) can\b", r"\bany (other|more|further) (question|issue|concern|thing)",
                      r"\banything more\b", r"\bother questions?\b", r"还有(其他|什么|别的|其它|需要|没有)", r"其他(问题|需要|可以)",
                      r"别的(问题|需要)", r"还需要(什么|其他|别的)")
 DECLINE = _any(r"^\W*(no|nope|nah|not really|nothing|that'?s (all|it|everything)|i'?m (good|fine|all set)|all (good|set)|"
                r"we'?re good|no,? (thanks?|thank you|that'?s all)|that will be all|none)\b",
-               r"^\W*(没有|没了|没事|不用|不需要|不要了|就这些|暂时没|没其他|没别的|没什么|没问题了)")
-FLAT = _any(r"^\W*(ok|okay|k|kk|fine|sure|alright|right|got it|noted|understood|i see|yes|yep|yeah|bye|goodbye|see you)\W*$",
-            r"^\W*(好的?|好吧|嗯+|哦+|行|可以|收到|知道了|明白了?|了解|是的?|对|拜拜|再见)\W*$")
+               r"^\W*(没有|没了|没啦|没事|木有|没得|都没|不用|不需要|不要了|就这些|暂时没|暂时不用|没其他|没别的|没什么|没问题了)")
+#: An agent's proposal awaiting the customer's yes (您看这样可以吗, "would you like me to ..."): a short yes
+#: to it accepts the resolution.
+PROPOSAL = _any(r"\bwould you like\b", r"\bshall i\b", r"\bdo you want (me|us) to\b", r"\bcan i go ahead\b",
+                r"\b(is|would) (that|this) (be )?(ok|okay|alright|all right|acceptable|fine)\b", r"\bdoes (that|this) (work|sound)",
+                r"\bhow does (that|this) sound\b", r"(您|你)看(这样|这个|哪种|哪个|怎么样|行|可以)", r"(这样|这么)(处理|安排|办)?(可以|行)(吗|么|不)",
+                r"(好|行|可以)吗[？?]", r"要不要", r"是否(需要|可以|同意)", r"需要(我|帮您|给您)")
+ACCEPT = _any(r"^\W*(yes|yeah|yep|sure|ok|okay|alright|all right|fine|sounds good|that works|please do|go ahead|do that|"
+              r"that'?s fine|deal)\b", r"^\W*(好的?|行|可以|没问题|同意|就这样|那就这样|嗯|对)")
+#: Grudging acceptance (行吧, "I suppose"): neither content nor upset.
+RELUCTANT = _any(r"^\W*(那)?(行吧|好吧|也行|那好|那行|凑合)", r"\bi (suppose|guess)( so)?\b", r"\bif you say so\b",
+                 r"^\W*(fine|ok|okay),? (then|i guess)\b")
+#: A call's line, not a feeling: "can you hear me?", 喂？听得到吗 (a review-trained model reads 你说什么 as angry).
+LINE = _any(r"\bcan you hear me\b", r"\byou'?re breaking up\b", r"\bbad (line|connection|signal)\b", r"\bcan'?t hear (you|anything)\b",
+            r"喂+[？?，,。.！!…\s]", r"^\W*喂+\W*$", r"听(得|不)(到|见|清)", r"没听清", r"信号(不好|差|不太好)", r"断断续续")
+_FLAT_WORDS = ("ok|okay|k|fine|sure|alright|all right|right|got it|noted|understood|i see|yes|yep|yeah|bye|goodbye|"
+               "see you|then|um|uh|oh|"
+               "好的|好吧|好|嗯|哦|噢|喔|呃|额|啊|行|可以|收到|知道了|明白了|明白|了解|是的|是|对|拜拜|再见|那|"
+               "就?先?这样(?:吧|了|啊)?")
+#: A reply of closing words only ("ok", "好的好的", "呃，好，再见", 先这样吧), with its punctuation and fillers.
+FLAT = _any(rf"^\W*(?:(?:{_FLAT_WORDS})(?![a-z])\W*)+$")
 
 
 @dataclass(frozen=True)
@@ -122,52 +156,98 @@ def customer_mood(conversation: Conversation, polarity: Mapping[int, float]) -> 
     return mood
 
 
+#: Reading kinds of a reply with no feeling of its own: the feeling before it carries over.
+CARRIED_OVER = frozenset({"flat", "bare decline", "line", "accepted"})
+#: Kinds a cue (not the model alone) gave; they carry over whole.
+CUE_FEELINGS = frozenset({"exasperated", "hostile", "disappointed", "worried", "resigned", "thanks", "declined warmly"})
+_FLOORS = {"exasperated": NEGATIVE_FLOOR, "hostile": NEGATIVE_FLOOR, "disappointed": NEGATIVE_FLOOR,
+           "worried": WORRIED_FLOOR, "resigned": WORRIED_FLOOR}
+#: The Chinese model is a review classifier: on neutral chat turns its polarity is overconfident (half of
+#: the neutral chat turns of bench/sentiment_eval.py read beyond +-0.2, four in five within +-0.4). A turn
+#: with CJK text is read through a dead zone of this width, rescaled to -1..1, before the rules below.
+CJK_NEUTRAL_BAND = 0.4
+#: A yes to the agent's proposal is recognised only in a short reply (longer ones say more than yes).
+ACCEPT_MAX_CHARS = 30
+
+
 def end_reading(conversation: Conversation, turns: Sequence[int],
                 polarity: Mapping[int, float]) -> tuple[float, tuple[int, ...], str]:
     """(end polarity, the turns it rests on, why) from the last customer turns, in order.
 
-    The last turn read in its dialogue (turn_reading) is the end, unless it is only a bare closing
-    word ("ok", "bye", 好的) or a bare "No." to "anything else?" right after a customer turn with a
-    clear feeling: then that feeling carries over, half-way ("Perfect, thank you!" then "bye" is
-    content; a complaint then a curt "No." is resigned). The "no" itself never reads negative.
+    The last turn read in its dialogue (turn_reading) is the end, unless it has no feeling of its own
+    (CARRIED_OVER: a bare closing word, a bare "No." to "anything else?", a line check, a yes to the
+    agent's proposal). Then the nearest earlier turn of the window with a clear feeling carries over,
+    passing over other such replies: whole when a cue gave it (thanks, exasperation, worry ...),
+    half-way when only the model did. A yes to a proposal accepts the resolution: a complaint before
+    it no longer carries. The "no" itself never reads negative.
     """
-    # Only the last two readings can matter, and the one before only after a bare last reply.
-    last_value, last_kind = turn_reading(conversation, turns[-1], polarity[turns[-1]])
-    if last_kind in ("flat", "bare decline") and len(turns) > 1:
-        before_value, before_kind = turn_reading(conversation, turns[-2], polarity[turns[-2]])
-        if abs(before_value) >= POSITIVE_AT:
-            return (before_value + last_value) / 2.0, tuple(turns[-2:]), f"a bare reply after a {before_kind} turn"
-    return last_value, (turns[-1],), f"{last_kind} last turn"
+    last = turns[-1]
+    value, kind = turn_reading(conversation, last, polarity[last])
+    if kind not in CARRIED_OVER:
+        return value, (last,), f"{kind} last turn"
+    accepted = kind == "accepted"
+    for index in reversed(turns[:-1]):
+        before, before_kind = turn_reading(conversation, index, polarity[index])
+        if before_kind in CARRIED_OVER:
+            accepted = accepted or before_kind == "accepted"
+            continue
+        clear = before_kind in CUE_FEELINGS or abs(before) >= POSITIVE_AT
+        if not clear or (accepted and before < 0):
+            break
+        carried = before if before_kind in CUE_FEELINGS else (before + value) / 2.0
+        return carried, (index, last), f"a bare reply after {_article(before_kind)} {before_kind} turn"
+    return value, (last,), f"{kind} last turn"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def turn_reading(conversation: Conversation, index: int, value: float) -> tuple[float, str]:
-    """(polarity, kind) of one customer turn in its dialogue. Kinds: "exasperated", "worried";
-    answers to the agent's "anything else?": "declined warmly" (thanks or satisfaction beyond the
-    formula "no thanks": positive), "declined" (no thanks, 不用了谢谢: neutral), "bare decline" (no, 没了:
-    neutral, never negative); "thanks"; "flat" (a bare closing word); "plain" (the polarity as is)."""
-    first, decline, thanks, flat = _text_kinds((conversation.turns[index].text or "").strip())
-    if first == "exasperated":
-        return min(value, NEGATIVE_FLOOR), first
-    if first == "worried":
-        return min(value, WORRIED_FLOOR), first
-    if decline and _agent_offered_more(conversation, index):
-        if decline == "declined warmly":
-            return max(value, THANKS_FLOOR), decline
-        if decline == "declined":
-            return max(0.0, min(0.15, value)), decline
-        return max(0.0, min(0.1, value)), decline
-    if thanks and value > NEGATIVE_FLOOR:
+    """(polarity, kind) of one customer turn in its dialogue; a CJK turn's polarity first goes through
+    the dead zone CJK_NEUTRAL_BAND. Kinds: cue feelings "exasperated", "hostile", "disappointed"
+    (negative), "worried", "resigned" (mildly negative); "line" (a call's line check: 0); answers to the
+    agent's "anything else?": "declined warmly" (thanks or satisfaction beyond the formula "no thanks":
+    positive), "declined" (no thanks, 不用了谢谢: neutral), "bare decline" (no, 没了: neutral, never
+    negative); "thanks"; "accepted" (a short yes to the agent's proposal: neutral); "reluctant" (行吧,
+    "I suppose": neutral); "flat" (closing words only); "plain" (the polarity as is)."""
+    kinds = _text_kinds((conversation.turns[index].text or "").strip())
+    flags = kinds.flags
+    if "cjk" in flags:
+        value = _dead_zone(value, CJK_NEUTRAL_BAND)
+    if kinds.feeling:
+        return min(value, _FLOORS[kinds.feeling]), kinds.feeling
+    if "line" in flags:
+        return 0.0, "line"
+    if kinds.decline and _agent_asked(conversation, index, ANYTHING_ELSE):
+        if kinds.decline == "declined warmly":
+            return max(value, THANKS_FLOOR), kinds.decline
+        return max(0.0, min(0.15 if kinds.decline == "declined" else 0.1, value)), kinds.decline
+    if "thanks" in flags and value > NEGATIVE_FLOOR:
         return max(value, THANKS_FLOOR), "thanks"
-    if flat:
+    if "accept" in flags and _agent_asked(conversation, index, PROPOSAL):
+        return max(0.0, min(0.15, value)), "accepted"
+    if "reluctant" in flags:
+        return max(-0.15, min(0.1, value)), "reluctant"
+    if "flat" in flags:
         return max(-0.1, min(0.1, value)), "flat"
     return value, "plain"
+
+
+def _dead_zone(value: float, band: float) -> float:
+    """`value` with |value| <= band read as 0 and the rest rescaled to reach +-1."""
+    size = abs(value) - band
+    return 0.0 if size <= 0 else (size if value > 0 else -size) / (1.0 - band)
 
 
 # Literals one of which every match of each kind's regex holds (scoring.intents.prefilter), in
 # lower case: a turn holding none of them skips the regex. The regexes try all their alternatives
 # at every position of a turn (about 80 us a turn for the six), and most turns hold no literal.
+_FEELINGS = (("exasperated", EXASPERATED), ("hostile", HOSTILE), ("disappointed", DISAPPOINTED),
+             ("worried", WORRIED), ("resigned", RESIGNED))
 _LITERALS = {regex: necessary_literals(regex.pattern)
-             for regex in (EXASPERATED, WORRIED, SATISFIED, THANKS, NO_THANKS, DECLINE, FLAT)}
+             for regex in (*(r for _, r in _FEELINGS), SATISFIED, THANKS, NO_THANKS, DECLINE, FLAT, ACCEPT,
+                           RELUCTANT, LINE)}
 # The only characters that match an ASCII letter under re.IGNORECASE and do not lower-case to it.
 _CASE_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
@@ -185,15 +265,26 @@ def _found(regex: re.Pattern, text: str, folded: str) -> bool:
     return regex.search(text) is not None
 
 
+class TextKinds(NamedTuple):
+    """What the regexes say of one turn text: its cue feeling and decline kind ("" for none) and the
+    flags among FLAGS it has (see turn_reading for the kinds)."""
+
+    feeling: str = ""
+    decline: str = ""
+    flags: frozenset = frozenset()
+
+
+#: The flags of TextKinds; "cjk": the text holds CJK characters (the Chinese model read it).
+FLAGS = ("thanks", "flat", "accept", "reluctant", "line", "cjk")
+
+
 @lru_cache(maxsize=8192)
-def _text_kinds(text: str) -> tuple[str, str, bool, bool]:
-    """What the regexes say of one stripped turn text, kept per text (closing turns repeat):
-    ("exasperated" / "worried" / "", the decline kind or "", thanks, flat)."""
-    folded = _folded(text)
-    if _found(EXASPERATED, text, folded):
-        return "exasperated", "", False, False
-    if _found(WORRIED, text, folded):
-        return "worried", "", False, False
+def _text_kinds(text: str) -> TextKinds:
+    """What the regexes say of one stripped turn text, kept per text (closing turns repeat)."""
+    folded, cjk = _folded(text), has_cjk(text)
+    for name, regex in _FEELINGS:
+        if _found(regex, text, folded):
+            return TextKinds(feeling=name, flags=frozenset({"cjk"} if cjk else ()))
     decline = ""
     if _found(DECLINE, text, folded):
         kept = NO_THANKS.sub("", text)
@@ -201,14 +292,18 @@ def _text_kinds(text: str) -> tuple[str, str, bool, bool]:
             decline = "declined warmly"
         else:
             decline = "declined" if _found(NO_THANKS, text, folded) else "bare decline"
-    return "", decline, _found(THANKS, text, folded), _found(FLAT, text, folded)
+    found = {"thanks": _found(THANKS, text, folded), "flat": _found(FLAT, text, folded),
+             "accept": len(text) <= ACCEPT_MAX_CHARS and _found(ACCEPT, text, folded),
+             "reluctant": _found(RELUCTANT, text, folded), "line": _found(LINE, text, folded), "cjk": cjk}
+    return TextKinds("", decline, frozenset(k for k, v in found.items() if v))
 
 
-def _agent_offered_more(conversation: Conversation, index: int) -> bool:
-    """True when an agent turn since the customer's previous turn asks whether anything else is needed."""
+def _agent_asked(conversation: Conversation, index: int, question: re.Pattern) -> bool:
+    """True when an agent turn since the customer's previous turn matches `question` (ANYTHING_ELSE: asks
+    whether anything else is needed; PROPOSAL: proposes a solution for the customer's yes)."""
     for turn in reversed(conversation.turns[:index]):
         if turn.is_customer:
             return False
-        if turn.is_agent and ANYTHING_ELSE.search(turn.text or ""):
+        if turn.is_agent and question.search(turn.text or ""):
             return True
     return False

@@ -39,4 +39,4 @@ def test_the_literals_are_lower_case_and_the_prefilter_is_used():
         assert all(x == x.lower() for x in literals)
     assert mood._found(mood.WORRIED, "I HOPE IT COMES", mood._folded("I HOPE IT COMES"))
     assert mood._found(mood.THANKS, "THAN\u212a YOU", mood._folded("THAN\u212a YOU"))  # Kelvin sign
-    assert mood._text_kinds.__wrapped__("OK!") == ("", "", False, True)
+    assert mood._text_kinds.__wrapped__("OK!") == mood.TextKinds(flags=frozenset({"flat", "accept"}))
