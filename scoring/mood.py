@@ -6,9 +6,12 @@ the `customer_sentiment_end` check and `qadesk scorer eval` all read it from her
 The end is read from the last few customer turns with the dialogue around them, not from the last
 turn's polarity alone: a "no" / "没有了" that answers the agent's "anything else?" / "还有其他问题吗"
 declines an offer and is not negative; thanks read positive (unless sarcastic: "thanks for nothing");
-exasperation, resignation and worry that a lexicon misses ("I've had it with this.", 算了, "I hope it
-comes this time") read negative; a flat closing word ("ok", "bye", 好的) after a clear feeling does
-not erase that feeling.
+exasperation, threats, disappointment, impatience, resignation and worry that a lexicon misses ("I've
+had it with this.", 你们等着吧, 我还以为能换新的, 人呢, 算了, "I hope it comes this time") read
+negative; a reply with no feeling of its own (closing words such as "ok", 好的好的, 先这样吧, a bare
+"no", a line check on a call, a short yes to the agent's proposal) does not erase the feeling before
+it, except that a yes to a proposed solution ends the complaint before it. The Chinese model, trained
+on product reviews, strays on neutral chat turns; its polarity is read through a dead zone.
 """
 from __future__ import annotations
 
@@ -60,6 +63,9 @@ WORRIED = _any(r"\bi hope (it|this|that|they|the|my|so)\b", r"\bhopefully\b", r"
                r"\bworr(y|ied|ying)\b", r"\bnervous\b", r"\banxious\b", r"\bconcerned\b", r"\bis (it|this|that) safe\b",
                r"希望(这次|别|不要|能)", r"但愿", r"担心", r"着急", r"焦虑", r"(不|不太|不是很|不怎么|还是不)放心", r"心里没底",
                r"怕(又|再|还是)", r"万一", r"安全吗")
+#: Impatience at being left waiting ("hello??", 人呢, 有人吗): the customer is not being helped.
+IMPATIENT = _any(r"\b(hello|hi|hey|anyone|anybody|there|here)\b\W*\?{2,}", r"\bare you still there\b",
+                 r"人呢", r"有人吗", r"有没有人", r"在不在", r"怎么不(说话|回|理)", r"还在吗[？?]{2,}")
 #: Resignation: the customer gives in without being satisfied ("nothing I can do", 只能这样了).
 RESIGNED = _any(r"\bnothing (i|we) can do\b", r"\b(no|not much) (other )?choice\b", r"\bif (i|we) (must|have to)\b",
                 r"\b(i'?ll|i will) (just )?have to (wait|live with|accept)\b",
@@ -159,9 +165,10 @@ def customer_mood(conversation: Conversation, polarity: Mapping[int, float]) -> 
 #: Reading kinds of a reply with no feeling of its own: the feeling before it carries over.
 CARRIED_OVER = frozenset({"flat", "bare decline", "line", "accepted"})
 #: Kinds a cue (not the model alone) gave; they carry over whole.
-CUE_FEELINGS = frozenset({"exasperated", "hostile", "disappointed", "worried", "resigned", "thanks", "declined warmly"})
+CUE_FEELINGS = frozenset({"exasperated", "hostile", "disappointed", "worried", "impatient", "resigned", "thanks",
+                          "declined warmly"})
 _FLOORS = {"exasperated": NEGATIVE_FLOOR, "hostile": NEGATIVE_FLOOR, "disappointed": NEGATIVE_FLOOR,
-           "worried": WORRIED_FLOOR, "resigned": WORRIED_FLOOR}
+           "worried": WORRIED_FLOOR, "impatient": WORRIED_FLOOR, "resigned": WORRIED_FLOOR}
 #: The Chinese model is a review classifier: on neutral chat turns its polarity is overconfident (half of
 #: the neutral chat turns of bench/sentiment_eval.py read beyond +-0.2, four in five within +-0.4). A turn
 #: with CJK text is read through a dead zone of this width, rescaled to -1..1, before the rules below.
@@ -206,7 +213,7 @@ def _article(word: str) -> str:
 def turn_reading(conversation: Conversation, index: int, value: float) -> tuple[float, str]:
     """(polarity, kind) of one customer turn in its dialogue; a CJK turn's polarity first goes through
     the dead zone CJK_NEUTRAL_BAND. Kinds: cue feelings "exasperated", "hostile", "disappointed"
-    (negative), "worried", "resigned" (mildly negative); "line" (a call's line check: 0); answers to the
+    (negative), "worried", "impatient", "resigned" (mildly negative); "line" (a call's line check: 0); answers to the
     agent's "anything else?": "declined warmly" (thanks or satisfaction beyond the formula "no thanks":
     positive), "declined" (no thanks, 不用了谢谢: neutral), "bare decline" (no, 没了: neutral, never
     negative); "thanks"; "accepted" (a short yes to the agent's proposal: neutral); "reluctant" (行吧,
@@ -244,7 +251,7 @@ def _dead_zone(value: float, band: float) -> float:
 # lower case: a turn holding none of them skips the regex. The regexes try all their alternatives
 # at every position of a turn (about 80 us a turn for the six), and most turns hold no literal.
 _FEELINGS = (("exasperated", EXASPERATED), ("hostile", HOSTILE), ("disappointed", DISAPPOINTED),
-             ("worried", WORRIED), ("resigned", RESIGNED))
+             ("worried", WORRIED), ("impatient", IMPATIENT), ("resigned", RESIGNED))
 _LITERALS = {regex: necessary_literals(regex.pattern)
              for regex in (*(r for _, r in _FEELINGS), SATISFIED, THANKS, NO_THANKS, DECLINE, FLAT, ACCEPT,
                            RELUCTANT, LINE)}

@@ -47,6 +47,8 @@ ZH = [
      [("a", "已经帮您修改好了"), ("c", "嗯嗯，好的，拜拜")]),
     ("a bad line is no feeling", "neutral",
      [("c", "喂？喂？你那边声音断断续续的"), ("a", "您好，信号不太好，我稍后给您回电可以吗？"), ("c", "……好")]),
+    ("being left waiting is negative", "negative",
+     [("c", "我的退款到哪一步了"), ("a", "您好，请稍等，我查一下"), ("c", "人呢？我都等了十分钟了")]),
     ("giving an order number reads neutral", "neutral",
      [("a", "麻烦提供一下订单号"), ("c", "订单号是 5520198347716602")]),
 ]
@@ -66,6 +68,11 @@ EN = [
       ("c", "No.")]),
     ("resignation is negative", "negative",
      [("a", "It's out of stock until May."), ("c", "There's nothing I can do then, I'll just have to wait.")]),
+    ("being left waiting is negative", "negative",
+     [("c", "My parcel says delivered but it isn't here"), ("a", "One moment please."), ("c", "hello?? I need an answer")]),
+    ("an opening question is not impatience", "neutral",
+     [("c", "Hi, is anyone there? I have a question about sizes"), ("a", "Hello! Sure, which item?"),
+      ("c", "The blue jacket, is it true to size?")]),
 ]
 
 
