@@ -55,17 +55,18 @@ EXASPERATED = _any(
 #: Threats: the customer leaves hostile, whatever words a lexicon finds ("行，你等着" reads neutral).
 HOSTILE = _any(r"你(们)?(就)?等着(瞧|吧)?\W*$", r"等着瞧", r"走着瞧", r"有你(们)?好(看|受)", r"\byou'?ll (be hearing|hear) from\b",
                r"\bsee you in court\b", r"\b(i'?ll|i will|i'?m going to|gonna) (report|sue) you\b")
-#: An outcome short of what the customer expected: disappointed, not content.
+#: An outcome short of what the customer expected: disappointed, not content (unless the same turn is
+#: glad: 我还以为要等很久，太好了 is a pleasant surprise).
 DISAPPOINTED = _any(r"还以为", r"本以为", r"原以为", r"原来以为", r"我以为(能|会|可以|是)", r"白(等|跑|高兴)",
                     r"\bi thought (i'?d|i would|it would|you'?d|you would) (get|be|have)\b",
                     r"\bnot what i (expected|wanted|asked for|paid for)\b", r"\bis that (all|it)\?")
 WORRIED = _any(r"\bi hope (it|this|that|they|the|my|so)\b", r"\bhopefully\b", r"\bfingers crossed\b",
                r"\bworr(y|ied|ying)\b", r"\bnervous\b", r"\banxious\b", r"\bconcerned\b", r"\bis (it|this|that) safe\b",
                r"希望(这次|别|不要|能)", r"但愿", r"担心", r"着急", r"焦虑", r"(不|不太|不是很|不怎么|还是不)放心", r"心里没底",
-               r"怕(又|再|还是)", r"万一", r"安全吗")
+               r"怕(又|再|还是)", r"安全吗")
 #: Impatience at being left waiting ("hello??", 人呢, 有人吗): the customer is not being helped.
 IMPATIENT = _any(r"\b(hello|hi|hey|anyone|anybody|there|here)\b\W*\?{2,}", r"\bare you still there\b",
-                 r"人呢", r"有人吗", r"有没有人", r"在不在", r"怎么不(说话|回|理)", r"还在吗[？?]{2,}")
+                 r"(^|\W)(人呢|有人吗|有没有人|在不在)", r"怎么不(说话|回|理)", r"还在吗[？?]{2,}")
 #: Resignation: the customer gives in without being satisfied ("nothing I can do", 只能这样了).
 RESIGNED = _any(r"\bnothing (i|we) can do\b", r"\b(no|not much) (other )?choice\b", r"\bif (i|we) (must|have to)\b",
                 r"\b(i'?ll|i will) (just )?have to (wait|live with|accept)\b",
@@ -96,7 +97,8 @@ RELUCTANT = _any(r"^\W*(那)?(行吧|好吧|也行|那好|那行|凑合)", r"\bi
                  r"^\W*(fine|ok|okay),? (then|i guess)\b")
 #: A call's line, not a feeling: "can you hear me?", 喂？听得到吗 (a review-trained model reads 你说什么 as angry).
 LINE = _any(r"\bcan you hear me\b", r"\byou'?re breaking up\b", r"\bbad (line|connection|signal)\b", r"\bcan'?t hear (you|anything)\b",
-            r"喂+[？?，,。.！!…\s]", r"^\W*喂+\W*$", r"听(得|不)(到|见|清)", r"没听清", r"信号(不好|差|不太好)", r"断断续续")
+            r"^\W*(喂+\W*)+((你)?说什么|听(得|不)(到|见|清)吗?)?\W*$", r"听(得|不)(到|见|清)", r"没听清", r"信号(不好|差|不太好)",
+            r"断断续续")
 _FLAT_WORDS = ("ok|okay|k|fine|sure|alright|all right|right|got it|noted|understood|i see|yes|yep|yeah|bye|goodbye|"
                "see you|then|um|uh|oh|"
                "好的|好吧|好|嗯|哦|噢|喔|呃|额|啊|行|可以|收到|知道了|明白了|明白|了解|是的|是|对|拜拜|再见|那|"
@@ -290,7 +292,7 @@ def _text_kinds(text: str) -> TextKinds:
     """What the regexes say of one stripped turn text, kept per text (closing turns repeat)."""
     folded, cjk = _folded(text), has_cjk(text)
     for name, regex in _FEELINGS:
-        if _found(regex, text, folded):
+        if _found(regex, text, folded) and not (regex is DISAPPOINTED and _glad(text, folded)):
             return TextKinds(feeling=name, flags=frozenset({"cjk"} if cjk else ()))
     decline = ""
     if _found(DECLINE, text, folded):
@@ -303,6 +305,10 @@ def _text_kinds(text: str) -> TextKinds:
              "accept": len(text) <= ACCEPT_MAX_CHARS and _found(ACCEPT, text, folded),
              "reluctant": _found(RELUCTANT, text, folded), "line": _found(LINE, text, folded), "cjk": cjk}
     return TextKinds("", decline, frozenset(k for k, v in found.items() if v))
+
+
+def _glad(text: str, folded: str) -> bool:
+    return _found(THANKS, text, folded) or _found(SATISFIED, text, folded)
 
 
 def _agent_asked(conversation: Conversation, index: int, question: re.Pattern) -> bool:

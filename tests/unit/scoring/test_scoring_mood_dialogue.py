@@ -49,6 +49,12 @@ ZH = [
      [("c", "喂？喂？你那边声音断断续续的"), ("a", "您好，信号不太好，我稍后给您回电可以吗？"), ("c", "……好")]),
     ("being left waiting is negative", "negative",
      [("c", "我的退款到哪一步了"), ("a", "您好，请稍等，我查一下"), ("c", "人呢？我都等了十分钟了")]),
+    ("a pleasant surprise is not disappointment", "positive",
+     [("a", "您的包裹今天下午就能送到"), ("c", "我还以为要等好几天，太好了！")]),
+    ("asking about the recipient is not impatience", "neutral",
+     [("a", "地址已经改好了"), ("c", "那收件人呢？也能改吗")]),
+    ("a complaint opened with 喂 keeps its feeling", "negative",
+     [("a", "您好，请讲"), ("c", "喂，我的快递到底什么时候到，都催了三次了，太过分了")]),
     ("giving an order number reads neutral", "neutral",
      [("a", "麻烦提供一下订单号"), ("c", "订单号是 5520198347716602")]),
 ]
