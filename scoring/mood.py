@@ -64,9 +64,10 @@ WORRIED = _any(r"\bi hope (it|this|that|they|the|my|so)\b", r"\bhopefully\b", r"
                r"\bworr(y|ied|ying)\b", r"\bnervous\b", r"\banxious\b", r"\bconcerned\b", r"\bis (it|this|that) safe\b",
                r"希望(这次|别|不要|能)", r"但愿", r"担心", r"着急", r"焦虑", r"(不|不太|不是很|不怎么|还是不)放心", r"心里没底",
                r"怕(又|再|还是)", r"安全吗")
-#: Impatience at being left waiting ("hello??", 人呢, 有人吗): the customer is not being helped.
+#: Impatience at being left waiting ("hello??", 人呢, 有人吗？？): the customer is not being helped. An
+#: opening "is anyone there?" / 有人吗 with one question mark is not.
 IMPATIENT = _any(r"\b(hello|hi|hey|anyone|anybody|there|here)\b\W*\?{2,}", r"\bare you still there\b",
-                 r"(^|\W)(人呢|有人吗|有没有人|在不在)", r"怎么不(说话|回|理)", r"还在吗[？?]{2,}")
+                 r"(^|\W)人呢", r"(有人吗|有没有人[啊呀]?|在不在[啊呀]?|在吗)\W*[？?]{2,}", r"怎么不(说话|回|理)")
 #: Resignation: the customer gives in without being satisfied ("nothing I can do", 只能这样了).
 RESIGNED = _any(r"\bnothing (i|we) can do\b", r"\b(no|not much) (other )?choice\b", r"\bif (i|we) (must|have to)\b",
                 r"\b(i'?ll|i will) (just )?have to (wait|live with|accept)\b",
