@@ -91,6 +91,62 @@ MOOD_CASES = [
 ]
 
 
+#: Conversation ends written after the dialogue rules, on purpose in wordings their lists did not hold,
+#: labelled by the qa_dev rubric before the rules were run on them: a rough check of how the end mood
+#: does on closings it was not built from. Batch 1's first run (zh 9 of 16, en 5 of 8) led to new cue
+#: wordings, so it no longer counts as unseen; batch 2 was written after those and run once.
+FRESH_CASES_2 = [
+    ("zh", [("agent", "已为您补发，预计后天到。"), ("customer", "行，你们处理得挺快")], "positive"),
+    ("zh", [("agent", "还有什么需要帮您的吗？"), ("customer", "没了没了，你们服务真不错")], "positive"),
+    ("zh", [("agent", "这个需要您自己承担运费。"), ("customer", "凭什么啊，又不是我的错")], "negative"),
+    ("zh", [("agent", "退款已经提交，3个工作日到账。"), ("customer", "嗯嗯")], "neutral"),
+    ("zh", [("agent", "很抱歉，这款已经停产了。"), ("customer", "唉，那好可惜")], "negative"),
+    ("zh", [("agent", "您看给您换个同款新的可以吗？"), ("customer", "也行吧")], "neutral"),
+    ("zh", [("customer", "都说了三遍了，你们到底有没有在听"), ("agent", "抱歉，我马上处理"), ("customer", "赶紧的")], "negative"),
+    ("zh", [("agent", "快递员明天上午联系您。"), ("customer", "好嘞，谢谢啦")], "positive"),
+    ("zh", [("agent", "请问还有其他问题吗？"), ("customer", "暂时没了，有问题再找你")], "neutral"),
+    ("zh", [("agent", "已经给您登记了，主管会回电。"), ("customer", "但愿这次真的有人回电吧")], "negative"),
+    ("zh", [("agent", "这边查不到您的订单。"), ("customer", "那怎么办，我钱都付了")], "negative"),
+    ("zh", [("agent", "优惠券已经发到您账户了。"), ("customer", "收到啦，爱你们")], "positive"),
+    ("en", [("agent", "Your replacement ships tomorrow."), ("customer", "Finally. Took long enough.")], "negative"),
+    ("en", [("agent", "Anything else I can do?"), ("customer", "Nah, you sorted it, ta")], "positive"),
+    ("en", [("agent", "The refund will take 10 days."), ("customer", "10 days?! That's way too long.")], "negative"),
+    ("en", [("agent", "I've updated the address."), ("customer", "k thx")], "positive"),
+    ("en", [("agent", "Would you like store credit instead?"), ("customer", "I guess that works.")], "neutral"),
+    ("en", [("agent", "Sorry, the discount code has expired."), ("customer", "Typical.")], "negative"),
+]
+FRESH_CASES = [
+    ("zh", [("agent", "已经给您退款了，还有其他问题吗？"), ("customer", "暂时没有了，麻烦你了")], "positive"),
+    ("zh", [("customer", "这都第几次了，每次都说马上处理"), ("agent", "非常抱歉，我这边加急"), ("customer", "嗯，你们看着办吧")],
+     "negative"),
+    ("zh", [("agent", "新的今天发出，您看可以吗？"), ("customer", "那好吧，也只能这样")], "negative"),
+    ("zh", [("agent", "退款到账了吗？"), ("customer", "到了到了，谢谢小姐姐")], "positive"),
+    ("zh", [("agent", "还有别的可以帮您吗？"), ("customer", "没有了，今天效率挺高的")], "positive"),
+    ("zh", [("customer", "包裹显示签收了但我没拿到"), ("agent", "我帮您联系快递核实，今天内回复您"), ("customer", "好，那我等你消息")],
+     "neutral"),
+    ("zh", [("agent", "这个属于人为损坏，不在保修范围"), ("customer", "我根本没摔过！你们就是不想负责")], "negative"),
+    ("zh", [("agent", "您看换货还是退款？"), ("customer", "换货吧"), ("agent", "好的已提交，还有其他问题吗？"), ("customer", "没了，就这样")],
+     "neutral"),
+    ("zh", [("agent", "这边只能给您补偿10元"), ("customer", "才10块？打发叫花子呢")], "negative"),
+    ("zh", [("agent", "已经帮您催了"), ("customer", "希望明天能到吧，孩子生日要用")], "negative"),
+    ("zh", [("agent", "已经改好地址了"), ("customer", "OK，谢了")], "positive"),
+    ("zh", [("agent", "您的问题已经记录"), ("customer", "好的")], "neutral"),
+    ("zh", [("agent", "发票已经开好发到邮箱了，请查收"), ("customer", "收到了，没问题")], "neutral"),
+    ("zh", [("customer", "你们的客服电话一直打不通"), ("agent", "抱歉，我这边帮您处理"), ("customer", "……算是解决了吧，下次别这样了")],
+     "negative"),
+    ("zh", [("agent", "给您申请了运费补偿，您看这样可以吗？"), ("customer", "可以可以，太谢谢了")], "positive"),
+    ("zh", [("agent", "仓库缺货，要等两周"), ("customer", "那我不要了，退款吧")], "negative"),
+    ("en", [("agent", "Your refund is done. Anything else?"), ("customer", "Nope, you've been a star")], "positive"),
+    ("en", [("agent", "I'll escalate it."), ("customer", "Yeah, heard that before.")], "negative"),
+    ("en", [("agent", "The courier will call you tomorrow."), ("customer", "Alright, cheers.")], "positive"),
+    ("en", [("agent", "We can't do express."), ("customer", "Right. Okay then.")], "neutral"),
+    ("en", [("agent", "Is there anything else?"), ("customer", "No, that's it for now.")], "neutral"),
+    ("en", [("agent", "That item is non-refundable."), ("customer", "Seriously? That's ridiculous.")], "negative"),
+    ("en", [("agent", "It should arrive by Friday."), ("customer", "Let's hope so, it's for a wedding.")], "negative"),
+    ("en", [("agent", "Would you like a callback?"), ("customer", "Yes, that'd be great, thank you")], "positive"),
+]
+
+
 def default_english_options() -> FitOptions:
     """The shipped English model: weights only for words of the VADER and pattern lexicons (so topic
     words of product reviews, such as "refund", carry no sentiment in service chats), on the -4..4 scale."""
@@ -283,6 +339,11 @@ def end_mood() -> None:
     engine = DefaultSentiment()
     cases = [(_conversation(f"case-{k}", lang, turns), want) for k, (lang, turns, want) in enumerate(MOOD_CASES)]
     _print_mood("dialogue end-mood cases", cases, engine)
+    for batch, cases in (("batch 1, seen", FRESH_CASES), ("batch 2, unseen", FRESH_CASES_2)):
+        for language in ("zh", "en"):
+            fresh = [(_conversation(f"fresh-{k}", lang, turns), want) for k, (lang, turns, want) in enumerate(cases)
+                     if lang == language]
+            _print_mood(f"fresh {language} closings ({batch})", fresh, engine)
     path = QA_DEV / "conversations.ndjson"
     if not path.exists():
         print(f"  {QA_DEV} not found: qa_dev end mood not measured (skipped)")

@@ -50,7 +50,8 @@ EXASPERATED = _any(
     r"\bnot (very |really |that |so |at all )?(happy|satisfied|impressed|helpful|useful|good enough|acceptable|fair)\b",
     r"算了", r"无语", r"呵呵", r"服了", r"受够", r"再也不", r"不会再", r"别再", r"随便(吧|你们)", r"懒得",
     r"浪费(我的)?时间", r"什么破", r"垃圾", r"坑人", r"差评", r"投诉", r"失望", r"还是没", r"怎么还", r"气死", r"不满意",
-    r"不(太|是很|怎么|大)(满意|靠谱|像话)", r"什么态度", r"态度(太|真|很|也太)?差", r"太过分", r"欺负人", r"骗人", r"忽悠",
+    r"\b(heard|seen) (that|this|it) (all )?before\b", r"\bi'?ll believe it when\b", r"\byeah,? right\b",
+    r"不(太|是很|怎么|大)(满意|靠谱|像话)", r"什么态度", r"下次(别|不要)再?(这样|这么)", r"打发(叫花子|人)", r"态度(太|真|很|也太)?差", r"太过分", r"欺负人", r"骗人", r"忽悠",
 )
 #: Threats: the customer leaves hostile, whatever words a lexicon finds ("行，你等着" reads neutral).
 HOSTILE = _any(r"你(们)?(就)?等着(瞧|吧)?\W*$", r"等着瞧", r"走着瞧", r"有你(们)?好(看|受)", r"\byou'?ll (be hearing|hear) from\b",
@@ -62,7 +63,8 @@ DISAPPOINTED = _any(r"还以为", r"本以为", r"原以为", r"原来以为", r
                     r"\bnot what i (expected|wanted|asked for|paid for)\b", r"\bis that (all|it)\?")
 WORRIED = _any(r"\bi hope (it|this|that|they|the|my|so)\b", r"\bhopefully\b", r"\bfingers crossed\b",
                r"\bworr(y|ied|ying)\b", r"\bnervous\b", r"\banxious\b", r"\bconcerned\b", r"\bis (it|this|that) safe\b",
-               r"希望(这次|别|不要|能)", r"但愿", r"担心", r"着急", r"焦虑", r"(不|不太|不是很|不怎么|还是不)放心", r"心里没底",
+               r"\b(let'?s|i'?ll|we'?ll|i can only|can only) (just )?hope\b",
+               r"希望.{0,6}(能|别|不要|不会|赶紧|尽快|快点)", r"但愿", r"担心", r"着急", r"焦虑", r"(不|不太|不是很|不怎么|还是不)放心", r"心里没底",
                r"怕(又|再|还是)", r"安全吗")
 #: Impatience at being left waiting ("hello??", 人呢, 有人吗？？): the customer is not being helped. An
 #: opening "is anyone there?" / 有人吗 with one question mark is not.
@@ -71,12 +73,13 @@ IMPATIENT = _any(r"\b(hello|hi|hey|anyone|anybody|there|here)\b\W*\?{2,}", r"\ba
 #: Resignation: the customer gives in without being satisfied ("nothing I can do", 只能这样了).
 RESIGNED = _any(r"\bnothing (i|we) can do\b", r"\b(no|not much) (other )?choice\b", r"\bif (i|we) (must|have to)\b",
                 r"\b(i'?ll|i will) (just )?have to (wait|live with|accept)\b",
-                r"(只能|只好|也只能)(这样|等|认)", r"没办法", r"认了", r"认栽")
+                r"(只能|只好|也只能)(这样|等|认)", r"没办法", r"认了", r"认栽", r"看着办", r"那(我)?(就)?(不要了|不买了|不想要了)", r"我?不(买|想要)了")
 SATISFIED = _any(r"\b(good|fine|sorted|fixed|set)\b", r"\b(great|perfect|awesome|brilliant|excellent|lovely|wonderful|amazing)\b",
-                 r"\blegend\b", r"\bhappy\b", r"\bresolved\b", r"[:;]-?\)", r"😊|🙂|👍|😀|😄",
+                 r"\blegend\b", r"\b(you'?re|you'?ve been|you are) (a |an )?(star|legend|lifesaver|life saver|gem|hero)\b",
+                 r"\bhappy\b", r"\bresolved\b", r"[:;]-?\)", r"😊|🙂|👍|😀|😄",
                  r"满意", r"太好了", r"完美", r"解决了", r"很好", r"不错", r"开心", r"放心了", r"安心了", r"那就好", r"搞定")
 THANKS = _any(r"\bthank", r"\bthx\b", r"\bty\b", r"\bcheers\b", r"\bappreciate", r"\bmuch obliged\b",
-              r"谢谢", r"感谢", r"多谢", r"谢啦", r"辛苦(了|啦|您)", r"满意", r"太好了", r"给力", r"点赞")
+              r"谢谢", r"感谢", r"多谢", r"谢啦", r"谢了", r"麻烦(你|您)了", r"辛苦(了|啦|您)", r"满意", r"太好了", r"给力", r"点赞")
 #: The formula that declines politely: its "thanks" is not gratitude for a resolution.
 NO_THANKS = _any(r"\bno,? thanks?( you)?\b", r"\bno thx\b", r"不用[了啦]?[，,]?\s*谢谢")
 ANYTHING_ELSE = _any(r"\banything else\b", r"\bsomething else\b", r"\belse (i|we) can\b", r"\bany (other|more|further) (question|issue|concern|thing)",
