@@ -97,7 +97,8 @@ PROPOSAL = _any(r"\bwould you like\b", r"\bshall i\b", r"\bdo you want (me|us) t
 ACCEPT = _any(r"^\W*(yes|yeah|yep|sure|ok|okay|alright|all right|fine|sounds good|that works|please do|go ahead|do that|"
               r"that'?s fine|deal)\b", r"^\W*(好的?|行|可以|没问题|同意|就这样|那就这样|嗯|对)")
 #: Grudging acceptance (行吧, "I suppose"): neither content nor upset.
-RELUCTANT = _any(r"^\W*(那)?(行吧|好吧|也行|那好|那行|凑合)", r"\bi (suppose|guess)( so)?\b", r"\bif you say so\b",
+RELUCTANT = _any(r"^\W*(那)?(行吧|好吧|也行|那好|那行|凑合)", r"^\W*((yes|yeah|ok|okay|well|fine),? )?i (suppose|guess)\b",
+                 r"^\W*if you say so\b",
                  r"^\W*(fine|ok|okay),? (then|i guess)\b")
 #: A call's line, not a feeling: "can you hear me?", 喂？听得到吗 (a review-trained model reads 你说什么 as angry).
 LINE = _any(r"\bcan you hear me\b", r"\byou'?re breaking up\b", r"\bbad (line|connection|signal)\b", r"\bcan'?t hear (you|anything)\b",
@@ -179,7 +180,7 @@ _FLOORS = {"exasperated": NEGATIVE_FLOOR, "hostile": NEGATIVE_FLOOR, "disappoint
 #: the neutral chat turns of bench/sentiment_eval.py read beyond +-0.2, four in five within +-0.4). A turn
 #: with CJK text is read through a dead zone of this width, rescaled to -1..1, before the rules below.
 CJK_NEUTRAL_BAND = 0.4
-#: A yes to the agent's proposal is recognised only in a short reply (longer ones say more than yes).
+#: A yes to the agent's proposal, or a grudging one, is recognised only in a short reply (longer ones say more).
 ACCEPT_MAX_CHARS = 30
 
 
@@ -307,7 +308,7 @@ def _text_kinds(text: str) -> TextKinds:
             decline = "declined" if _found(NO_THANKS, text, folded) else "bare decline"
     found = {"thanks": _found(THANKS, text, folded), "flat": _found(FLAT, text, folded),
              "accept": len(text) <= ACCEPT_MAX_CHARS and _found(ACCEPT, text, folded),
-             "reluctant": _found(RELUCTANT, text, folded), "line": _found(LINE, text, folded), "cjk": cjk}
+             "reluctant": len(text) <= ACCEPT_MAX_CHARS and _found(RELUCTANT, text, folded), "line": _found(LINE, text, folded), "cjk": cjk}
     return TextKinds("", decline, frozenset(k for k, v in found.items() if v))
 
 

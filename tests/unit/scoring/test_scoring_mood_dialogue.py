@@ -89,6 +89,8 @@ EN = [
      [("a", "It's with the courier now."), ("c", "Well, let's hope it turns up this week.")]),
     ("praise for the agent in a decline is positive", "positive",
      [("a", "Is there anything else?"), ("c", "No, you're a lifesaver")]),
+    ("a guess inside a complaint keeps the complaint", "negative",
+     [("a", "The courier has no scan since Monday."), ("c", "I guess it's lost then, this is a total disaster and nobody cares")]),
     ("an opening question is not impatience", "neutral",
      [("c", "Hi, is anyone there? I have a question about sizes"), ("a", "Hello! Sure, which item?"),
       ("c", "The blue jacket, is it true to size?")]),
