@@ -138,6 +138,12 @@ def test_neutral_chinese_service_turns_do_not_read_strongly_negative(text):
     assert DefaultSentiment().polarity([text], "zh")[0] > -0.55
 
 
+@pytest.mark.parametrize("number", ["2026110455310872", "YT2026-0042-88", "583016", "13812345678"])
+def test_order_numbers_and_codes_do_not_move_a_chinese_turn(number):
+    engine = DefaultSentiment()
+    assert engine.polarity([f"我的订单号是 {number}"], "zh")[0] == engine.polarity(["我的订单号是 "], "zh")[0]
+
+
 def test_importing_the_scoring_core_loads_no_sentiment_engine():
     code = ("import sys, scoring.engine, scoring.sentiment, scoring.catalog; "
             "print(sorted(m for m in ('textblob', 'snownlp', 'vaderSentiment', 'nltk') if m in sys.modules))")
