@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Sequence
@@ -169,6 +170,24 @@ def threshold_option(items: Sequence[tuple[float, str]], threshold: float, direc
     return ThresholdOption(threshold, stats.n, stats.accuracy, stats.kappa)
 
 
+class _SortedItems:
+    """Items' values sorted per human result, so that a threshold's counts are two bisections:
+    threshold_option's figures in O(log n) per threshold instead of a pass over every item."""
+
+    def __init__(self, items: Sequence[tuple[float, str]]):
+        self.values = {human: sorted(v for v, h in items if h == human) for human in {h for _, h in items}}
+
+    def option(self, threshold: float, direction: str) -> ThresholdOption:
+        counts = {}
+        for human, values in self.values.items():
+            # at_least passes v >= threshold (those from bisect_left on); at_most v <= threshold (up to bisect_right)
+            passed = (len(values) - bisect_left(values, threshold) if direction == "at_least"
+                      else bisect_right(values, threshold))
+            counts.update({("pass", human): passed, ("fail", human): len(values) - passed})
+        stats = agreement_of_counts({pair: n for pair, n in counts.items() if n})
+        return ThresholdOption(threshold, stats.n, stats.accuracy, stats.kappa)
+
+
 def _candidates(values: list[float]) -> list[float]:
     distinct = sorted(set(values))
     if len(distinct) <= MAX_CANDIDATES:
@@ -186,10 +205,11 @@ def suggest_threshold(items: Iterable[Sequence], current: float, direction: str)
     the current threshold stays suggested unless another agrees strictly better.
     """
     kept = _checked_items(items, direction)
-    now = threshold_option(kept, float(current), direction)
+    sorted_items = _SortedItems(kept)
+    now = sorted_items.option(float(current), direction)
     best = now
     for candidate in _candidates([v for v, _ in kept]):
-        option = threshold_option(kept, candidate, direction)
+        option = sorted_items.option(candidate, direction)
         closer = abs(candidate - current) < abs(best.threshold - current)
         if option.rank() > best.rank() or (option.rank() == best.rank() and closer and best is not now):
             best = option

@@ -43,6 +43,51 @@ class EvaluationRecord:
 
 
 @dataclass(frozen=True)
+class EvaluationTotals:
+    """An agent's final evaluations of the period summed where they are stored (the report's SQL
+    GROUP BY): how many, the sum of their scores in their stored order, how many failed a critical
+    criterion. `of` sums records the same way, so either gives the same row."""
+
+    count: int = 0
+    score_sum: float = 0.0
+    critical_failures: int = 0
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError(f"evaluation count must be >= 0, not {self.count!r}")
+        if not 0 <= self.critical_failures <= self.count:
+            raise ValueError(f"critical failures must be 0..{self.count} (the evaluations), not {self.critical_failures!r}")
+
+    @classmethod
+    def of(cls, records: Iterable[EvaluationRecord]) -> "EvaluationTotals":
+        records = list(records)
+        return cls(len(records), sum(e.score for e in records), sum(1 for e in records if e.auto_fail))
+
+
+@dataclass(frozen=True)
+class CsatCounts:
+    """An agent's CSAT answers of the period counted where they are stored: how many, and how many
+    were satisfied (CSAT_SATISFIED or more)."""
+
+    answered: int = 0
+    satisfied: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.satisfied <= self.answered:
+            raise ValueError(f"satisfied answers must be 0..{self.answered} (the answers), not {self.satisfied!r}")
+
+    @classmethod
+    def of(cls, values: Iterable[int]) -> "CsatCounts":
+        values = list(values)
+        return cls(len(values), sum(1 for v in values if v >= CSAT_SATISFIED))
+
+    @property
+    def percent(self) -> Optional[float]:
+        """Share of satisfied answers as a percentage (one decimal); None without answers."""
+        return round(100.0 * self.satisfied / self.answered, 1) if self.answered else None
+
+
+@dataclass(frozen=True)
 class AssignmentRecord:
     """One training assignment as stored (status is one of training.due.STATUSES)."""
 
@@ -68,7 +113,9 @@ class AssignmentRecord:
 @dataclass(frozen=True)
 class AgentRecords:
     """Everything about one agent in the period. `csat` holds 1-5 survey answers; `scored` holds one
-    score per conversation that counts toward the agent score (see the module docstring)."""
+    score per conversation that counts toward the agent score (see the module docstring).
+    `totals` and `csat_counts`, when given, stand for `evaluations` and `csat` (counted where they
+    are stored, so a report at volume need not bring every row over; `within` needs the records)."""
 
     agent: str
     team: Optional[str] = None
@@ -76,6 +123,8 @@ class AgentRecords:
     assignments: tuple[AssignmentRecord, ...] = ()
     csat: tuple[int, ...] = ()
     scored: tuple[EvaluationRecord, ...] = ()
+    totals: Optional[EvaluationTotals] = None
+    csat_counts: Optional[CsatCounts] = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.agent, str) or not self.agent.strip():
@@ -129,10 +178,7 @@ def rating_band(qa_average: Optional[float]) -> Optional[str]:
 
 def csat_percent(values: Iterable[int]) -> Optional[float]:
     """Share of answers that are 4 or 5, as a percentage; None without answers."""
-    values = list(values)
-    if not values:
-        return None
-    return round(100.0 * sum(1 for v in values if v >= CSAT_SATISFIED) / len(values), 1)
+    return CsatCounts.of(values).percent
 
 
 def _clip(value: Optional[float]) -> Optional[float]:
@@ -155,20 +201,21 @@ def appraisal_row(records: AgentRecords, as_of: datetime) -> AppraisalRow:
     and past due; cancelled assignments are not counted as assigned. Auto-failed evaluations
     count with their score of 0 in the average. The agent score columns come from `scored`.
     """
-    scores = [e.score for e in records.evaluations]
-    average = round(sum(scores) / len(scores), 1) if scores else None
+    totals = records.totals if records.totals is not None else EvaluationTotals.of(records.evaluations)
+    csat = records.csat_counts if records.csat_counts is not None else CsatCounts.of(records.csat)
+    average = round(totals.score_sum / totals.count, 1) if totals.count else None
     live = [a for a in records.assignments if a.status != "cancelled"]
     overdue = sum(1 for a in live if status_at(a.status, a.due_at, as_of) == "overdue")
     return AppraisalRow(
         agent=records.agent,
         team=records.team,
         qa_average=average,
-        evaluations=len(scores),
-        critical_failures=sum(1 for e in records.evaluations if e.auto_fail),
+        evaluations=totals.count,
+        critical_failures=totals.critical_failures,
         courses_assigned=len(live),
         courses_completed=sum(1 for a in live if a.status == "completed"),
         courses_overdue=overdue,
-        csat_percent=csat_percent(records.csat),
+        csat_percent=csat.percent,
         rating=rating_band(average),
         **certainty_columns(e.score for e in records.scored),
     )

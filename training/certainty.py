@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional
 
 def _t():
@@ -26,6 +27,13 @@ def t_quantile(p: float, df: float) -> float:
         raise ValueError(f"probability must be strictly between 0 and 1, not {p!r}")
     if not df > 0:
         raise ValueError(f"degrees of freedom must be positive, not {df!r}")
+    return _ppf(float(p), float(df))
+
+
+@lru_cache(maxsize=4096)
+def _ppf(p: float, df: float) -> float:
+    """scipy's quantile, remembered: a report asks for the same few (p, df) for every agent (the
+    interval of n scores and reviews_needed's steps), and each scipy call costs about 30 µs."""
     return float(_t().ppf(p, df))
 
 

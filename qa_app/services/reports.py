@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Mapping, Optional
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func
 
 from qa_app import clock, exports
 from qa_app.extensions import db
@@ -49,8 +50,8 @@ def appraisal_report(period_label: str, now: Optional[datetime] = None,
     evals, csats = _evaluations(period), _csat(period)
     assigned, scored = _assignments(period), trust.counted_scores(period)
     records = [appraisal.AgentRecords(
-        agent=a.login, team=a.team.name if a.team else None, evaluations=tuple(evals.get(a.id, ())),
-        assignments=tuple(assigned.get(a.id, ())), csat=tuple(csats.get(a.id, ())),
+        agent=a.login, team=a.team.name if a.team else None, totals=evals.get(a.id, appraisal.EvaluationTotals()),
+        assignments=tuple(assigned.get(a.id, ())), csat_counts=csats.get(a.id, appraisal.CsatCounts()),
         scored=tuple(scored.get(a.id, ()))) for a in agents]
     return AppraisalReport(period, appraisal.appraisal_rows(records, as_of=min(now, period.end)),
                            {a.login: a.name or a.login for a in agents})
@@ -60,24 +61,23 @@ def _in_period(column, period: periods.Period):
     return (column >= period.start) & (column < period.end)
 
 
-def _evaluations(period) -> dict[int, list[appraisal.EvaluationRecord]]:
-    rows = db.session.execute(db.select(Conversation.agent_id, Evaluation.score, Evaluation.auto_fail,
-                                        Conversation.started_at)
-                              .join(Evaluation, Evaluation.conversation_id == Conversation.id)
-                              .where(Evaluation.is_final.is_(True), _in_period(Conversation.started_at, period)))
-    out: dict[int, list] = {}
-    for agent_id, score, auto_fail, at in rows:
-        out.setdefault(agent_id, []).append(appraisal.EvaluationRecord(score=score, auto_fail=auto_fail, at=at))
-    return out
+def _evaluations(period) -> dict[int, appraisal.EvaluationTotals]:
+    """agent id -> the count, score sum and critical failures of the final evaluations of the
+    period's conversations, summed in SQL (a few hundred rows however many evaluations)."""
+    failed = func.sum(case((Evaluation.auto_fail.is_(True), 1), else_=0))
+    rows = db.session.execute(db.select(Conversation.agent_id, func.count(), func.sum(Evaluation.score), failed)
+                              .select_from(Conversation).join(Evaluation, Evaluation.conversation_id == Conversation.id)
+                              .where(Evaluation.is_final.is_(True), _in_period(Conversation.started_at, period))
+                              .group_by(Conversation.agent_id))
+    return {agent_id: appraisal.EvaluationTotals(n, total, fails) for agent_id, n, total, fails in rows}
 
 
-def _csat(period) -> dict[int, list[int]]:
-    rows = db.session.execute(db.select(Conversation.agent_id, Conversation.csat).where(
-        Conversation.csat.is_not(None), _in_period(Conversation.started_at, period)))
-    out: dict[int, list[int]] = {}
-    for agent_id, value in rows:
-        out.setdefault(agent_id, []).append(value)
-    return out
+def _csat(period) -> dict[int, appraisal.CsatCounts]:
+    """agent id -> how many of the period's conversations have a CSAT answer, and how many satisfied."""
+    satisfied = func.sum(case((Conversation.csat >= appraisal.CSAT_SATISFIED, 1), else_=0))
+    rows = db.session.execute(db.select(Conversation.agent_id, func.count(), satisfied).where(
+        Conversation.csat.is_not(None), _in_period(Conversation.started_at, period)).group_by(Conversation.agent_id))
+    return {agent_id: appraisal.CsatCounts(n, happy) for agent_id, n, happy in rows}
 
 
 def _assignments(period) -> dict[int, list[appraisal.AssignmentRecord]]:

@@ -144,3 +144,31 @@ def test_when_the_reviewers_pass_everything_the_limit_that_passes_everything_is_
     items = [(10, P), (10, P), (90, P), (90, P)]
     suggestion = suggest_threshold(items, current=30, direction="at_most")
     assert (suggestion.current.kappa, suggestion.suggested.threshold, suggestion.suggested.accuracy) == (0.0, 90, 1.0)
+
+
+def _suggested_by_counting_every_item(items, current, direction):
+    """suggest_threshold as it was first written: every candidate counted over every item."""
+    from scoring.trust import _candidates, _checked_items
+    kept = _checked_items(items, direction)
+    best = now = threshold_option(kept, float(current), direction)
+    for candidate in _candidates([v for v, _ in kept]):
+        option = threshold_option(kept, candidate, direction)
+        closer = abs(candidate - current) < abs(best.threshold - current)
+        if option.rank() > best.rank() or (option.rank() == best.rank() and closer and best is not now):
+            best = option
+    return now, best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_bisected_suggestion_gives_what_counting_every_item_at_every_threshold_gives(seed):
+    import random
+    rng = random.Random(seed)
+    distinct = rng.choice((5, 40, 600))  # few values (ties at thresholds), some, more than MAX_CANDIDATES
+    split = rng.uniform(0, distinct)
+    items = [(v, P if (v >= split) == (rng.random() > 0.15) else F)
+             for v in (float(rng.randrange(distinct)) / rng.choice((1, 4)) for _ in range(rng.randint(0, 900)))]
+    items += [(None, P), (1.0, N)] * rng.randint(0, 3)
+    for direction in ("at_least", "at_most"):
+        current = rng.choice((split, 0.0, float(distinct), 2.0))
+        suggestion = suggest_threshold(items, current, direction)
+        assert (suggestion.current, suggestion.suggested) == _suggested_by_counting_every_item(items, current, direction)

@@ -10,7 +10,9 @@ from training.appraisal import (
     AgentRecords,
     AppraisalRow,
     AssignmentRecord,
+    CsatCounts,
     EvaluationRecord,
+    EvaluationTotals,
     appraisal_rows,
     csat_percent,
     rating_band,
@@ -50,6 +52,26 @@ def test_an_agent_row_adds_up_evaluations_training_and_csat():
         agent="alex", team="North", qa_average=66.4, evaluations=4, critical_failures=1,
         courses_assigned=4, courses_completed=1, courses_overdue=3, csat_percent=50.0, rating="D",
     )
+
+
+def test_an_agent_row_from_totals_and_csat_counts_is_the_row_from_the_records():
+    summed = AgentRecords("alex", "North", assignments=ALEX.assignments, totals=EvaluationTotals(4, 265.5, 1),
+                          csat_counts=CsatCounts(4, 2))
+    assert appraisal_rows([summed], AS_OF) == appraisal_rows([ALEX], AS_OF)
+    assert (EvaluationTotals.of(ALEX.evaluations), CsatCounts.of(ALEX.csat)) == (EvaluationTotals(4, 265.5, 1),
+                                                                                 CsatCounts(4, 2))
+    [empty] = appraisal_rows([AgentRecords("bo", totals=EvaluationTotals(), csat_counts=CsatCounts())], AS_OF)
+    assert (empty.qa_average, empty.evaluations, empty.csat_percent, empty.rating) == (None, 0, None, None)
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda: EvaluationTotals(2, 150.0, 3), "critical failures must be 0..2"),
+    (lambda: EvaluationTotals(-1, 0.0, 0), "evaluation count must be >= 0"),
+    (lambda: CsatCounts(3, 4), "satisfied answers must be 0..3"),
+])
+def test_impossible_totals_are_refused_with_the_figure_named(build, message):
+    with pytest.raises(ValueError, match=message):
+        build()
 
 
 def test_an_agent_without_evaluations_or_csat_has_no_average_no_csat_and_no_rating():

@@ -110,3 +110,30 @@ def test_reviews_needed_is_the_smallest_number_that_brings_the_half_width_under_
 def test_reviews_needed_refuses_impossible_inputs(sd, current_n, half_width, message):
     with pytest.raises(ValueError, match=message):
         reviews_needed(sd, current_n, half_width)
+
+
+def _needed_by_stepping(sd, current_n, half_width, confidence):
+    """reviews_needed as its definition reads: from n = 2 up, scipy asked afresh at every step."""
+    from scipy.stats import t
+    p, n = 1.0 - (1.0 - confidence) / 2.0, max(2, current_n)
+    while float(t.ppf(p, n - 1)) * sd / math.sqrt(n) > half_width:
+        n += 1
+    return n - current_n
+
+
+def test_reviews_needed_with_remembered_quantiles_gives_the_stepping_answers_over_a_table_of_cases():
+    cases = [(sd, current_n, half_width, confidence)
+             for sd in (0.0, 0.5, 3.0, 7.5, 12.25, 15.0, 21.0, 33.3, 40.0)
+             for current_n in (0, 1, 2, 5, 17, 60)
+             for half_width in (2.5, 5.0, 10.0)
+             for confidence in (0.9, 0.95, 0.99)]
+    for _ in range(2):  # the second pass answers from the remembered quantiles
+        for sd, current_n, half_width, confidence in cases:
+            assert reviews_needed(sd, current_n, half_width, confidence) == \
+                _needed_by_stepping(sd, current_n, half_width, confidence), (sd, current_n, half_width, confidence)
+
+
+def test_a_remembered_quantile_is_exactly_scipys():
+    from scipy.stats import t
+    for p, df in ((0.975, 1), (0.975, 37), (0.995, 2.5), (0.05, 9), (0.975, 1e9)):
+        assert t_quantile(p, df) == t_quantile(p, df) == float(t.ppf(p, df))
