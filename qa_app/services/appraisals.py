@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from qa_app import clock
 from qa_app.extensions import db
@@ -117,18 +117,45 @@ def _visible(query, user: User):
     return training.visible_to(query, user)
 
 
-def visible(user: User, period: Optional[str] = None, state: Optional[str] = None) -> list[Appraisal]:
-    """The appraisals `user` may see, of a period and a state when given, by team then agent."""
+def _query(user: User, period: Optional[str], state: Optional[str], *columns):
+    """SELECT Appraisal (and `columns`) of the appraisals `user` may see, of a period and a state when given."""
     if state is not None and state not in STATES:
         raise ServiceError(f"state must be one of {', '.join(STATES)}, not {state!r}")
-    query = (db.select(Appraisal).join(User, User.id == Appraisal.agent_id)
+    query = (db.select(Appraisal, *columns).join(User, User.id == Appraisal.agent_id)
              .options(selectinload(Appraisal.agent).selectinload(User.team), selectinload(Appraisal.template_version)))
     if period is not None:
         query = query.where(Appraisal.period == parse_period(period).label)
     if state is not None:
         query = query.where(Appraisal.state == state)
-    rows = list(db.session.scalars(_visible(query, user)))
-    return sorted(rows, key=lambda a: (a.period, a.agent.team.name if a.agent.team else "~", a.agent.login))
+    return _visible(query, user)
+
+
+def _list_order(a: Appraisal) -> tuple:
+    return a.period, a.agent.team.name if a.agent.team else "~", a.agent.login
+
+
+def visible(user: User, period: Optional[str] = None, state: Optional[str] = None) -> list[Appraisal]:
+    """The appraisals `user` may see, of a period and a state when given, by team then agent."""
+    return sorted(db.session.scalars(_query(user, period, state)), key=_list_order)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A line of the appraisal list: the appraisal without its snapshot (not loaded: evidence and
+    all, it is many kilobytes) and the two figures of the snapshot the list shows."""
+
+    appraisal: Appraisal
+    overall: Optional[float]
+    band: Optional[str]
+
+
+def listing(user: User, period: Optional[str] = None, state: Optional[str] = None) -> list[Listed]:
+    """visible's appraisals, in its order, with their overall score and band read from the
+    snapshot in SQL, so that a period of every agent lists without parsing every snapshot."""
+    query = _query(user, period, state, Appraisal.snapshot["overall"].as_float(),
+                   Appraisal.snapshot["band"].as_string()).options(defer(Appraisal.snapshot))
+    rows = [Listed(a, overall, band) for a, overall, band in db.session.execute(query)]
+    return sorted(rows, key=lambda line: _list_order(line.appraisal))
 
 
 def get_for(user: User, appraisal_id: int) -> Appraisal:

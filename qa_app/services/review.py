@@ -174,15 +174,18 @@ def submit_review(reviewer: User, conversation_id: int, decisions: Mapping[str, 
     return ev
 
 
-def next_to_review(user: User) -> Optional[int]:
+def next_to_review(user: User, queue_page: Optional[pagination.Page] = None) -> Optional[int]:
     """The conversation the reviewer should open next: their pending pick due soonest (of any
-    week), else the top of review_queue; None when nothing waits. Read only."""
+    week), else the top of review_queue; None when nothing waits. Read only. `queue_page`: a page
+    of review_queue_page the caller has read for `user`; page 1 holds the top already (not asked again)."""
     pick = db.session.scalar(db.select(ReviewPick.conversation_id).join(
         Conversation, Conversation.id == ReviewPick.conversation_id).where(
         ReviewPick.reviewer_id == user.id, ReviewPick.status == "pending",
         conversations.visibility_filter(user)).order_by(ReviewPick.due_at, ReviewPick.id).limit(1))
     if pick is not None:
         return pick
+    if queue_page is not None and queue_page.page == 1:
+        return queue_page.items[0][0].id if queue_page.items else None
     row = db.session.execute(_queue_query(user).order_by(*QUEUE_ORDER).limit(1)).first()
     return row[0].id if row else None
 

@@ -34,7 +34,7 @@ def index():
     period = (request.args.get("period") or "").strip() or default_period()
     state = (request.args.get("state") or "").strip() or None
     try:
-        rows = appraisals.visible(current_user, period, state)
+        rows = appraisals.listing(current_user, period, state)
     except ServiceError as exc:
         return render_template("appraisals/list.html", rows=[], period=period, state=state or "", error=str(exc),
                                form=CsrfForm(), may_draft=False, states=appraisals.STATES), 400

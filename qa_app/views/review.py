@@ -34,11 +34,11 @@ def queue():
         error, week, reason, status = str(exc), (weeks[0] if weeks else sampling.current_week()), None, None
         picks = sampling.reviewer_picks(current_user, week)
     done, total = sampling.progress(current_user, week)
+    others = reviews.review_queue_page(current_user, *pagination.page_args(request.args))
     return render_template("review/queue.html", picks=picks, week=week, weeks=weeks, reason=reason or "",
                            status=status or "", reasons=sampling.PICK_REASONS, statuses=sampling.STATUSES,
-                           done=done, total=total, error=error, next_id=reviews.next_to_review(current_user),
-                           others=reviews.review_queue_page(current_user, *pagination.page_args(request.args))), \
-        400 if error else 200
+                           done=done, total=total, error=error, next_id=reviews.next_to_review(current_user, others),
+                           others=others), 400 if error else 200
 
 
 def _based_on() -> int | None:

@@ -108,6 +108,19 @@ def test_the_queue_page_still_lists_unreviewed_automatic_evaluations(week, clien
     assert "Other unreviewed automatic evaluations (12)" in page and f"/review/{week['a1-0']}" in page
 
 
+def test_start_reviewing_opens_the_top_of_the_queue_on_every_page_of_it(week, client, auth, make_user):
+    make_user("r3", "reviewer")  # no picks: "Start reviewing" opens the queue's top
+    auth.login("r3", PASSWORD)
+    from qa_app.services import users
+    top = review.next_to_review(users.get_user("r3"))
+    first = review.review_queue_page(users.get_user("r3"), 1, 5)
+    assert top == first.items[0][0].id == review.next_to_review(users.get_user("r3"), first)
+    assert review.next_to_review(users.get_user("r3"), review.review_queue_page(users.get_user("r3"), 2, 5)) == top
+    for page in ("/review/", "/review/?page=2&per_page=5"):
+        html = client.get(page).get_data(as_text=True)
+        assert f'class="button primary start-reviewing" href="/review/{top}"' in html
+
+
 class Browser:
     """One reviewer's own test client. The app fixture keeps an app context pushed, which requests
     share, so the user Flask-Login cached on `g` for the other client is dropped before each request."""

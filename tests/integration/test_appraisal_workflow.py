@@ -144,6 +144,19 @@ def test_each_role_sees_its_own_appraisals(people):
         appraisals.get_for(people["far"], sams().id)
 
 
+def test_the_list_reads_each_appraisals_overall_score_and_band_from_its_snapshot_for_what_each_role_sees(people):
+    appraisals.draft_period("2026-11")
+    flow.finalise(people["hr"], sams().id, None)
+    for who in ("hr", "admin", "lead", "sam", "far"):
+        for state in (None, "final", "draft"):
+            listed = appraisals.listing(people[who], "2026-11", state)
+            db.session.expire_all()  # the snapshot read afresh, as the next request would
+            assert [(line.appraisal.id, line.overall, line.band) for line in listed] == [
+                (a.id, a.snapshot.get("overall"), a.snapshot.get("band"))
+                for a in appraisals.visible(people[who], "2026-11", state)]
+    assert any(line.overall is not None and line.band for line in appraisals.listing(people["hr"], "2026-11"))
+
+
 def test_a_bad_template_file_stores_nothing_and_names_the_field(people):
     before = appraisal_templates.in_force()
     with pytest.raises(appraisal_templates.InvalidTemplates, match=r"bad.yaml: templates\[0\].kpis\[0\].weight"):
