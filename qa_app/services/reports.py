@@ -7,6 +7,7 @@ from typing import Mapping, Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
+from sqlalchemy.orm import selectinload
 
 from qa_app import clock, exports
 from qa_app.extensions import db
@@ -46,9 +47,10 @@ def appraisal_report(period_label: str, now: Optional[datetime] = None,
     now = clock.or_now(now)
     agents = db.session.scalars(db.select(User).where(User.role == "agent", conversations.covered_agents(viewer)
                                                       if viewer is not None else db.true())
-                                .order_by(User.login)).all()
-    evals, csats = _evaluations(period), _csat(period)
-    assigned, scored = _assignments(period), trust.counted_scores(period)
+                                .options(selectinload(User.team)).order_by(User.login)).all()
+    ids = _scope(agents)
+    evals, csats = _evaluations(period, ids), _csat(period, ids)
+    assigned, scored = _assignments(period, ids), trust.counted_scores(period, ids)
     records = [appraisal.AgentRecords(
         agent=a.login, team=a.team.name if a.team else None, totals=evals.get(a.id, appraisal.EvaluationTotals()),
         assignments=tuple(assigned.get(a.id, ())), csat_counts=csats.get(a.id, appraisal.CsatCounts()),
@@ -61,32 +63,46 @@ def _in_period(column, period: periods.Period):
     return (column >= period.start) & (column < period.end)
 
 
-def _evaluations(period) -> dict[int, appraisal.EvaluationTotals]:
+def _scope(agents: list[User]) -> Optional[list[int]]:
+    """The ids of `agents` when they are not every agent (a lead's teams), so that only their rows
+    are read; None when they are all (nothing to filter)."""
+    total = db.session.scalar(db.select(func.count(User.id)).where(User.role == "agent"))
+    return None if len(agents) == total else [a.id for a in agents]
+
+
+def _of(query, agent_column, agent_ids: Optional[list[int]]):
+    return query if agent_ids is None else query.where(agent_column.in_(agent_ids))
+
+
+def _evaluations(period, agent_ids: Optional[list[int]] = None) -> dict[int, appraisal.EvaluationTotals]:
     """agent id -> the count, score sum and critical failures of the final evaluations of the
-    period's conversations, summed in SQL (a few hundred rows however many evaluations)."""
+    period's conversations (of `agent_ids`, else of all), summed in SQL (a row per agent)."""
     failed = func.sum(case((Evaluation.auto_fail.is_(True), 1), else_=0))
-    rows = db.session.execute(db.select(Conversation.agent_id, func.count(), func.sum(Evaluation.score), failed)
-                              .select_from(Conversation).join(Evaluation, Evaluation.conversation_id == Conversation.id)
-                              .where(Evaluation.is_final.is_(True), _in_period(Conversation.started_at, period))
-                              .group_by(Conversation.agent_id))
+    query = (db.select(Conversation.agent_id, func.count(), func.sum(Evaluation.score), failed)
+             .select_from(Conversation).join(Evaluation, Evaluation.conversation_id == Conversation.id)
+             .where(Evaluation.is_final.is_(True), _in_period(Conversation.started_at, period)))
+    rows = db.session.execute(_of(query, Conversation.agent_id, agent_ids).group_by(Conversation.agent_id))
     return {agent_id: appraisal.EvaluationTotals(n, total, fails) for agent_id, n, total, fails in rows}
 
 
-def _csat(period) -> dict[int, appraisal.CsatCounts]:
-    """agent id -> how many of the period's conversations have a CSAT answer, and how many satisfied."""
+def _csat(period, agent_ids: Optional[list[int]] = None) -> dict[int, appraisal.CsatCounts]:
+    """agent id -> how many of the period's conversations (of `agent_ids`, else of all) have a CSAT
+    answer, and how many satisfied."""
     satisfied = func.sum(case((Conversation.csat >= appraisal.CSAT_SATISFIED, 1), else_=0))
-    rows = db.session.execute(db.select(Conversation.agent_id, func.count(), satisfied).where(
-        Conversation.csat.is_not(None), _in_period(Conversation.started_at, period)).group_by(Conversation.agent_id))
+    query = db.select(Conversation.agent_id, func.count(), satisfied).where(
+        Conversation.csat.is_not(None), _in_period(Conversation.started_at, period))
+    rows = db.session.execute(_of(query, Conversation.agent_id, agent_ids).group_by(Conversation.agent_id))
     return {agent_id: appraisal.CsatCounts(n, happy) for agent_id, n, happy in rows}
 
 
-def _assignments(period) -> dict[int, list[appraisal.AssignmentRecord]]:
-    """Assignments caused by the period's conversations (whenever scoring or a review ran), and
-    assignments made by hand (no conversation) in the period they were made."""
+def _assignments(period, agent_ids: Optional[list[int]] = None) -> dict[int, list[appraisal.AssignmentRecord]]:
+    """Assignments (of `agent_ids`, else of all) caused by the period's conversations (whenever
+    scoring or a review ran), and assignments made by hand (no conversation) in the period they were made."""
     counted_at = db.func.coalesce(Conversation.started_at, Assignment.assigned_at)  # AssignmentRecord.counted_at
-    rows = db.session.execute(db.select(Assignment, Conversation.started_at)
-                              .outerjoin(Conversation, Assignment.conversation_id == Conversation.id)
-                              .where(_in_period(counted_at, period)))
+    query = (db.select(Assignment, Conversation.started_at)
+             .outerjoin(Conversation, Assignment.conversation_id == Conversation.id)
+             .where(_in_period(counted_at, period)))
+    rows = db.session.execute(_of(query, Assignment.agent_id, agent_ids))
     out: dict[int, list] = {}
     for a, started in rows:
         out.setdefault(a.agent_id, []).append(appraisal.AssignmentRecord(

@@ -268,11 +268,12 @@ def _trusted_scores(period, agent_ids, version_id: int, trusted: frozenset[str])
     return out
 
 
-def counted_scores(period: periods.Period) -> dict[int, list[appraisal.EvaluationRecord]]:
+def counted_scores(period: periods.Period, agent_ids: Optional[Iterable[int]] = None
+                   ) -> dict[int, list[appraisal.EvaluationRecord]]:
     """agent id -> one score per conversation of the period that counts toward the agent score
-    (counted_evaluations)."""
+    (counted_evaluations, of `agent_ids`, else of all)."""
     out: dict[int, list[appraisal.EvaluationRecord]] = {}
-    for agent_id, started_at, _, score, auto_fail in counted_evaluations(period):
+    for agent_id, started_at, _, score, auto_fail in counted_evaluations(period, agent_ids):
         out.setdefault(agent_id, []).append(appraisal.EvaluationRecord(score, auto_fail, started_at))
     return out
 

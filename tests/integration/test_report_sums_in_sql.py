@@ -70,3 +70,17 @@ def test_the_report_rows_from_the_sql_sums_are_the_rows_of_the_loaded_records(ap
             for r in report.rows] == as_loaded
     assert {login: r.csat_percent for login, r in zip(scored, report.rows)} == {"ann": 66.7, "bob": 33.3}
     assert scored["ann"][1] == 4 and report.rows[1].critical_failures == 1  # ann's reviews; bob's failure
+
+
+def test_a_leads_report_reads_only_their_agents_and_gives_their_rows_of_the_whole_report(app, people, make_user):
+    _seeded(people, make_user)
+    make_user("cy", "agent", team="South")
+    north = make_user("north", "agent", team="North")  # the lead's team: bob moves there
+    db.session.execute(db.update(User).where(User.login == "bob").values(team_id=north.team_id))
+    db.session.commit()
+    lead = make_user("lee", "lead", covers=["North"])
+    whole = {r.agent: r for r in reports.appraisal_report("2026-11").rows}
+    scoped = reports.appraisal_report("2026-11", viewer=lead).rows
+    assert [r.agent for r in scoped] == ["bob", "north", "ann"]  # North, then ann in no team; not cy (South)
+    assert scoped == [whole[r.agent] for r in scoped]
+    assert reports._scope(db.session.scalars(db.select(User).where(User.role == "agent")).all()) is None
