@@ -121,6 +121,17 @@ def test_start_reviewing_opens_the_top_of_the_queue_on_every_page_of_it(week, cl
         assert f'class="button primary start-reviewing" href="/review/{top}"' in html
 
 
+def test_a_queue_page_sorted_by_ids_holds_the_rows_of_sorting_the_whole_rows(week, make_user):
+    from qa_app.services import pagination, users
+    for login in ("r1", "admin"):
+        user = users.get_user(login)
+        for page, per_page in ((1, 5), (2, 5), (3, 4), (99, 5), (1, 200)):
+            got = review.review_queue_page(user, page, per_page)
+            whole = pagination.paginate(review._queue_query(user).order_by(*review.QUEUE_ORDER), page, per_page,
+                                        rows=True)
+            assert (got.page, got.total, got.items) == (whole.page, whole.total, whole.items) and got.items
+
+
 class Browser:
     """One reviewer's own test client. The app fixture keeps an app context pushed, which requests
     share, so the user Flask-Login cached on `g` for the other client is dropped before each request."""
