@@ -68,6 +68,6 @@ clean:
 
 # Refresh the translation catalogs after changing user-facing strings (see docs/translations.md).
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: --project="QA Desk" --copyright-holder="QA Desk contributors" -o qa_app/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --add-comments=TRANSLATORS: --project="QA Desk" --copyright-holder="QA Desk contributors" -o qa_app/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i qa_app/translations/messages.pot -d qa_app/translations --ignore-obsolete
 	$(VENV)/bin/pybabel compile -d qa_app/translations

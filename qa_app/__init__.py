@@ -51,10 +51,11 @@ def _init_extensions(app: Flask) -> None:
                    default_translation_directories=str(ROOT / "translations"))
     from qa_app import models  # noqa: F401  (registers the tables)
 
-    from qa_app import headers, sessions
+    from qa_app import explanations, headers, sessions
     login_manager.user_loader(sessions.load_user)
     sessions.install(app)
     headers.install(app)
+    explanations.install(app)
 
 
 def _tune_sqlite(engine) -> None:

@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from scoring.checks import CheckContext, CheckOutcome, CheckType, get_check
 from scoring.checks.base import no_sentiment, with_explanation
+from scoring.explanations import APPLIED
 from scoring.checks.preconditions import Gates, check_gates
 from scoring.checks.preconditions import split as split_gates
 from scoring.checks.intents import use_intent_model
@@ -125,7 +126,7 @@ def _outcome(conversation: Conversation, step: _Step, context: CheckContext) -> 
 
 def _explained(outcome: CheckOutcome, applied: Optional[str]) -> str:
     """The outcome's explanation, ending with what made the criterion apply."""
-    return outcome.explanation if applied is None else f"{outcome.explanation} ({applied})".strip()
+    return outcome.explanation if applied is None else APPLIED.format(explanation=outcome.explanation, applied=applied).strip()
 
 
 def run_gated(conversation: Conversation, spec: CheckSpec, context: CheckContext) -> CheckOutcome:

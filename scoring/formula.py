@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+from scoring.explanations import FAILED
 from scoring.result import CriterionResult
 
 
@@ -28,7 +29,7 @@ def critical_failures(results: Iterable[CriterionResult]) -> tuple[str, ...]:
 def fail_reasons(results: Iterable[CriterionResult]) -> tuple[str, ...]:
     """The one format of an evaluation's critical failures: "criterion_id: why" for each, where why is
     the reviewer's comment when a person decided, else the check's explanation (automatic or human)."""
-    return tuple(f"{r.criterion_id}: {r.comment or r.explanation or 'failed'}"
+    return tuple(f"{r.criterion_id}: {r.comment or r.explanation or FAILED}"
                  for r in results if r.critical and r.result == "fail")
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from scoring import explanations as say
 from scoring.text import normalise
 
 # ---------------------------------------------------------------- layout from the raw text
@@ -284,7 +285,7 @@ def own_words(normalised_text: str, start: int, end: int, language: str,
 @lru_cache(maxsize=8192)
 def _own_words(normalised_text: str, start: int, end: int, layout: Layout) -> Optional[str]:
     if any(q_start <= start and end <= q_end for q_start, q_end in layout.quoted):
-        return "quoted"
+        return say.QUOTED_SPEECH
     clause = normalised_text[_start_of(layout.clauses, start):start]
     sentence = normalised_text[_start_of(layout.sentences, start):start]
     tokens = clause.split()
@@ -292,8 +293,8 @@ def _own_words(normalised_text: str, start: int, end: int, layout: Layout) -> Op
     if cue is None and clause:
         cue = _zh_negation(clause.replace(" ", ""))
     if cue is not None:
-        return f"negated by '{cue}'"
+        return say.NEGATED_BY.format(cue=cue)
     report = _en_report(sentence.split()) or _zh_report(sentence.replace(" ", ""))
     if report is not None:
-        return f"reported speech: '{report}'"
+        return say.REPORTED_SPEECH.format(report=report)
     return None

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Optional
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import CheckContext, CheckOutcome, CheckType, evidence_of, plural, quoted, turn_name, turns_of
 from scoring.checks.intents import hits_of
@@ -53,13 +54,13 @@ def _reason(conversation: Conversation, params: Mapping, context: CheckContext, 
     """Why customer turn `index` needs an answer (a question, a nudge, a complaint), or None."""
     text, raw = context.normalised[index], conversation.turns[index].text
     if "?" in raw or "？" in raw or _QUESTION_EN.search(text) or _QUESTION_ZH.search(text):
-        return "a question"
+        return say.A_QUESTION
     hit = upset.get("upset")
     if hit is not None and hit.confidence >= _UPSET_CONFIDENCE:
-        return f'a complaint ("{hit.matched}")'
+        return say.A_COMPLAINT.format(phrase=hit.matched)
     nudges = tuple(normalise(x) for x in params.get("nudges", ())) or NUDGES
     if not _leftover(text, nudges + FAREWELLS):
-        return "a nudge for the agent" if _leftover(text, FAREWELLS) else None
+        return say.A_NUDGE if _leftover(text, FAREWELLS) else None
     return None
 
 
@@ -73,23 +74,23 @@ def not_abandoned(conversation: Conversation, params: Mapping[str, object], cont
     last_agent = agent[-1] if agent else -1
     after = [i for i in customer if i > last_agent]
     if not after:
-        return CheckOutcome.na("the agent answered the customer's last turn")
+        return CheckOutcome.na(say.AGENT_ANSWERED_LAST)
     upset = hits_of(conversation, params, context, after, ("upset",))
     reasons = {i: r for i in after if (r := _reason(conversation, params, context, i, upset[i]))}
     spoken = [i for i in after if i in reasons or _leftover(context.normalised[i], FAREWELLS)]
     needing, most = int(params.get("min_unanswered", 1)), int(params.get("max_unanswered_turns", 2))
-    since = f"after the agent's last turn ({turn_name(last_agent)})" if agent else "and no agent turn at all"
+    since = say.SINCE_LAST_AGENT_TURN.format(turn=turn_name(last_agent)) if agent else say.NO_AGENT_TURN_AT_ALL
     if len(reasons) >= needing or len(spoken) >= most:
         first = min(reasons) if reasons else spoken[0]
-        why = f"; {turn_name(first)} is {reasons[first]}" if first in reasons else ""
-        return CheckOutcome.failed(f"{plural(len(spoken), 'customer turn')} never answered {since}{why}",
+        why = say.TURN_IS.format(turn=turn_name(first), reason=reasons[first]) if first in reasons else ""
+        return CheckOutcome.failed(say.NEVER_ANSWERED.format(counted=plural(len(spoken), "customer turn"), since=since, because=why),
                                    [evidence_of(conversation, i) for i in spoken])
     if not spoken:
         texts = quoted(conversation.turns[i].text for i in after)
-        which = "last turn needs" if len(after) == 1 else f"last {len(after)} turns need"
-        return CheckOutcome.na(f"the customer's {which} no answer ({texts})")
-    return CheckOutcome.na(f"{plural(len(spoken), 'customer turn')} {since}, fewer than {most} and none asks "
-                           "or complains")
+        if len(after) == 1:
+            return CheckOutcome.na(say.LAST_TURN_NEEDS_NO_ANSWER.format(texts=texts))
+        return CheckOutcome.na(say.LAST_TURNS_NEED_NO_ANSWER.format(count=len(after), texts=texts))
+    return CheckOutcome.na(say.FEWER_THAN.format(counted=plural(len(spoken), "customer turn"), since=since, most=most))
 
 
 NOT_ABANDONED = CheckType(

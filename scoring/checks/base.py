@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable, Hashable, Iterable, Mapping, Optional
 
+from scoring import explanations as say
 from scoring.result import RESULTS, Evidence
 from scoring.speech import Layout, layout_of, own_words
 from scoring.text import Match
@@ -140,19 +141,27 @@ def evidence_of(conversation: Conversation, index: int) -> Evidence:
 
 def turn_name(index: int) -> str:
     """Turn position for people: 1-based."""
-    return f"turn {index + 1}"
+    return say.TURN.format(number=index + 1)
 
 
 def quoted(items: Iterable[str], limit: int = 3) -> str:
     """'"a", "b", "c" and 2 more' for explanations."""
     items = list(items)
     shown = ", ".join(f'"{s}"' for s in items[:limit])
-    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+    return shown if len(items) <= limit else say.QUOTED_MORE.format(shown=shown, count=len(items) - limit)
 
 
 def plural(count: int, noun: str) -> str:
-    """'1 agent turn', '3 agent turns'."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """'1 agent turn', '3 agent turns' (the nouns of explanations.COUNTED; any other noun gets an s)."""
+    forms = say.COUNTED.get(noun)
+    if forms is None:
+        return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return forms[0 if count == 1 else 1].format(count=count)
+
+
+def and_more(count: int, noun: str) -> str:
+    """' and 2 more turns' for explanations, or '' when `count` is 0."""
+    return " " + say.AND_MORE.format(counted=plural(count, noun)) if count > 0 else ""
 
 
 def first_match(matcher, turns: Iterable[int], context: CheckContext) -> Optional[tuple[int, Match]]:
@@ -206,7 +215,7 @@ def own_search(matcher, conversation: Conversation, context: CheckContext, index
         if reason is None:
             return m
         if ignored is not None:
-            ignored.append(f'"{m.phrase}" in {turn_name(index)}: {reason}')
+            ignored.append(say.IGNORED_ITEM.format(phrase=m.phrase, turn=turn_name(index), reason=reason))
         pos = m.start + 1
     return None
 
@@ -218,7 +227,7 @@ def own_each(matcher, conversation: Conversation, context: CheckContext, index: 
     for label, m in list(found.items()):
         while m is not None and (reason := not_own(conversation, context, index, m)) is not None:
             if ignored is not None:
-                ignored.append(f'"{label}" in {turn_name(index)}: {reason}')
+                ignored.append(say.IGNORED_ITEM.format(phrase=label, turn=turn_name(index), reason=reason))
             m = matcher.find(label, context.normalised[index], m.start + 1)
         if m is None:
             del found[label]
@@ -231,5 +240,7 @@ def ignored_note(ignored: list[str], limit: int = 2) -> str:
     """' (ignored: "x" in turn 2: negated by 'not')' for explanations, or '' when nothing was ignored."""
     if not ignored:
         return ""
-    more = f" and {len(ignored) - limit} more" if len(ignored) > limit else ""
-    return f" (ignored: {'; '.join(ignored[:limit])}{more})"
+    items = "; ".join(ignored[:limit])
+    if len(ignored) > limit:
+        return " " + say.IGNORED_MORE.format(items=items, count=len(ignored) - limit)
+    return " " + say.IGNORED.format(items=items)

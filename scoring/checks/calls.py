@@ -4,11 +4,13 @@ from __future__ import annotations
 import math
 from typing import Mapping, Optional
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import (
     CheckContext,
     CheckOutcome,
     CheckType,
+    and_more,
     evidence_of,
     memoised,
     plural,
@@ -20,7 +22,7 @@ from scoring.text import phrase_matcher
 from transcripts.metrics import call_metrics
 from transcripts.model import Conversation
 
-NO_TIMES = "no turn has start and end times (not a timed call)"
+NO_TIMES = say.NO_TIMES
 
 
 def _seconds(value: float) -> str:
@@ -57,7 +59,7 @@ def _call_metrics(conversation: Conversation, context: CheckContext) -> tuple[Op
     try:
         return metrics_of(conversation, context), ""
     except ValueError as exc:
-        return None, f"unusable turn times: {exc}"
+        return None, say.UNUSABLE_TIMES.format(error=exc)
 
 
 def silences(conversation: Conversation, threshold: float) -> list[tuple[float, float, int, int]]:
@@ -98,18 +100,18 @@ def dead_air(conversation: Conversation, params: Mapping[str, object], context: 
     try:
         found = silences(conversation, limit)
     except ValueError as exc:
-        return CheckOutcome.na(f"unusable turn times: {exc}")
+        return CheckOutcome.na(say.UNUSABLE_TIMES.format(error=exc))
     matcher = phrase_matcher(params.get("hold_phrases", HOLD_PHRASES))
     unexcused = [s for s in found if _announced(conversation, context, s[0], matcher) is None]
     held = len(found) - len(unexcused)
-    excused = f" ({plural(held, 'announced hold')} excused)" if held else ""
+    excused = " " + say.HOLDS_EXCUSED.format(counted=plural(held, "announced hold")) if held else ""
     if not unexcused:
-        return CheckOutcome.passed(f"no unannounced silence over {_seconds(limit)} s{excused}")
+        return CheckOutcome.passed(say.NO_LONG_SILENCE.format(limit=_seconds(limit), excused=excused))
     start, length, before, after = max(unexcused, key=lambda s: s[1])
-    more = f" and {plural(len(unexcused) - 1, 'more silence')}" if len(unexcused) > 1 else ""
+    more = and_more(len(unexcused) - 1, "more silence")
     evidence = sorted({i for s in unexcused for i in s[2:]})
-    reason = (f"{_seconds(length)} s of silence after {turn_name(before)} with no hold announced"
-              f"{more} (limit {_seconds(limit)} s){excused}")
+    reason = say.SILENCE.format(seconds=_seconds(length), turn=turn_name(before), more=more, limit=_seconds(limit),
+                                excused=excused)
     return CheckOutcome.failed(reason, [evidence_of(conversation, i) for i in evidence])
 
 
@@ -147,16 +149,16 @@ def hold_etiquette(conversation: Conversation, params: Mapping[str, object], con
     judged = [h for h in holds if h[1] is not None]
     if not judged:
         if holds:
-            return CheckOutcome.na(f"the hold in {turn_name(holds[0][0])} has no later agent turn")
-        return CheckOutcome.na("the agent announced no hold")
+            return CheckOutcome.na(say.HOLD_WITHOUT_RETURN.format(turn=turn_name(holds[0][0])))
+        return CheckOutcome.na(say.NO_HOLD)
     missed = [h for h in judged if not h[2]]
     evidence = [evidence_of(conversation, i) for i in sorted({i for h in judged for i in h[:2]})]
     if not missed:
-        return CheckOutcome.passed(f"the customer was thanked after {plural(len(judged), 'hold')}", evidence)
+        return CheckOutcome.passed(say.THANKED_AFTER_HOLDS.format(counted=plural(len(judged), "hold")), evidence)
     hold_turn, back, _ = missed[0]
-    more = f" and {plural(len(missed) - 1, 'more hold')}" if len(missed) > 1 else ""
+    more = and_more(len(missed) - 1, "more hold")
     score = round((len(judged) - len(missed)) / len(judged), 4)
-    reason = f"no thanks for waiting in {turn_name(back)} after the hold in {turn_name(hold_turn)}{more}"
+    reason = say.NOT_THANKED.format(turn=turn_name(back), hold_turn=turn_name(hold_turn), more=more)
     return CheckOutcome.failed(reason, evidence, score)
 
 
@@ -182,18 +184,18 @@ def overtalk(conversation: Conversation, params: Mapping[str, object], context: 
     if metrics is None:
         return CheckOutcome.na(reason)
     if not {"agent", "customer"} <= set(metrics["talk_time"]):
-        return CheckOutcome.na("overtalk needs timed agent and customer turns")
+        return CheckOutcome.na(say.OVERTALK_NEEDS_TURNS)
     total, count = metrics["overtalk"]["total"], metrics["overtalk"]["count"]
     problems = []
     if "max_seconds" in params and total > float(params["max_seconds"]):
-        problems.append(f"limit {_seconds(float(params['max_seconds']))} s")
+        problems.append(say.LIMIT_SECONDS.format(seconds=_seconds(float(params["max_seconds"]))))
     if "max_count" in params and count > int(params["max_count"]):
-        problems.append(f"limit {plural(int(params['max_count']), 'time')}")
-    reason = f"overtalk {_seconds(total)} s, {plural(count, 'time')}"
+        problems.append(say.LIMIT_TIMES.format(counted=plural(int(params["max_count"]), "time")))
+    reason = say.OVERTALK.format(seconds=_seconds(total), counted=plural(count, "time"))
     if not problems:
         return CheckOutcome.passed(reason)
     evidence = [evidence_of(conversation, i) for i in _overlapping_turns(conversation)]
-    return CheckOutcome.failed(f"{reason} ({', '.join(problems)})", evidence)
+    return CheckOutcome.failed(say.APPLIED.format(explanation=reason, applied=", ".join(problems)), evidence)
 
 
 def talk_ratio(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
@@ -204,9 +206,9 @@ def talk_ratio(conversation: Conversation, params: Mapping[str, object], context
         return CheckOutcome.na(reason)
     ratio = metrics["agent_talk_ratio"]
     if ratio is None:
-        return CheckOutcome.na("no timed agent or customer speech")
+        return CheckOutcome.na(say.NO_TIMED_SPEECH)
     low, high = float(params.get("min", 0.0)), float(params.get("max", 1.0))
-    reason = f"the agent talked {ratio:.0%} of the time (allowed {low:.0%} to {high:.0%})"
+    reason = say.TALK_RATIO.format(ratio=f"{ratio:.0%}", low=f"{low:.0%}", high=f"{high:.0%}")
     return CheckOutcome.passed(reason) if low <= ratio <= high else CheckOutcome.failed(reason)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping  # isinstance against typing.Mapping costs a few times more
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import (
     CheckContext,
     CheckOutcome,
     CheckType,
+    and_more,
     evidence_of,
     find_from,
     ignored_note,
@@ -29,7 +31,7 @@ def data_handling(conversation: Conversation, params: Mapping[str, object], cont
     password...) and none of the exception phrases ("never", "last four digits", "不要"...)."""
     turns = turns_of(conversation, context, "agent")
     if not turns:
-        return CheckOutcome.na("no agent turn with text")
+        return CheckOutcome.na(say.NO_AGENT_TURN_WITH_TEXT)
     items = phrase_matcher(params.get("items", ()), params.get("regexes", ()))
     requests = phrase_matcher(params.get("requests", ()))
     exceptions = phrase_matcher(params.get("exceptions", ()))
@@ -43,12 +45,12 @@ def data_handling(conversation: Conversation, params: Mapping[str, object], cont
                 and not exceptions.search(text):
             hits.append((i, item.phrase))
     if not hits:
-        return CheckOutcome.passed(f"no request for sensitive data in {plural(len(turns), 'agent turn')}"
-                                   f"{ignored_note(ignored)}")
+        return CheckOutcome.passed(say.NO_SENSITIVE_REQUEST.format(counted=plural(len(turns), "agent turn"),
+                                                                   ignored=ignored_note(ignored)))
     first, item = hits[0]
-    more = f" and {plural(len(hits) - 1, 'more turn')}" if len(hits) > 1 else ""
+    more = and_more(len(hits) - 1, "more turn")
     evidence = [evidence_of(conversation, i) for i, _ in hits]
-    return CheckOutcome.failed(f'the agent asked for "{item}" in {turn_name(first)}{more}', evidence)
+    return CheckOutcome.failed(say.ASKED_FOR_ITEM.format(item=item, turn=turn_name(first), more=more), evidence)
 
 
 def escalation_offered(
@@ -61,11 +63,11 @@ def escalation_offered(
     don't talk to customers"), else as ignored. N/A without a request an agent turn follows."""
     request = escalation_request(conversation, context, tuple(params.get("requests", ())))
     if request is None:
-        return CheckOutcome.na("the customer did not ask for escalation")
+        return CheckOutcome.na(say.NO_ESCALATION_ASKED)
     start, asked = request
     after = [i for i in turns_of(conversation, context, "agent") if i > start]
     if not after:
-        return CheckOutcome.na(f"the customer asked for escalation ({turn_name(start)}) after the last agent turn")
+        return CheckOutcome.na(say.ESCALATION_AFTER_LAST.format(turn=turn_name(start)))
     limit = params.get("within_agent_turns")
     window = after[:limit] if limit else after
     offers = phrase_matcher(params.get("offers", ()))
@@ -73,17 +75,16 @@ def escalation_offered(
         offer = offers.search(context.normalised[i])
         if offer is not None:
             evidence = [evidence_of(conversation, start), evidence_of(conversation, i)]
-            return CheckOutcome.passed(f'escalation "{offer.phrase}" offered in {turn_name(i)}', evidence)
-    where = f"the next {plural(len(window), 'agent turn')}" if limit else "any later agent turn"
+            return CheckOutcome.passed(say.ESCALATION_OFFERED.format(phrase=offer.phrase, turn=turn_name(i)), evidence)
+    where = say.THE_NEXT.format(counted=plural(len(window), "agent turn")) if limit else say.ANY_LATER_AGENT_TURN
     refusals = phrase_matcher(params.get("refusals", ()))
     refused = next(((i, m) for i in window if (m := refusals.search(context.normalised[i]))), None)
     evidence = [evidence_of(conversation, start)]
     if refused is not None:
         evidence.append(evidence_of(conversation, refused[0]))
-        return CheckOutcome.failed(f'the customer asked ("{asked}", {turn_name(start)}) and the agent refused '
-                                   f'("{refused[1].phrase}", {turn_name(refused[0])})', evidence)
-    return CheckOutcome.failed(f'the customer asked ("{asked}", {turn_name(start)}) but no escalation was '
-                               f'offered in {where}', evidence)
+        return CheckOutcome.failed(say.ESCALATION_REFUSED.format(asked=asked, turn=turn_name(start), phrase=refused[1].phrase,
+                                                                 refused_turn=turn_name(refused[0])), evidence)
+    return CheckOutcome.failed(say.ESCALATION_IGNORED.format(asked=asked, turn=turn_name(start), where=where), evidence)
 
 
 def _steps_found(params: Mapping, turns: list[int], conversation: Conversation, context: CheckContext):
@@ -165,7 +166,7 @@ def steps_covered(conversation: Conversation, params: Mapping[str, object], cont
     included) found; evidence: the turns where they were found."""
     turns = turns_of(conversation, context, str(params.get("speaker", "agent")))
     if not turns:
-        return CheckOutcome.na("no agent turn with text")
+        return CheckOutcome.na(say.NO_AGENT_TURN_WITH_TEXT)
     found, missing, last, hedged = _steps_found(params, turns, conversation, context)
     total = len(params.get("steps", ()))
     confirm = params.get("confirm")
@@ -173,17 +174,17 @@ def steps_covered(conversation: Conversation, params: Mapping[str, object], cont
         total += 1
         at = _confirmed(conversation, confirm, context, turns[last[0]] if found else 0)
         if at is None:
-            missing.append("confirm")
+            missing.append(say.STEP_CONFIRM)
         else:
-            found.append(("confirm", at))
+            found.append((say.STEP_CONFIRM, at))
     evidence = [evidence_of(conversation, i) for i in sorted({i for _, i in found} | {i for _, i in hedged.values()})]
-    label = str(params.get("label", "steps"))
+    label = str(params.get("label", say.STEPS))
     if not missing:
-        steps_at = ", ".join(f"{name} ({turn_name(i)})" for name, i in found)
-        return CheckOutcome.passed(f"{label}: all covered: {steps_at}", evidence)
-    order = " or out of order" if params.get("in_order") else ""
-    vague = "".join(f'; {name} only vaguely ("{hedge}" in {turn_name(i)})' for name, (hedge, i) in hedged.items())
-    return CheckOutcome.failed(f"{label}: missing{order}: {quoted(missing, 5)}{vague}", evidence,
+        steps_at = ", ".join(say.STEP_AT.format(name=name, turn=turn_name(i)) for name, i in found)
+        return CheckOutcome.passed(say.ALL_COVERED.format(label=label, steps=steps_at), evidence)
+    template = say.STEPS_MISSING_OR_OUT_OF_ORDER if params.get("in_order") else say.STEPS_MISSING
+    vague = "".join(say.ONLY_VAGUELY.format(name=name, hedge=hedge, turn=turn_name(i)) for name, (hedge, i) in hedged.items())
+    return CheckOutcome.failed(template.format(label=label, missing=quoted(missing, 5), vague=vague), evidence,
                                round(len(found) / total, 4))
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import (
     CheckContext,
     CheckOutcome,
     CheckType,
+    and_more,
     evidence_of,
     plural,
     turn_name,
@@ -30,12 +32,12 @@ def customer_sentiment_end(
     customer turns in their dialogue, the very value the conversation's stored summary keeps."""
     turns = _end_turns(conversation, params, context)
     if not turns:
-        return CheckOutcome.na("no customer turn with text")
+        return CheckOutcome.na(say.NO_CUSTOMER_TURN_WITH_TEXT)
     if _missing(context, turns):
-        return CheckOutcome.na(f"no sentiment score for {turn_name(turns[-1])}")
+        return CheckOutcome.na(say.NO_SENTIMENT_FOR_TURN.format(turn=turn_name(turns[-1])))
     mood = customer_mood(conversation, context.polarity)
     limit = float(params["min"])
-    reason = f"customer sentiment at the end is {mood.end:.2f} (minimum {limit:.2f}): {mood.label}, {mood.why}"
+    reason = say.CUSTOMER_END.format(value=mood.end, limit=limit, label=mood.label, why=mood.why)
     evidence = [evidence_of(conversation, i) for i in mood.end_turns]
     if mood.end >= limit:
         return CheckOutcome.passed(reason, evidence)
@@ -62,13 +64,13 @@ def sentiment_not_worse(
     (less `tolerance`); N is cut to half the customer turns so the two ends never overlap."""
     start, end = _trend_turns(conversation, params, context)
     if not start:
-        return CheckOutcome.na("fewer than two customer turns with text")
+        return CheckOutcome.na(say.FEWER_THAN_TWO_CUSTOMER_TURNS)
     if _missing(context, start + end):
-        return CheckOutcome.na("no sentiment score for the customer turns")
+        return CheckOutcome.na(say.NO_SENTIMENT_CUSTOMER)
     before = sum(context.polarity[i] for i in start) / len(start)
     after = sum(context.polarity[i] for i in end) / len(end)
     tolerance = float(params.get("tolerance", 0.0))
-    reason = f"customer sentiment went from {before:.2f} to {after:.2f}"
+    reason = say.SENTIMENT_WENT.format(before=before, after=after)
     evidence = [evidence_of(conversation, i) for i in (start[0], end[-1])]
     if after >= before - tolerance:
         return CheckOutcome.passed(reason, evidence)
@@ -81,16 +83,16 @@ def agent_never_negative(
     """Fail when any agent turn's polarity is below `min`; those turns are the evidence."""
     turns = turns_of(conversation, context, "agent")
     if not turns:
-        return CheckOutcome.na("no agent turn with text")
+        return CheckOutcome.na(say.NO_AGENT_TURN_WITH_TEXT)
     if _missing(context, turns):
-        return CheckOutcome.na("no sentiment score for the agent turns")
+        return CheckOutcome.na(say.NO_SENTIMENT_AGENT)
     limit = float(params["min"])
     low = [i for i in turns if context.polarity[i] < limit]
     if not low:
-        return CheckOutcome.passed(f"no agent turn below {limit:.2f} in {plural(len(turns), 'agent turn')}")
+        return CheckOutcome.passed(say.NO_AGENT_TURN_BELOW.format(limit=limit, counted=plural(len(turns), "agent turn")))
     worst = min(low, key=lambda i: context.polarity[i])
-    more = f" and {plural(len(low) - 1, 'more turn')}" if len(low) > 1 else ""
-    reason = f"agent sentiment {context.polarity[worst]:.2f} in {turn_name(worst)}{more} (minimum {limit:.2f})"
+    more = and_more(len(low) - 1, "more turn")
+    reason = say.AGENT_SENTIMENT.format(value=context.polarity[worst], turn=turn_name(worst), more=more, limit=limit)
     return CheckOutcome.failed(reason, [evidence_of(conversation, i) for i in low])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Optional
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import (
     CheckContext,
@@ -74,7 +75,8 @@ def _limit(params: Mapping) -> float:
 
 def said(hit: IntentHit, index: int) -> str:
     """'closing intent (0.91) in turn 12: "anything else i can help with"'."""
-    return f'{hit.intent.replace("_", " ")} intent ({hit.confidence:.2f}) in {turn_name(index)}: "{hit.matched}"'
+    return say.INTENT_SAID.format(intent=hit.intent.replace("_", " "), confidence=hit.confidence, turn=turn_name(index),
+                                  phrase=hit.matched)
 
 
 def _window(conversation: Conversation, params: Mapping, context: CheckContext) -> tuple[list[int], str]:
@@ -82,10 +84,10 @@ def _window(conversation: Conversation, params: Mapping, context: CheckContext) 
     turns = turns_of(conversation, context, speaker)
     first, last = params.get("within_first_agent_turns"), params.get("within_last_agent_turns")
     if first:
-        return turns[:first], ("the first agent turn" if first == 1 else f"the first {first} agent turns")
+        return turns[:first], (say.FIRST_AGENT_TURN if first == 1 else say.FIRST_AGENT_TURNS.format(count=first))
     if last:
-        return turns[-last:], ("the last agent turn" if last == 1 else f"the last {last} agent turns")
-    return turns, f"any {speaker} turn"
+        return turns[-last:], (say.LAST_AGENT_TURN if last == 1 else say.LAST_AGENT_TURNS.format(count=last))
+    return turns, say.ANY_SPEAKER_TURN.format(speaker=speaker)
 
 
 def _precondition(conversation: Conversation, params: Mapping, context: CheckContext):
@@ -102,11 +104,11 @@ def _precondition(conversation: Conversation, params: Mapping, context: CheckCon
             hit = _confident(hits[i], str(wanted), _limit(params))
             if hit is not None:
                 return i, said(hit, i)
-        return CheckOutcome.na(f"no customer turn with {str(wanted).replace('_', ' ')} intent")
+        return CheckOutcome.na(say.NO_INTENT_TURN.format(intent=str(wanted).replace("_", " ")))
     found = first_upset(conversation, upset, context)
     if found is None:
-        return CheckOutcome.na("the customer was not upset")
-    return found[0], f"the customer was upset ({found[1]}, {turn_name(found[0])})"
+        return CheckOutcome.na(say.NOT_UPSET)
+    return found[0], say.UPSET_AT.format(reason=found[1], turn=turn_name(found[0]))
 
 
 def intent_present(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> CheckOutcome:
@@ -124,11 +126,11 @@ def intent_present(conversation: Conversation, params: Mapping[str, object], con
         return start
     if start is not None:
         turns = [i for i in turns if i > start[0]]
-        where = f"{where} after {start[1]}"
+        where = say.WHERE_AFTER.format(where=where, start=start[1])
         if not turns:
-            return CheckOutcome.na(f"no {params.get('speaker', 'agent')} turn in {where}")
+            return CheckOutcome.na(say.NO_SPEAKER_TURN_IN.format(speaker=params.get("speaker", "agent"), where=where))
     elif not turns:
-        return CheckOutcome.na(f"no {params.get('speaker', 'agent')} turn with text")
+        return CheckOutcome.na(say.NO_SPEAKER_TURN_WITH_TEXT.format(speaker=params.get("speaker", "agent")))
     hits = hits_of(conversation, params, context, turns, (intent, *map(str, params.get("fails_with", ()))))
     found = [(i, h) for i in turns if (h := _confident(hits[i], intent, limit)) is not None]
     against = [(i, h) for i in turns if hits[i] for name in params.get("fails_with", ())
@@ -136,12 +138,13 @@ def intent_present(conversation: Conversation, params: Mapping[str, object], con
     context_turns = [evidence_of(conversation, start[0])] if start is not None else []
     if against and (not found or against[-1][0] > found[-1][0]):
         i, h = against[-1]
-        return CheckOutcome.failed(f"{said(h, i)} in {where}", context_turns + [evidence_of(conversation, i)])
+        return CheckOutcome.failed(say.SAID_IN.format(said=said(h, i), where=where),
+                                   context_turns + [evidence_of(conversation, i)])
     if found:
         i, h = found[0]
-        after = f" (after {start[1]})" if start is not None else ""
-        return CheckOutcome.passed(said(h, i) + after, context_turns + [evidence_of(conversation, i)])
-    return CheckOutcome.failed(f"no {intent.replace('_', ' ')} intent in {where} (minimum confidence {limit:.2f})",
+        shown = said(h, i) if start is None else say.SAID_AFTER.format(said=said(h, i), start=start[1])
+        return CheckOutcome.passed(shown, context_turns + [evidence_of(conversation, i)])
+    return CheckOutcome.failed(say.NO_INTENT_IN.format(intent=intent.replace("_", " "), where=where, limit=limit),
                                context_turns)
 
 
@@ -154,7 +157,7 @@ def intent_absent(conversation: Conversation, params: Mapping[str, object], cont
     speaker = str(params.get("speaker", "agent"))
     turns = turns_of(conversation, context, speaker)
     if not turns:
-        return CheckOutcome.na(f"no {speaker} turn with text")
+        return CheckOutcome.na(say.NO_SPEAKER_TURN_WITH_TEXT.format(speaker=speaker))
     limit, wanted = _limit(params), [str(x) for x in params["intents"]]
     hits = hits_of(conversation, params, context, turns, tuple(wanted))
     found = []
@@ -165,16 +168,18 @@ def intent_absent(conversation: Conversation, params: Mapping[str, object], cont
                         key=lambda h: h.confidence, default=None)
         if strongest is not None:
             found.append((i, strongest))
-    names = " or ".join(x.replace("_", " ") for x in wanted)
+    names = " or ".join(x.replace("_", " ") for x in wanted)  # read back with explanations.EITHER
     if not found:
         fallback = _phrase_fallback(conversation, params, context)
         if fallback is not None and fallback.result == "fail":
             return fallback
-        also = f"; {fallback.explanation}" if fallback is not None else ""
-        return CheckOutcome.passed(f"no {names} intent in {plural(len(turns), speaker + ' turn')}{also}")
+        also = say.ALSO.format(explanation=fallback.explanation) if fallback is not None else ""
+        return CheckOutcome.passed(say.NO_INTENTS_IN.format(intents=names, counted=plural(len(turns), speaker + " turn"),
+                                                            also=also))
     i, h = found[0]
-    more = f" and {plural(len(found) - 1, 'more turn')}" if len(found) > 1 else ""
-    return CheckOutcome.failed(f"{said(h, i)}{more}", [evidence_of(conversation, j) for j, _ in found])
+    shown = said(h, i) if len(found) == 1 else say.SAID_MORE.format(said=said(h, i),
+                                                                     counted=plural(len(found) - 1, "more turn"))
+    return CheckOutcome.failed(shown, [evidence_of(conversation, j) for j, _ in found])
 
 
 _FALLBACK_KEYS = ("phrases", "groups", "regexes", "label", "similarity", "speaker")

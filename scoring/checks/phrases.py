@@ -7,8 +7,10 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Optional
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import (
+    and_more,
     CheckContext,
     CheckOutcome,
     CheckType,
@@ -39,10 +41,10 @@ def _window_name(params: Mapping[str, object], speaker: str) -> str:
     first = params.get("within_first_agent_turns")
     last = params.get("within_last_agent_turns")
     if first:
-        return "the first agent turn" if first == 1 else f"the first {first} agent turns"
+        return say.FIRST_AGENT_TURN if first == 1 else say.FIRST_AGENT_TURNS.format(count=first)
     if last:
-        return "the last agent turn" if last == 1 else f"the last {last} agent turns"
-    return f"any {speaker} turn"
+        return say.LAST_AGENT_TURN if last == 1 else say.LAST_AGENT_TURNS.format(count=last)
+    return say.ANY_SPEAKER_TURN.format(speaker=speaker)
 
 
 def _window(conversation: Conversation, params: Mapping[str, object], context: CheckContext) -> list[int]:
@@ -81,13 +83,14 @@ def first_upset(conversation: Conversation, upset: Mapping, context: CheckContex
     below = upset.get("sentiment_below")
     for i in turns_of(conversation, context, "customer"):
         if marker is not None and i == marker[0]:
-            return i, f'"{marker[1]}"'
+            return i, say.UPSET_MARKER.format(phrase=marker[1])
         polarity = context.polarity.get(i)
         if below is None or polarity is None:
             continue
         value, kind = turn_reading(conversation, i, polarity)
         if value < below:
-            return i, f"sentiment {value:.2f}" + ("" if kind == "plain" else f", {kind}")
+            return i, (say.SENTIMENT_VALUE.format(value=value) if kind == "plain"
+                       else say.SENTIMENT_KIND.format(value=value, kind=kind))
     return None
 
 
@@ -111,7 +114,7 @@ def _present_sentiment_turns(conversation: Conversation, params: Mapping, contex
 def _present_in(conversation: Conversation, params: Mapping, context: CheckContext, turns: list[int], where: str):
     """Pass when the phrases are in `turns` as the agent's own words: a negated, quoted or reported
     phrase ("I won't apologise", "not sorry") does not count, and the explanation says so."""
-    label = str(params.get("label", "required phrase"))
+    label = str(params.get("label", say.REQUIRED_PHRASE))
     matcher = matcher_for(params.get("phrases", ()), params.get("regexes", ()), _similarity(params))
     ignored: list[str] = []
     if params.get("mode", "any") == "all":
@@ -123,16 +126,17 @@ def _present_in(conversation: Conversation, params: Mapping, context: CheckConte
         evidence = [evidence_of(conversation, i) for i in sorted(set(found.values()))]
         score = round(len(found) / len(matcher), 4)
         if not missing:
-            return CheckOutcome.passed(f"every {label} found in {where}", evidence)
-        return CheckOutcome.failed(f"{label} missing in {where}: {quoted(missing)}{ignored_note(ignored)}",
-                                   evidence, score)
+            return CheckOutcome.passed(say.EVERY_FOUND.format(label=label, where=where), evidence)
+        return CheckOutcome.failed(say.MISSING_IN.format(label=label, where=where, missing=quoted(missing),
+                                                         ignored=ignored_note(ignored)), evidence, score)
     narrowed = matcher.narrowed([context.normalised[i] for i in turns])
     if narrowed is not None:
         for i in turns:
             m = own_search(narrowed, conversation, context, i, ignored=ignored)
             if m is not None:
-                return CheckOutcome.passed(f'{label} "{m.phrase}" in {turn_name(i)}', [evidence_of(conversation, i)])
-    return CheckOutcome.failed(f"no {label} in {where}{ignored_note(ignored)}")
+                return CheckOutcome.passed(say.PHRASE_IN_TURN.format(label=label, phrase=m.phrase, turn=turn_name(i)),
+                                           [evidence_of(conversation, i)])
+    return CheckOutcome.failed(say.NO_LABEL_IN.format(label=label, where=where, ignored=ignored_note(ignored)))
 
 
 @mention_precondition
@@ -153,21 +157,21 @@ def phrases_present(conversation: Conversation, params: Mapping[str, object], co
     upset = params.get("when_customer_upset")
     if isinstance(upset, Mapping):
         if not turns_of(conversation, context, "customer"):
-            return CheckOutcome.na("no customer turn")
+            return CheckOutcome.na(say.NO_CUSTOMER_TURN)
         found = first_upset(conversation, upset, context, _similarity(params))
         if found is None:
-            return CheckOutcome.na("the customer was not upset")
+            return CheckOutcome.na(say.NOT_UPSET)
         start, reason = found
         turns = [i for i in _window(conversation, params, context) if i > start]
         if not turns and not any(i > start for i in turns_of(conversation, context, speaker)):
-            return CheckOutcome.na(f"the customer was upset ({reason}) only after the last {speaker} turn")
+            return CheckOutcome.na(say.UPSET_AFTER_LAST.format(reason=reason, speaker=speaker))
         if not turns:
-            return CheckOutcome.na(f"the customer was upset ({reason}) after {_window_name(params, speaker)}")
-        where = f"the agent turns after the customer was upset ({reason}, {turn_name(start)})"
+            return CheckOutcome.na(say.UPSET_AFTER_WINDOW.format(reason=reason, where=_window_name(params, speaker)))
+        where = say.AFTER_UPSET.format(reason=reason, turn=turn_name(start))
         return _present_in(conversation, params, context, turns, where)
     turns = _window(conversation, params, context)
     if not turns:
-        return CheckOutcome.na(f"no {speaker} turn with text")
+        return CheckOutcome.na(say.NO_SPEAKER_TURN_WITH_TEXT.format(speaker=speaker))
     return _present_in(conversation, params, context, turns, _window_name(params, speaker))
 
 
@@ -205,10 +209,10 @@ def phrases_absent(conversation: Conversation, params: Mapping[str, object], con
     """Fail (score 0) when any phrase (own, or of a ready-made group) occurs in the speaker's turns;
     every offending turn is evidence."""
     speaker = str(params.get("speaker", "agent"))
-    label = str(params.get("label", "forbidden phrase"))
+    label = str(params.get("label", say.FORBIDDEN_PHRASE))
     turns = turns_of(conversation, context, speaker)
     if not turns:
-        return CheckOutcome.na(f"no {speaker} turn with text")
+        return CheckOutcome.na(say.NO_SPEAKER_TURN_WITH_TEXT.format(speaker=speaker))
     phrases, group_of = _absent_phrases(params)
     matcher = matcher_for(phrases, params.get("regexes", ()), _similarity(params))
     # Forbidden phrases are rare: one look over all the turns usually settles it. A negated, quoted
@@ -218,12 +222,14 @@ def phrases_absent(conversation: Conversation, params: Mapping[str, object], con
     if narrowed is not None:
         hits = [(i, m) for i in turns if (m := own_search(narrowed, conversation, context, i, ignored=ignored))]
     if not hits:
-        return CheckOutcome.passed(f"no {label} in {plural(len(turns), speaker + ' turn')}{ignored_note(ignored)}")
+        return CheckOutcome.passed(say.NO_LABEL_IN_TURNS.format(label=label, counted=plural(len(turns), speaker + " turn"),
+                                                                ignored=ignored_note(ignored)))
     first, m = hits[0]
     group = f" ({group_of[m.phrase].replace('_', ' ')})" if m.phrase in group_of else ""
-    more = f" and {plural(len(hits) - 1, 'more turn')}" if len(hits) > 1 else ""
+    more = and_more(len(hits) - 1, "more turn")
     evidence = [evidence_of(conversation, i) for i, _ in hits]
-    return CheckOutcome.failed(f'{label} "{m.phrase}"{group} in {turn_name(first)}{more}', evidence)
+    return CheckOutcome.failed(say.FORBIDDEN_FOUND.format(label=label, phrase=m.phrase, group=group,
+                                                          turn=turn_name(first), more=more), evidence)
 
 
 @mention_precondition
@@ -232,7 +238,7 @@ def ordered_steps(conversation: Conversation, params: Mapping[str, object], cont
     speaker = str(params.get("speaker", "agent"))
     turns = turns_of(conversation, context, speaker)
     if not turns:
-        return CheckOutcome.na(f"no {speaker} turn with text")
+        return CheckOutcome.na(say.NO_SPEAKER_TURN_WITH_TEXT.format(speaker=speaker))
     steps = list(params.get("steps", ()))
     cursor = (0, 0)  # (position in `turns`, character offset) where the next step may start
     found: list[tuple[str, int]] = []
@@ -246,10 +252,10 @@ def ordered_steps(conversation: Conversation, params: Mapping[str, object], cont
         found.append((str(step["name"]), turns[hit[0]]))
     evidence = [evidence_of(conversation, i) for i in sorted({i for _, i in found})]
     if not missing:
-        steps_at = ", ".join(f"{name} ({turn_name(i)})" for name, i in found)
-        return CheckOutcome.passed(f"all steps in order: {steps_at}", evidence)
+        steps_at = ", ".join(say.STEP_AT.format(name=name, turn=turn_name(i)) for name, i in found)
+        return CheckOutcome.passed(say.ALL_STEPS_IN_ORDER.format(steps=steps_at), evidence)
     score = round(len(found) / len(steps), 4)
-    return CheckOutcome.failed(f"missing or out of order: {quoted(missing)}", evidence, score)
+    return CheckOutcome.failed(say.MISSING_OR_OUT_OF_ORDER.format(missing=quoted(missing)), evidence, score)
 
 
 def _search_from(step: Mapping, turns: list[int], context: CheckContext, cursor: tuple[int, int]):

@@ -20,6 +20,7 @@ from collections.abc import Mapping  # isinstance against typing.Mapping costs a
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import CheckContext, Problems, first_match, memoised, quoted, turn_name, turns_of
 from scoring.checks.precondition_phrases import ESCALATION_REQUESTS, ORDER_PROBLEM, RETURN_IN_PLAY
@@ -72,15 +73,15 @@ def _topic(conversation: Conversation, value: object, context: CheckContext, def
     cancel = first_said(conversation, context, speaker, unless) if unless else None
     if cancel is not None:
         turn, phrase = cancel
-        return Gate(False, f'{what}: no ("{phrase}" in {turn_name(turn)})')
+        return Gate(False, say.GATE_CANCELLED.format(what=what, phrase=phrase, turn=turn_name(turn)))
     found = first_said(conversation, context, speaker, markers)
     if found is None:
-        return Gate(False, f"{what}: no (none of {quoted(markers)})")
+        return Gate(False, say.GATE_NONE_OF.format(what=what, phrases=quoted(markers)))
     requires, regexes = _list(value, default, "requires"), _list(value, default, "requires_regexes")
     if (requires or regexes) and first_said(conversation, context, "any", requires, regexes) is None:
-        return Gate(False, f"{what}: no (no specific order is referred to)")
+        return Gate(False, say.GATE_NO_ORDER.format(what=what))
     turn, phrase = found
-    return Gate(True, f'{what}: "{phrase}" in {turn_name(turn)}')
+    return Gate(True, say.GATE_SAID.format(what=what, phrase=phrase, turn=turn_name(turn)))
 
 
 def return_in_play(conversation: Conversation, value: object, context: CheckContext) -> Gate:
@@ -88,7 +89,7 @@ def return_in_play(conversation: Conversation, value: object, context: CheckCont
     ("return label", "exchange", 退货, 换货...) and no turn says the item is already back or needs no
     return ("we received your return", "no need to send it back", 已寄回, 仅退款...). A refund status
     check on an item already returned, or a refund with no return, does not apply."""
-    return _topic(conversation, value, context, RETURN_IN_PLAY, "any", "return or exchange in play")
+    return _topic(conversation, value, context, RETURN_IN_PLAY, "any", say.RETURN_IN_PLAY)
 
 
 def order_problem(conversation: Conversation, value: object, context: CheckContext) -> Gate:
@@ -96,7 +97,7 @@ def order_problem(conversation: Conversation, value: object, context: CheckConte
     item, return, exchange, refund status, price protection): a customer turn says a marker and no
     customer turn raises a topic that is not one (invoice, a payment-only problem such as a double
     charge, a pre-sale deposit, an address change before dispatch, which card a refund went to)."""
-    return _topic(conversation, value, context, ORDER_PROBLEM, "customer", "after-sales order problem")
+    return _topic(conversation, value, context, ORDER_PROBLEM, "customer", say.ORDER_PROBLEM)
 
 
 def escalation_request(conversation: Conversation, context: CheckContext,
@@ -111,17 +112,17 @@ def escalation_requested(conversation: Conversation, value: object, context: Che
     given = value if isinstance(value, Mapping) else {}
     found = escalation_request(conversation, context, tuple(given.get("markers") or ()))
     if found is None:
-        return Gate(False, "the customer did not ask for a manager or to complain")
+        return Gate(False, say.NO_MANAGER_ASKED)
     turn, phrase = found
-    return Gate(True, f'the customer asked for escalation: "{phrase}" in {turn_name(turn)}')
+    return Gate(True, say.ESCALATION_ASKED.format(phrase=phrase, turn=turn_name(turn)))
 
 
 def channel_is(conversation: Conversation, value: object, context: CheckContext) -> Gate:
     """The conversation's channel is one of the listed ones."""
     channels = tuple(value) if isinstance(value, (list, tuple)) else (str(value),)
     if conversation.channel in channels:
-        return Gate(True, f"channel {conversation.channel}")
-    return Gate(False, f"only for {', '.join(channels)} (this is a {conversation.channel})")
+        return Gate(True, say.CHANNEL.format(channel=conversation.channel))
+    return Gate(False, say.ONLY_FOR_CHANNELS.format(channels=", ".join(channels), channel=conversation.channel))
 
 
 def _switch_or(rule: Callable[[object], Problems]) -> Callable[[object], Problems]:

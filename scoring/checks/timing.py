@@ -5,6 +5,7 @@ from collections.abc import Mapping  # isinstance against typing.Mapping costs a
 from datetime import datetime
 from typing import Optional
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import CheckContext, CheckOutcome, CheckType, evidence_of, plural, turn_name
 from scoring.result import Evidence
@@ -35,12 +36,12 @@ PASS_FROM_CREDIT = 0.5
 
 def _late_outcome(reason: str, evidence: list, score: float) -> CheckOutcome:
     if score >= PASS_FROM_CREDIT:
-        return CheckOutcome.passed(f"late but within the partial-credit band: {reason}", evidence, score)
+        return CheckOutcome.passed(say.LATE_BUT_PARTIAL.format(reason=reason), evidence, score)
     return CheckOutcome.failed(reason, evidence, score)
 
 
 def _credit_note(score: float, until: Optional[float]) -> str:
-    return f"; partial credit {score:.2f} (none from {_seconds(float(until))} x the limit)" if until else ""
+    return "; " + say.PARTIAL_CREDIT.format(score=score, until=_seconds(float(until))) if until else ""
 
 
 def first_response_within(
@@ -54,24 +55,24 @@ def first_response_within(
     turns = conversation.turns
     first = next((i for i, t in enumerate(turns) if t.is_customer), None)
     if first is None:
-        return CheckOutcome.na("no customer turn")
+        return CheckOutcome.na(say.NO_CUSTOMER_TURN)
     if not any(t.is_agent for t in turns):
-        return CheckOutcome.na("no agent turn")
+        return CheckOutcome.na(say.NO_AGENT_TURN)
     reply = next((i for i in range(first + 1, len(turns)) if turns[i].is_agent), None)
     if reply is None:
-        return CheckOutcome.failed(f"no agent reply after the customer's first message ({turn_name(first)})",
+        return CheckOutcome.failed(say.NO_AGENT_REPLY.format(turn=turn_name(first)),
                                    [evidence_of(conversation, first)])
     asked_at, replied_at = turns[first].at, turns[reply].at
     if asked_at is None or replied_at is None:
-        return CheckOutcome.na("no timestamps on the first customer turn and the agent's reply")
+        return CheckOutcome.na(say.NO_FIRST_TIMESTAMPS)
     try:
         waited = (replied_at - asked_at).total_seconds()
     except TypeError:
-        return CheckOutcome.na("timestamps mix time zones and local times")
+        return CheckOutcome.na(say.MIXED_TIMESTAMPS)
     if waited < 0:
-        return CheckOutcome.na(f"the agent's reply ({turn_name(reply)}) is timestamped before the customer's turn")
+        return CheckOutcome.na(say.REPLY_BEFORE.format(turn=turn_name(reply)))
     limit = float(params["seconds"])
-    reason = f"first response after {_seconds(waited)} s (limit {_seconds(limit)} s)"
+    reason = say.FIRST_RESPONSE.format(seconds=_seconds(waited), limit=_seconds(limit))
     evidence = [evidence_of(conversation, first), evidence_of(conversation, reply)]
     if waited <= limit:
         return CheckOutcome.passed(reason, evidence)
@@ -87,7 +88,7 @@ def response_times(conversation: Conversation) -> list[tuple[int, int, float]]:
     and local times."""
     dated = [(i, t) for i, t in enumerate(conversation.turns) if t.at is not None]
     if len({t.at.tzinfo is not None and t.at.utcoffset() is not None for _, t in dated}) > 1:
-        raise ValueError("timestamps mix time zones and local times")
+        raise ValueError(say.MIXED_TIMESTAMPS)
     found, waiting = [], None
     for i, turn in sorted(dated, key=lambda pair: pair[1].at):
         if turn.speaker == "customer" and waiting is None:
@@ -104,29 +105,30 @@ def response_times_within(
     """Pass when every agent response (see `response_times`) comes within `seconds`; score = share
     within. N/A without `at` times, when times mix time zones, or when the agent never answered."""
     if not any(t.at is not None for t in conversation.turns):
-        return CheckOutcome.na("no timestamps (response times need chat times)")
+        return CheckOutcome.na(say.NO_CHAT_TIMES)
     try:
         times = response_times(conversation)
     except ValueError as exc:
         return CheckOutcome.na(str(exc))
     if not times:
-        return CheckOutcome.na("no agent response to a customer message")
+        return CheckOutcome.na(say.NO_AGENT_RESPONSE)
     limit = float(params["seconds"])
     late = [(c, a, s) for c, a, s in times if s > limit]
     if not late:
         slowest = max(s for _, _, s in times)
-        return CheckOutcome.passed(f"all {plural(len(times), 'agent response')} within {_seconds(limit)} s "
-                                   f"(slowest {_seconds(slowest)} s)")
+        return CheckOutcome.passed(say.ALL_RESPONSES_WITHIN.format(counted=plural(len(times), "agent response"),
+                                                                   limit=_seconds(limit), slowest=_seconds(slowest)))
     c, a, s = max(late, key=lambda item: item[2])
     until = params.get("partial_credit_until")
     # Each response earns its credit (1 on time, partial when a little late): the score is their mean.
     score = round(sum(late_credit(w, limit, until) for _, _, w in times) / len(times), 4)
-    reason = (f"{len(times) - len(late)} of {plural(len(times), 'agent response')} within {_seconds(limit)} s; "
-              f"slowest {_seconds(s)} s ({turn_name(a)} answering {turn_name(c)})")
+    reason = say.RESPONSES_WITHIN.format(on_time=len(times) - len(late), counted=plural(len(times), "agent response"),
+                                         limit=_seconds(limit), slowest=_seconds(s), turn=turn_name(a),
+                                         asked_turn=turn_name(c))
     evidence = [evidence_of(conversation, i) for _, i, _ in late]
     if not until:
         return CheckOutcome.failed(reason, evidence, score)
-    reason += f"; credit {score:.2f} (late responses earn less, none from {_seconds(float(until))} x the limit)"
+    reason += "; " + say.LATE_CREDIT.format(score=score, until=_seconds(float(until)))
     return _late_outcome(reason, evidence, score)
 
 
@@ -153,10 +155,10 @@ def _ticket_times(ticket: Mapping, fields: list[str], where: str) -> tuple[dict[
             continue
         moment = _moment(ticket[name])
         if moment is None:
-            return {}, f"{where}.{name} is not a date and time ({ticket[name]!r})"
+            return {}, say.NOT_A_TIME.format(where=where, name=name, given=repr(ticket[name]))
         times[name] = moment
     if len({m.tzinfo is not None and m.utcoffset() is not None for m in times.values()}) > 1:
-        return {}, f"{where} mixes times with and without a time zone"
+        return {}, say.MIXED_TICKET_TIMES.format(where=where)
     return times, ""
 
 
@@ -166,13 +168,13 @@ def _ticket(conversation: Conversation, params: Mapping[str, object]) -> tuple[O
     metadata = conversation.metadata if isinstance(conversation.metadata, Mapping) else {}
     ticket = metadata.get(key)
     if ticket is None:
-        return None, f"no ticket in the conversation's metadata ({key})"
+        return None, say.NO_TICKET.format(key=key)
     if not isinstance(ticket, Mapping):
-        return None, f"metadata.{key} is not a mapping"
+        return None, say.NOT_A_MAPPING.format(key=key)
     types = params.get("types")
     kind = str(ticket.get("type") or "").strip().casefold()
     if types and kind not in {str(t).strip().casefold() for t in types}:
-        return None, f"the ticket type {ticket.get('type')!r} is not one of {', '.join(map(str, types))}"
+        return None, say.TICKET_TYPE.format(type=repr(ticket.get("type")), types=", ".join(map(str, types)))
     return ticket, ""
 
 
@@ -197,25 +199,26 @@ def ticket_time_limits(
         return CheckOutcome.na(reason)
     opened = times.pop("opened_at", None)
     if opened is None:
-        return CheckOutcome.na(f"{where} has no opened_at")
+        return CheckOutcome.na(say.NO_OPENED_AT.format(where=where))
     latest = max(times.values(), default=opened)
     verdicts: list[tuple[str, bool, str]] = []
     for stage, hours in limits.items():
         if stage in times:
             taken = (times[stage] - opened).total_seconds() / 3600
             if taken < 0:
-                return CheckOutcome.na(f"{where}.{stage} is before opened_at")
-            verdicts.append((stage, taken <= hours, f"{stage} after {_hours(taken)} h (limit {_hours(hours)} h)"))
+                return CheckOutcome.na(say.BEFORE_OPENED.format(where=where, stage=stage))
+            verdicts.append((stage, taken <= hours, say.STAGE_AFTER.format(stage=stage, hours=_hours(taken),
+                                                                           limit=_hours(hours))))
         elif (latest - opened).total_seconds() / 3600 > hours:
-            verdicts.append((stage, False, f"no {stage} although {_hours(hours)} h have passed"))
+            verdicts.append((stage, False, say.NO_STAGE.format(stage=stage, limit=_hours(hours))))
     if not verdicts:
-        return CheckOutcome.na(f"{where} has none of {', '.join(limits)} yet")
+        return CheckOutcome.na(say.NO_STAGES.format(where=where, stages=", ".join(limits)))
     evidence = [Evidence(None, f"{where}.{name}: {ticket[name]}") for name in ["opened_at", *times]]
     late = [text for _, ok, text in verdicts if not ok]
     if not late:
         return CheckOutcome.passed("; ".join(text for _, _, text in verdicts), evidence)
     score = round((len(verdicts) - len(late)) / len(verdicts), 4)
-    return CheckOutcome.failed("late: " + "; ".join(late), evidence, score)
+    return CheckOutcome.failed(say.LATE.format(stages="; ".join(late)), evidence, score)
 
 
 _LIMIT = {"seconds": p.number(positive=True), "partial_credit_until": p.number(low=1.01)}

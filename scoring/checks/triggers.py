@@ -6,11 +6,13 @@ import bisect
 from functools import wraps
 from typing import Iterable, Mapping, Optional
 
+from scoring import explanations as say
 from scoring.checks import params as p
 from scoring.checks.base import (
     CheckContext,
     CheckOutcome,
     RunFn,
+    and_more,
     evidence_of,
     first_match,
     own_each,
@@ -55,11 +57,11 @@ def mention_precondition(run: RunFn) -> RunFn:
             return run(conversation, params, context)
         found = customer_mention(conversation, params, context)
         if found is None:
-            return CheckOutcome.na(f"the customer did not mention {quoted(wanted)}")
+            return CheckOutcome.na(say.NOT_MENTIONED.format(phrases=quoted(wanted)))
         outcome = run(conversation, params, context)
         turn, phrase = found
-        note = f'(customer mentioned "{phrase}" in {turn_name(turn)})'
-        return with_explanation(outcome, f"{outcome.explanation} {note}")
+        return with_explanation(outcome, say.MENTIONED.format(explanation=outcome.explanation, phrase=phrase,
+                                                              turn=turn_name(turn)))
 
     return checked
 
@@ -73,9 +75,9 @@ def _triggers(conversation: Conversation, after: Mapping, similarity: float, con
         m = matcher.search(context.normalised[i])
         polarity = context.polarity.get(i)
         if m is not None:
-            found.append((i, f'"{m.phrase}"'))
+            found.append((i, say.UPSET_MARKER.format(phrase=m.phrase)))
         elif below is not None and polarity is not None and polarity < below:
-            found.append((i, f"sentiment {polarity:.2f}"))
+            found.append((i, say.SENTIMENT_VALUE.format(value=polarity)))
     return found
 
 
@@ -115,31 +117,32 @@ def answered_after(
     an agent turn follows."""
     similarity = float(params.get("similarity", 1.0))
     if not turns_of(conversation, context, "customer"):
-        return CheckOutcome.na("no customer turn")
+        return CheckOutcome.na(say.NO_CUSTOMER_TURN)
     triggers = _triggers(conversation, after, similarity, context)
     if not triggers:
-        return CheckOutcome.na("no customer turn matched the markers or was negative enough")
+        return CheckOutcome.na(say.NO_TRIGGER)
     agents = turns_of(conversation, context, "agent")
     episodes = _episodes(triggers, agents)
     if not episodes:
         first, reason = triggers[0]
-        return CheckOutcome.na(f"the customer's {turn_name(first)} ({reason}) came after the last agent turn")
+        return CheckOutcome.na(say.TRIGGER_AFTER_LAST.format(turn=turn_name(first), reason=reason))
     limit = int(after.get("within_agent_turns", 1))
-    label = str(params.get("label", "required phrase"))
+    label = str(params.get("label", say.REQUIRED_PHRASE))
     matcher = matcher_for(params.get("phrases", ()), params.get("regexes", ()), similarity)
     every = params.get("mode", "any") == "all"
     answered, missed = [], []
     for start, reason, k in episodes:
         hit = _answer(matcher, conversation, agents[k:k + limit], context, every)
         (answered if hit is not None else missed).append((start, reason, hit))
-    within = f"within {plural(limit, 'agent turn')}"
+    within = say.WITHIN.format(counted=plural(limit, "agent turn"))
     evidence = sorted({x for s, _, h in answered + missed for x in (s, h) if x is not None})
     evidence = [evidence_of(conversation, i) for i in evidence]
     if not missed:
-        return CheckOutcome.passed(f"{label} {within} after {plural(len(answered), 'customer turn')} "
-                                   f"that needed it", evidence)
+        return CheckOutcome.passed(say.ANSWERED_ALL.format(label=label, within=within,
+                                                           counted=plural(len(answered), "customer turn")), evidence)
     start, reason, _ = missed[0]
-    more = f" and {plural(len(missed) - 1, 'more customer turn')}" if len(missed) > 1 else ""
+    more = and_more(len(missed) - 1, "more customer turn")
     score = round(len(answered) / len(episodes), 4)
-    return CheckOutcome.failed(f"no {label} {within} after the customer's {turn_name(start)} ({reason}){more}; "
-                               f"{len(answered)} of {len(episodes)} answered", evidence, score)
+    return CheckOutcome.failed(say.ANSWERED_MISSED.format(label=label, within=within, turn=turn_name(start), reason=reason,
+                                                          more=more, answered=len(answered), episodes=len(episodes)),
+                               evidence, score)
