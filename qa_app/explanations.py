@@ -17,6 +17,11 @@ from functools import lru_cache
 from typing import Optional
 
 from scoring import explanations as core
+from training import reasons
+
+#: Where templates come from: each module's templates(), and its DATA_FIELDS, NUMBER_FIELDS and
+#: FIELD_PATTERNS for the fields of its own templates.
+SOURCES = (core, reasons)
 
 _NUMBER = r"-?\d+(?:\.\d+)?%?"
 
@@ -46,8 +51,9 @@ class Reading:
     covered: int
 
 
-def compile_template(text: str) -> Template:
-    """`text`'s regular expressions: its literals as they are, each field by the shape it may hold."""
+def compile_template(text: str, source=core) -> Template:
+    """`text`'s regular expressions: its literals as they are, each field by the shape it may hold
+    (by the rules of `source`, the module that declares the template)."""
     parts, nested, literals, at = [], set(), [], 0
     for m in core.FIELD.finditer(text):
         literal = text[at:m.start()]
@@ -55,8 +61,8 @@ def compile_template(text: str) -> Template:
         parts.append(re.escape(literal))
         name, spec = m.group(1), m.group(0).partition(":")[2]
         quoted = literal[-1:] in ("\"", "'") and text[m.end():m.end() + 1] == literal[-1:]
-        parts.append((name, _shape(name, bool(spec), quoted)))
-        if not (quoted or name in core.DATA_FIELDS or name in core.NUMBER_FIELDS or spec):
+        parts.append((name, _shape(source, name, bool(spec), quoted)))
+        if not (quoted or name in source.DATA_FIELDS or name in source.NUMBER_FIELDS or spec):
             nested.add(name)
         at = m.end()
     literals.append(text[at:])
@@ -70,13 +76,13 @@ def compile_template(text: str) -> Template:
                     frozenset(nested))
 
 
-def _shape(name: str, formatted: bool, quoted: bool) -> Optional[str]:
+def _shape(source, name: str, formatted: bool, quoted: bool) -> Optional[str]:
     """The pattern of a field, None for free text."""
-    if name in core.FIELD_PATTERNS:
-        return core.FIELD_PATTERNS[name]
+    if name in source.FIELD_PATTERNS:
+        return source.FIELD_PATTERNS[name]
     if quoted:
         return ".*?"
-    if formatted or name in core.NUMBER_FIELDS:
+    if formatted or name in source.NUMBER_FIELDS:
         return _NUMBER
     if name.endswith("turn"):
         return r"turn \d+"
@@ -85,9 +91,9 @@ def _shape(name: str, formatted: bool, quoted: bool) -> Optional[str]:
 
 @lru_cache(maxsize=1)
 def compiled() -> tuple[Template, ...]:
-    """Every template of scoring.explanations, compiled once, the most literal first."""
+    """Every template of the SOURCES, compiled once, the most literal first."""
     # Every template has literal text (a bare "{a}{b}" would read a text as itself, endlessly).
-    found = {t: compile_template(t) for t in core.templates()}
+    found = {t: compile_template(t, source) for source in reversed(SOURCES) for t in source.templates()}
     return tuple(sorted((t for t in found.values() if t.literal), key=lambda t: -t.literal))
 
 

@@ -28,8 +28,8 @@ class UploadForm(FlaskForm):
                                  "or call recordings (.wav, .mp3, .m4a, .ogg, .flac)"))
     agent = StringField(_l("Agent login (for text, subtitle and audio files, which do not name one)"),
                         validators=[Blank(), Length(max=80)])
-    channel = SelectField(_l("Channel"), choices=[("", _l("as in the file")), ("chat", "chat"), ("call", "call"),
-                                                  ("email", "email"), ("social", "social")],
+    channel = SelectField(_l("Channel"), choices=[("", _l("as in the file")), ("chat", _l("chat")), ("call", _l("call")),
+                                                  ("email", _l("e-mail")), ("social", _l("social media"))],
                           validators=[Blank()])
     create_agents = BooleanField(_l("Create agents whose login is not known yet (otherwise such "
                                     "records are refused, so a typo does not create an agent)"))

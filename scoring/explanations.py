@@ -1,12 +1,14 @@
 """Every automatic explanation the scorer writes, as an English template with named fields.
 
-The checks fill these with `str.format`; the stored text is English, as it always was (old rows
-and new ones read the same). The catalogue extracts every template (`N_`, a pybabel keyword), and
+The checks fill these with `.format(name=...)` (compiled once to the f-string each stands for);
+the stored text is English, byte for byte what the checks wrote before (old rows and new ones read
+the same). The catalogue extracts every template (`N_`, a pybabel keyword), and
 the web shell (qa_app.explanations) turns a stored explanation back into its templates and fields
 to show it in the reader's language. So a field's shape matters: FIELD_PATTERNS says what text a
 field may hold when it is read back; a field written inside quotation marks, and the fields in
-DATA_FIELDS, are user data (phrases, names, customer words) and are never translated; other
-fields may hold another template's text (a turn, a count, a window) and are read recursively.
+DATA_FIELDS, are user data (phrases, customer words, metadata) and are never translated; other
+fields may hold another template's text (a turn, a count, a window) and are read recursively, or a
+shipped scorecard's words (a label), which the catalogue translates.
 
 Pure: no Flask, no Babel. A new explanation: add its template here, use it, and translate it.
 """
@@ -14,10 +16,29 @@ from __future__ import annotations
 
 import re
 
+#: A field of a template: "{name}", "{name:.2f}", "{name!r}".
+FIELD = re.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
+
+
+class Template(str):
+    """A template with fields: the English text itself (a str, the catalogue's msgid) whose `format`
+    is compiled once to the f-string it stands for, so filling it costs what that f-string did (a
+    check writes several explanations per conversation; str.format parses the text every time)."""
+
+    def __reduce__(self):
+        return str, (str(self),)  # pickled and copied as the plain text
+
 
 def N_(message: str) -> str:
-    """Marks `message` for the translation catalogue (pybabel's N_ keyword); returns it unchanged."""
-    return message
+    """Marks `message` for the translation catalogue (pybabel's N_ keyword); returns the text, as a
+    Template when it has fields (same text, faster `format`)."""
+    names = sorted({m.group(1) for m in FIELD.finditer(message)})
+    if not names:
+        return message
+    template = Template(message)
+    # The text is one of this module's constants, never input: compiling it is safe.
+    template.format = eval(f"lambda *, {', '.join(names)}: f{message!r}")  # noqa: S307
+    return template
 
 
 # ---------------------------------------------------------------- fragments (scoring.checks.base)
@@ -261,10 +282,6 @@ FIELD_PATTERNS = {
     "number": r"\d+",
     "since": r"(?:after the agent's last turn \(turn \d+\)|and no agent turn at all)",
 }
-
-#: A field of a template: "{name}", "{name:.2f}", "{name!r}".
-FIELD = re.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
-
 
 def templates() -> tuple[str, ...]:
     """Every template of this module, in the order they are declared."""

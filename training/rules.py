@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Iterable, Optional, Sequence
 
+from training import reasons as say
+
 KINDS = ("score_below", "section_below", "critical_failure", "criterion_failed", "sentiment_below", "csat_below")
 # The range each threshold is read in: scores 0-100, customer sentiment -1..1, CSAT ratings 1-5.
 THRESHOLD_RANGE = {"score_below": (0.0, 100.0), "section_below": (0.0, 100.0),
@@ -197,23 +199,25 @@ def holds(rule: TrainingRule, facts: EvaluationFacts) -> bool:
 
 def _condition(rule: TrainingRule, facts: EvaluationFacts) -> str:
     """The condition as a sentence about the conversation, with the values `facts` had for it."""
-    where = f"on conversation {facts.conversation_label}"
+    where = say.ON_CONVERSATION.format(conversation=facts.conversation_label)
     if rule.kind == "critical_failure":
-        failed = f" (failed: {', '.join(facts.failed_criteria)})" if facts.failed_criteria else ""
-        return f"critical failure {where}{failed}"
-    return f"{_phrase(rule, facts)} {where}"
+        if facts.failed_criteria:
+            return say.CRITICAL_FAILURE_NAMED.format(where=where, criteria=", ".join(facts.failed_criteria))
+        return say.CRITICAL_FAILURE.format(where=where)
+    return say.CONDITION_ON.format(phrase=_phrase(rule, facts), where=where)
 
 
 def _phrase(rule: TrainingRule, facts: EvaluationFacts) -> str:
     if rule.kind == "score_below":
-        return f"score {facts.score:.1f} below {rule.threshold:g}"
+        return say.SCORE_BELOW.format(score=facts.score, threshold=rule.threshold)
     if rule.kind == "section_below":
-        return f"section {rule.section_id} {facts.section_score(rule.section_id):.1f} below {rule.threshold:g}"
+        return say.SECTION_BELOW.format(section=rule.section_id, score=facts.section_score(rule.section_id),
+                                        threshold=rule.threshold)
     if rule.kind == "sentiment_below":
-        return f"customer sentiment {facts.sentiment:+.2f} below {rule.threshold:+g}"
+        return say.SENTIMENT_BELOW.format(sentiment=facts.sentiment, threshold=rule.threshold)
     if rule.kind == "csat_below":
-        return f"CSAT {facts.csat} below {rule.threshold:g}"
-    return f"criterion {rule.criterion_id} failed"
+        return say.CSAT_BELOW.format(csat=facts.csat, threshold=rule.threshold)
+    return say.CRITERION_FAILED.format(criterion=rule.criterion_id)
 
 
 def _fires(rule: TrainingRule, facts: EvaluationFacts,
@@ -235,8 +239,8 @@ def _fires(rule: TrainingRule, facts: EvaluationFacts,
     if len(held) < rule.count:
         return None
     labels = ", ".join(f.conversation_label for f in held)
-    return (f"{_condition(rule, facts)}; {len(held)} of the last {len(newest)} evaluations ({labels})",
-            _ids(held))
+    return (say.IN_WINDOW.format(condition=_condition(rule, facts), held=len(held), window=len(newest),
+                                 conversations=labels), _ids(held))
 
 
 def _ids(facts: Iterable[EvaluationFacts]) -> tuple[int, ...]:

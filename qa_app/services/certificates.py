@@ -17,6 +17,7 @@ from qa_app.models.base import as_utc
 from qa_app.services import NotFound, ServiceError, audit, training
 from qa_app.settings import settings as instance_settings
 from training import certificates as rules
+from training.reasons import CERTIFICATE_EXPIRES
 
 OPEN = ("assigned", "overdue")
 
@@ -101,7 +102,7 @@ def renew_due(now: Optional[datetime] = None) -> dict:
         days = max(1, (as_utc(c.expires_at) - now).days)
         try:
             renewal = training.assign_course(None, c.agent.login, c.course.code, due_days=days,
-                                             reason=f"certificate {c.code} expires on {as_utc(c.expires_at):%Y-%m-%d}",
+                                             reason=CERTIFICATE_EXPIRES.format(code=c.code, day=f"{as_utc(c.expires_at):%Y-%m-%d}"),
                                              now=now, commit=False)
         except ServiceError:  # the course is open already: that assignment renews it
             renewal = _open_assignment(c)

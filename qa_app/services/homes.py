@@ -16,7 +16,7 @@ from qa_app.models import (Appraisal, Assignment, Conversation, CriterionScore, 
                            User)
 from qa_app.models.base import as_utc
 from qa_app.services import (appraisals, calibration_sessions, coaching, conversations, dashboard,
-                             disputes, qa_overview, reminders, scorecards, training)
+                             disputes, qa_overview, reminders, review_sheet, scorecards, training)
 from training import periods
 
 #: the lead's trend compares the last WINDOW with the one before it
@@ -168,7 +168,8 @@ def _failing(user: User, start: datetime, end: datetime, limit: int = 5) -> list
 
 
 def criterion_titles(version_ids: Iterable[int]) -> dict[tuple[int, str], str]:
-    """(scorecard version id, criterion id) -> the criterion's title, for the given versions."""
+    """(scorecard version id, criterion id) -> the criterion's title in the reader's language, for the
+    given versions."""
     ids = [i for i in version_ids if i is not None]
     if not ids:
         return {}
@@ -178,7 +179,7 @@ def criterion_titles(version_ids: Iterable[int]) -> dict[tuple[int, str], str]:
             card = scorecards.scorecard_of(row)
         except scorecards.InvalidScorecard:  # a version that no longer parses still shows its ids
             continue
-        out.update({(row.id, c.id): c.title for _, c in card.criteria()})
+        out.update({(row.id, c.id): review_sheet.translated(c.title) for _, c in card.criteria()})
     return out
 
 

@@ -19,6 +19,7 @@ from qa_app.models import Assignment, Course, Onboarding, User
 from qa_app.permissions import can
 from qa_app.services import NotFound, ServiceError, audit, training
 from training import onboarding as paths
+from training.reasons import ONBOARDING_STEP
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _assign_step(actor: Optional[User], enrolment: Onboarding, position: int, no
     if open_one is not None:
         open_one.onboarding_id = enrolment.id
         return open_one
-    reason = f"onboarding {enrolment.path_code}: step {position} of {len(enrolment.courses)}"
+    reason = ONBOARDING_STEP.format(path=enrolment.path_code, step=position, steps=len(enrolment.courses))
     a = training.assign_course(actor, enrolment.agent.login, code, reason=reason, now=now, commit=False)
     a.onboarding_id = enrolment.id
     return a

@@ -15,6 +15,7 @@ from qa_app.models import Assignment, Course, User
 from qa_app.services import NotFound, ServiceError, audit, course_store, pagination, reminders
 from qa_app.settings import settings as instance_settings
 from training import due
+from training.reasons import ASSIGNED_BY, SYSTEM
 
 OPEN = ("assigned", "overdue")
 
@@ -206,7 +207,7 @@ def assign_course(actor: Optional[User], agent_login: str, course_code: str, due
     course = get_course(course_code)
     if _has_open(agent.id, course.id):
         raise ServiceError(_("%(login)s already has %(course)s open", login=agent_login, course=course_code))
-    a = Assignment(agent_id=agent.id, course_id=course.id, reason=reason or f"assigned by {actor.login if actor else 'system'}",
+    a = Assignment(agent_id=agent.id, course_id=course.id, reason=reason or ASSIGNED_BY.format(login=actor.login if actor else SYSTEM),
                    status="assigned", assigned_at=now, due_at=due.due_date(now, due_days))
     db.session.add(a)
     db.session.flush()

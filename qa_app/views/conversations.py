@@ -41,6 +41,14 @@ def index():
 
 SHOWN_FILTERS = ("agent", "language", "q", "period", "review", "channel")  # the form's own fields
 CHANNEL_NAMES = {"chat": _l("chat"), "call": _l("call"), "email": _l("e-mail"), "social": _l("social media")}
+
+
+@bp.app_template_filter("channel_name")
+def channel_name(code: str | None) -> str:
+    """A conversation channel ("chat") as the reader's language names it; an unknown one as stored."""
+    return str(CHANNEL_NAMES.get(code, code)) if code else ""
+
+
 REVIEW_STATE_NAMES = {"unscored": _l("not scored yet"), "waiting": _l("waiting for review"),
                       "reviewed": _l("reviewed")}
 

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from qa_app.forms import AssignForm, LanguageForm
 from qa_app.models.base import as_utc
 from qa_app.permissions import can
-from qa_app.services import NotFound, ServiceError, coaching, dashboard, homes, preferences, review, training
+from qa_app.services import (NotFound, ServiceError, coaching, dashboard, homes, preferences, review, review_sheet,
+                             training)
 from qa_app.views import api
 from qa_app.views.markdown import render_markdown
 from qa_app.views.navigation import COACHES, REVIEWERS, nav_links
@@ -103,6 +104,13 @@ def format_day(value: datetime | date | None) -> str:
     if value is None:
         return "—"
     return as_utc(value).strftime("%Y-%m-%d") if isinstance(value, datetime) else value.isoformat()
+
+
+@bp.app_template_filter("catalogued")
+def catalogued(title: str | None) -> str:
+    """A stored text the catalogue holds in the reader's language (a shipped scorecard's title, an
+    appraisal template's label: services.review_sheet.translated), else the text as stored."""
+    return review_sheet.translated(title or "")
 
 
 @bp.app_template_filter("score")

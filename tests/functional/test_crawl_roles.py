@@ -110,9 +110,10 @@ def _links(base: str, page_url: str, body: bytes, parser: _Links) -> list[str]:
     return found
 
 
-def crawl(base: str, role: str, login: str, password: str) -> Crawl:
-    """Breadth-first from the home over same-origin links, PER_PATTERN pages per URL pattern."""
-    opener, seen, result = log_in(base, login, password), Counter(), Crawl(role)
+def crawl(base: str, role: str, login: str, password: str, opener=None, on_page=None) -> Crawl:
+    """Breadth-first from the home over same-origin links, PER_PATTERN pages per URL pattern; with
+    `opener`, as that signed-in client; `on_page(url, body)` is called with every HTML page."""
+    opener, seen, result = opener or log_in(base, login, password), Counter(), Crawl(role)
     queue, queued = deque([(base, "(start)")]), {base}
     while queue:
         url, origin = queue.popleft()
@@ -137,6 +138,8 @@ def crawl(base: str, role: str, login: str, password: str) -> Crawl:
         if not headers.get("Content-Type", "").startswith("text/html"):
             result.downloads += 1  # a CSV, an XLSX, a recording, a stylesheet: checked, not parsed
             continue
+        if on_page is not None:
+            on_page(url, body)
         parser = _Links()
         for link in _links(base, url, body, parser):
             if link not in queued:

@@ -108,3 +108,38 @@ def test_the_stored_english_is_what_the_checks_wrote_before_the_templates():
     assert plural(1, "agent turn") == "1 agent turn" and plural(3, "more hold") == "3 more holds"
     assert quoted(["a", "b", "c", "d", "e"]) == '"a", "b", "c" and 2 more'
     assert ignored_note(['"x" in turn 2: quoted'] * 3) == ' (ignored: "x" in turn 2: quoted; "x" in turn 2: quoted and 1 more)'
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("score 55.0 below 60 on conversation chat-12", "会话 chat-12：得分 55.0 低于 60"),
+    ("critical failure on conversation c-1 (failed: abuse); 2 of the last 5 evaluations (c-1, c-3)",
+     "会话 c-1 出现致命错误（未通过：abuse）；最近 5 条评分记录中有 2 条（c-1, c-3）"),
+    ("assigned by lead.liu", "由 lead.liu 安排"),
+    ("assigned by system", "由系统安排"),
+    ("onboarding new-agent-en: step 2 of 4", "入职培训 new-agent-en：第 2 步，共 4 步"),
+    ("certificate AB12 expires on 2026-12-31", "证书 AB12 将于 2026-12-31 到期"),
+])
+def test_a_stored_assignment_reason_reads_in_chinese_with_its_codes_as_written(zh, english, chinese):
+    assert shell.translate(english, zh) == chinese
+    assert shell.translate(english, lambda s: s) == english
+
+
+def test_the_rules_write_their_reasons_from_the_reason_templates():
+    from training import reasons
+    from training.rules import EvaluationFacts, TrainingRule, _fires
+    rule = TrainingRule(id="r1", name="low score", kind="score_below", course_code="c", due_days=7, threshold=60)
+    facts = EvaluationFacts(conversation_id=1, agent="a1", language="en", score=55.0, auto_fail=False,
+                            external_id="chat-12", evaluation_id=1)
+    reason, _ids = _fires(rule, facts, [])
+    assert reason == "score 55.0 below 60 on conversation chat-12"
+    assert shell.read(reason).template.text == reasons.CONDITION_ON
+
+
+def test_a_template_fills_as_its_f_string_would_and_pickles_as_its_plain_text():
+    import pickle
+    filled = core.SENTIMENT_KIND.format(value=-0.5, kind="worried")
+    assert filled == "sentiment -0.50, worried" and type(filled) is str
+    assert core.SENTIMENT_KIND == "sentiment {value:.2f}, {kind}"  # the msgid, as extracted
+    assert type(pickle.loads(pickle.dumps(core.SENTIMENT_KIND))) is str
+    with pytest.raises(TypeError):
+        core.SENTIMENT_KIND.format(value=1.0)  # a field left out is a mistake, not an empty field
