@@ -2,7 +2,8 @@
 
 Notifications store their kind and plain parameters (course title, due date, agent login...);
 the words are made when shown or mailed, under the reader's locale, so the bell and the e-mail
-always speak the user's language and a catalogue fix reaches old notifications too.
+always speak the user's language and a catalogue fix reaches old notifications too (an assignment's
+stored English reason is read back through qa_app.explanations).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Callable, Optional
 
 from flask_babel import force_locale, format_date, gettext as _
 
+from qa_app import explanations
 from qa_app.models.base import as_utc
 
 
@@ -30,7 +32,7 @@ def _due(params: dict, key: str = "due_at") -> str:
 def _assigned(p: dict) -> tuple[str, str]:
     return (_("New training: %(course)s", course=p["course"]),
             _('You have been assigned the course "%(course)s". It is due on %(due)s.', course=p["course"],
-              due=_due(p)) + (f"\n{p['reason']}" if p.get("reason") else ""))
+              due=_due(p)) + (f"\n{explanations.translate(p['reason'], _)}" if p.get("reason") else ""))
 
 
 def _due_soon(p: dict) -> tuple[str, str]:

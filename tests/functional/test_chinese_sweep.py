@@ -31,6 +31,8 @@ DATA_CLASSES = {"turn", "turns", "turn-text", "text", "comment", "mono", "eviden
                 "login", "name", "params", "quote",
                 "course-body", "summary",  # a course's own text, written by its author (the demo's are English)
                 "kv"}  # a stored record's fields (audit details, a job's result), shown as recorded
+#: Classes of interface parts inside user data (the role beside a name, the label before a text).
+UI_CLASSES = {"role", "label"}
 #: Texts that are user data although the catalogue has the same English, and where they stand.
 DATA_TEXTS = {
     ("Administrator", None): "the display name `qadesk init` gives the first admin",
@@ -108,6 +110,7 @@ class _Texts(HTMLParser):
         attrs = dict(attrs)
         classes = set((attrs.get("class") or "").split())
         inside = self._data() or tag in DATA_TAGS or bool(classes & DATA_CLASSES) or "lang" in attrs and tag != "html"
+        inside = inside and not (classes & UI_CLASSES and tag not in DATA_TAGS)
         if not inside:
             for name in READ_ATTRIBUTES:
                 if attrs.get(name):

@@ -46,3 +46,19 @@ def test_the_review_pages_failure_banner_gives_the_reasons_in_chinese_too(review
     reviewer.post("/language", data={"locale": "zh"})
     page = text_of(reviewer.get(f"/review/{conv_id}"))
     assert "未通过：" in page and "“calm down”" in page  # the failure banner's reasons, in Chinese too
+
+
+def test_a_chinese_agent_reads_why_a_course_was_assigned_in_chinese_on_the_training_page_and_the_bell(
+        client, auth, make_user):
+    from qa_app.models import Assignment
+    from qa_app.services import training
+    make_user("wang.agent", "agent", team="售后")
+    lead = make_user("lee.lead", "lead", team="售后")
+    assignment = training.assign_course(lead, "wang.agent", "aftersales-zh", due_days=10)
+    assert db.session.get(Assignment, assignment.id).reason == "assigned by lee.lead"  # stored in English
+    auth.login("wang.agent")
+    client.post("/language", data={"locale": "zh"})
+    for url in ("/training/", f"/training/{assignment.id}", "/notifications/"):
+        page = text_of(client.get(url))
+        assert "由 lee.lead 安排" in page, url
+        assert "assigned by lee.lead" not in page, url
