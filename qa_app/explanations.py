@@ -1,7 +1,8 @@
-"""The scorer's automatic explanations in the reader's language (the `explanation` template filter).
+"""The scorer's automatic explanations and the assignment reasons in the reader's language (the
+`explanation` and `fail_reason` template filters, and the new-training notification).
 
-Explanations are stored in English, built by the pure core from the templates of
-scoring.explanations. To show one in Chinese, `read` finds the templates it was built from (each
+Both are stored in English, built by the pure core from the templates of scoring.explanations and
+training.reasons. To show one in Chinese, `read` finds the templates it was built from (each
 compiled once to a regular expression with a named group per field), and `translate` says each
 template in the reader's language with gettext and fills the same fields back in. Fields that are
 user data (quoted phrases, the customer's words) stay as written; fields that hold another
@@ -27,7 +28,7 @@ _NUMBER = r"-?\d+(?:\.\d+)?%?"
 
 
 @dataclass(frozen=True)
-class Template:
+class Compiled:
     """One compiled template: its English text, two regular expressions (free fields matched as
     short and as long as they can be: a text such as "a (b) (c)" splits either way), how many
     literal characters it has, its longest literal (a cheap pre-check) and the fields to read back."""
@@ -45,13 +46,13 @@ class Reading:
     `unexplained` counts the characters of fields that should hold a template's text but hold
     none (so a reading that explains everything has 0); `covered` the literal characters read."""
 
-    template: Template
+    template: Compiled
     fields: tuple[tuple[str, str, Optional["Reading"]], ...]
     unexplained: int
     covered: int
 
 
-def compile_template(text: str, source=core) -> Template:
+def compile_template(text: str, source=core) -> Compiled:
     """`text`'s regular expressions: its literals as they are, each field by the shape it may hold
     (by the rules of `source`, the module that declares the template)."""
     parts, nested, literals, at = [], set(), [], 0
@@ -72,7 +73,7 @@ def compile_template(text: str, source=core) -> Template:
         return re.compile("".join(p if isinstance(p, str) else f"(?P<{p[0]}>{free if p[1] is None else p[1]})"
                                   for p in parts), re.S)
 
-    return Template(text, (regex(".+?"), regex(".+")), sum(map(len, literals)), max(literals, key=len),
+    return Compiled(text, (regex(".+?"), regex(".+")), sum(map(len, literals)), max(literals, key=len),
                     frozenset(nested))
 
 
@@ -90,7 +91,7 @@ def _shape(source, name: str, formatted: bool, quoted: bool) -> Optional[str]:
 
 
 @lru_cache(maxsize=1)
-def compiled() -> tuple[Template, ...]:
+def compiled() -> tuple[Compiled, ...]:
     """Every template of the SOURCES, compiled once, the most literal first."""
     # Every template has literal text (a bare "{a}{b}" would read a text as itself, endlessly).
     found = {t: compile_template(t, source) for source in reversed(SOURCES) for t in source.templates()}
@@ -130,7 +131,7 @@ def use_catalogue(messages) -> None:
     read.cache_clear()
 
 
-def _reading(template: Template, groups: dict[str, str]) -> Reading:
+def _reading(template: Compiled, groups: dict[str, str]) -> Reading:
     fields, unexplained, covered = [], 0, template.literal
     for name, value in groups.items():
         text = value.strip()
