@@ -19,7 +19,7 @@ TRANSLATIONS = Path(qa_app.__file__).resolve().parent / "translations"
 PO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.mo"
 POT = TRANSLATIONS / "messages.pot"
-# Same keywords as the documented `pybabel extract -k _l -k lazy_gettext` command.
+# Same keywords as the documented `pybabel extract -k _l -k lazy_gettext -k N_` command (N_ is a default).
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 # A printf conversion: %(name)s, %(score).1f, %d, and the literal %%.
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
