@@ -22,4 +22,11 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-__all__ = ["UTCDateTime", "datetime"]
+def as_utc(value: datetime | None) -> datetime | None:
+    """A datetime read back from the database, made aware (SQLite drops the zone)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+__all__ = ["UTCDateTime", "as_utc", "datetime"]

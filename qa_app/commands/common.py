@@ -34,8 +34,17 @@ class Context:
 
     @property
     def app(self):
+        return self._built(pages=True)
+
+    @property
+    def app_without_pages(self):
+        """The app without its views (create_app's `pages`), for commands that neither serve nor
+        render a page: they start faster. The full app when it is built already."""
+        return self._built(pages=False)
+
+    def _built(self, pages: bool):
         if self._app is None:
-            app = create_app(instance_path=self.instance)
+            app = create_app(instance_path=self.instance, pages=pages)
             configure_logging(Path(app.instance_path) / LOG_FILE, self.debug)
             if self.check_schema:
                 _check_schema(app)

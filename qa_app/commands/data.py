@@ -92,7 +92,7 @@ def score(obj, rescore_all: bool, queue_it: bool, as_json: bool) -> None:
         return
     summary = scoring.ScoreSummary()
     try:
-        with obj.app.app_context():
+        with obj.app_without_pages.app_context():
             total = scoring.count_conversations()
             with progress_bar(total, "score", as_json) as tick, _stop_on_ctrl_c(tick) as progress:
                 scoring.score_pending(rescore_all=rescore_all, progress=progress, commit_batches=True,

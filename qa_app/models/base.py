@@ -1,6 +1,7 @@
 """Column helpers shared by the models."""
-from datetime import datetime, timezone
+from datetime import datetime
 from qa_app import clock
+from qa_app.dbtypes import as_utc  # noqa: F401 (the models' helpers: callers import it from here)
 
 
 def utcnow() -> datetime:
@@ -8,8 +9,3 @@ def utcnow() -> datetime:
     return clock.now()
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """A datetime read back from the database, made aware (SQLite drops the zone)."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=timezone.utc)

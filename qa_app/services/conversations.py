@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Optional
+from typing import Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import or_
@@ -13,6 +13,7 @@ from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, Team, User
 from qa_app.models.base import as_utc
 from qa_app.services import NotFound, ServiceError, pagination, text_search
+from qa_app.services.scoring_rows import domain_conversation
 from scoring.mood import MOOD_LABELS as MOODS
 from training import periods
 from transcripts import model
@@ -21,18 +22,6 @@ from transcripts import model
 def to_domain(row: Conversation) -> model.Conversation:
     """The pure-domain conversation of a stored row (what the scorer reads)."""
     return domain_conversation(row, row.agent.login, [(t.speaker, t.text, t.at, t.start, t.end) for t in row.turns])
-
-
-def domain_conversation(row, agent: str, turns: Iterable[tuple]) -> model.Conversation:
-    """The pure-domain conversation of a row's columns (anything with Conversation's column
-    attributes), its agent's login and its turns as (speaker, text, at, start, end) tuples in order:
-    to_domain's conversion for callers that load plain tuples (the scoring workers)."""
-    turn = model.Turn
-    return model.Conversation(
-        external_id=row.external_id, agent=agent,
-        turns=tuple([turn(speaker, text, as_utc(at), start, end) for speaker, text, at, start, end in turns]),
-        channel=row.channel, started_at=as_utc(row.started_at), language=row.language, queue=row.queue,
-        customer=row.customer, csat=row.csat, metadata=dict(row.meta or {}))
 
 
 def visibility_filter(user: User, agent_column=None):

@@ -6,11 +6,10 @@ and the same training-rule run, and no two people's concurrent saves can both be
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam
@@ -21,8 +20,9 @@ from qa_app import clock
 from qa_app.extensions import db
 from qa_app.models import Conversation, CriterionScore, Evaluation, ScorecardVersion, User
 from qa_app.models.base import as_utc
-from qa_app.services import ServiceError, audit, rollups
-from scoring.formula import fail_reasons
+from qa_app.services import ServiceError, audit, rollups, scoring_rows
+from qa_app.services.scoring_rows import (CRITERION_COLUMNS, EVALUATION_COLUMNS, RESULT_COLUMNS,  # noqa: F401
+                                         RESULT_SLICE, StoredResult, converter)
 from scoring.result import EvaluationResult
 
 
@@ -53,52 +53,9 @@ def new_evaluation(conv: Conversation, version: ScorecardVersion, result: Evalua
     return ev
 
 
-@dataclass(frozen=True)
-class StoredResult:
-    """An EvaluationResult as its rows hold it: the evaluation's columns and one tuple of
-    CRITERION_COLUMNS per criterion. Plain values, cheap to send from a scoring worker process.
-    Made for a database dialect, `values` holds the RESULT_COLUMNS as its driver takes them."""
-
-    score: float
-    auto_fail: bool
-    fail_reasons: tuple[str, ...]
-    section_scores: dict
-    criteria: tuple[tuple, ...]
-    values: Optional[tuple] = None
-
-
-CRITERION_COLUMNS = ("position", "criterion_id", "section_id", "result", "score", "weight", "critical", "evidence",
-                     "explanation", "comment")
-EVALUATION_COLUMNS = ("conversation_id", "scorecard_version_id", "kind", "score", "auto_fail", "fail_reasons",
-                      "section_scores", "reviewer_id", "based_on_id", "source", "is_final", "created_at")
-_RESULT_SLICE = slice(EVALUATION_COLUMNS.index("score"), EVALUATION_COLUMNS.index("section_scores") + 1)
-RESULT_COLUMNS = EVALUATION_COLUMNS[_RESULT_SLICE]  # the evaluation columns that depend on the result alone
-
-
 def stored_result(result: EvaluationResult, dialect=None) -> StoredResult:
-    """The column values of `result`; fail_reasons are always recomputed from the criteria, so they
-    have one format whoever decided. With a database `dialect`, the criterion tuples and `values`
-    hold what its driver takes (JSON as text...), converted where the result was scored (a
-    scoring worker: not in the process that stores it, see store_automatic)."""
-    criteria = tuple((i, c.criterion_id, c.section_id, c.result, c.score, c.weight, c.critical,
-                      [{"turn": e.turn, "text": e.text} for e in c.evidence], c.explanation, c.comment)
-                     for i, c in enumerate(result.criteria))
-    reasons, sections = tuple(fail_reasons(result.criteria)), dict(result.section_scores)
-    if dialect is None:
-        return StoredResult(result.score, result.auto_fail, reasons, sections, criteria)
-    values = _converter(Evaluation.__table__, RESULT_COLUMNS, dialect)(
-        (result.score, result.auto_fail, list(reasons), dict(sections)))
-    return StoredResult(result.score, result.auto_fail, reasons, sections,
-                        tuple(map(_converter(CriterionScore.__table__, CRITERION_COLUMNS, dialect), criteria)), values)
-
-
-@lru_cache(maxsize=16)
-def _converter(table, columns: tuple[str, ...], dialect) -> Callable[[tuple], tuple]:
-    """A row of `columns` with the driver conversion of each column that has one (the others as they are)."""
-    converters = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-    active = [(k, f) for k, f in enumerate(converters) if f is not None]
-
-    return lambda row: _converted(row, active)
+    """scoring_rows.stored_result with this database's evaluation and criterion_score tables."""
+    return scoring_rows.stored_result(result, dialect, Evaluation.__table__, CriterionScore.__table__)
 
 
 def _evaluation_values(conversation_id: int, version_id: int, result: EvaluationResult, kind: str,
@@ -236,14 +193,14 @@ def _auto_rows(items: Sequence[tuple[int, int, StoredResult]], human: set[int], 
     converted once, each result's own (RESULT_COLUMNS) were converted where it was scored. Ids
     take no conversion. Converting 10,000 rows here cost the storing process 20,000 JSON encodings."""
     dialect = db.session.connection().dialect
-    shared = {final: _converter(Evaluation.__table__, EVALUATION_COLUMNS, dialect)(
+    shared = {final: converter(Evaluation.__table__, EVALUATION_COLUMNS, dialect)(
         _evaluation_row(0, 0, _NO_RESULT, "auto", at, is_final=final)) for final in (True, False)}
-    convert_result = _converter(Evaluation.__table__, RESULT_COLUMNS, dialect)
+    convert_result = converter(Evaluation.__table__, RESULT_COLUMNS, dialect)
     rows = []
     for conversation_id, version_id, stored in items:
         row = shared[conversation_id not in human]
         values = stored.values if stored.values is not None else convert_result(_result_row(stored))
-        rows.append((conversation_id, version_id, *row[2:_RESULT_SLICE.start], *values, *row[_RESULT_SLICE.stop:]))
+        rows.append((conversation_id, version_id, *row[2:RESULT_SLICE.start], *values, *row[RESULT_SLICE.stop:]))
     return rows
 
 
@@ -275,7 +232,7 @@ def execute_rows(statement, keys: Sequence[str], rows: Sequence[tuple], converte
     sql, positional, names, reorder, active = _prepared(statement, tuple(keys), conn.dialect)
     values = rows if reorder is None else list(map(reorder, rows))
     if active and not converted:  # most columns (ids, numbers, text) have no conversion
-        values = [_converted(v, active) for v in values]
+        values = [scoring_rows.converted(v, active) for v in values]
     conn.exec_driver_sql(sql, values if positional else [dict(zip(names, v)) for v in values])
 
 
@@ -292,13 +249,6 @@ def _prepared(statement, keys: tuple[str, ...], dialect) -> tuple:
     processors = [compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
     return (compiled.string, compiled.positional, names, reorder,
             tuple((k, f) for k, f in enumerate(processors) if f is not None))
-
-
-def _converted(row: tuple, active: list) -> tuple:
-    values = list(row)
-    for k, f in active:
-        values[k] = f(values[k])
-    return tuple(values)
 
 
 def _newest_auto_ids(ids: list[int]) -> list[int]:

@@ -13,7 +13,8 @@ from qa_app.extensions import db
 from qa_app.models import Conversation, Evaluation, ScorecardVersion, Turn
 from qa_app.services import evaluations, rule_runs, scorecards, scoring_pool
 from qa_app.services import sentiment as sentiment_service
-from qa_app.services.scoring_pool import Scored, ScoringFailed, score_chunk  # noqa: F401 (ScoringFailed: for callers)
+from qa_app.services.scoring_pool import ScoringFailed, score_chunk  # noqa: F401 (ScoringFailed: for callers)
+from qa_app.services.scoring_worker import Scored
 from qa_app.settings import settings as instance_settings
 from scoring.result import EvaluationResult
 from scoring.sentiment import DefaultSentiment
@@ -92,7 +93,7 @@ def score_pending(rescore_all: bool = False, sentiment=None,
         if pool_size:
             db.session.commit()  # the workers see only committed rows
             setup = scoring_pool.Setup(db.engine.url.render_as_string(hide_password=False), cards, version_of,
-                                       sentiment_service.load_calibrations(), rescore_all)
+                                       sentiment_service.load_calibrations(), rescore_all, scoring_pool.worker_tables())
             scoring_pool.run(setup, _id_chunks(ids, batch_size), pool_size, keep, progress)
         else:
             for chunk in _chunks(ids, batch_size):

@@ -117,3 +117,23 @@ def test_user_add_and_duplicate_login(cli):
 def test_init_twice_keeps_the_instance(cli):
     doc = _json(cli("init", "--json"))
     assert doc["admin_created"] is False and doc["scorecards_added"] == 0
+
+
+def test_score_starts_without_importing_the_pages(cli, instance_dir):
+    """`qadesk score` builds its app without the views (every view and the services behind them
+    took 0.35-0.45 CPU-s of its start); `qadesk show` still has them."""
+    import os
+    import subprocess
+    import sys
+    _json(cli("ingest", str(FIXTURES / "new_agent.ndjson"), "--create-agents", "--json"))
+    code = ("import json, sys\nfrom qa_app.cli import main\ntry:\n    main(sys.argv[1:], standalone_mode=False)\n"
+            "finally:\n    print(json.dumps('qa_app.views.home' in sys.modules), file=sys.stderr)")
+
+    def views_imported(*args: str) -> bool:
+        done = subprocess.run([sys.executable, "-c", code, "--instance", str(instance_dir), *args], env=dict(os.environ),
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stderr.strip().splitlines()[-1])
+    assert views_imported("score", "--json") is False
+    assert views_imported("show", "t-good-1", "--json") is True
+    assert _json(cli("show", "t-good-1", "--json"))["evaluations"]

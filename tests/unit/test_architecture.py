@@ -108,3 +108,22 @@ def test_the_shell_has_no_import_cycles():
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_scoring_workers_import_no_flask_and_no_models():
+    """What the scoring workers' forkserver imports (scoring_pool.PRELOAD), imported in a fresh
+    process, loads neither Flask nor its extensions nor the model classes: they cost each run's
+    forkserver about 0.7 CPU-s and a worker uses none of them."""
+    import json
+    import subprocess
+    import sys
+
+    from qa_app.services.scoring_pool import PRELOAD
+    code = (f"import json, sys\nfor name in {list(PRELOAD)!r}:\n    __import__(name)\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                       check=True).stdout)
+    unwanted = [m for m in loaded if m.split(".")[0] in ("flask", "flask_sqlalchemy", "flask_babel", "flask_login",
+                                                         "flask_wtf", "werkzeug", "jinja2")
+                or m.startswith(("qa_app.models", "qa_app.extensions", "qa_app.settings"))]
+    assert "qa_app.services.scoring_worker" in loaded and unwanted == []
