@@ -64,7 +64,8 @@ def worker_tables() -> Tables:
 
 
 def _bare(table: Table) -> Table:
-    return Table(table.name, MetaData(), *(Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns))
+    return Table(table.name, MetaData(), *(Column(c.name, c.type, key=c.key, primary_key=c.primary_key)
+                                           for c in table.columns))
 
 
 Keep = Callable[[list[int], list[Scored], int], None]

@@ -3,7 +3,9 @@ would otherwise build for itself on its first conversations, whatever the scorec
 rules' regexes and the shipped sentiment models, about half a second), is built here before the
 workers are forked, so they inherit it. Phrase matchers are left to each worker: they depend on
 the instance's scorecards, and compiling those of every shipped one took three times longer than
-a worker spends compiling the few it meets. Importing this module elsewhere only costs that time."""
+a worker spends compiling the few it meets; scoring one made-up conversation per active scorecard
+and channel here cost 0.63 CPU-s and saved each worker's first chunk only 0.25 (of its 0.5 extra:
+the rest is the phrases its conversations meet). Importing this module elsewhere only costs that time."""
 from __future__ import annotations
 
 from scoring.intents.models import default_intent_model
