@@ -12,11 +12,11 @@ from sqlalchemy import func
 
 from qa_app import clock
 from qa_app.extensions import db
-from qa_app.models import (Appraisal, Assignment, Conversation, CriterionScore, Evaluation, ScorecardVersion, Team,
+from qa_app.models import (Appraisal, Assignment, Conversation, CriterionScore, Evaluation, Team,
                            User)
 from qa_app.models.base import as_utc
 from qa_app.services import (appraisals, calibration_sessions, coaching, conversations, dashboard,
-                             disputes, qa_overview, reminders, review_sheet, scorecards, training)
+                             disputes, qa_overview, reminders, review_sheet, training)
 from training import periods
 
 #: the lead's trend compares the last WINDOW with the one before it
@@ -61,7 +61,7 @@ class AgentHome:
 def agent_home(user: User, now: Optional[datetime] = None) -> AgentHome:
     now = clock.or_now(now)
     latest = dashboard.latest_evaluations(user, limit=5)
-    titles = criterion_titles({e.scorecard_version_id for _, e in latest})
+    titles = review_sheet.criterion_titles({e.scorecard_version_id for _, e in latest})
     feedback = [(c, e, [(s, titles.get((e.scorecard_version_id, s.criterion_id), s.criterion_id))
                         for s in e.criteria if s.result == "fail" or s.comment]) for c, e in latest]
     sessions = coaching.visible_sessions(user)[:3]
@@ -163,24 +163,8 @@ def _failing(user: User, start: datetime, end: datetime, limit: int = 5) -> list
              .where(CriterionScore.result == "fail").group_by(CriterionScore.criterion_id)
              .order_by(failures.desc(), CriterionScore.criterion_id).limit(limit))
     rows = db.session.execute(query).all()
-    titles = criterion_titles({v for _, v, _ in rows})
+    titles = review_sheet.criterion_titles({v for _, v, _ in rows})
     return [(c, titles.get((v, c), c), int(n)) for c, v, n in rows]
-
-
-def criterion_titles(version_ids: Iterable[int]) -> dict[tuple[int, str], str]:
-    """(scorecard version id, criterion id) -> the criterion's title in the reader's language, for the
-    given versions."""
-    ids = [i for i in version_ids if i is not None]
-    if not ids:
-        return {}
-    out = {}
-    for row in db.session.scalars(db.select(ScorecardVersion).where(ScorecardVersion.id.in_(ids))):
-        try:
-            card = scorecards.scorecard_of(row)
-        except scorecards.InvalidScorecard:  # a version that no longer parses still shows its ids
-            continue
-        out.update({(row.id, c.id): review_sheet.translated(c.title) for _, c in card.criteria()})
-    return out
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@ overrode which automatic result and why (read only; the review, conversation and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 from flask_babel import gettext
 
 from qa_app.extensions import db
-from qa_app.models import Evaluation
+from qa_app.models import Evaluation, ScorecardVersion
+from qa_app.services import scorecards
 from scoring.overrides import Decided, Override, overrides
 
 #: how far back through based_on a chain is followed (a guard against a damaged, looping chain)
@@ -30,6 +31,22 @@ def translated(title: str) -> str:
     """A scorecard title in the request's language: the catalogue's entry for it (the shipped
     scorecards' titles are extracted into the catalogue), else the title as written."""
     return gettext(title) if title else title
+
+
+def criterion_titles(version_ids: Iterable[int]) -> dict[tuple[int, str], str]:
+    """(scorecard version id, criterion id) -> the criterion's title in the reader's language, for the
+    given versions."""
+    ids = [i for i in version_ids if i is not None]
+    if not ids:
+        return {}
+    out = {}
+    for row in db.session.scalars(db.select(ScorecardVersion).where(ScorecardVersion.id.in_(ids))):
+        try:
+            card = scorecards.scorecard_of(row)
+        except scorecards.InvalidScorecard:  # a version that no longer parses still shows its ids
+            continue
+        out.update({(row.id, c.id): translated(c.title) for _, c in card.criteria()})
+    return out
 
 
 def titles(ev: Evaluation) -> tuple[dict[str, str], dict[str, str]]:

@@ -34,12 +34,12 @@ def series(table: Table, by: str, x: str, y: str, link: Link = None) -> dict:
     """A line per value of column `by` over the sorted x values (gaps where a series has no point);
     links[s][i] is the URL behind series s at x i."""
     xs = sorted(set(column(table, x)))
-    names = sorted({str(v) for v in column(table, by)})
+    names = sorted({str(v) if v is not None else "—" for v in column(table, by)})
     values = {n: [None] * len(xs) for n in names}
     links = {n: [None] * len(xs) for n in names}
     bi, xi, yi = table.header.index(by), table.header.index(x), table.header.index(y)
     for r in table.rows:
-        name, at = str(r.cells[bi]), xs.index(r.cells[xi])
+        name, at = str(r.cells[bi]) if r.cells[bi] is not None else "—", xs.index(r.cells[xi])
         values[name][at] = r.cells[yi]
         links[name][at] = link(dict(r.filters)) if link else None
     return {"kind": "line", "labels": xs, "datasets": [{"label": n, "data": values[n]} for n in names],

@@ -1,22 +1,62 @@
 """Dashboards: the QA overview (charts with their data tables, the same figures as JSON) and the agent's own trend."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from flask import Blueprint, jsonify, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from qa_app import clock
 from qa_app.permissions import can, roles_with
 from qa_app.services import ServiceError, qa_overview
 from qa_app.views import charts
+from qa_app.views.conversations import channel_name
 from qa_app.views.security import roles_required
+from scoring import dashboard as figures
 
 bp = Blueprint("dashboards", __name__, url_prefix="/dashboards")
 READERS = roles_with("read_qa_dashboard")
 OWN = roles_with("read_own_dashboard")
 FIELDS = ("team", "channel", "queue", "language", "step")
+
+
+#: The customer's mood at the end (scoring.dashboard.MOODS; "unknown": no mood was read).
+MOOD_NAMES = {"positive": _l("positive"), "neutral": _l("neutral"), "negative": _l("negative"),
+              "unknown": _l("not read")}
+#: Short weekday names, Monday first (the QA overview's "by weekday" chart).
+WEEKDAY_NAMES = dict(zip(figures.WEEKDAYS, (
+    # TRANSLATORS: short weekday names, Monday to Sunday (the QA overview's "by weekday" chart)
+    _l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))))
+DAY_TYPE_NAMES = {"weekday": _l("weekdays"), "weekend": _l("weekends")}
+#: scoring.dashboard.SHIFTS by name
+SHIFT_NAMES = {"early": _l("early shift"), "late": _l("late shift"), "night": _l("night shift")}
+
+
+@bp.app_template_filter("mood_name")
+def mood_name(label: str | None) -> str:
+    """A customer mood label ("positive") as the reader's language names it; an unknown one as stored."""
+    return str(MOOD_NAMES.get(label, label)) if label else ""
+
+
+def _named(values: dict):
+    return lambda code: str(values.get(code, code)) if code is not None else None
+
+
+def shown(overview: qa_overview.Overview) -> qa_overview.Overview:
+    """The overview as the page shows it: channels, criteria, moods, weekdays, day types and shifts
+    named in the reader's language in the cells of the tables (so in the charts' labels and the
+    data tables); each row keeps its filters, so its links, and the JSON endpoint keeps the codes."""
+    names = {"channel": channel_name, "criterion": lambda c: overview.criterion_titles.get(c, c), "mood": mood_name,
+             "weekday": _named(WEEKDAY_NAMES), "day_type": _named(DAY_TYPE_NAMES), "shift": _named(SHIFT_NAMES)}
+    tables = []
+    for table in overview.tables:
+        named = {i: names[h] for i, h in enumerate(table.header) if h in names}
+        rows = tuple(dataclasses.replace(r, cells=tuple(named[i](v) if i in named else v for i, v in enumerate(r.cells)))
+                     for r in table.rows) if named else table.rows
+        tables.append(dataclasses.replace(table, rows=rows))
+    return dataclasses.replace(overview, tables=tuple(tables))
 
 
 def _filters() -> qa_overview.Filters:
@@ -72,7 +112,7 @@ def qa():
     except ServiceError as exc:
         return render_template("dashboards/qa.html", overview=None, error=str(exc), args=request.args,
                                options=qa_overview.options(current_user)), 400
-    link = _linker(overview)
+    link, overview = _linker(overview), shown(overview)
     return render_template("dashboards/qa.html", overview=overview, error=None, args=overview.filters.as_dict(),
                            specs=chart_specs(overview), options=qa_overview.options(current_user),
                            links={t.name: [link(dict(r.filters)) if link else None for r in t.rows]

@@ -207,3 +207,30 @@ def test_course_effectiveness_draws_no_chart_before_a_course_is_completed(client
     auth.login("hr1", PASSWORD)
     page = text_of(client.get("/training/effectiveness"))
     assert "No course has been completed yet." in page and 'data-chart="course_effects"' not in page
+
+
+def _cells_of(page: str, table: str) -> list[str]:
+    """The first cell of each row of the page's data table `table` (its text, without the link)."""
+    body = re.search(rf'data-table="{table}">(.*?)</table>', page, re.S)[1]
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<tr><td>(.*?)</td>", body)]
+
+
+def test_the_qa_overview_in_chinese_names_criteria_channels_moods_weekdays_and_shifts_in_chinese(client, auth,
+                                                                                                   seeded):
+    auth.login("admin", PASSWORD)
+    assert client.post("/language", data={"locale": "zh"}).status_code == 302
+    page = text_of(client.get("/dashboards/qa?period=2026-11"))
+    specs = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', page, re.S)[1])
+    greeting = "客服第一次回复时问候或欢迎客户"  # the shipped scorecard's "greeting" criterion, as the catalogue has it
+    for chart, shown in (("criteria_failed", greeting), ("by_channel", "在线聊天"), ("end_sentiment", "消极"),
+                         ("by_weekday", "周六"), ("by_day_type", "周末"), ("by_shift", "夜班")):
+        assert shown in specs[chart]["labels"], (chart, specs[chart]["labels"])
+        assert shown in _cells_of(page, chart), chart
+    assert _cells_of(page, "end_sentiment") == ["积极", "中性", "消极", "未识别"]
+    assert "greeting" not in _cells_of(page, "criteria_failed") and "chat" not in specs["by_channel"]["labels"]
+    assert '<option value="chat">在线聊天</option>' in page  # the channel filter too
+    assert "shift=night" in page  # the links behind the rows keep the codes
+    doc = _figures(client, auth, "admin")  # the JSON stays machine-readable in Chinese
+    assert "greeting" in [r[0] for r in _table(doc, "criteria_failed")["rows"]]
+    assert [r[0] for r in _table(doc, "end_sentiment")["rows"]] == ["positive", "neutral", "negative", "unknown"]
+    assert [r[0] for r in _table(doc, "by_channel")["rows"]] == ["chat"]
