@@ -1,12 +1,14 @@
 """Every page a demo role reaches, in Chinese, holds no English string of the interface: each role
 signs in through the login form, chooses 中文 with the language switch, and walks every link as the
 crawl of test_crawl_roles does (its crawler). On each page every text node and the attributes people
-read (title, aria-label, placeholder, alt, a button's value) are compared with the catalogue's
+read (title, aria-label, placeholder, alt, a button's value), and the labels and legends of the
+charts (the page's JSON data element that static/charts.js draws), are compared with the catalogue's
 English texts (those whose Chinese differs) and with the scorer's explanation templates; user data
 (conversation turns, quoted text, names, comments, code and identifiers) is left out.
 """
 from __future__ import annotations
 
+import json
 import re
 import time
 import urllib.error
@@ -40,6 +42,7 @@ DATA_TEXTS = {
     ("logistics", "<td>"): "a queue of the demo conversations (queues are named by the operator)",
     ("logistics", "<option>"): "the same queue in a filter",
     ("logistics", "<a>"): "the same queue as the first cell of a QA overview row (a link to its conversations)",
+    ("logistics", "<chart by_queue label>"): "the same queue as a bar of the QA overview's chart by queue",
     **{(criterion, "<td title>"): "a criterion id, the tooltip of its translated title on the lead's home"
        for criterion in ("greeting", "empathy", "closing")},
 }
@@ -133,6 +136,21 @@ class _Texts(HTMLParser):
             self.found.append((f"<{tag}>", data))
 
 
+_CHART_DATA = re.compile(r'<script type="application/json" id="chart-data">(.*?)</script>', re.S)
+
+
+def chart_texts(page: str) -> list[tuple[str, str]]:
+    """(where, text) of what charts.js draws from the page's JSON data element: each chart's x labels
+    and its datasets' labels (the legend). A <script> is skipped by _Texts, so read it here."""
+    found = []
+    for source in _CHART_DATA.findall(page):
+        for chart, spec in json.loads(source).items():
+            found += [(f"<chart {chart} label>", str(v)) for v in spec.get("labels") or () if isinstance(v, str)]
+            found += [(f"<chart {chart} dataset>", d["label"]) for d in spec.get("datasets") or ()
+                      if isinstance(d.get("label"), str)]
+    return found
+
+
 def choose_chinese(base: str, opener) -> None:
     """Post the language switch of the home page (with its CSRF token), as the user would click 中文."""
     _status, _headers, body = _get(opener, base)
@@ -152,7 +170,7 @@ def test_no_page_a_demo_role_reaches_in_chinese_shows_an_english_interface_strin
         assert '<html lang="zh">' in page, f"{url} is not in Chinese"
         parser = _Texts()
         parser.feed(page)
-        for where, text in parser.found:
+        for where, text in parser.found + chart_texts(page):
             why = catalogue.english(text)
             text, path = _squeezed(text), urllib.parse.urlsplit(url).path
             if why is None or (text, None) in DATA_TEXTS or (text, where) in DATA_TEXTS:
