@@ -51,8 +51,8 @@ class Overview:
     tables: tuple[figures.Table, ...]
     agents_in_scope: int = 0
     options: dict = field(default_factory=dict)
-    #: criterion id -> its title in the reader's language (the Pareto's rows name criteria by id)
-    criterion_titles: dict = field(default_factory=dict)
+    #: criterion id -> the newest scorecard version that failed it (where the page reads its title)
+    failed_in: dict = field(default_factory=dict)
 
     def table(self, name: str) -> Optional[figures.Table]:
         return next((t for t in self.tables if t.name == name), None)
@@ -199,16 +199,14 @@ def _cells(user, filters, period) -> tuple[list[figures.Cell], list[tuple[int, i
     return cells, [(i * figures.BIN_WIDTH, int(n)) for i, n in enumerate(counts)], per_mood
 
 
-def _failures(user, filters, period) -> tuple[list[tuple[str, int]], set[str], dict[str, str]]:
-    """(criterion id, times failed), the critical ones, and criterion id -> title in the reader's
-    language (from the newest scorecard version that failed it: services.review_sheet.criterion_titles)."""
+def _failures(user, filters, period) -> tuple[list[tuple[str, int]], set[str], dict[str, int]]:
+    """(criterion id, times failed), the critical ones, and criterion id -> the newest scorecard
+    version that failed it."""
     critical = func.max(case((DailyFailure.critical.is_(True), 1), else_=0))
     version = func.max(DailyFailure.scorecard_version_id)
     rows = _rows(db.select(DailyFailure.criterion_id, func.sum(DailyFailure.failures), critical, version)
                  .where(*_where(DailyFailure, user, filters, period)).group_by(DailyFailure.criterion_id))
-    titles = review_sheet.criterion_titles({v for *_, v in rows})
-    return ([(c, int(n)) for c, n, _, _ in rows], {c for c, _, flag, _ in rows if flag},
-            {c: titles.get((v, c), c) for c, _, _, v in rows})
+    return [(c, int(n)) for c, n, _, _ in rows], {c for c, _, flag, _ in rows if flag}, {c: v for c, _, _, v in rows}
 
 
 def overview(user: User, filters: Filters) -> Overview:
@@ -223,11 +221,19 @@ def overview(user: User, filters: Filters) -> Overview:
     if filters.team or len(totals) <= AGENT_TREND_LIMIT:
         tables.append(figures.trend(_agent_points(clauses, filters.step), "agent", start, end, filters.step))
     cells, scores, moods = _cells(user, filters, period)
-    failures, critical, titles = _failures(user, filters, period)
+    failures, critical, failed_in = _failures(user, filters, period)
     tables += [figures.histogram(scores), figures.pareto(failures, critical),
                figures.moods(moods), figures.csat_beside_score(totals), *figures.breakdowns(cells)]
     return Overview(filters, period, figures.total(d.tally for d in totals), tuple(tables), len(totals),
-                    criterion_titles=titles)
+                    failed_in=failed_in)
+
+
+def criterion_titles(view: Overview) -> dict[str, str]:
+    """Criterion id -> its title in the reader's language, for the criteria the Pareto lists (from the
+    newest scorecard version that failed each; its id when the version has no title for it). For the
+    page: the JSON and `qadesk report qa` keep the ids."""
+    titles = review_sheet.criterion_titles(set(view.failed_in.values()))
+    return {c: titles.get((v, c), c) for c, v in view.failed_in.items()}
 
 
 def options(user: User) -> dict[str, list[str]]:

@@ -9,7 +9,6 @@ from flask_babel import gettext
 
 from qa_app.extensions import db
 from qa_app.models import Evaluation, ScorecardVersion
-from qa_app.services import scorecards
 from scoring.overrides import Decided, Override, overrides
 
 #: how far back through based_on a chain is followed (a guard against a damaged, looping chain)
@@ -35,29 +34,31 @@ def translated(title: str) -> str:
 
 def criterion_titles(version_ids: Iterable[int]) -> dict[tuple[int, str], str]:
     """(scorecard version id, criterion id) -> the criterion's title in the reader's language, for the
-    given versions."""
+    given versions (read from the stored definitions, not parsed: a version that no longer
+    validates still names its criteria; a criterion without a title is left out, its id shows)."""
     ids = [i for i in version_ids if i is not None]
     if not ids:
         return {}
     out = {}
-    for row in db.session.scalars(db.select(ScorecardVersion).where(ScorecardVersion.id.in_(ids))):
-        try:
-            card = scorecards.scorecard_of(row)
-        except scorecards.InvalidScorecard:  # a version that no longer parses still shows its ids
-            continue
-        out.update({(row.id, c.id): translated(c.title) for _, c in card.criteria()})
+    for version_id, definition in db.session.execute(db.select(ScorecardVersion.id, ScorecardVersion.definition)
+                                                     .where(ScorecardVersion.id.in_(ids))):
+        out.update({(version_id, c): title for c, title in _definition_titles(definition)[0].items() if title})
     return out
 
 
-def titles(ev: Evaluation) -> tuple[dict[str, str], dict[str, str]]:
-    """(criterion id -> title, section id -> title) of the scorecard version the evaluation used."""
-    definition = ev.scorecard_version.definition or {}
+def _definition_titles(definition: Optional[dict]) -> tuple[dict[str, str], dict[str, str]]:
+    """(criterion id -> title, section id -> title) of a stored scorecard definition, translated."""
     criteria, sections = {}, {}
-    for section in definition.get("sections") or ():
+    for section in (definition or {}).get("sections") or ():
         sections[section.get("id")] = translated(section.get("title") or "")
         for criterion in section.get("criteria") or ():
             criteria[criterion.get("id")] = translated(criterion.get("title") or "")
     return criteria, sections
+
+
+def titles(ev: Evaluation) -> tuple[dict[str, str], dict[str, str]]:
+    """(criterion id -> title, section id -> title) of the scorecard version the evaluation used."""
+    return _definition_titles(ev.scorecard_version.definition)
 
 
 def criterion_names(ev: Optional[Evaluation]) -> dict[str, str]:

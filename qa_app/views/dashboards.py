@@ -48,7 +48,8 @@ def shown(overview: qa_overview.Overview) -> qa_overview.Overview:
     """The overview as the page shows it: channels, criteria, moods, weekdays, day types and shifts
     named in the reader's language in the cells of the tables (so in the charts' labels and the
     data tables); each row keeps its filters, so its links, and the JSON endpoint keeps the codes."""
-    names = {"channel": channel_name, "criterion": lambda c: overview.criterion_titles.get(c, c), "mood": mood_name,
+    titles = qa_overview.criterion_titles(overview)
+    names = {"channel": channel_name, "criterion": lambda c: titles.get(c, c), "mood": mood_name,
              "weekday": _named(WEEKDAY_NAMES), "day_type": _named(DAY_TYPE_NAMES), "shift": _named(SHIFT_NAMES)}
     tables = []
     for table in overview.tables:
