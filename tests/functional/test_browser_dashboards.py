@@ -66,3 +66,23 @@ def test_hr_sees_the_charts_without_links_to_transcripts(demo_server, page):  # 
     page.goto(f"{url}dashboards/qa?period={_period()}")
     page.wait_for_function("[...document.querySelectorAll('canvas[data-chart]')].every(c => c.dataset.drawn === '1')")
     assert page.locator("a[href^='/conversations/']").count() == 0
+
+
+def test_a_lead_working_in_chinese_sees_chinese_labels_in_the_drawn_charts_and_their_tables(demo_server, page):  # noqa: F811
+    url, _instance = demo_server
+    _login_as(page, url, "lead.liu", DEMO_PASSWORD)
+    page.click("button[name=locale][value=zh]")
+    page.wait_for_load_state()
+    page.goto(f"{url}dashboards/qa?period={_period()}")
+    page.wait_for_function("[...document.querySelectorAll('canvas[data-chart]')].every(c => c.dataset.drawn === '1')")
+    drawn = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('canvas[data-chart]')]
+        .map(c => [c.dataset.chart, Chart.getChart(c).data.labels.map(String)]))""")
+    assert drawn["by_shift"] == ["早班", "晚班", "夜班"] and drawn["by_day_type"] == ["工作日", "周末"]
+    assert drawn["by_weekday"][0] == "周一" and drawn["end_sentiment"] == ["积极", "中性", "消极", "未识别"]
+    assert "在线聊天" in drawn["by_channel"] and "chat" not in drawn["by_channel"]
+    assert "客服第一次回复时问候或欢迎客户" in drawn["criteria_failed"]  # the shipped "greeting" criterion's title
+    night = page.locator("table[data-table='by_shift'] tbody tr").nth(2)
+    assert night.locator("td").first.inner_text() == "夜班"
+    night.locator("a").click()  # the translated cell still opens the night shift's conversations
+    page.wait_for_load_state()
+    assert "shift=night" in page.url
