@@ -13,7 +13,7 @@ SnowNLP, which alone allows about 90 Chinese conversations/s on one core (bench/
 `--languages en,zh` measures the storing path under a mixed load rather than the target.
 Runs of 1,000 conversations or more are scored by worker processes, one per CPU
 (QADESK_SCORING_WORKERS, 0 to compare with one process); the whole command is timed, Python's
-and the workers' start-up (about 1 s and 2 s) included, so the rate grows with the size.
+and the workers' start-up (about 1 s each since a8f555c: the workers import no Flask) included, so the rate grows with the size.
 Other work on the machine slows the run: the load average at the end of each run is printed, and
 the CPU time of the command and its workers, which does not depend on that load.
 Run: .venv/bin/python bench/scoring_e2e.py [--sizes 2000,10000] [--languages en] [--no-tracemalloc]
@@ -172,7 +172,7 @@ def main() -> None:
     if len(rows) > 1:
         small, large = rows[0], rows[-1]
         print(f"rate at {large['n']} / rate at {small['n']}: {large['per_s'] / small['per_s']:.2f} "
-              f"(linear cost: about 1.0, less the workers' start-up of about 2 s); peak RSS "
+              f"(linear cost: about 1.0, less the workers' start-up of about 1 s); peak RSS "
               f"{small['rss_mb']:.0f} -> {large['rss_mb']:.0f} MB, with the workers "
               f"{small['tree_mb']:.0f} -> {large['tree_mb']:.0f} MB")
 

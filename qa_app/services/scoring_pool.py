@@ -34,8 +34,10 @@ from scoring.scorecard import Scorecard
 
 log = logging.getLogger(__name__)
 
-# Starting the workers (imports, sentiment engines, phrase matchers) takes about two seconds, in
-# which this process scores some 600 conversations; below this size one process is faster.
+# Starting the workers (the forkserver's imports, about 0.6 CPU-s since they import no Flask, then
+# each worker's sentiment engines and phrase matchers on its first chunk, about 0.5 CPU-s) takes
+# about a second, in which this process scores some 300-600 conversations; below this size one
+# process is faster (the threshold was set when start-up took about two seconds, not re-measured).
 MIN_CONVERSATIONS = 1000
 
 
