@@ -41,6 +41,7 @@ DATA_TEXTS = {
     ("admin", None): "the first admin's login",
     ("logistics", "<td>"): "a queue of the demo conversations (queues are named by the operator)",
     ("logistics", "<option>"): "the same queue in a filter",
+    ("logistics", "<dd>"): "the same queue in a conversation's details (reached when the crawl's dates pick it)",
     ("logistics", "<a>"): "the same queue as the first cell of a QA overview row (a link to its conversations)",
     ("logistics", "<chart by_queue label>"): "the same queue as a bar of the QA overview's chart by queue",
     **{(criterion, "<td title>"): "a criterion id, the tooltip of its translated title on the lead's home"
