@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Optional, Union
 
+from scoring.dashboard import SATISFIED_FROM
 from training.certainty import mean_interval, reviews_needed
 from training.due import STATUSES, status_at
 from training.periods import Period
 
 BANDS: tuple[tuple[str, float], ...] = (("A", 90.0), ("B", 80.0), ("C", 70.0), ("D", 0.0))
-CSAT_SATISFIED = 4  # on a 1-5 scale, 4 ("satisfied") and 5 count as satisfied
+CSAT_SATISFIED = SATISFIED_FROM  # one owner (scoring.dashboard): on the 1-5 scale, 4 and 5 are satisfied
 CSV_HEADER = (
     "agent", "team", "qa_average", "evaluations", "critical_failures", "courses_assigned",
     "courses_completed", "courses_overdue", "csat_percent", "rating",

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Optional, Sequence
 
+from scoring.dashboard import SATISFIED_FROM
 from training.appraisal_templates import AppraisalTemplate, Band, KpiSpec
 from training.certainty import mean_interval
 from training.due import as_utc
 
 FIRST_RESPONSE_SECONDS = 30.0  # chat first reply within 30 s (domain notes)
-CSAT_SATISFIED = 4  # 4 and 5 on the 1-5 scale
+CSAT_SATISFIED = SATISFIED_FROM  # one owner (scoring.dashboard): 4 and 5 on the 1-5 scale
 NPS_PROMOTER, NPS_DETRACTOR = 9, 6  # 9-10 promoters, 0-6 detractors
 #: complaint stages and their limits from the case's opening: receipt 24 h, first handling 48 h, closure 72 h
 COMPLAINT_LIMITS = (("acknowledged_at", timedelta(hours=24)), ("first_handled_at", timedelta(hours=48)),
